@@ -1,0 +1,66 @@
+"""The `rovo-audit` command: parse arguments, run one subcommand, map errors to exit codes.
+
+Each subcommand is one module with `register(subparsers)`; its handler returns the exit
+status. Modules are imported when the parser is built; heavy imports stay inside handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ..errors import InputError, UsageError
+
+# Order is the order of `rovo-audit --help`.
+COMMANDS: tuple[str, ...] = ("audit", "validate", "controls")
+
+DESCRIPTION = """\
+Audit an Atlassian organisation's Rovo MCP server settings against YAML policies.
+
+  rovo-audit audit --demo                         try it: a sample org, no network
+  rovo-audit audit --policy P.yaml --settings S.yaml   audit a settings snapshot
+  rovo-audit validate FILE...                     check policy / settings / waiver files
+
+Exit status: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 bad input or usage (the message names file:line:column).
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rovo-audit", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"rovo-audit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f".{name.replace('-', '_')}", __name__).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return 2
+        return int(args.handler(args))
+    except (InputError, UsageError) as e:
+        print(f"rovo-audit: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rovo-audit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

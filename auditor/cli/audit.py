@@ -1,0 +1,59 @@
+"""`rovo-audit audit`: load → evaluate → report, and the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..verdict import FAIL_ON_CHOICES
+from .options import as_of, format_list, require
+
+HELP = """\
+Compare an org's settings with one or more policies and write the reports.
+
+examples:
+  rovo-audit audit --demo
+  rovo-audit audit --policy policies/baseline.yaml --settings settings.yaml
+  rovo-audit audit --policy baseline.yaml --policy rollout.yaml --settings s.yaml \\
+                   --waivers waivers.yaml --format html,json,md --as-of 2026-11-26
+
+A bundled policy can be named instead of a path: --policy baseline,
+--policy rollout-approved-clients, --policy rollout-custom-webapp.
+Outputs go to --out (default reports/): report.html, results.json, summary.md.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("audit", help="audit settings against policies and write reports", description=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--policy", action="append", default=[], metavar="FILE", help="policy file or bundled policy name (repeatable; rules add up)")
+    p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)")
+    p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--format", type=format_list, default=None, metavar="LIST", help="comma-separated: html,json,md (default: html,json)")
+    p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the run's clock (reproducible output)")
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
+                   help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
+    p.add_argument("--demo", action="store_true", help="audit the bundled sample org against the bundled baseline; no files needed")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..pipeline import AuditInputs, run_audit
+
+    if args.demo:
+        require(not args.settings, "--demo uses the bundled sample org; drop --settings (or drop --demo)")
+        inputs = AuditInputs.demo(args.policy, args.waivers)
+    else:
+        require(bool(args.policy), "audit needs at least one --policy FILE (or try --demo)")
+        require(bool(args.settings), "audit needs --settings FILE (write one by hand, or `rovo-audit collect`)")
+        inputs = AuditInputs.from_paths(args.policy, args.settings, args.waivers)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    outcome = run_audit(inputs, as_of=args.as_of or now, generated_at=now if args.as_of is None else None,
+                        out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on)
+    if not args.quiet:
+        print(outcome.terminal_summary(), file=sys.stdout)
+    return outcome.exit_status

@@ -1,0 +1,43 @@
+"""`rovo-audit validate FILE...`: load any policy, settings or waivers file and list every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("validate", help="check policy / settings / waiver files and list every problem",
+                       description="Load each file as the kind it declares (Policy, OrgSettings or Waivers) and report "
+                                   "every problem as file:line:column. Several policies are also checked together "
+                                   "for contradictions. Exit 0 when all are valid, 2 otherwise.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..load.documents import load_file
+    from ..load.merge import merge_policies
+    from ..model.policy import Policy
+
+    bad = 0
+    policies = []
+    for name in args.files:
+        try:
+            doc = load_file(name)
+        except InputError as e:
+            bad += 1
+            for problem in e.problems:
+                print(f"{problem}", file=sys.stderr)
+            continue
+        if isinstance(doc.model, Policy):
+            policies.append(doc)
+        print(f"{name}: ok ({doc.model.kind})")
+    if len(policies) > 1:
+        try:
+            merge_policies(policies)
+        except InputError as e:
+            bad += 1
+            print(str(e.problems[0]), file=sys.stderr)
+    return 2 if bad else 0

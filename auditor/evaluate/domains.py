@@ -1,0 +1,187 @@
+"""RMCP-DOM-001..006: the org's domain allowlist against the policy's patterns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..load.merge import DomainRules, Rule
+from ..model.results import Finding
+from ..patterns import (
+    Pattern,
+    PatternIndex,
+    PatternSyntaxError,
+    parse_pattern,
+    public_suffix_wildcard,
+    rule_violations,
+    supported_domain_patterns,
+)
+from .factory import OrgView
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDomains:
+    """The policy's patterns, parsed and indexed once per merged policy, not once per org."""
+
+    declared: PatternIndex  # required + allowed: what an entry may be covered by
+    declared_rules: dict[str, Rule[str]]
+    forbidden: PatternIndex
+    forbidden_rules: dict[str, Rule[str]]
+    required: tuple[tuple[Rule[str], Pattern], ...]
+
+
+@lru_cache(maxsize=64)
+def prepare(rules: DomainRules) -> PreparedDomains:
+    declared = rules.required + rules.allowed
+    return PreparedDomains(
+        declared=PatternIndex([parse_pattern(r.value) for r in declared]),
+        declared_rules={r.value: r for r in reversed(declared)},
+        forbidden=PatternIndex([parse_pattern(r.value) for r in rules.forbidden]),
+        forbidden_rules={r.value: r for r in reversed(rules.forbidden)},
+        required=tuple((r, parse_pattern(r.value)) for r in rules.required),
+    )
+
+
+def _level_status(level: str) -> str:
+    return "warn" if level == "warn" else "fail"
+
+
+def check(view: OrgView) -> Iterator[Finding]:
+    rules = view.policy.domains
+    if rules is None:
+        return
+    prepared = prepare(rules)
+    mcp = view.org.rovo_mcp
+    toggle = mcp.atlassian_supported_domains if mcp else None
+    entries = mcp.domains if mcp else None
+
+    yield from _toggle(view, rules, toggle)
+    if entries is None:
+        yield from _no_allowlist(view, rules)
+        return
+
+    valid: list[Pattern] = []
+    for text in entries:
+        try:
+            pattern = parse_pattern(text)
+        except PatternSyntaxError as e:
+            # Unparsable: only RMCP-DOM-006 can say anything about it.
+            yield view.finding("RMCP-DOM-006", "fail", text, expected="a valid allowlist entry: scheme://host[:port][path]",
+                               actual=f"column {e.column}: {e.message}", rule=Rule("always", rules.at), value=text, detail=e.message)
+            continue
+        valid.append(pattern)
+        yield _rules(view, rules, pattern)
+        if rules.forbidden:
+            yield _forbidden(view, prepared, pattern)
+        if rules.unlisted.value != "ignore":
+            yield _unlisted(view, rules, prepared, pattern)
+        if rules.public_suffix_wildcards.value != "ignore":
+            yield _public_suffix(view, rules, pattern)
+    yield from _required(view, prepared, valid, toggle)
+
+
+def _toggle(view: OrgView, rules: DomainRules, toggle: bool | None) -> Iterator[Finding]:
+    rule = rules.atlassian_supported
+    if rule is None:
+        return
+    want = rule.value == "require"
+    expected = f"Allow Atlassian supported domains: {'on' if want else 'off'}"
+    if toggle is None:
+        yield view.finding("RMCP-DOM-005", "unknown", None, expected=expected,
+                           actual=view.missing("rovo_mcp.atlassian_supported_domains", "rovo_mcp"), rule=rule,
+                           action="Turn on" if want else "Turn off")
+        return
+    status = "pass" if toggle == want else "fail"
+    yield view.finding("RMCP-DOM-005", status, None, expected=expected,
+                       actual=f"Allow Atlassian supported domains: {'on' if toggle else 'off'}", rule=rule,
+                       action="Turn on" if want else "Turn off")
+
+
+def _no_allowlist(view: OrgView, rules: DomainRules) -> Iterator[Finding]:
+    actual = view.missing("rovo_mcp.domains", "rovo_mcp")
+    for req in rules.required:
+        yield view.finding("RMCP-DOM-001", "unknown", req.value, expected=f"the allowlist allows every URL matching {req.value}",
+                           actual=actual, rule=req, value=req.value)
+    if rules.forbidden:
+        yield view.finding("RMCP-DOM-002", "unknown", None, expected="no entry matches a forbidden pattern", actual=actual,
+                           rule=rules.forbidden[0], detail="the forbidden patterns")
+    if rules.unlisted.value != "ignore":
+        yield view.finding("RMCP-DOM-003", "unknown", None, expected="every entry is declared in required or allowed",
+                           actual=actual, rule=rules.unlisted)
+    if rules.public_suffix_wildcards.value != "ignore":
+        yield view.finding("RMCP-DOM-004", "unknown", None, expected="no wildcard entry spans a public suffix", actual=actual,
+                           rule=rules.public_suffix_wildcards, detail="a public suffix")
+    yield view.finding("RMCP-DOM-006", "unknown", None, expected="every entry is well formed", actual=actual,
+                       rule=Rule("always", rules.at), detail="see the entry")
+
+
+def _rules(view: OrgView, rules: DomainRules, pattern: Pattern) -> Finding:
+    broken = rule_violations(pattern)
+    if not broken:
+        return view.finding("RMCP-DOM-006", "pass", pattern.text, expected="a valid allowlist entry",
+                            actual="well formed", rule=Rule("always", rules.at), value=pattern.text, detail="")
+    detail = "; ".join(v.message for v in broken)
+    return view.finding("RMCP-DOM-006", "fail", pattern.text, expected="an entry that follows Atlassian's pattern rules",
+                        actual=detail, rule=Rule("always", rules.at), value=pattern.text, detail=detail)
+
+
+def _forbidden(view: OrgView, prepared: PreparedDomains, pattern: Pattern) -> Finding:
+    hits = prepared.forbidden.intersecting(pattern)
+    if not hits:
+        first = next(iter(prepared.forbidden_rules.values()))
+        return view.finding("RMCP-DOM-002", "pass", pattern.text, expected="matches no forbidden pattern",
+                            actual="matches no forbidden pattern", rule=first, value=pattern.text, detail="")
+    rule = prepared.forbidden_rules[hits[0].text]
+    names = ", ".join(h.text for h in hits)
+    return view.finding("RMCP-DOM-002", "fail", pattern.text, expected=f"no origin matched by forbidden {names}",
+                        actual=f"{pattern.text} allows origins that {names} matches", rule=rule, value=pattern.text, detail=names)
+
+
+def _unlisted(view: OrgView, rules: DomainRules, prepared: PreparedDomains, pattern: Pattern) -> Finding:
+    cover = prepared.declared.first_covering(pattern)
+    if cover is not None:
+        return view.finding("RMCP-DOM-003", "pass", pattern.text, expected="covered by a required or allowed pattern",
+                            actual=f"covered by {cover.text}", rule=prepared.declared_rules[cover.text], value=pattern.text)
+    status = _level_status(rules.unlisted.value)
+    return view.finding("RMCP-DOM-003", status, pattern.text, expected="covered by a required or allowed pattern",
+                        actual="allows URLs that no required or allowed pattern covers", rule=rules.unlisted, value=pattern.text)
+
+
+def _public_suffix(view: OrgView, rules: DomainRules, pattern: Pattern) -> Finding:
+    suffix = public_suffix_wildcard(pattern)
+    if suffix is None:
+        return view.finding("RMCP-DOM-004", "pass", pattern.text, expected="no wildcard over a public suffix",
+                            actual="no wildcard over a public suffix", rule=rules.public_suffix_wildcards, value=pattern.text, detail="")
+    shown = suffix or "(empty: the wildcard is the whole host)"
+    return view.finding("RMCP-DOM-004", _level_status(rules.public_suffix_wildcards.value), pattern.text,
+                        expected="wildcards only under a domain the org controls",
+                        actual=f"the wildcard's fixed part {shown} is a public suffix", rule=rules.public_suffix_wildcards,
+                        value=pattern.text, detail=suffix or "example.com")
+
+
+def _required(view: OrgView, prepared: PreparedDomains, valid: list[Pattern], toggle: bool | None) -> Iterator[Finding]:
+    if not prepared.required:
+        return
+    own = PatternIndex(valid)
+    with_supported = PatternIndex([*valid, *supported_domain_patterns()])
+    for rule, req in prepared.required:
+        expected = f"the allowlist allows every URL matching {req.text}"
+        by = own.first_covering(req)
+        if by is not None or own.union_covers(req):
+            actual = f"allowed by {by.text}" if by else "allowed by the org's entries together"
+            yield view.finding("RMCP-DOM-001", "pass", req.text, expected=expected, actual=actual, rule=rule, value=req.text)
+            continue
+        supported_covers = with_supported.union_covers(req)
+        if supported_covers and toggle:
+            yield view.finding("RMCP-DOM-001", "pass", req.text, expected=expected,
+                               actual="allowed by the Atlassian supported domains (toggle on)", rule=rule, value=req.text)
+        elif supported_covers and toggle is None:
+            yield view.finding("RMCP-DOM-001", "unknown", req.text, expected=expected,
+                               actual="allowed only if Allow Atlassian supported domains is on, and that toggle was not collected",
+                               rule=rule, value=req.text)
+        else:
+            partial = own.intersecting(req)
+            actual = (f"only partly allowed (by {', '.join(p.text for p in partial)})" if partial
+                      else "no allowlist entry matches it")
+            yield view.finding("RMCP-DOM-001", "fail", req.text, expected=expected, actual=actual, rule=rule, value=req.text)

@@ -1,0 +1,58 @@
+"""RMCP-PERM-001..003: the Permissions tab, product by product, group by group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalog import permission_groups
+from ..model.results import Finding
+from .auth import oauth_open
+from .factory import OrgView
+
+SHOWN = {"allowed": "Allowed", "blocked": "Blocked", "partial": "Partially allowed"}
+
+
+def check(view: OrgView) -> Iterator[Finding]:
+    products = permission_groups().products
+    mcp = view.org.rovo_mcp
+    perms = mcp.permissions if mcp else None
+    for (product, group), rule in sorted(view.policy.permissions.items()):
+        subject = f"{product}.{group}"
+        fields = {"product_title": products[product].title, "group": group.replace("_", " ").title()}
+        control = "RMCP-PERM-001" if rule.value == "require" else "RMCP-PERM-002"
+        want = "Allowed" if rule.value == "require" else "Blocked"
+        value = (perms or {}).get(product, {}).get(group) if perms is not None else None
+        if value is None:
+            what = "rovo_mcp.permissions" if perms is None else f"rovo_mcp.permissions.{product}.{group}"
+            yield view.finding(control, "unknown", subject, expected=want, actual=view.missing(what, "rovo_mcp"),
+                               rule=rule, value=subject, **fields)
+        else:
+            ok = value == ("allowed" if rule.value == "require" else "blocked")
+            yield view.finding(control, "pass" if ok else "fail", subject, expected=want, actual=SHOWN[value],
+                               rule=rule, value=subject, **fields)
+        if rule.value == "require" and products[product].requires:
+            yield _workable(view, product, group, products[product].requires, rule)
+
+
+def _workable(view: OrgView, product: str, group: str, needs: str, rule: object) -> Finding:
+    """RMCP-PERM-003: JSM tools need API token auth; Compass tools need OAuth 2.1 open."""
+    subject = f"{product}.{group}"
+    title = permission_groups().products[product].title
+    mcp = view.org.rovo_mcp
+    if needs == "api_token":
+        state = mcp.api_token_auth if mcp else None
+        expected = "API token authentication on"
+        detail = f"{title} tools work only with API token authentication, which is off"
+        fix = "Turn on API token authentication (Authentication section)"
+        missing = "rovo_mcp.api_token_auth"
+    else:
+        state = oauth_open(view)
+        expected = "OAuth 2.1 access open"
+        detail = f"{title} tools work only over OAuth 2.1, and no origin is allowed"
+        fix = "Allow your OAuth clients' origins under Your domains (or Allow Atlassian supported domains)"
+        missing = "rovo_mcp.domains / atlassian_supported_domains"
+    if state is None:
+        return view.finding("RMCP-PERM-003", "unknown", subject, expected=expected, actual=view.missing(missing, "rovo_mcp"),
+                            rule=rule, value=subject, detail=detail, fix=fix)  # type: ignore[arg-type]
+    return view.finding("RMCP-PERM-003", "pass" if state else "fail", subject, expected=expected,
+                        actual=expected if state else detail, rule=rule, value=subject, detail=detail, fix=fix)  # type: ignore[arg-type]

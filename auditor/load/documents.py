@@ -1,0 +1,182 @@
+"""Turn YAML files into validated models; every problem names file:line:column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..catalog import controls, permission_groups
+from ..errors import InputError, Location, Problem
+from ..model.common import API_VERSION
+from ..model.policy import Policy
+from ..model.settings import OrgSettings
+from ..model.waivers import Waivers
+from .yamlpos import PathKey, Positions, YamlDocument, parse_yaml, read_yaml
+
+KINDS: dict[str, type[BaseModel]] = {"Policy": Policy, "OrgSettings": OrgSettings, "Waivers": Waivers}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[M]):
+    """A validated document with the positions of its values, for messages and policy_ref."""
+
+    model: M
+    positions: Positions
+    path: str  # as the user named it; used in messages and in results
+
+    def at(self, *path: str | int) -> Location:
+        return self.positions.at(tuple(path))
+
+
+def _describe_error(err: dict[str, Any], model: type[BaseModel]) -> str:
+    kind = err["type"]
+    loc = err["loc"]
+    name = loc[-1] if loc else "document"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key {name!r}{hint}"
+    if kind == "missing":
+        return f"missing required key {name!r}"
+    if kind == "literal_error":
+        return f"{name}: {err['msg'].replace('Input should be', 'expected')}, got {err.get('input')!r}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{name}: {msg}" if isinstance(name, str) else msg
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys the model accepts at `path`, to suggest the right spelling."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            # descend through sequences/optionals to the item model
+            if isinstance(part, int):
+                continue
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in args or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_document(doc: YamlDocument, expect: str | None = None) -> Loaded[Any]:
+    """Validate parsed YAML as its declared kind (or the expected one)."""
+    file = doc.positions.file
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError(Problem(doc.positions.at(()), "expected a mapping with apiVersion and kind at the top"))
+    api = data.get("apiVersion")
+    if api != API_VERSION:
+        where = doc.positions.at(("apiVersion",)) if "apiVersion" in data else Location(file, 1, 1)
+        raise InputError(Problem(where, f"apiVersion: expected {API_VERSION!r}, got {api!r}"))
+    kind = data.get("kind")
+    if kind not in KINDS:
+        where = doc.positions.at(("kind",)) if "kind" in data else Location(file, 1, 1)
+        raise InputError(Problem(where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}"))
+    if expect and kind != expect:
+        raise InputError(Problem(doc.positions.at(("kind",)), f"kind: expected {expect} here, got {kind}"))
+    model = KINDS[kind]
+    try:
+        validated = model.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors(include_url=False):
+            loc: PathKey = tuple(err["loc"])
+            at_key = err["type"] == "extra_forbidden"
+            problems.append(Problem(doc.positions.at(loc, key=at_key), _describe_error(err, model)))
+        raise InputError(_dedupe(problems)) from None
+    loaded = Loaded(validated, doc.positions, file)
+    problems = list(_semantic_problems(loaded))
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
+def _semantic_problems(doc: Loaded[Any]) -> list[Problem]:
+    """Rules a schema cannot say: known products and groups, known controls, valid patterns."""
+    model = doc.model
+    problems: list[Problem] = []
+    if isinstance(model, Policy):
+        problems += _check_permissions(doc, model.permissions, ("permissions",))
+        known = controls().controls
+        for cid in model.severity:
+            if cid not in known:
+                problems.append(Problem(doc.positions.at(("severity", cid), key=True), f"unknown control {cid!r} (see `rovo-audit controls`)"))
+        if model.domains:
+            from ..patterns import PatternSyntaxError, parse_pattern
+
+            for key in ("required", "allowed", "forbidden"):
+                for i, text in enumerate(getattr(model.domains, key)):
+                    try:
+                        parse_pattern(text)
+                    except PatternSyntaxError as e:
+                        loc = doc.positions.at(("domains", key, i))
+                        problems.append(Problem(loc, f"domains.{key}: {text!r}: {e.message}"))
+    elif isinstance(model, OrgSettings):
+        for i, org in enumerate(model.orgs):
+            if org.rovo_mcp is not None:
+                problems += _check_permissions(doc, org.rovo_mcp.permissions, ("orgs", i, "rovo_mcp", "permissions"))
+        seen: dict[str, int] = {}
+        for i, org in enumerate(model.orgs):
+            if org.id in seen:
+                problems.append(Problem(doc.positions.at(("orgs", i, "id")), f"org id {org.id!r} appears twice (first at line {doc.positions.at(('orgs', seen[org.id], 'id')).line})"))
+            seen.setdefault(org.id, i)
+    elif isinstance(model, Waivers):
+        known = controls().controls
+        for i, w in enumerate(model.waivers):
+            if w.control not in known:
+                problems.append(Problem(doc.positions.at(("waivers", i, "control")), f"unknown control {w.control!r}"))
+    return problems
+
+
+def _check_permissions(doc: Loaded[Any], perms: dict[str, dict[str, Any]] | None, base: PathKey) -> list[Problem]:
+    catalog = permission_groups()
+    problems = []
+    for product, groups in (perms or {}).items():
+        spec = catalog.products.get(product)
+        if spec is None:
+            problems.append(Problem(doc.positions.at((*base, product), key=True), f"unknown product {product!r}; expected one of: {', '.join(catalog.products)}"))
+            continue
+        for group in groups:
+            if group not in spec.groups:
+                problems.append(Problem(doc.positions.at((*base, product, group), key=True), f"{product} has no permission group {group!r}; it has: {', '.join(spec.groups)} (permission_groups.yaml, {catalog.as_of})"))
+    return problems
+
+
+def load_file(path: str | Path, expect: str | None = None, display: str | None = None) -> Loaded[Any]:
+    """Read, parse and validate one file."""
+    p = Path(path)
+    return validate_document(read_yaml(p, display or str(path)), expect)
+
+
+def load_text(text: str, name: str, expect: str | None = None) -> Loaded[Any]:
+    return validate_document(parse_yaml(text, name), expect)

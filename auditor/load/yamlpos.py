@@ -1,0 +1,167 @@
+"""YAML to plain Python values, remembering the line and column of every value.
+
+PyYAML's C composer keeps node marks, so we compose with it (when built) and convert
+nodes ourselves: that keeps positions without the slow pure-Python loader, lets us refuse
+duplicate keys (PyYAML keeps the last one silently) and bound alias expansion before any
+value is built (a "billion laughs" document is refused in microseconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, Location, Problem
+
+try:  # the libyaml-backed loader is 5-10x faster; fall back when PyYAML was built without it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NODES = 5_000_000  # after alias expansion
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Positions:
+    """Line/column of each value (by path) and of each mapping key (by the path it opens)."""
+
+    file: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: PathKey, *, key: bool = False) -> Location:
+        """The location of `path`, or of its nearest known ancestor."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                line, col = table[p]
+                return Location(self.file, line, col)
+            if not key and p in self.keys:
+                line, col = self.keys[p]
+                return Location(self.file, line, col)
+            p = p[:-1]
+        line, col = self.values.get((), (1, 1))
+        return Location(self.file, line, col)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    data: Any
+    positions: Positions
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _expanded_size(root: yaml.Node, file: str) -> int:
+    """Node count after alias expansion, memoised per node so it costs O(unique nodes)."""
+    memo: dict[int, int] = {}
+    on_stack: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in on_stack:
+            line, col = _mark(node)
+            raise InputError(Problem(Location(file, line, col), "recursive YAML alias is not allowed"))
+        on_stack.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item)
+        on_stack.discard(key)
+        memo[key] = total
+        return total
+
+    return size(root)
+
+
+class _Converter:
+    def __init__(self, loader: Any, file: str) -> None:
+        self.loader = loader
+        self.positions = Positions(file)
+        self.file = file
+
+    def convert(self, node: yaml.Node, path: PathKey) -> Any:
+        self.positions.values[path] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except yaml.constructor.ConstructorError as e:
+                line, col = _mark(node)
+                raise InputError(Problem(Location(self.file, line, col), f"bad value: {e.problem}")) from None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                line, col = _mark(key_node)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise InputError(Problem(Location(self.file, line, col), "YAML merge keys (<<) are not supported; write the keys out"))
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise InputError(Problem(Location(self.file, line, col), "mapping keys must be plain strings"))
+                key = str(key_node.value)
+                if key in out:
+                    raise InputError(Problem(Location(self.file, line, col), f"duplicate key {key!r}"))
+                self.positions.keys[(*path, key)] = (line, col)
+                out[key] = self.convert(value_node, (*path, key))
+            return out
+        raise InputError(Problem(Location(self.file, *_mark(node)), "unsupported YAML node"))  # pragma: no cover
+
+
+def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
+    """Parse one YAML document into plain values plus a position table."""
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(Problem(Location(file, 1, 1), f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; refusing to read it"))
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = e.problem or e.context or "invalid YAML"
+        raise InputError(Problem(Location(file, line, col), f"invalid YAML: {what}")) from None
+    except yaml.YAMLError as e:
+        raise InputError(Problem(Location(file, 1, 1), f"invalid YAML: {e}")) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError(Problem(Location(file, 1, 1), "the file is empty; expected a document with apiVersion and kind"))
+    if _expanded_size(node, file) > MAX_NODES:
+        line, col = _mark(node)
+        raise InputError(Problem(Location(file, line, col), f"document expands to more than {MAX_NODES:,} values (YAML alias bomb?); refusing it"))
+    converter = _Converter(loader, file)
+    return YamlDocument(converter.convert(node, ()), converter.positions)
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read and parse a file; `display` is the name used in messages (defaults to the path)."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(Problem(Location(name, 1, 1), f"file is {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit"))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(Location(name, 1, 1), "no such file")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(Location(name, 1, 1), "is a directory, expected a YAML file")) from None
+    except OSError as e:
+        raise InputError(Problem(Location(name, 1, 1), f"cannot read: {e.strerror}")) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(Problem(Location(name, 1, 1), f"not UTF-8 text (byte {e.start})")) from None
+    return parse_yaml(text, name)

@@ -1,0 +1,31 @@
+"""Vocabulary shared by every document kind (FORMATS.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+API_VERSION = "rovo-audit/v1"
+
+Tri = Literal["require", "forbid", "allow"]
+Level = Literal["fail", "warn", "ignore"]
+Severity = Literal["critical", "high", "medium", "low", "info"]
+Status = Literal["pass", "fail", "warn", "unknown", "waived"]
+Source = Literal["admin-api", "mcp-probe", "oauth", "attested", "file"]
+PermissionValue = Literal["allowed", "blocked", "partial"]
+Section = Literal["rovo_mcp", "ip_allowlist", "credentials"]
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+STATUSES: tuple[str, ...] = ("pass", "fail", "warn", "unknown", "waived")
+SECTIONS: tuple[str, ...] = ("rovo_mcp", "ip_allowlist", "credentials")
+PRODUCTS: tuple[str, ...] = (
+    "jira", "confluence", "jsm", "bitbucket", "compass", "platform",
+    "loom", "goals", "projects", "teams", "focus", "talent",
+)
+
+
+class Strict(BaseModel):
+    """Base of every input model: immutable, and a misspelt key is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)

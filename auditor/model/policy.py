@@ -1,0 +1,72 @@
+"""`kind: Policy`: what the organisation requires of its Rovo MCP server settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .common import API_VERSION, Level, Severity, Strict, Tri
+
+
+class Metadata(Strict):
+    name: str = Field(pattern=r"^[a-z0-9-]+$", min_length=1)
+    title: str | None = None
+    owner: str | None = None
+    version: str | None = None
+    description: str | None = None
+
+
+class DomainRules(Strict):
+    atlassian_supported: Tri = "allow"
+    required: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    unlisted: Level = "ignore"
+    public_suffix_wildcards: Level = "fail"
+
+
+class AuthRules(Strict):
+    oauth: Tri = "allow"
+    api_token: Tri = "allow"
+
+
+class ScopeRules(Strict):
+    credentials: tuple[str, ...] = ("*",)
+    required: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    classic_on_api_tokens: Level = "fail"
+
+
+class IpRules(Strict):
+    enabled: Tri = "allow"
+    required_ranges: tuple[str, ...] = ()
+
+    @field_validator("required_ranges")
+    @classmethod
+    def _ranges(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        from ..evaluate.ipranges import parse_network
+
+        for item in v:
+            parse_network(item)
+        return v
+
+
+class EvidenceRules(Strict):
+    max_age_days: int | None = Field(default=None, ge=0)
+
+
+class Policy(Strict):
+    apiVersion: Literal["rovo-audit/v1"] = API_VERSION
+    kind: Literal["Policy"]
+    metadata: Metadata
+    orgs: tuple[str, ...] = ("*",)
+    domains: DomainRules | None = None
+    auth: AuthRules | None = None
+    scopes: ScopeRules | None = None
+    # product -> permission group -> tri-state; products and groups are checked against
+    # the dated data file after validation (see load/documents.py).
+    permissions: dict[str, dict[str, Tri]] | None = None
+    ip_allowlist: IpRules | None = None
+    evidence: EvidenceRules | None = None
+    severity: dict[str, Severity] = Field(default_factory=dict)

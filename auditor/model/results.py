@@ -1,0 +1,111 @@
+"""The audit's output: findings and the run's facts. Plain frozen dataclasses: a large
+estate yields 100,000+ findings, and these are built and written without validation cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .common import STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    source: str | None
+    at: dt.datetime | None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    summary: str
+    steps: tuple[str, ...]
+    links: tuple[str, ...]
+    value: str | None = None  # the exact value to add or remove, when there is one
+    action: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedWaiver:
+    reason: str
+    approved_by: str
+    expires: str
+    ref: str  # file:line of the waiver
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    control: str
+    status: str
+    severity: str
+    org: str
+    org_name: str | None
+    subject: str | None
+    title: str
+    expected: str
+    actual: str
+    evidence: EvidenceRef
+    policy_ref: str | None
+    remediation: Remediation
+    area: str
+    original_status: str | None = None
+    waiver: AppliedWaiver | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, str, int, str]:
+        # subject None sorts before any string
+        return (self.org, self.control, 0 if self.subject is None else 1, self.subject or "")
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.org, self.control, self.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverNote:
+    """A waiver that did nothing: expired (or unreadable expiry), or matched no finding."""
+
+    control: str
+    subject: str | None
+    org: str | None
+    reason: str
+    approved_by: str
+    expires: str
+    ref: str
+    why: str  # "expired" | "unparsable-expiry" | "unused"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    name: str
+    path: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSummary:
+    id: str
+    name: str | None
+    counts: dict[str, int]
+    policies: tuple[str, ...]
+    collection_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    generated_at: dt.datetime
+    as_of: dt.datetime
+    policies: tuple[PolicyRef, ...]
+    findings: tuple[Finding, ...]
+    unused_waivers: tuple[WaiverNote, ...] = ()
+    expired_waivers: tuple[WaiverNote, ...] = ()
+    orgs: tuple[OrgSummary, ...] = ()
+    settings_path: str | None = None
+    collected_at: dt.datetime | None = None
+    summary: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def count(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]:
+        c = Counter(f.status for f in findings)
+        return {s: c.get(s, 0) for s in STATUSES}

@@ -1,0 +1,120 @@
+"""`kind: OrgSettings`: what an organisation's settings actually are.
+
+Absent means "not collected", never a default: every optional field is `None` when the
+document does not state it, and the evaluation turns `None` into `unknown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .common import API_VERSION, PermissionValue, Section, Source, Strict
+
+
+class Site(Strict):
+    url: str
+    cloud_id: str | None = None
+    name: str | None = None
+
+
+class RovoMcp(Strict):
+    atlassian_supported_domains: bool | None = None
+    domains: tuple[str, ...] | None = None
+    api_token_auth: bool | None = None
+    permissions: dict[str, dict[str, PermissionValue]] | None = None
+
+
+class IpAllowlist(Strict):
+    enabled: bool | None = None
+    ranges: tuple[str, ...] | None = None
+
+    @field_validator("ranges")
+    @classmethod
+    def _ranges(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        from ..evaluate.ipranges import parse_network
+
+        for item in v or ():
+            parse_network(item)
+        return v
+
+
+class Credential(Strict):
+    label: str = Field(min_length=1)
+    kind: Literal["api_token", "service_account_key", "oauth"]
+    owner: str | None = None
+    scopes: tuple[str, ...] | None = None
+    expires: dt.date | None = None
+    created: dt.date | None = None
+    sites: tuple[str, ...] | None = None
+
+
+class Evidence(Strict):
+    source: Source
+    by: str | None = None
+    at: dt.datetime | None = None
+    detail: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, v: dt.datetime | None) -> dt.datetime | None:
+        return _utc(v)
+
+
+class CollectionError(Strict):
+    """An endpoint or probe that failed during `collect`: its section stays absent."""
+
+    section: str
+    source: Source
+    error: str
+    endpoint: str | None = None
+
+
+class Contradiction(Strict):
+    """An attested value that an observation contradicts; the observed value was kept."""
+
+    field: str
+    observed: str
+    observed_source: Source
+    attested: str
+    attested_by: str | None = None
+
+
+class Org(Strict):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    sites: tuple[Site, ...] = ()
+    rovo_mcp: RovoMcp | None = None
+    ip_allowlist: IpAllowlist | None = None
+    credentials: tuple[Credential, ...] | None = None
+    evidence: dict[Section, Evidence] = Field(default_factory=dict)
+    verified_domains: tuple[str, ...] | None = None
+    collection_errors: tuple[CollectionError, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+class OrgSettings(Strict):
+    apiVersion: Literal["rovo-audit/v1"] = API_VERSION
+    kind: Literal["OrgSettings"]
+    collected_at: dt.datetime | None = None
+    orgs: tuple[Org, ...]
+
+    @field_validator("collected_at")
+    @classmethod
+    def _aware(cls, v: dt.datetime | None) -> dt.datetime | None:
+        return _utc(v)
+
+
+def _utc(v: dt.datetime | None) -> dt.datetime | None:
+    """Times without a zone are read as UTC, so comparisons never mix naive and aware."""
+    if v is None:
+        return None
+    if v.tzinfo is None:
+        return v.replace(tzinfo=dt.UTC)
+    return v.astimezone(dt.UTC)

@@ -1,0 +1,57 @@
+"""One interface for every output format: a name, a file name, and a render function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model.results import Results
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What a format may need beyond the results themselves (all optional)."""
+
+    previous: Results | None = None  # the last run in the history, for "since the last review"
+    history: tuple[Results, ...] = ()
+
+
+class Format(ABC):
+    name: str
+    filename: str
+
+    @abstractmethod
+    def render(self, results: Results, context: ReportContext) -> str | bytes:
+        """The whole output, in memory: written atomically by `write_atomic`."""
+
+
+def iso(t: dt.datetime | None) -> str | None:
+    """RFC 3339 in UTC with a Z, to the second (sub-second precision only when present)."""
+    if t is None:
+        return None
+    t = t.astimezone(dt.UTC) if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

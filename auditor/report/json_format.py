@@ -1,0 +1,69 @@
+"""`results.json`, exactly as FORMATS.md §6 (plus fields the contract allows adding)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model.results import Finding, Results, WaiverNote
+from .interface import Format, ReportContext, iso
+
+SCHEMA = "rovo-audit/results/v1"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "control": f.control,
+        "status": f.status,
+        "severity": f.severity,
+        "org": f.org,
+        "org_name": f.org_name,
+        "subject": f.subject,
+        "title": f.title,
+        "expected": f.expected,
+        "actual": f.actual,
+        "evidence": {"source": f.evidence.source, "at": iso(f.evidence.at)},
+        "policy_ref": f.policy_ref,
+        "remediation": {"summary": f.remediation.summary, "steps": list(f.remediation.steps),
+                        "links": list(f.remediation.links)},
+        "area": f.area,
+    }
+    if f.evidence.by:
+        d["evidence"]["by"] = f.evidence.by
+    if f.remediation.value is not None:
+        d["remediation"]["value"] = f.remediation.value
+    if f.original_status is not None:
+        d["original_status"] = f.original_status
+    if f.waiver is not None:
+        d["waiver"] = {"reason": f.waiver.reason, "approved_by": f.waiver.approved_by,
+                       "expires": f.waiver.expires, "ref": f.waiver.ref}
+    return d
+
+
+def waiver_dict(w: WaiverNote) -> dict[str, Any]:
+    return {"control": w.control, "subject": w.subject, "org": w.org, "reason": w.reason,
+            "approved_by": w.approved_by, "expires": w.expires, "ref": w.ref, "why": w.why}
+
+
+def results_dict(results: Results) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "generated_at": iso(results.generated_at),
+        "as_of": iso(results.as_of),
+        "policies": [{"name": p.name, "path": p.path} for p in results.policies],
+        "summary": dict(results.summary),
+        "unused_waivers": [waiver_dict(w) for w in results.unused_waivers],
+        "expired_waivers": [waiver_dict(w) for w in results.expired_waivers],
+        "findings": [finding_dict(f) for f in results.findings],
+        "settings": {"path": results.settings_path, "collected_at": iso(results.collected_at)},
+        "orgs": [{"id": o.id, "name": o.name, "summary": o.counts, "policies": list(o.policies),
+                  "collection_errors": list(o.collection_errors)} for o in results.orgs],
+    }
+
+
+class JsonFormat(Format):
+    name = "json"
+    filename = "results.json"
+
+    def render(self, results: Results, context: ReportContext) -> str:
+        return json.dumps(results_dict(results), indent=2, ensure_ascii=False) + "\n"

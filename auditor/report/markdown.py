@@ -1,0 +1,59 @@
+"""`summary.md`: the verdict and what to fix, short enough for a pull request or a ticket."""
+
+from __future__ import annotations
+
+from ..model.results import Results
+from ..verdict import verdict_text
+from .interface import Format, ReportContext, iso
+
+ORDER = {"fail": 0, "unknown": 1, "warn": 2, "waived": 3, "pass": 4}
+SEV = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+def _cell(text: str | None) -> str:
+    return (text or "—").replace("|", "\\|").replace("\n", " ")
+
+
+class MarkdownFormat(Format):
+    name = "md"
+    filename = "summary.md"
+
+    def render(self, results: Results, context: ReportContext) -> str:
+        s = results.summary
+        lines = [
+            f"# Rovo MCP audit: {verdict_text(results.findings)}",
+            "",
+            f"As of {iso(results.as_of)} · policies: {', '.join(p.name for p in results.policies)} · "
+            f"settings: {results.settings_path or '—'}",
+            "",
+            "| pass | fail | warn | unknown | waived |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+            f"| {s['pass']} | {s['fail']} | {s['warn']} | {s['unknown']} | {s['waived']} |",
+            "",
+        ]
+        by_org: dict[str, list] = {}
+        for f in results.findings:
+            if f.status != "pass":
+                by_org.setdefault(f.org, []).append(f)
+        for org in results.orgs:
+            todo = by_org.get(org.id, [])
+            blocking = [f for f in todo if f.status in ("fail", "unknown")]
+            name = org.name or org.id
+            state = "ready" if not blocking else f"blocked by {len(blocking)}"
+            lines += [f"## {_cell(name)} ({state})", ""]
+            if not todo:
+                lines += ["Every check passed.", ""]
+                continue
+            lines += ["| status | severity | control | subject | what to do |", "| --- | --- | --- | --- | --- |"]
+            todo.sort(key=lambda f: (ORDER[f.status], SEV.get(f.severity, 9), f.control, f.subject or ""))
+            for f in todo:
+                lines.append(f"| {f.status} | {f.severity} | {f.control} | {_cell(f.subject)} | {_cell(f.remediation.summary)} |")
+            lines.append("")
+        if results.expired_waivers or results.unused_waivers:
+            lines += ["## Waivers to review", ""]
+            for w in results.expired_waivers:
+                lines.append(f"- {w.why}: {w.control} {_cell(w.subject)} (expires {w.expires}, {w.ref})")
+            for w in results.unused_waivers:
+                lines.append(f"- unused: {w.control} {_cell(w.subject)} (expires {w.expires}, {w.ref})")
+            lines.append("")
+        return "\n".join(lines)
