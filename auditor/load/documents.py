@@ -44,7 +44,9 @@ def _describe_error(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"missing required key {name!r}"
     if kind == "literal_error":
-        return f"{name}: {err['msg'].replace('Input should be', 'expected')}, got {err.get('input')!r}"
+        got = err.get("input")
+        hint = " (YAML reads unquoted yes/no/on/off as true/false; quote the word)" if isinstance(got, bool) else ""
+        return f"{name}: {err['msg'].replace('Input should be', 'expected')}, got {got!r}{hint}"
     msg = err["msg"].removeprefix("Value error, ")
     return f"{name}: {msg}" if isinstance(name, str) else msg
 
@@ -95,20 +97,22 @@ def validate_document(doc: YamlDocument, expect: str | None = None) -> Loaded[An
     if expect and kind != expect:
         raise InputError(Problem(doc.positions.at(("kind",)), f"kind: expected {expect} here, got {kind}"))
     model = KINDS[kind]
+    # Schema problems and the rules a schema cannot say are gathered together, so
+    # `validate` lists every problem in one pass, in file order.
+    problems = _semantic_problems(kind, data, doc.positions)
+    validated = None
     try:
         validated = model.model_validate(data)
     except ValidationError as e:
-        problems = []
         for err in e.errors(include_url=False):
             loc: PathKey = tuple(err["loc"])
             at_key = err["type"] == "extra_forbidden"
             problems.append(Problem(doc.positions.at(loc, key=at_key), _describe_error(err, model)))
-        raise InputError(_dedupe(problems)) from None
-    loaded = Loaded(validated, doc.positions, file)
-    problems = list(_semantic_problems(loaded))
     if problems:
+        problems = _dedupe(problems)
+        problems.sort(key=lambda p: (p.location.line, p.location.column))
         raise InputError(problems)
-    return loaded
+    return Loaded(validated, doc.positions, file)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -121,54 +125,68 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _semantic_problems(doc: Loaded[Any]) -> list[Problem]:
-    """Rules a schema cannot say: known products and groups, known controls, valid patterns."""
-    model = doc.model
-    problems: list[Problem] = []
-    if isinstance(model, Policy):
-        problems += _check_permissions(doc, model.permissions, ("permissions",))
-        known = controls().controls
-        for cid in model.severity:
-            if cid not in known:
-                problems.append(Problem(doc.positions.at(("severity", cid), key=True), f"unknown control {cid!r} (see `rovo-audit controls`)"))
-        if model.domains:
-            from ..patterns import PatternSyntaxError, parse_pattern
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
-            for key in ("required", "allowed", "forbidden"):
-                for i, text in enumerate(getattr(model.domains, key)):
-                    try:
-                        parse_pattern(text)
-                    except PatternSyntaxError as e:
-                        loc = doc.positions.at(("domains", key, i))
-                        problems.append(Problem(loc, f"domains.{key}: {text!r}: {e.message}"))
-    elif isinstance(model, OrgSettings):
-        for i, org in enumerate(model.orgs):
-            if org.rovo_mcp is not None:
-                problems += _check_permissions(doc, org.rovo_mcp.permissions, ("orgs", i, "rovo_mcp", "permissions"))
+
+def _semantic_problems(kind: str, data: dict[str, Any], pos: Positions) -> list[Problem]:
+    """Rules a schema cannot say: known products and groups, known controls, valid patterns.
+
+    Read from the raw data (type-guarded), so they are found even when the schema fails too.
+    """
+    problems: list[Problem] = []
+    known = controls().controls
+    if kind == "Policy":
+        problems += _check_permissions(pos, data.get("permissions"), ("permissions",))
+        for cid in _mapping(data.get("severity")):
+            if cid not in known:
+                problems.append(Problem(pos.at(("severity", cid), key=True), f"unknown control {cid!r} (see `rovo-audit controls`)"))
+        from ..patterns import PatternSyntaxError, parse_pattern
+
+        domains = _mapping(data.get("domains"))
+        for key in ("required", "allowed", "forbidden"):
+            items = domains.get(key)
+            for i, text in enumerate(items if isinstance(items, list) else []):
+                if not isinstance(text, str):
+                    continue
+                try:
+                    parse_pattern(text)
+                except PatternSyntaxError as e:
+                    problems.append(Problem(pos.at(("domains", key, i)), f"domains.{key}: {text!r}: {e.message}"))
+    elif kind == "OrgSettings":
+        orgs = data.get("orgs")
         seen: dict[str, int] = {}
-        for i, org in enumerate(model.orgs):
-            if org.id in seen:
-                problems.append(Problem(doc.positions.at(("orgs", i, "id")), f"org id {org.id!r} appears twice (first at line {doc.positions.at(('orgs', seen[org.id], 'id')).line})"))
-            seen.setdefault(org.id, i)
-    elif isinstance(model, Waivers):
-        known = controls().controls
-        for i, w in enumerate(model.waivers):
-            if w.control not in known:
-                problems.append(Problem(doc.positions.at(("waivers", i, "control")), f"unknown control {w.control!r}"))
+        for i, org in enumerate(orgs if isinstance(orgs, list) else []):
+            org = _mapping(org)
+            mcp = _mapping(org.get("rovo_mcp"))
+            problems += _check_permissions(pos, mcp.get("permissions"), ("orgs", i, "rovo_mcp", "permissions"))
+            oid = org.get("id")
+            if isinstance(oid, str | int):
+                oid = str(oid)
+                if oid in seen:
+                    first = pos.at(("orgs", seen[oid], "id")).line
+                    problems.append(Problem(pos.at(("orgs", i, "id")), f"org id {oid!r} appears twice (first at line {first})"))
+                seen.setdefault(oid, i)
+    elif kind == "Waivers":
+        waivers = data.get("waivers")
+        for i, w in enumerate(waivers if isinstance(waivers, list) else []):
+            cid = _mapping(w).get("control")
+            if isinstance(cid, str) and cid not in known:
+                problems.append(Problem(pos.at(("waivers", i, "control")), f"unknown control {cid!r} (see `rovo-audit controls`)"))
     return problems
 
 
-def _check_permissions(doc: Loaded[Any], perms: dict[str, dict[str, Any]] | None, base: PathKey) -> list[Problem]:
+def _check_permissions(pos: Positions, perms: Any, base: PathKey) -> list[Problem]:
     catalog = permission_groups()
     problems = []
-    for product, groups in (perms or {}).items():
+    for product, groups in _mapping(perms).items():
         spec = catalog.products.get(product)
         if spec is None:
-            problems.append(Problem(doc.positions.at((*base, product), key=True), f"unknown product {product!r}; expected one of: {', '.join(catalog.products)}"))
+            problems.append(Problem(pos.at((*base, product), key=True), f"unknown product {product!r}; expected one of: {', '.join(catalog.products)}"))
             continue
-        for group in groups:
+        for group in _mapping(groups):
             if group not in spec.groups:
-                problems.append(Problem(doc.positions.at((*base, product, group), key=True), f"{product} has no permission group {group!r}; it has: {', '.join(spec.groups)} (permission_groups.yaml, {catalog.as_of})"))
+                problems.append(Problem(pos.at((*base, product, group), key=True), f"{product} has no permission group {group!r}; it has: {', '.join(spec.groups)} (permission_groups.yaml, {catalog.as_of})"))
     return problems
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import ipaddress
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 API_VERSION = "rovo-audit/v1"
 
@@ -29,3 +30,15 @@ class Strict(BaseModel):
     """Base of every input model: immutable, and a misspelt key is an error, never ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _ip_range(text: str) -> str:
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an IP address or CIDR range (expected e.g. 203.0.113.0/24)") from None
+    return text
+
+
+# An IP address or CIDR range, kept as written (it is a finding's subject).
+IpRange = Annotated[str, AfterValidator(_ip_range)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from .common import API_VERSION, Level, Severity, Strict, Tri
+from .common import API_VERSION, IpRange, Level, Severity, Strict, Tri
 
 
 class Metadata(Strict):
@@ -40,16 +40,7 @@ class ScopeRules(Strict):
 
 class IpRules(Strict):
     enabled: Tri = "allow"
-    required_ranges: tuple[str, ...] = ()
-
-    @field_validator("required_ranges")
-    @classmethod
-    def _ranges(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        from ..evaluate.ipranges import parse_network
-
-        for item in v:
-            parse_network(item)
-        return v
+    required_ranges: tuple[IpRange, ...] = ()
 
 
 class EvidenceRules(Strict):

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from .common import API_VERSION, PermissionValue, Section, Source, Strict
+from .common import API_VERSION, IpRange, PermissionValue, Section, Source, Strict
 
 
 class Site(Strict):
@@ -29,16 +29,7 @@ class RovoMcp(Strict):
 
 class IpAllowlist(Strict):
     enabled: bool | None = None
-    ranges: tuple[str, ...] | None = None
-
-    @field_validator("ranges")
-    @classmethod
-    def _ranges(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        from ..evaluate.ipranges import parse_network
-
-        for item in v or ():
-            parse_network(item)
-        return v
+    ranges: tuple[IpRange, ...] | None = None
 
 
 class Credential(Strict):
