@@ -115,6 +115,57 @@ class _Menu:
         return self._menu[name]
 
 
+class LazyRemediation:
+    """A finding's remediation, rendered from its control's template when first read.
+
+    Evaluation creates one per finding (passes included); most are never read on a large
+    estate except by the output that needs them, so rendering waits until then.
+    """
+
+    __slots__ = ("_args", "_rendered")
+
+    def __init__(self, control: str, value: str | None, action: str | None, fields: tuple[tuple[str, str], ...]) -> None:
+        self._args = (control, value, action, fields)
+        self._rendered: Remediation | None = None
+
+    def get(self) -> Remediation:
+        if self._rendered is None:
+            control, value, action, fields = self._args
+            self._rendered = render_remediation(control, value=value, action=action, **dict(fields))
+        return self._rendered
+
+    @property
+    def summary(self) -> str:
+        return self.get().summary
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return self.get().steps
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        return self.get().links
+
+    @property
+    def value(self) -> str | None:
+        return self._args[1]
+
+    @property
+    def action(self) -> str | None:
+        return self._args[2]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRemediation):
+            return self._args == other._args
+        return self.get() == other
+
+    def __hash__(self) -> int:
+        return hash(self._args)
+
+    def __repr__(self) -> str:
+        return repr(self.get())
+
+
 @lru_cache(maxsize=65536)
 def render_remediation(control: str, *, value: str | None, action: str | None = None, **fields: str) -> Remediation:
     """Fill a control's remediation template for one finding."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..load.merge import DomainRules, Rule
@@ -21,20 +21,57 @@ from .factory import OrgView
 
 
 @dataclass(frozen=True, slots=True)
+class EntryVerdict:
+    """What the policy's patterns say about one allowlist entry, whatever org holds it."""
+
+    syntax_error: PatternSyntaxError | None
+    pattern: Pattern | None
+    violations: str  # Atlassian rule breaches, joined; empty when none
+    forbidden_hits: tuple[str, ...]
+    covered_by: str | None
+    public_suffix: str | None  # the offending fixed part ("" for a bare `*`), None when fine
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedDomains:
     """The policy's patterns, parsed and indexed once per merged policy, not once per org."""
 
+    rules: DomainRules
     declared: PatternIndex  # required + allowed: what an entry may be covered by
     declared_rules: dict[str, Rule[str]]
     forbidden: PatternIndex
     forbidden_rules: dict[str, Rule[str]]
     required: tuple[tuple[Rule[str], Pattern], ...]
+    # Entries recur across the orgs of an estate: judge each distinct text once.
+    verdicts: dict[str, EntryVerdict] = field(default_factory=dict)
+
+    def judge(self, text: str) -> EntryVerdict:
+        verdict = self.verdicts.get(text)
+        if verdict is None:
+            verdict = self.verdicts[text] = self._judge(text)
+        return verdict
+
+    def _judge(self, text: str) -> EntryVerdict:
+        try:
+            pattern = parse_pattern(text)
+        except PatternSyntaxError as e:
+            return EntryVerdict(e, None, "", (), None, None)
+        rules = self.rules
+        return EntryVerdict(
+            None,
+            pattern,
+            "; ".join(v.message for v in rule_violations(pattern)),
+            tuple(h.text for h in self.forbidden.intersecting(pattern)) if rules.forbidden else (),
+            (c.text if (c := self.declared.first_covering(pattern)) else None) if rules.unlisted.value != "ignore" else None,
+            public_suffix_wildcard(pattern) if rules.public_suffix_wildcards.value != "ignore" else None,
+        )
 
 
 @lru_cache(maxsize=64)
 def prepare(rules: DomainRules) -> PreparedDomains:
     declared = rules.required + rules.allowed
     return PreparedDomains(
+        rules=rules,
         declared=PatternIndex([parse_pattern(r.value) for r in declared]),
         declared_rules={r.value: r for r in reversed(declared)},
         forbidden=PatternIndex([parse_pattern(r.value) for r in rules.forbidden]),
@@ -62,22 +99,29 @@ def check(view: OrgView) -> Iterator[Finding]:
         return
 
     valid: list[Pattern] = []
+    always = Rule("always", rules.at)
     for text in entries:
-        try:
-            pattern = parse_pattern(text)
-        except PatternSyntaxError as e:
+        v = prepared.judge(text)
+        if v.pattern is None:
             # Unparsable: only RMCP-DOM-006 can say anything about it.
+            e = v.syntax_error
+            assert e is not None
             yield view.finding("RMCP-DOM-006", "fail", text, expected="a valid allowlist entry: scheme://host[:port][path]",
-                               actual=f"column {e.column}: {e.message}", rule=Rule("always", rules.at), value=text, detail=e.message)
+                               actual=f"column {e.column}: {e.message}", rule=always, value=text, detail=e.message)
             continue
-        valid.append(pattern)
-        yield _rules(view, rules, pattern)
+        valid.append(v.pattern)
+        if v.violations:
+            yield view.finding("RMCP-DOM-006", "fail", text, expected="an entry that follows Atlassian's pattern rules",
+                               actual=v.violations, rule=always, value=text, detail=v.violations)
+        else:
+            yield view.finding("RMCP-DOM-006", "pass", text, expected="a valid allowlist entry",
+                               actual="well formed", rule=always, value=text)
         if rules.forbidden:
-            yield _forbidden(view, prepared, pattern)
+            yield _forbidden(view, prepared, text, v)
         if rules.unlisted.value != "ignore":
-            yield _unlisted(view, rules, prepared, pattern)
+            yield _unlisted(view, prepared, text, v)
         if rules.public_suffix_wildcards.value != "ignore":
-            yield _public_suffix(view, rules, pattern)
+            yield _public_suffix(view, rules, text, v)
     yield from _required(view, prepared, valid, toggle)
 
 
@@ -116,48 +160,34 @@ def _no_allowlist(view: OrgView, rules: DomainRules) -> Iterator[Finding]:
                        rule=Rule("always", rules.at), detail="see the entry")
 
 
-def _rules(view: OrgView, rules: DomainRules, pattern: Pattern) -> Finding:
-    broken = rule_violations(pattern)
-    if not broken:
-        return view.finding("RMCP-DOM-006", "pass", pattern.text, expected="a valid allowlist entry",
-                            actual="well formed", rule=Rule("always", rules.at), value=pattern.text, detail="")
-    detail = "; ".join(v.message for v in broken)
-    return view.finding("RMCP-DOM-006", "fail", pattern.text, expected="an entry that follows Atlassian's pattern rules",
-                        actual=detail, rule=Rule("always", rules.at), value=pattern.text, detail=detail)
+def _forbidden(view: OrgView, prepared: PreparedDomains, text: str, v: EntryVerdict) -> Finding:
+    if not v.forbidden_hits:
+        return view.finding("RMCP-DOM-002", "pass", text, expected="matches no forbidden pattern",
+                            actual="matches no forbidden pattern", rule=prepared.rules.forbidden[0], value=text, detail="")
+    names = ", ".join(v.forbidden_hits)
+    return view.finding("RMCP-DOM-002", "fail", text, expected=f"no origin matched by forbidden {names}",
+                        actual=f"{text} allows origins that {names} matches", rule=prepared.forbidden_rules[v.forbidden_hits[0]],
+                        value=text, detail=names)
 
 
-def _forbidden(view: OrgView, prepared: PreparedDomains, pattern: Pattern) -> Finding:
-    hits = prepared.forbidden.intersecting(pattern)
-    if not hits:
-        first = next(iter(prepared.forbidden_rules.values()))
-        return view.finding("RMCP-DOM-002", "pass", pattern.text, expected="matches no forbidden pattern",
-                            actual="matches no forbidden pattern", rule=first, value=pattern.text, detail="")
-    rule = prepared.forbidden_rules[hits[0].text]
-    names = ", ".join(h.text for h in hits)
-    return view.finding("RMCP-DOM-002", "fail", pattern.text, expected=f"no origin matched by forbidden {names}",
-                        actual=f"{pattern.text} allows origins that {names} matches", rule=rule, value=pattern.text, detail=names)
+def _unlisted(view: OrgView, prepared: PreparedDomains, text: str, v: EntryVerdict) -> Finding:
+    if v.covered_by is not None:
+        return view.finding("RMCP-DOM-003", "pass", text, expected="covered by a required or allowed pattern",
+                            actual=f"covered by {v.covered_by}", rule=prepared.declared_rules[v.covered_by], value=text)
+    unlisted = prepared.rules.unlisted
+    return view.finding("RMCP-DOM-003", _level_status(unlisted.value), text, expected="covered by a required or allowed pattern",
+                        actual="allows URLs that no required or allowed pattern covers", rule=unlisted, value=text)
 
 
-def _unlisted(view: OrgView, rules: DomainRules, prepared: PreparedDomains, pattern: Pattern) -> Finding:
-    cover = prepared.declared.first_covering(pattern)
-    if cover is not None:
-        return view.finding("RMCP-DOM-003", "pass", pattern.text, expected="covered by a required or allowed pattern",
-                            actual=f"covered by {cover.text}", rule=prepared.declared_rules[cover.text], value=pattern.text)
-    status = _level_status(rules.unlisted.value)
-    return view.finding("RMCP-DOM-003", status, pattern.text, expected="covered by a required or allowed pattern",
-                        actual="allows URLs that no required or allowed pattern covers", rule=rules.unlisted, value=pattern.text)
-
-
-def _public_suffix(view: OrgView, rules: DomainRules, pattern: Pattern) -> Finding:
-    suffix = public_suffix_wildcard(pattern)
-    if suffix is None:
-        return view.finding("RMCP-DOM-004", "pass", pattern.text, expected="no wildcard over a public suffix",
-                            actual="no wildcard over a public suffix", rule=rules.public_suffix_wildcards, value=pattern.text, detail="")
-    shown = suffix or "(empty: the wildcard is the whole host)"
-    return view.finding("RMCP-DOM-004", _level_status(rules.public_suffix_wildcards.value), pattern.text,
-                        expected="wildcards only under a domain the org controls",
-                        actual=f"the wildcard's fixed part {shown} is a public suffix", rule=rules.public_suffix_wildcards,
-                        value=pattern.text, detail=suffix or "example.com")
+def _public_suffix(view: OrgView, rules: DomainRules, text: str, v: EntryVerdict) -> Finding:
+    rule = rules.public_suffix_wildcards
+    if v.public_suffix is None:
+        return view.finding("RMCP-DOM-004", "pass", text, expected="no wildcard over a public suffix",
+                            actual="no wildcard over a public suffix", rule=rule, value=text, detail="")
+    shown = v.public_suffix or "(empty: the wildcard is the whole host)"
+    return view.finding("RMCP-DOM-004", _level_status(rule.value), text, expected="wildcards only under a domain the org controls",
+                        actual=f"the wildcard's fixed part {shown} is a public suffix", rule=rule,
+                        value=text, detail=v.public_suffix or "example.com")
 
 
 def _required(view: OrgView, prepared: PreparedDomains, valid: list[Pattern], toggle: bool | None) -> Iterator[Finding]:

@@ -4,10 +4,11 @@ so each check says only what it judged."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..catalog import controls, render_remediation
+from ..catalog import LazyRemediation, controls
 from ..load.merge import EffectivePolicy, Rule
+from ..model.common import SECTIONS
 from ..model.results import EvidenceRef, Finding
 from ..model.settings import Org
 
@@ -16,9 +17,18 @@ SECTION_OF_AREA = {
     "domains": "rovo_mcp", "auth": "rovo_mcp", "permissions": "rovo_mcp",
     "scopes": "credentials", "ip_allowlist": "ip_allowlist",
 }
+_NO_EVIDENCE = EvidenceRef(None, None)
 
 
 @dataclass(frozen=True, slots=True)
+class _ControlFacts:
+    severity: str
+    title: str
+    area: str
+    section: str | None
+
+
+@dataclass(frozen=True)
 class OrgView:
     """Everything a check needs about one org, plus the means to emit findings."""
 
@@ -26,15 +36,30 @@ class OrgView:
     policy: EffectivePolicy
     collected_at: dt.datetime | None
     as_of: dt.datetime
+    _evidence: dict[str, EvidenceRef] = field(init=False, repr=False)
+    _facts: dict[str, _ControlFacts] = field(init=False, repr=False)
 
-    def evidence(self, section: str) -> EvidenceRef:
-        present = getattr(self.org, section, None) is not None
-        if not present:
-            return EvidenceRef(None, None)
+    def __post_init__(self) -> None:
+        # Computed once per org: a large org emits thousands of findings.
+        evidence = {s: self._section_evidence(s) for s in SECTIONS}
+        facts = {}
+        for cid, spec in controls().controls.items():
+            override = self.policy.severity.get(cid)
+            facts[cid] = _ControlFacts(override.value if override else spec.severity, spec.title, spec.area,
+                                       SECTION_OF_AREA.get(spec.area))
+        object.__setattr__(self, "_evidence", evidence)
+        object.__setattr__(self, "_facts", facts)
+
+    def _section_evidence(self, section: str) -> EvidenceRef:
+        if getattr(self.org, section, None) is None:
+            return _NO_EVIDENCE
         ev = self.org.evidence.get(section)  # type: ignore[call-overload]
         if ev is None:
             return EvidenceRef("file", self.collected_at)
         return EvidenceRef(ev.source, ev.at or self.collected_at, ev.by)
+
+    def evidence(self, section: str) -> EvidenceRef:
+        return self._evidence.get(section, _NO_EVIDENCE)
 
     def missing(self, what: str, section: str) -> str:
         """The `actual` text of an unknown finding: what is absent, and why if collection said."""
@@ -58,22 +83,10 @@ class OrgView:
         section: str | None = None,
         **fields: str,
     ) -> Finding:
-        spec = controls().controls[control]
-        override = self.policy.severity.get(control)
-        sev = override.value if override else spec.severity
-        remediation = render_remediation(control, value=value, action=action, **fields)
+        facts = self._facts[control]
+        ev = self._evidence.get(section or facts.section or "", _NO_EVIDENCE)
+        org = self.org
         return Finding(
-            control=control,
-            status=status,
-            severity=sev,
-            org=self.org.id,
-            org_name=self.org.name,
-            subject=subject,
-            title=spec.title,
-            expected=expected,
-            actual=actual,
-            evidence=self.evidence(section or SECTION_OF_AREA[spec.area]),
-            policy_ref=rule.ref if rule else None,
-            remediation=remediation,
-            area=spec.area,
+            control, status, facts.severity, org.id, org.name, subject, facts.title, expected, actual, ev,
+            rule.ref if rule else None, LazyRemediation(control, value, action, tuple(fields.items())), facts.area,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -55,8 +54,8 @@ def apply_waivers(
                 w, ref = active[idx]
                 if _matches(w, f):
                     used[idx] = True
-                    f = dataclasses.replace(
-                        f, status="waived", original_status=f.status,
+                    f = f._replace(
+                        status="waived", original_status=f.status,
                         waiver=AppliedWaiver(w.reason, w.approved_by, w.expires_text, ref),
                     )
                     break

@@ -73,6 +73,23 @@ class Contradiction(Strict):
     attested_by: str | None = None
 
 
+class McpActivity(Strict):
+    """Audit-log events showing Rovo MCP use in a window (from `collect`): a count, not a verdict."""
+
+    since: dt.datetime
+    until: dt.datetime
+    events: int = Field(ge=0)
+    actors: int | None = Field(default=None, ge=0)
+    last_seen: dt.datetime | None = None
+    actions: tuple[str, ...] = ()
+    truncated: bool = False  # more pages existed than were read
+
+    @field_validator("since", "until", "last_seen")
+    @classmethod
+    def _aware(cls, v: dt.datetime | None) -> dt.datetime | None:
+        return _utc(v)
+
+
 class Org(Strict):
     id: str = Field(min_length=1)
     name: str | None = None
@@ -84,6 +101,11 @@ class Org(Strict):
     verified_domains: tuple[str, ...] | None = None
     collection_errors: tuple[CollectionError, ...] = ()
     contradictions: tuple[Contradiction, ...] = ()
+    # Extensions written by `collect`: where each field came from, which attested fields
+    # were compared with an observation (RMCP-EVID-002), and MCP use in the audit log.
+    provenance: dict[str, Evidence] = Field(default_factory=dict)
+    cross_checked: tuple[str, ...] = ()
+    mcp_activity: McpActivity | None = None
 
     @property
     def display_name(self) -> str:
