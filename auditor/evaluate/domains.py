@@ -12,6 +12,9 @@ from ..patterns import (
     Pattern,
     PatternIndex,
     PatternSyntaxError,
+    covered_by_union,
+    covers,
+    intersects,
     parse_pattern,
     public_suffix_wildcard,
     rule_violations,
@@ -30,6 +33,7 @@ class EntryVerdict:
     forbidden_hits: tuple[str, ...]
     covered_by: str | None
     public_suffix: str | None  # the offending fixed part ("" for a bare `*`), None when fine
+    required_hits: tuple[tuple[int, bool], ...]  # (index of a required pattern it meets, covers it whole?)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,9 @@ class PreparedDomains:
     forbidden: PatternIndex
     forbidden_rules: dict[str, Rule[str]]
     required: tuple[tuple[Rule[str], Pattern], ...]
+    required_index: PatternIndex
+    required_position: dict[str, int]
+    supported_meeting: tuple[tuple[Pattern, ...], ...]  # per required pattern: supported domains that meet it
     # Entries recur across the orgs of an estate: judge each distinct text once.
     verdicts: dict[str, EntryVerdict] = field(default_factory=dict)
 
@@ -55,7 +62,7 @@ class PreparedDomains:
         try:
             pattern = parse_pattern(text)
         except PatternSyntaxError as e:
-            return EntryVerdict(e, None, "", (), None, None)
+            return EntryVerdict(e, None, "", (), None, None, ())
         rules = self.rules
         return EntryVerdict(
             None,
@@ -64,19 +71,25 @@ class PreparedDomains:
             tuple(h.text for h in self.forbidden.intersecting(pattern)) if rules.forbidden else (),
             (c.text if (c := self.declared.first_covering(pattern)) else None) if rules.unlisted.value != "ignore" else None,
             public_suffix_wildcard(pattern) if rules.public_suffix_wildcards.value != "ignore" else None,
+            tuple((self.required_position[r.text], covers(pattern, r)) for r in self.required_index.intersecting(pattern)),
         )
 
 
 @lru_cache(maxsize=64)
 def prepare(rules: DomainRules) -> PreparedDomains:
     declared = rules.required + rules.allowed
+    required = tuple((r, parse_pattern(r.value)) for r in rules.required)
+    supported = supported_domain_patterns()
     return PreparedDomains(
         rules=rules,
         declared=PatternIndex([parse_pattern(r.value) for r in declared]),
         declared_rules={r.value: r for r in reversed(declared)},
         forbidden=PatternIndex([parse_pattern(r.value) for r in rules.forbidden]),
         forbidden_rules={r.value: r for r in reversed(rules.forbidden)},
-        required=tuple((r, parse_pattern(r.value)) for r in rules.required),
+        required=required,
+        required_index=PatternIndex([p for _, p in required]),
+        required_position={p.text: i for i, (_, p) in reversed(list(enumerate(required)))},
+        supported_meeting=tuple(tuple(s for s in supported if intersects(s, p)) for _, p in required),
     )
 
 
@@ -191,18 +204,25 @@ def _public_suffix(view: OrgView, rules: DomainRules, text: str, v: EntryVerdict
 
 
 def _required(view: OrgView, prepared: PreparedDomains, valid: list[Pattern], toggle: bool | None) -> Iterator[Finding]:
+    """RMCP-DOM-001 without an index per org: each distinct entry already knows (in its
+    verdict) which required patterns it meets; only those feed the exact union check."""
     if not prepared.required:
         return
-    own = PatternIndex(valid)
-    with_supported = PatternIndex([*valid, *supported_domain_patterns()])
-    for rule, req in prepared.required:
+    meets: list[list[Pattern]] = [[] for _ in prepared.required]
+    covered_by: list[str | None] = [None] * len(prepared.required)
+    for pattern in valid:
+        for i, covers_it in prepared.judge(pattern.text).required_hits:
+            meets[i].append(pattern)
+            if covers_it and covered_by[i] is None:
+                covered_by[i] = pattern.text
+    for i, (rule, req) in enumerate(prepared.required):
         expected = f"the allowlist allows every URL matching {req.text}"
-        by = own.first_covering(req)
-        if by is not None or own.union_covers(req):
-            actual = f"allowed by {by.text}" if by else "allowed by the org's entries together"
+        if covered_by[i] is not None or (len(meets[i]) > 1 and covered_by_union(req, meets[i])):
+            actual = f"allowed by {covered_by[i]}" if covered_by[i] else "allowed by the org's entries together"
             yield view.finding("RMCP-DOM-001", "pass", req.text, expected=expected, actual=actual, rule=rule, value=req.text)
             continue
-        supported_covers = with_supported.union_covers(req)
+        supported = prepared.supported_meeting[i]
+        supported_covers = bool(supported) and covered_by_union(req, [*meets[i], *supported])
         if supported_covers and toggle:
             yield view.finding("RMCP-DOM-001", "pass", req.text, expected=expected,
                                actual="allowed by the Atlassian supported domains (toggle on)", rule=rule, value=req.text)
@@ -211,7 +231,6 @@ def _required(view: OrgView, prepared: PreparedDomains, valid: list[Pattern], to
                                actual="allowed only if Allow Atlassian supported domains is on, and that toggle was not collected",
                                rule=rule, value=req.text)
         else:
-            partial = own.intersecting(req)
-            actual = (f"only partly allowed (by {', '.join(p.text for p in partial)})" if partial
+            actual = (f"only partly allowed (by {', '.join(p.text for p in meets[i])})" if meets[i]
                       else "no allowlist entry matches it")
             yield view.finding("RMCP-DOM-001", "fail", req.text, expected=expected, actual=actual, rule=rule, value=req.text)
