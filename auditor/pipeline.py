@@ -6,14 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import bundled
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .load.documents import Loaded, load_file, load_text
+from .model.common import SEVERITIES
 from .model.results import Results
 from .report import FORMATS, ReportContext, write_atomic
 from .verdict import blocking, verdict_text
+
+if TYPE_CHECKING:
+    from .history.review import HistoryOptions
 
 
 def load_policy(name: str) -> Loaded:
@@ -58,6 +63,7 @@ class Outcome:
     results: Results
     written: tuple[Path, ...]
     fail_on: str
+    context: ReportContext | None = None  # what the reports were given (history, review)
 
     @property
     def exit_status(self) -> int:
@@ -71,11 +77,12 @@ class Outcome:
             f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
             f"{s['unknown']} unknown, {s['waived']} waived)",
         ]
-        top = [f for f in r.findings if f.status in ("fail", "unknown")][:10]
+        worst = sorted(blocking(r.findings), key=lambda f: (SEVERITIES.index(f.severity), f.sort_key))
+        top = worst[:10]
         for f in top:
             subject = f" {f.subject}" if f.subject is not None else ""
             lines.append(f"  {f.status:<7} {f.severity:<8} {f.control}{subject}: {f.remediation.summary}")
-        more = len([f for f in r.findings if f.status in ("fail", "unknown")]) - len(top)
+        more = len(worst) - len(top)
         if more > 0:
             lines.append(f"  ... and {more} more")
         if r.expired_waivers:
@@ -96,10 +103,34 @@ def run_audit(
     formats: Sequence[str],
     fail_on: str = "fail",
     context: ReportContext | None = None,
+    history: HistoryOptions | None = None,
 ) -> Outcome:
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, generated_at=generated_at)
-    written = write_reports(results, out, formats, context or ReportContext())
-    return Outcome(results, tuple(written), fail_on)
+    return report_results(results, out=out, formats=formats, fail_on=fail_on, context=context, history=history)
+
+
+def report_results(
+    results: Results,
+    *,
+    out: Path,
+    formats: Sequence[str],
+    fail_on: str = "fail",
+    context: ReportContext | None = None,
+    history: HistoryOptions | None = None,
+) -> Outcome:
+    """Write the reports; with a history, compare with the previous run first and store this one after."""
+    context = context or ReportContext()
+    if history is not None:
+        from .history.review import context_for
+
+        context = context_for(history, results, context)
+    written = write_reports(results, out, formats, context)
+    if history is not None:
+        from .history.review import record
+
+        json_path = out / FORMATS["json"].filename
+        written.append(record(history, results, json_path.read_text(encoding="utf-8") if "json" in formats else None))
+    return Outcome(results, tuple(written), fail_on, context)
 
 
 def write_reports(results: Results, out: Path, formats: Sequence[str], context: ReportContext) -> list[Path]:

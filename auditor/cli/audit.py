@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from ..verdict import FAIL_ON_CHOICES
+from .collect import add_source_options
+from .history import add_history_flags, history_options
 from .options import as_of, format_list, require
 
 HELP = """\
@@ -37,13 +39,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
                    help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
     p.add_argument("--demo", action="store_true", help="audit the bundled sample org against the bundled baseline; no files needed")
+    p.add_argument("--collect", action="store_true",
+                   help="collect the settings first (as `rovo-audit collect`; written to OUT/settings.yaml) and audit them")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    add_history_flags(p)
+    add_source_options(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..pipeline import AuditInputs, run_audit
 
+    if args.collect:
+        require(not args.settings and not args.demo, "--collect gathers the settings itself; drop --settings/--demo (or drop --collect)")
+        require(bool(args.policy), "audit needs at least one --policy FILE")
+        from .collect import collect_to_file
+
+        collected, _ = collect_to_file(args, args.out / "settings.yaml")
+        if collected is None:
+            return 1
+        args.settings = str(args.out / "settings.yaml")
     if args.demo:
         require(not args.settings, "--demo uses the bundled sample org; drop --settings (or drop --demo)")
         inputs = AuditInputs.demo(args.policy, args.waivers)
@@ -52,8 +67,14 @@ def run(args: argparse.Namespace) -> int:
         require(bool(args.settings), "audit needs --settings FILE (write one by hand, or `rovo-audit collect`)")
         inputs = AuditInputs.from_paths(args.policy, args.settings, args.waivers)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    from ..history.store import inputs_digest
+
+    history = history_options(args, inputs_digest([*inputs.policies, inputs.settings, *inputs.waivers]))
     outcome = run_audit(inputs, as_of=args.as_of or now, generated_at=now if args.as_of is None else None,
-                        out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on)
+                        out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on, history=history)
+    from ..history.ci import append_step_summary
+
+    append_step_summary(outcome.results, outcome.context)
     if not args.quiet:
         print(outcome.terminal_summary(), file=sys.stdout)
     return outcome.exit_status

@@ -1,4 +1,5 @@
-"""RMCP-EVID-001: evidence older than the policy's `evidence.max_age_days`."""
+"""RMCP-EVID-001: evidence older than the policy's `evidence.max_age_days`.
+RMCP-EVID-002: an attested value that an observation contradicts (from `collect`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,30 @@ from .factory import OrgView
 
 
 def check(view: OrgView) -> Iterator[Finding]:
+    yield from _age(view)
+    yield from _attested(view)
+
+
+def _attested(view: OrgView) -> Iterator[Finding]:
+    """Always checked, for every attested field `collect` compared with an observation."""
+    org = view.org
+    contradicted = {c.field: c for c in org.contradictions}
+    expected = "the attested value agrees with the observed one"
+    for path in sorted(set(org.cross_checked) | set(contradicted)):
+        section = path.split(".")[0].split("[")[0]
+        where = section if section in SECTIONS else None
+        c = contradicted.get(path)
+        if c is None:
+            yield view.finding("RMCP-EVID-002", "pass", path, expected=expected, actual="attested and observed agree",
+                               rule=None, value=path, section=where)
+            continue
+        by = f" by {c.attested_by}" if c.attested_by else ""
+        yield view.finding("RMCP-EVID-002", "fail", path, expected=expected,
+                           actual=f"attested {c.attested}{by}, observed {c.observed} ({c.observed_source}); "
+                                  "the observed value was kept", rule=None, value=path, section=where)
+
+
+def _age(view: OrgView) -> Iterator[Finding]:
     rule = view.policy.max_age_days
     if rule is None:
         return

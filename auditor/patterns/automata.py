@@ -3,64 +3,39 @@
 Host and path alternatives are globs (see syntax.py): literal characters, `*` (host: one
 or more of any character; path: one or more characters other than '/') and, in paths,
 GLOBSTAR meaning `(/.*)?`. Inclusion and intersection are decided exactly by a subset
-construction over an alphabet made of the literal symbols that occur, '/', and one
+construction over an alphabet made of the literal characters that occur, '/', and one
 OTHER_CHAR standing for the infinitely many characters no pattern mentions.
-
-Whole-URL automata (engine.py) reuse this with two more symbol kinds: SEP between
-components and one symbol per port value (plus OTHER_PORT for the unmentioned ones).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .syntax import ALT_SEP, GLOBSTAR
 
-# Transition labels: a str is one literal symbol; these ints are character classes.
-ANY = 1  # any character (never SEP or a port symbol)
+# Transition labels: a str is one literal character; these ints are character classes.
+ANY = 1  # any character
 NOTSLASH = 2  # any character but '/'
-ANYPORT = 3  # any port symbol
 
-# Symbols that cannot be literal characters: entries and URLs never reach the automata
-# with control characters or code points from plane 15.
+# Entries and URLs never reach the automata with control characters, so this one can
+# stand for "a character no pattern mentions".
 OTHER_CHAR = "\x1e"
-SEP = "\x1f"
-OTHER_PORT = "\x1d"
-PORT_BASE = 0xF0000
 
 Label = int | str
-
-
-def port_symbol(value: int) -> str:
-    """Symbol of an effective port value (NO_PORT = 0 included)."""
-    return chr(PORT_BASE + value)
-
-
-def _is_port(sym: str) -> bool:
-    return sym == OTHER_PORT or ord(sym) >= PORT_BASE
-
-
-def _label_matches(label: Label, sym: str) -> bool:
-    if isinstance(label, str):
-        return label == sym
-    if label == ANYPORT:
-        return _is_port(sym)
-    if sym == SEP or _is_port(sym):
-        return False
-    return label == ANY or sym != "/"
+States = frozenset[int]
+_STEP_MEMO_LIMIT = 1 << 15
 
 
 class NFA:
-    """Immutable NFA with precomputed epsilon closures; the start state is 0."""
+    """Immutable NFA with epsilon closures folded into its transitions; start state 0."""
 
-    __slots__ = ("accept", "closure", "edges", "literals", "start")
+    __slots__ = ("_memo", "accept", "classes", "literal", "literals", "start")
 
     def __init__(self, edges: list[list[tuple[Label, int]]], eps: list[list[int]],
-                 accept: Iterable[int]) -> None:
-        self.edges = tuple(tuple(e) for e in edges)
-        closures: list[frozenset[int]] = []
+                 accept: Sequence[int]) -> None:
+        closure: list[frozenset[int]] = []
         for s in range(len(edges)):
             seen = {s}
             stack = [s]
@@ -69,20 +44,45 @@ class NFA:
                     if t not in seen:
                         seen.add(t)
                         stack.append(t)
-            closures.append(frozenset(seen))
-        self.closure = tuple(closures)
-        self.start = self.closure[0]
+            closure.append(frozenset(seen))
+        # Per state: literal character -> closed targets, and (class, closed targets).
+        literal: list[dict[str, frozenset[int]]] = []
+        classes: list[tuple[tuple[int, frozenset[int]], ...]] = []
+        for es in edges:
+            lit: dict[str, frozenset[int]] = {}
+            cls: list[tuple[int, frozenset[int]]] = []
+            for label, t in es:
+                if isinstance(label, str):
+                    lit[label] = lit.get(label, frozenset()) | closure[t]
+                else:
+                    cls.append((label, closure[t]))
+            literal.append(lit)
+            classes.append(tuple(cls))
+        self.literal = tuple(literal)
+        self.classes = tuple(classes)
+        self.start: States = closure[0]
         self.accept = frozenset(accept)
-        self.literals = frozenset(
-            lab for es in edges for lab, _ in es if isinstance(lab, str))
+        self.literals = frozenset(c for lit in literal for c in lit)
+        self._memo: dict[tuple[States, str], States] = {}
 
-    def step(self, states: frozenset[int], sym: str) -> frozenset[int]:
+    def step(self, states: States, sym: str) -> States:
+        key = (states, sym)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
         out: set[int] = set()
         for s in states:
-            for label, t in self.edges[s]:
-                if _label_matches(label, sym):
-                    out |= self.closure[t]
-        return frozenset(out)
+            t = self.literal[s].get(sym)
+            if t:
+                out |= t
+            for label, targets in self.classes[s]:
+                if label == ANY or sym != "/":
+                    out |= targets
+        result = frozenset(out)
+        if len(self._memo) >= _STEP_MEMO_LIMIT:
+            self._memo.clear()  # the NFAs are cached; keep their memo bounded
+        self._memo[key] = result
+        return result
 
 
 class Builder:
@@ -135,22 +135,20 @@ class Builder:
                 cur = self.edge(cur, ch)
         return cur
 
-    def build(self, accept: Iterable[int]) -> NFA:
+    def build(self, accept: Sequence[int]) -> NFA:
         return NFA(self.edges, self.eps, accept)
 
 
-def alphabet(nfas: Sequence[NFA], other_port: bool = False) -> tuple[str, ...]:
+def alphabet(nfas: Sequence[NFA]) -> tuple[str, ...]:
     """Symbols that distinguish every transition of `nfas` (sorted: deterministic)."""
     syms = {"/", OTHER_CHAR}
     for nfa in nfas:
         syms |= nfa.literals
-    if other_port:
-        syms.add(OTHER_PORT)
     return tuple(sorted(syms))
 
 
 def included(a: NFA, b: NFA, sigma: Sequence[str]) -> bool:
-    """L(a) ⊆ L(b), ignoring the empty word (no component or URL is empty)."""
+    """L(a) ⊆ L(b), ignoring the empty word (no host or path is empty)."""
     start = (a.start, b.start)
     seen = {start}
     stack = [start]
@@ -191,6 +189,30 @@ def intersects(a: NFA, b: NFA, sigma: Sequence[str]) -> bool:
                 seen.add(key)
                 stack.append(key)
     return False
+
+
+def signatures(a: NFA, others: Sequence[NFA], sigma: Sequence[str]) -> set[frozenset[int]]:
+    """For the non-empty words w of L(a): every distinct {i : w ∈ L(others[i])}."""
+    start = (a.start, tuple(o.start for o in others))
+    seen = {start}
+    stack = [start]
+    found: set[frozenset[int]] = set()
+    while stack:
+        sa, subs = stack.pop()
+        for sym in sigma:
+            na = a.step(sa, sym)
+            if not na:
+                continue
+            nsubs = tuple(o.step(s, sym) for o, s in zip(others, subs, strict=True))
+            if na & a.accept:
+                found.add(frozenset(
+                    i for i, (o, s) in enumerate(zip(others, nsubs, strict=True))
+                    if s & o.accept))
+            key = (na, nsubs)
+            if key not in seen:
+                seen.add(key)
+                stack.append(key)
+    return found
 
 
 # --- component automata and regexes, memoised on the ALT_SEP-joined component key ----

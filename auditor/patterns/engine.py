@@ -2,19 +2,21 @@
 
 A pattern's language is the product scheme × host × port × path of non-empty component
 languages, so single-pattern inclusion and intersection are decided component by
-component. Union inclusion does not decompose; it is decided exactly on automata over the
-whole normalised URL `host SEP port SEP path` (the scheme being equal by construction).
+component. Union inclusion does not decompose that simply; `_union_exact` splits it into
+exact sub-problems (port classes, then host alternative × path alternative, then groups
+of hosts sharing the same set of containing outers).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
 from . import automata as fa
 from .components import host_included, host_intersects, path_included, path_intersects
-from .syntax import ANY_PORT, DEFAULT_PORTS, NO_PORT, Pattern
+from .syntax import ALT_SEP, ANY_PORT, DEFAULT_PORTS, GLOBSTAR, NO_PORT, Pattern
 
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 
@@ -103,29 +105,75 @@ def intersects(a: Pattern, b: Pattern) -> bool:
     )
 
 
-def _url_nfa(patterns: Sequence[Pattern]) -> fa.NFA:
-    """Automaton of the union of the patterns' URLs, as `host SEP port SEP path`."""
-    b = fa.Builder()
-    accept: list[int] = []
-    for p in patterns:
-        host_end = b.state()
-        for alt in p.host_alts:
-            b.edge(b.host_alt(0, alt), fa.SEP, host_end)
-        label = fa.ANYPORT if p.port_value == ANY_PORT else fa.port_symbol(p.port_value)
-        path_start = b.edge(b.edge(host_end, label), fa.SEP)
-        accept.extend(b.path_alt(path_start, alt) for alt in p.path_alts)
-    return b.build(accept)
+def _literal_path(alt: str) -> bool:
+    return "*" not in alt and GLOBSTAR not in alt
+
+
+def _generic_member(host: str, path: str) -> tuple[str, str]:
+    """A host and a path that the alternatives match, wildcards as OTHER_CHAR."""
+    h = host.replace("*", fa.OTHER_CHAR)
+    if path.strip(GLOBSTAR) == "":
+        return h, "/" + fa.OTHER_CHAR
+    q = path.replace("*", fa.OTHER_CHAR).replace(GLOBSTAR, "/" + fa.OTHER_CHAR)
+    return h, q
+
+
+def _piece_covered(host: str, path: str, outers: Sequence[Pattern]) -> bool:
+    """host × path (one alternative of each) ⊆ the union of the outers' host × path."""
+    cands = [o for o in outers
+             if host_intersects(host, o.host_key) and path_intersects(path, o.path_key)]
+    if not cands:
+        return False
+    if any(host_included(host, o.host_key) and path_included(path, o.path_key)
+           for o in cands):
+        return True
+    # Cheap refutation first: one member of host × path with every wildcard standing for
+    # a character no outer mentions; if no outer matches it, the piece is not covered.
+    h, q = _generic_member(host, path)
+    if not any(fa.host_regex(o.host_key).fullmatch(h) and fa.path_regex(o.path_key).fullmatch(q)
+               for o in cands):
+        return False
+    # A product is covered by a union of products exactly when, for every host h, the
+    # path part is covered by the union of the path parts of the outers containing h.
+    # With one side a single string there is only one such group to check.
+    if "*" not in host:
+        keys = [o.path_key for o in cands if fa.host_regex(o.host_key).fullmatch(host)]
+        return bool(keys) and path_included(path, ALT_SEP.join(keys))
+    if _literal_path(path):
+        keys = [o.host_key for o in cands if fa.path_regex(o.path_key).fullmatch(path)]
+        return bool(keys) and host_included(host, ALT_SEP.join(keys))
+    # Both infinite: enumerate the distinct groups {outers containing h} over all h.
+    a = fa.host_nfa(host)
+    others = [fa.host_nfa(o.host_key) for o in cands]
+    for group in fa.signatures(a, others, fa.alphabet([a, *others])):
+        keys = [cands[i].path_key for i in sorted(group)]
+        if not keys or not path_included(path, ALT_SEP.join(keys)):
+            return False
+    return True
 
 
 @lru_cache(maxsize=1 << 12)
 def _union_exact(inner: Pattern, outers: tuple[Pattern, ...]) -> bool:
-    a, b = _url_nfa((inner,)), _url_nfa(outers)
-    ports = {s for s in a.literals | b.literals if ord(s) >= fa.PORT_BASE}
-    # The port universe is finite (1-65535, plus "no port" for custom schemes): only
-    # when the patterns name every value is there no "other port" left to check.
-    universe = 65535 if inner.scheme in DEFAULT_PORTS else 65536
-    sigma = fa.alphabet((a, b), other_port=len(ports) < universe)
-    return fa.included(a, b, sigma)
+    """inner ⊆ ∪ outers, for outers of inner's scheme. Decided per port value class, then
+    per pair of host and path alternatives of inner."""
+    if inner.port_value == ANY_PORT:
+        explicit = sorted({o.port_value for o in outers if o.port_value != ANY_PORT})
+        # The port universe is finite (1-65535, plus "no port" for custom schemes): only
+        # when the outers name every value is there no "other port" left to check.
+        universe = 65535 if inner.scheme in DEFAULT_PORTS else 65536
+        atoms = explicit + ([ANY_PORT] if len(explicit) < universe else [])
+    else:
+        atoms = [inner.port_value]
+    for atom in atoms:
+        # ANY_PORT stands for "a port no outer names": only `:*` outers contain it.
+        rel = [o for o in outers if o.port_value in (ANY_PORT, atom)]
+        if not rel:
+            return False
+        for host in inner.host_alts:
+            for path in inner.path_alts:
+                if not _piece_covered(host, path, rel):
+                    return False
+    return True
 
 
 def covered_by_union(inner: Pattern, outers: Sequence[Pattern]) -> bool:
@@ -145,53 +193,40 @@ def covered_by_union(inner: Pattern, outers: Sequence[Pattern]) -> bool:
 
 # ----------------------------------------------------------------------------- index
 
-
-def host_label_keys(p: Pattern) -> list[tuple[str, ...]]:
-    """Per host alternative: its trailing labels that are wholly literal, reversed.
-
-    A host matched by the alternative always ends with these labels, which is what the
-    index uses to narrow its candidates (see PatternIndex)."""
-    keys = []
-    for alt in p.host_alts:
-        star = alt.rfind("*")
-        labels = alt.split(".") if star < 0 else alt[star + 1 :].split(".")[1:]
-        keys.append(tuple(reversed(labels)))
-    return keys
-
-
 _MISSING = object()
+_TOP_LABEL = "\U0010ffff"  # sorts after every real label
+_Key = tuple[str, tuple[str, ...]]
 
 
 class PatternIndex:
     """Many patterns, indexed by scheme and by the wholly literal trailing host labels.
 
     Why it never misses a candidate: every host an alternative matches ends with that
-    alternative's literal labels L. Two patterns can share a URL only if their L are
-    prefix-comparable (as reversed label tuples), and `outer` can cover `inner` only if
-    outer's L is a prefix of inner's L for every alternative of inner (inner's variable
-    part can always produce a label no literal label equals).
+    alternative's literal labels L (Pattern.host_labels, reversed). Two patterns can share
+    a URL only if some L of each are prefix-comparable, and `outer` can cover `inner`
+    only if, for any one alternative of inner, some L of outer is a prefix of its L
+    (inner's variable part can always produce a label that no literal label equals).
     """
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         self._patterns: tuple[Pattern, ...] = tuple(patterns)
-        # (scheme, labels) -> input positions whose alternative has exactly `labels`
-        self._exact: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-        # (scheme, labels) -> input positions with an alternative whose labels extend it
-        self._under: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        # (scheme, L) -> input positions having an alternative with exactly L
+        exact: dict[_Key, list[int]] = {}
         for i, p in enumerate(self._patterns):
-            for labels in host_label_keys(p):
-                self._add(self._exact, (p.scheme, labels), i)
-                for k in range(len(labels) + 1):
-                    self._add(self._under, (p.scheme, labels[:k]), i)
-        self._cover_cands: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
+            scheme = p.scheme
+            for labels in p.host_labels:
+                bucket = exact.get((scheme, labels))
+                if bucket is None:
+                    exact[(scheme, labels)] = [i]
+                elif bucket[-1] != i:  # positions arrive in increasing order
+                    bucket.append(i)
+        self._exact = exact
+        # The keys in order, so that all L extending a given one form a contiguous run;
+        # sorted lazily because only `intersecting` needs it.
+        self._sorted_keys: list[_Key] | None = None
+        self._cover_cands: dict[_Key, tuple[int, ...]] = {}
+        self._inter_cands: dict[tuple[str, tuple[tuple[str, ...], ...]], tuple[int, ...]] = {}
         self._first: dict[Pattern, Pattern | None] = {}
-
-    @staticmethod
-    def _add(table: dict[tuple[str, tuple[str, ...]], list[int]],
-             key: tuple[str, tuple[str, ...]], i: int) -> None:
-        bucket = table.setdefault(key, [])
-        if not bucket or bucket[-1] != i:  # positions arrive in increasing order
-            bucket.append(i)
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -200,43 +235,61 @@ class PatternIndex:
     def patterns(self) -> tuple[Pattern, ...]:
         return self._patterns
 
-    def _covering_candidates(self, scheme: str, labels: tuple[str, ...]) -> tuple[int, ...]:
-        key = (scheme, labels)
-        cands = self._cover_cands.get(key)
-        if cands is None:
-            found: set[int] = set()
-            for k in range(len(labels) + 1):
-                found.update(self._exact.get((scheme, labels[:k]), ()))
-            cands = self._cover_cands[key] = tuple(sorted(found))
-        return cands
-
     def first_covering(self, inner: Pattern) -> Pattern | None:
         """The first pattern (input order) that covers `inner`, or None."""
         hit = self._first.get(inner, _MISSING)
         if hit is not _MISSING:
             return hit  # type: ignore[return-value]
-        # One alternative's labels suffice as a necessary condition; take the longest,
-        # which narrows the candidates most.
-        labels = max(host_label_keys(inner), key=len)
+        # Any one alternative gives a necessary condition; the longest L narrows most.
+        labels = inner.host_labels[0] if len(inner.host_labels) == 1 else max(
+            inner.host_labels, key=len)
+        key = (inner.scheme, labels)
+        cands = self._cover_cands.get(key)
+        if cands is None:
+            found: set[int] = set()
+            for k in range(len(labels) + 1):
+                found.update(self._exact.get((inner.scheme, labels[:k]), ()))
+            cands = self._cover_cands[key] = tuple(sorted(found))
         result = None
-        for i in self._covering_candidates(inner.scheme, labels):
-            if covers(self._patterns[i], inner):
-                result = self._patterns[i]
+        patterns = self._patterns
+        port, host, path = inner.port_value, inner.host_key, inner.path_key
+        for i in cands:
+            # covers() inlined (same scheme by construction): this is the hot loop.
+            o = patterns[i]
+            if (o.port_value in (ANY_PORT, port)
+                    and (o.host_key == host or host_included(host, o.host_key))
+                    and (o.path_key == path or path_included(path, o.path_key))):
+                result = o
                 break
         self._first[inner] = result
         return result
 
-    def _intersecting_positions(self, inner: Pattern) -> list[int]:
-        found: set[int] = set()
-        for labels in host_label_keys(inner):
-            for k in range(len(labels)):
-                found.update(self._exact.get((inner.scheme, labels[:k]), ()))
-            found.update(self._under.get((inner.scheme, labels), ()))
-        return [i for i in sorted(found) if intersects(self._patterns[i], inner)]
+    def _extending(self, scheme: str, labels: tuple[str, ...]) -> list[int]:
+        """Positions having an alternative whose L extends `labels` (or equals it)."""
+        keys = self._sorted_keys
+        if keys is None:
+            keys = self._sorted_keys = sorted(self._exact)
+        lo = bisect_left(keys, (scheme, labels))
+        hi = bisect_left(keys, (scheme, (*labels, _TOP_LABEL)), lo)
+        return [i for key in keys[lo:hi] for i in self._exact[key]]
+
+    def _intersecting_candidates(self, inner: Pattern) -> tuple[int, ...]:
+        key = (inner.scheme, inner.host_labels)
+        cands = self._inter_cands.get(key)
+        if cands is None:
+            found: set[int] = set()
+            for labels in inner.host_labels:
+                for k in range(len(labels)):
+                    found.update(self._exact.get((inner.scheme, labels[:k]), ()))
+                found.update(self._extending(inner.scheme, labels))
+            cands = self._inter_cands[key] = tuple(sorted(found))
+        return cands
 
     def intersecting(self, inner: Pattern) -> list[Pattern]:
         """All patterns sharing some URL with `inner`, in input order."""
-        return [self._patterns[i] for i in self._intersecting_positions(inner)]
+        patterns = self._patterns
+        return [patterns[i] for i in self._intersecting_candidates(inner)
+                if intersects(patterns[i], inner)]
 
     def union_covers(self, inner: Pattern) -> bool:
         """covered_by_union(inner, all indexed patterns), using the index."""

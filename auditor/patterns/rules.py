@@ -7,6 +7,7 @@ evaluate; only RMCP-DOM-006 reports the violation.
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 
 from .syntax import DEFAULT_PORTS, Pattern, Violation
@@ -20,16 +21,21 @@ _MAX_LABEL = 63
 _MAX_HOST = 253
 
 
-def _ip_like(alt: str) -> bool:
-    """Digits, dots and wildcards only: an IPv4 address or a wildcard over one."""
-    return any(c.isdigit() for c in alt) and all(c.isdigit() or c in ".*" for c in alt)
+# Digits, dots and wildcards only: an IPv4 address or a wildcard over one.
+_IP_LIKE = re.compile(r"[0-9.*]*[0-9][0-9.*]*")
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# The usual shape, `[*.]label.label...tld` with a TLD that is not all digits: known
+# clean without the label-by-label analysis below.
+_CLEAN_HOST = re.compile(rf"(?:\*\.)?(?:{_LABEL}\.)+(?=[a-z0-9-]*[a-z])(?:{_LABEL})")
 
 
 def _host_problem(alt: str) -> tuple[str, str] | None:
     """(rule, message) for the first problem of one host alternative of a web scheme."""
-    if alt.startswith("[") or alt in LOOPBACK_HOSTS:
+    if alt in LOOPBACK_HOSTS or alt.startswith("["):
         return None
-    if _ip_like(alt):
+    if len(alt) <= _MAX_HOST and _CLEAN_HOST.fullmatch(alt):
+        return None
+    if _IP_LIKE.fullmatch(alt):
         if "*" in alt:
             return None
         try:

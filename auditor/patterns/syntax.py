@@ -8,6 +8,7 @@ of its brace-expanded alternatives ("globs"), which is all the matching engine n
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -90,6 +91,12 @@ class Pattern:
     path_key: str = field(compare=False, repr=False)
     port_value: int = field(compare=False, repr=False)
     host_column: int = field(compare=False, repr=False)
+    host_labels: tuple[tuple[str, ...], ...] = field(compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Explicit so dataclass keeps it: hashing the text alone skips building a tuple
+        # (patterns are dictionary keys on every hot path).
+        return hash(self.text)
 
     def __str__(self) -> str:
         return self.text
@@ -223,13 +230,7 @@ def _parse_host(text: str, pos: int, scheme: str) -> tuple[str, tuple[str, ...],
                     "https://example.com", pos + 1)
     _check_braces(text, pos, i, "host")
     host = text[pos:i].lower()
-    if _count(host) > MAX_ALTERNATIVES:
-        raise _fail("too-complex", f"the host expands to more than {MAX_ALTERNATIVES} "
-                    "alternatives", pos + 1)
-    alts = _dedupe(_expand(host))
-    if "" in alts:
-        raise _fail("empty-host", "a brace alternative leaves the host empty", pos + 1)
-    return host, alts, i
+    return host, _host_alternatives(host, pos), i
 
 
 def _parse_port(text: str, pos: int) -> tuple[int | str | None, int]:
@@ -259,10 +260,21 @@ def _parse_path(text: str, pos: int) -> tuple[str, tuple[str, ...]]:
             raise _fail("illegal-character", f"illegal character {ch!r} in the path; "
                         "percent-encode it", i + 1)
     _check_braces(text, pos, len(text), "path")
+    return text[pos:], _path_alternatives(text[pos:], pos)
+
+
+def _path_alternatives(path: str, pos: int) -> tuple[str, ...]:
+    """Alternatives of a validated path starting at index `pos` of the entry."""
+    if path in ("", "/"):
+        return ("/",)
+    if path == "/**":
+        return (GLOBSTAR,)
+    if "*" not in path and "{" not in path:
+        return (path,)
     segments: list[list[str]] = []
     total = 1
     col = pos + 2  # column of the first character of the current segment
-    for seg in text[pos + 1 :].split("/"):
+    for seg in path[1:].split("/"):
         if seg == "**":
             segments.append([GLOBSTAR])
         elif "**" in seg:
@@ -273,7 +285,7 @@ def _parse_path(text: str, pos: int) -> tuple[str, tuple[str, ...]]:
             if total > MAX_ALTERNATIVES:
                 raise _fail("too-complex", f"the path expands to more than "
                             f"{MAX_ALTERNATIVES} alternatives", pos + 1)
-            segments.append(["/" + alt for alt in _expand(seg)])
+            segments.append(["/" + alt for alt in _expand(seg)] if "{" in seg else ["/" + seg])
         col += len(seg) + 1
     alts: list[str] = []
     for combo in product(*segments):
@@ -282,25 +294,51 @@ def _parse_path(text: str, pos: int) -> tuple[str, tuple[str, ...]]:
         while GLOBSTAR * 2 in alt:
             alt = alt.replace(GLOBSTAR * 2, GLOBSTAR)
         alts.append(alt)
-    return text[pos:], _dedupe(alts)
+    return _dedupe(alts)
 
 
-@lru_cache(maxsize=1 << 16)
-def parse_pattern(text: str) -> Pattern:
-    """Parse one allowlist entry; raises PatternSyntaxError with a 1-based column."""
-    if not isinstance(text, str):
-        raise TypeError(f"pattern must be a str, not {type(text).__name__}")
-    if not text:
-        raise _fail("empty", "empty entry; expected scheme://host[:port][path]", 1)
-    for i, ch in enumerate(text):
-        if ch.isspace() or ord(ch) < 32 or ord(ch) == 127:
-            raise _fail("illegal-character", f"whitespace or control character {ch!r} in "
-                        "the entry", i + 1)
-    scheme, pos = _parse_scheme(text)
-    host_column = pos + 1
-    host, host_alts, pos = _parse_host(text, pos, scheme)
-    port, pos = _parse_port(text, pos)
-    path, path_alts = _parse_path(text, pos)
+def _host_alternatives(host: str, pos: int) -> tuple[str, ...]:
+    """Alternatives of a validated, lowercased host starting at index `pos`."""
+    if "{" not in host:
+        return (host,)
+    if _count(host) > MAX_ALTERNATIVES:
+        raise _fail("too-complex", f"the host expands to more than {MAX_ALTERNATIVES} "
+                    "alternatives", pos + 1)
+    alts = _dedupe(_expand(host))
+    if "" in alts:
+        raise _fail("empty-host", "a brace alternative leaves the host empty", pos + 1)
+    return alts
+
+
+def host_label_keys(alts: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Per host alternative: its trailing labels that are wholly literal, reversed.
+
+    Every host an alternative matches ends with these labels (PatternIndex relies on
+    it): `*.example.com` -> ("com", "example"); `*example.com` -> ("com",); `a.*` -> ()."""
+    keys = []
+    for alt in alts:
+        star = alt.rfind("*")
+        labels = alt.split(".") if star < 0 else alt[star + 1 :].split(".")[1:]
+        keys.append(tuple(reversed(labels)))
+    return tuple(keys)
+
+
+# Common well-formed entries in one C-level match; anything else (and every error) goes
+# through the character-by-character parser, which reports precise columns.
+_WEB_RUN = r"[A-Za-z0-9.*\-]"
+_SEG_RUN = r"[A-Za-z0-9\-._~!$&'()+;=@%*]"
+_FAST = re.compile(
+    r"(https?)://"
+    rf"((?:{_WEB_RUN}|\{{{_WEB_RUN}+(?:,{_WEB_RUN}+)*\}})+)"
+    r"(?::(\*|[0-9]{1,5}))?"
+    rf"((?:/(?:{_SEG_RUN}|\{{{_SEG_RUN}*(?:,{_SEG_RUN}*)*\}})*)*)",
+    re.IGNORECASE,
+)
+
+
+def _make(text: str, scheme: str, host: str, host_alts: tuple[str, ...],
+          port: int | str | None, path: str, path_alts: tuple[str, ...],
+          host_column: int) -> Pattern:
     if port is None:
         port_value = DEFAULT_PORTS.get(scheme, NO_PORT)
     elif port == "*":
@@ -320,4 +358,47 @@ def parse_pattern(text: str) -> Pattern:
         path_key=ALT_SEP.join(path_alts),
         port_value=port_value,
         host_column=host_column,
+        host_labels=host_label_keys(host_alts),
     )
+
+
+def _parse_fast(text: str) -> Pattern | None:
+    m = _FAST.fullmatch(text)
+    if m is None:
+        return None
+    scheme, host, port_text, path = m.groups()
+    port: int | str | None = None
+    if port_text == "*":
+        port = "*"
+    elif port_text is not None:
+        port = int(port_text)
+        if not 1 <= port <= 65535:
+            return None
+    scheme, host = scheme.lower(), host.lower()
+    host_column = len(scheme) + 4
+    host_alts = _host_alternatives(host, host_column - 1)
+    path_pos = len(text) - len(path)
+    return _make(text, scheme, host, host_alts, port, path or "/",
+                 _path_alternatives(path, path_pos), host_column)
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_pattern(text: str) -> Pattern:
+    """Parse one allowlist entry; raises PatternSyntaxError with a 1-based column."""
+    if not isinstance(text, str):
+        raise TypeError(f"pattern must be a str, not {type(text).__name__}")
+    fast = _parse_fast(text)
+    if fast is not None:
+        return fast
+    if not text:
+        raise _fail("empty", "empty entry; expected scheme://host[:port][path]", 1)
+    for i, ch in enumerate(text):
+        if ch.isspace() or ord(ch) < 32 or ord(ch) == 127:
+            raise _fail("illegal-character", f"whitespace or control character {ch!r} in "
+                        "the entry", i + 1)
+    scheme, pos = _parse_scheme(text)
+    host_column = pos + 1
+    host, host_alts, pos = _parse_host(text, pos, scheme)
+    port, pos = _parse_port(text, pos)
+    path, path_alts = _parse_path(text, pos)
+    return _make(text, scheme, host, host_alts, port, path, path_alts, host_column)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model.results import Results
+
+if TYPE_CHECKING:
+    from ..history.review import Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +23,10 @@ class ReportContext:
     """What a format may need beyond the results themselves (all optional)."""
 
     previous: Results | None = None  # the last run in the history, for "since the last review"
+    # Earlier runs in the history, oldest first: summaries only (orgs and counts; findings
+    # are not loaded, a large estate's runs are 100+ MB each).
     history: tuple[Results, ...] = ()
+    review: Review | None = None  # diff with `previous` and per-org trends (auditor/history)
 
 
 class Format(ABC):
@@ -29,6 +38,7 @@ class Format(ABC):
         """The whole output, in memory: written atomically by `write_atomic`."""
 
 
+@lru_cache(maxsize=4096)  # a run has few distinct times and many findings
 def iso(t: dt.datetime | None) -> str | None:
     """RFC 3339 in UTC with a Z, to the second (sub-second precision only when present)."""
     if t is None:
@@ -50,8 +60,6 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

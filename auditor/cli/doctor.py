@@ -1,0 +1,191 @@
+"""`rovo-audit doctor`: walk the layers between an MCP client and the Rovo MCP server, in
+order, and name the first one that breaks; `--explain` reads a pasted error message offline."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .options import as_of, require
+
+HELP = """\
+Check a live Rovo MCP endpoint step by step and say exactly why a client cannot connect.
+
+examples:
+  rovo-audit doctor                                   discovery chain of the default endpoint
+  rovo-audit doctor --email me@example.com --api-token -  < token.txt
+  rovo-audit doctor --bearer "$TOKEN" --origin https://app.example.com/oauth/callback \\
+                    --settings settings.yaml --expect jira.read,confluence.search
+  rovo-audit doctor --explain "We are having trouble completing this action"
+
+Secrets: prefer ROVO_AUDIT_MCP_API_TOKEN / ROVO_AUDIT_MCP_BEARER (or `-` to read stdin) over
+flags, which other users of the machine can see. The doctor only reads: dynamic client
+registration needs --try-register; a tool is called only with --call-tool, and only when it is
+read-only. Writes doctor.json and doctor.html to --out (default reports/).
+Exit status: 0 works as expected (or --explain recognised the message); 1 a cause was found
+(or the message is not recognised); 2 bad usage.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("doctor", help="say exactly why an MCP client cannot connect", description=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", metavar="URL", help="MCP endpoint (default: ROVO_AUDIT_MCP_URL or https://mcp.atlassian.com/v1/mcp)")
+    p.add_argument("--origin", metavar="URL", help="the client's origin or OAuth redirect URL, as the domain allowlist sees it")
+    p.add_argument("--email", metavar="EMAIL", help="account email for --api-token (Basic auth)")
+    p.add_argument("--api-token", metavar="TOKEN", help="API token, sent as Basic with --email ('-' reads stdin)")
+    p.add_argument("--bearer", metavar="TOKEN", help="OAuth access token or service-account key, sent as Bearer ('-' reads stdin)")
+    p.add_argument("--api-base-url", metavar="URL", help="Atlassian API for accessible-resources (default https://api.atlassian.com)")
+    p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot: check the origin, auth mode and permissions")
+    p.add_argument("--org", metavar="ID|NAME", help="which org of --settings (needed when it has several)")
+    p.add_argument("--expect", metavar="LIST", default="", help="permission groups the client needs, e.g. jira.read,confluence.search")
+    p.add_argument("--try-register", action="store_true", help="attempt dynamic client registration (creates a client)")
+    p.add_argument("--call-tool", metavar="NAME", help="call this tool once, only if it is read-only")
+    p.add_argument("--call-args", metavar="JSON", default="{}", help="arguments for --call-tool, a JSON object")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the clock (endpoint sunset dates, generated_at)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-request timeout (default 15)")
+    p.add_argument("--ca-file", metavar="FILE", help="CA bundle to trust (e.g. a TLS-inspecting proxy's)")
+    p.add_argument("--explain", metavar="MESSAGE", help="offline: explain a pasted error message ('-' reads stdin)")
+    p.add_argument("--verbose", "-v", action="store_true", help="show every step's details")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.explain is not None:
+        return _explain(args.explain)
+    from ..doctor.report import render_text, write
+    from ..doctor.steps import run_doctor
+
+    options = build_options(args)
+    report = run_doctor(options, generated_at=None if args.as_of is None else args.as_of)
+    written = write(report, args.out)
+    if not args.quiet:
+        print(render_text(report, verbose=args.verbose))
+        print(f"Wrote {', '.join(str(p) for p in written)}")
+    return report.exit_status
+
+
+def _explain(message: str) -> int:
+    from ..doctor.knowledge import explain
+    from ..doctor.report import render_explain
+
+    text = sys.stdin.read() if message == "-" else message
+    require(bool(text.strip()), "--explain needs the error message text (or '-' to read it from stdin)")
+    matches = explain(text)
+    print(render_explain(text.strip(), matches))
+    return 0 if matches else 1
+
+
+def build_options(args: argparse.Namespace) -> Any:
+    from pydantic import SecretStr
+
+    from ..config import load_config
+    from ..doctor.model import DoctorOptions
+
+    require(not (args.bearer and args.api_token), "give either --api-token (with --email) or --bearer, not both")
+    require(not (args.bearer and args.email), "--email goes with --api-token; a --bearer token carries no email")
+    # Flag pairs are checked here so the message names flags; the config names variables.
+    require(not args.api_token or bool(args.email or os.environ.get("ROVO_AUDIT_MCP_EMAIL")),
+            "--api-token needs --email (or ROVO_AUDIT_MCP_EMAIL): Basic auth is email:token")
+    require(not args.email or bool(args.api_token or os.environ.get("ROVO_AUDIT_MCP_API_TOKEN")),
+            "--email needs --api-token (or ROVO_AUDIT_MCP_API_TOKEN)")
+    overrides: dict[str, Any] = {
+        "mcp_url": args.url, "api_base_url": args.api_base_url, "mcp_email": args.email,
+        "mcp_api_token": SecretStr(_secret_arg(args.api_token)) if args.api_token else None,
+        "mcp_bearer": SecretStr(_secret_arg(args.bearer)) if args.bearer else None,
+        "timeout_seconds": args.timeout,
+    }
+    config = load_config(overrides)
+    credentials = _credentials(args, config)
+    org, settings_path = _settings(args.settings, args.org)
+    return DoctorOptions(
+        url=config.mcp_url, credentials=credentials, api_base=config.api_base_url,
+        as_of=args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        origin=_origin(args.origin), settings=org, settings_path=settings_path,
+        expect=_expect(args.expect), try_register=args.try_register,
+        call_tool=args.call_tool, call_args=_call_args(args.call_args),
+        timeout=args.timeout or 15.0, ca_file=_ca_file(args.ca_file),
+    )
+
+
+def _secret_arg(value: str) -> str:
+    if value != "-":
+        return value
+    secret = sys.stdin.readline().strip()
+    require(bool(secret), "expected the secret on stdin ('-')")
+    return secret
+
+
+def _credentials(args: argparse.Namespace, config: Any) -> Any:
+    from ..mcpclient import Credentials
+
+    if args.bearer:
+        return Credentials.bearer(config.mcp_bearer)
+    if config.mcp_api_token is not None:
+        require(bool(config.mcp_email), "--api-token needs --email (or ROVO_AUDIT_MCP_EMAIL): Basic auth is email:token")
+        return Credentials.basic(config.mcp_email, config.mcp_api_token)
+    require(not args.email, "--email needs --api-token (or ROVO_AUDIT_MCP_API_TOKEN)")
+    if config.mcp_bearer is not None:
+        return Credentials.bearer(config.mcp_bearer)
+    return Credentials.none()
+
+
+def _settings(path: str | None, wanted: str | None) -> tuple[Any, str | None]:
+    if path is None:
+        require(wanted is None, "--org selects an org of --settings; give --settings too")
+        return None, None
+    from ..load.documents import load_file
+
+    orgs = load_file(path, expect="OrgSettings").model.orgs
+    if wanted is not None:
+        found = [o for o in orgs if wanted in (o.id, o.name)]
+        require(bool(found), f"--org {wanted}: no such org in {path} (orgs: {', '.join(o.display_name for o in orgs)})")
+        return found[0], path
+    require(len(orgs) == 1, f"{path} has {len(orgs)} orgs; choose one with --org ID|NAME")
+    return orgs[0], path
+
+
+def _expect(text: str) -> tuple[str, ...]:
+    from ..catalog import permission_groups
+
+    products = permission_groups().products
+    items = [i.strip() for i in text.split(",") if i.strip()]
+    for item in items:
+        product, _, group = item.partition(".")
+        if product not in products or group not in products[product].groups:
+            known = ", ".join(f"{p}.{g}" for p, spec in products.items() for g in spec.groups)
+            raise UsageError(f"--expect: unknown permission group {item!r}; expected product.group among: {known}")
+    return tuple(dict.fromkeys(items))
+
+
+def _origin(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    require(bool(parts.scheme and parts.netloc), f"--origin: expected a URL such as https://app.example.com, got {text!r}")
+    return text.strip()
+
+
+def _call_args(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as e:
+        raise UsageError(f"--call-args: not JSON ({e.msg} at column {e.colno})") from None
+    require(isinstance(value, dict), "--call-args: expected a JSON object, e.g. '{\"issueIdOrKey\": \"PROJ-1\"}'")
+    return value
+
+
+def _ca_file(path: str | None) -> str | None:
+    if path is not None:
+        require(Path(path).is_file(), f"--ca-file {path}: no such file")
+    return path

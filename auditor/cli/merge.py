@@ -1,0 +1,57 @@
+"""`rovo-audit merge RESULTS.json... --out DIR`: one report from shards audited separately."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..verdict import FAIL_ON_CHOICES
+from .history import add_history_flags, history_options
+from .options import format_list
+
+HELP = """\
+Combine results.json files of shards audited separately (one CI job per org, for an
+estate too large for one job) into one set of reports, as `audit` writes them. Each org
+must come from one shard only. The merged run is compared with and stored in the
+history like an audit (--no-history to skip; run the shards with --no-history).
+
+examples:
+  rovo-audit merge shards/*/results.json --out reports
+  rovo-audit merge a/results.json b/results.json --out reports --format html,json,sarif,junit
+
+Exit status as `audit`: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad input.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("merge", help="combine shard results.json files into one report", description=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("shards", nargs="+", type=Path, metavar="RESULTS.json")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--format", type=format_list, default=None, metavar="LIST",
+                   help="comma-separated: html,json,md,sarif,junit (default: html,json)")
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
+                   help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    add_history_flags(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..history.ci import append_step_summary
+    from ..history.merge import merge
+    from ..history.read import read_raw, read_text
+    from ..history.store import digest_parts
+    from ..pipeline import report_results
+
+    texts = [(str(p), read_raw(p)) for p in args.shards]
+    results = merge([(name, read_text(text, name)) for name, text in texts])
+    history = history_options(args, digest_parts(text.encode("utf-8") for _, text in texts))
+    outcome = report_results(results, out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on,
+                             history=history)
+    append_step_summary(outcome.results, outcome.context)
+    if not args.quiet:
+        print(f"merged {len(args.shards)} shard(s)", file=sys.stdout)
+        print(outcome.terminal_summary(), file=sys.stdout)
+    return outcome.exit_status

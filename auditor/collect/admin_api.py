@@ -1,0 +1,360 @@
+"""The Atlassian Admin API collector: org, verified domains, the IP allowlist policy, API
+tokens and keys, and audit events that show Rovo MCP use.
+
+Endpoints, shapes and limits come from `data/admin_api.yaml`. The endpoints of one org run
+concurrently (the session bounds concurrency across orgs); each one that fails leaves its
+fields absent and says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ..catalog import read_data
+from ..model.settings import Credential, McpActivity
+from .http import AuthHeader, HttpError, HttpSession, PageLimit
+from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
+
+SOURCE = "admin-api"
+# Endpoints whose lists run longest (many pages) start first: their chain of pages is the
+# run's critical path. A scheduling choice, not a fact about the API.
+_LONG_LISTS = {"api_tokens": 2, "events": 1}
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RateLimitSpec(_Data):
+    requests: int
+    per_seconds: float
+
+
+class EndpointSpec(_Data):
+    path: str
+    params: dict[str, str] = {}
+    paginated: bool = False
+    optional: bool = False
+    rate_limit: RateLimitSpec | None = None
+
+
+class IpRuleSpec(_Data):
+    rule_keys: tuple[str, ...]
+    range_keys: tuple[str, ...]
+    enabled_status: str
+
+
+class EventsSpec(_Data):
+    query: str
+    match: str
+    epoch_unit: str
+    max_pages: int
+
+
+class AdminApiCatalog(_Data):
+    as_of: dt.date
+    source: str
+    endpoints: dict[str, EndpointSpec]
+    ip_allowlist: IpRuleSpec
+    inactive_statuses: tuple[str, ...]
+    events: EventsSpec
+
+    def rate_limits(self) -> dict[str, tuple[int, float]]:
+        return {k: (e.rate_limit.requests, e.rate_limit.per_seconds)
+                for k, e in self.endpoints.items() if e.rate_limit is not None}
+
+
+@cache
+def catalog() -> AdminApiCatalog:
+    return AdminApiCatalog.model_validate(read_data("admin_api.yaml"))
+
+
+class ShapeError(ValueError):
+    """A response that parsed as JSON but not in the documented shape."""
+
+
+def _items(body: Any) -> list[Mapping[str, Any]]:
+    data = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(data, list) or not all(isinstance(i, Mapping) for i in data):
+        raise ShapeError("expected {data: [...]} in the response")
+    return data
+
+
+def _attrs(item: Mapping[str, Any]) -> Mapping[str, Any]:
+    attrs = item.get("attributes", {})
+    if not isinstance(attrs, Mapping):
+        raise ShapeError("expected an `attributes` object")
+    return attrs
+
+
+def _date(text: Any) -> dt.date | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+
+
+def _time(value: Any) -> dt.datetime | None:
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value / 1000 if value > 1e12 else value, dt.UTC)
+    if isinstance(value, str) and value:
+        try:
+            t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return None
+
+
+# --- pure parsers (one per endpoint), tested without a network -------------------------------
+
+def parse_org_name(body: Any) -> str | None:
+    data = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(data, Mapping):
+        raise ShapeError("expected {data: {...}} in the response")
+    name = _attrs(data).get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def parse_verified_domains(pages: Iterable[Any]) -> tuple[str, ...]:
+    out: list[str] = []
+    for body in pages:
+        for item in _items(body):
+            attrs = _attrs(item)
+            claim = attrs.get("claim")
+            status = claim.get("status") if isinstance(claim, Mapping) else None
+            if isinstance(attrs.get("name"), str) and status == "verified":
+                out.append(attrs["name"].lower())
+    return tuple(sorted(set(out)))
+
+
+def parse_ip_allowlist(pages: Iterable[Any], spec: IpRuleSpec) -> tuple[bool, tuple[str, ...] | None, str | None]:
+    """(enabled, ranges, problem). Ranges are those of the enabled policies (of all of them
+    when none is enabled); None, with a problem, when a rule's shape is not recognised."""
+    from ..evaluate.ipranges import parse_network
+
+    policies = [_attrs(i) for body in pages for i in _items(body)]
+    policies = [p for p in policies if p.get("type", "ip-allowlist") == "ip-allowlist"]
+    enabled = [p for p in policies if p.get("status") == spec.enabled_status]
+    ranges: list[str] = []
+    for p in enabled or policies:
+        rule = p.get("rule")
+        found = None
+        if isinstance(rule, Mapping):
+            found = next((rule[k] for k in spec.rule_keys if k in rule), None)
+        elif isinstance(rule, list):
+            found = rule
+        if not isinstance(found, list):
+            return bool(enabled), None, f"policy {p.get('name', '?')!r}: rule shape not recognised"
+        for entry in found:
+            value = entry
+            if isinstance(entry, Mapping):
+                value = next((entry[k] for k in spec.range_keys if isinstance(entry.get(k), str)), None)
+            if not isinstance(value, str):
+                return bool(enabled), None, f"policy {p.get('name', '?')!r}: a range entry is not recognised"
+            try:
+                parse_network(value)
+            except ValueError:
+                return bool(enabled), None, f"policy {p.get('name', '?')!r}: {value!r} is not an IP range"
+            ranges.append(value)
+    return bool(enabled), tuple(dict.fromkeys(ranges)), None
+
+
+def parse_credentials(pages: Iterable[Any], kind: str, inactive: Iterable[str]) -> list[Credential]:
+    dead = {s.upper() for s in inactive}
+    out = []
+    for body in pages:
+        for item in _items(body):
+            status = item.get("status")
+            if isinstance(status, str) and status.upper() in dead:
+                continue
+            label = item.get("label") or item.get("name") or item.get("id")
+            if not isinstance(label, str) or not label:
+                raise ShapeError("a token without label, name or id")
+            user = item.get("user") or item.get("serviceAccount") or {}
+            owner = (user.get("email") or user.get("name")) if isinstance(user, Mapping) else None
+            scopes = item.get("scopes")
+            out.append(Credential(
+                label=label, kind=kind, owner=owner if isinstance(owner, str) else None,  # type: ignore[arg-type]
+                scopes=tuple(sorted(s for s in scopes if isinstance(s, str))) if isinstance(scopes, list) else None,
+                expires=_date(item.get("expiresAt")), created=_date(item.get("createdAt")),
+            ))
+    return out
+
+
+def unique_labels(creds: list[Credential]) -> tuple[Credential, ...]:
+    """Labels are what policies select; two credentials with one label get the owner appended."""
+    count: dict[str, int] = {}
+    for c in creds:
+        count[c.label] = count.get(c.label, 0) + 1
+    renamed = [c if count[c.label] == 1 else c.model_copy(update={"label": f"{c.label} ({c.owner or c.kind})"})
+               for c in creds]
+    return tuple(sorted(renamed, key=lambda c: (c.kind, c.label, c.owner or "")))
+
+
+def parse_mcp_events(pages: Iterable[Any], match: str, since: dt.datetime, until: dt.datetime,
+                     truncated: bool) -> McpActivity:
+    needle = match.lower()
+    actions: set[str] = set()
+    actors: set[str] = set()
+    count, last = 0, None
+    for body in pages:
+        for item in _items(body):
+            attrs = _attrs(item)
+            action = attrs.get("action") if isinstance(attrs.get("action"), str) else ""
+            message = item.get("message") or attrs.get("message") or {}
+            content = message.get("content", "") if isinstance(message, Mapping) else ""
+            if needle not in action.lower() and needle not in str(content).lower():
+                continue
+            count += 1
+            actions.add(action)
+            actor = attrs.get("actor")
+            if isinstance(actor, Mapping) and isinstance(actor.get("id"), str):
+                actors.add(actor["id"])
+            t = _time(attrs.get("time"))
+            if t is not None and (last is None or t > last):
+                last = t
+    return McpActivity(since=since, until=until, events=count, actors=len(actors), last_seen=last,
+                       actions=tuple(sorted(a for a in actions if a)), truncated=truncated)
+
+
+# --- the collector ----------------------------------------------------------------------------
+
+class AdminApiCollector(Collector):
+    source = SOURCE
+    label = "admin API"
+
+    def __init__(self, session: HttpSession, base_url: str, key: AuthHeader, *, as_of: dt.datetime,
+                 events_days: int = 30) -> None:
+        self.session, self.base, self.key = session, base_url.rstrip("/"), key
+        self.as_of, self.events_days = as_of, events_days
+        self.cat = catalog()
+
+    def _url(self, name: str, org: str = "") -> str:
+        return self.base + self.cat.endpoints[name].path.replace("{org}", org)
+
+    async def _all_pages(self, name: str, org: str, params: Mapping[str, str] | None = None,
+                         max_pages: int = 100) -> tuple[list[Any], bool]:
+        spec = self.cat.endpoints[name]
+        got: list[Any] = []
+        try:
+            async for body in self.session.pages(self._url(name, org), endpoint=name, auth=self.key,
+                                                 params={**spec.params, **(params or {})}, max_pages=max_pages,
+                                                 priority=_LONG_LISTS.get(name, 0)):
+                got.append(body)
+        except PageLimit:
+            return got, True
+        return got, False
+
+    async def list_orgs(self) -> list[tuple[str, str | None]]:
+        pages, _ = await self._all_pages("orgs", "")
+        out = []
+        for item in (i for body in pages for i in _items(body)):
+            if isinstance(item.get("id"), str):
+                name = _attrs(item).get("name")
+                out.append((item["id"], name if isinstance(name, str) else None))
+        return out
+
+    async def collect(self, org_id: str) -> SourceResult:
+        at = self.as_of
+        # Longest page chains first: the concurrency bound serves waiting requests in order,
+        # so starting them early keeps the run close to its critical path.
+        parts: list[tuple[str, str, Callable[[], Awaitable[list[Observed]]]]] = [
+            ("api_tokens", "credentials", lambda: self._credentials(org_id, at)),
+            ("org", "name", lambda: self._org(org_id, at)),
+            ("domains", "verified_domains", lambda: self._domains(org_id, at)),
+            ("policies", "ip_allowlist", lambda: self._ip_allowlist(org_id, at)),
+        ]
+        if self.events_days > 0:
+            parts.insert(1, ("events", "mcp_activity", lambda: self._events(org_id, at)))
+        outcomes = await asyncio.gather(*(self._guard(*p) for p in parts))
+        obs = tuple(o for got, _ in outcomes for o in got)
+        fails = tuple(f for _, f in outcomes if f is not None)
+        return SourceResult(SOURCE, org_id, obs, fails)
+
+    async def _guard(self, endpoint: str, section: str, run: Callable[[], Awaitable[list[Observed]]]
+                     ) -> tuple[list[Observed], CouldNotCollect | None]:
+        try:
+            return await run(), None
+        except _Partial as e:
+            return e.observed, CouldNotCollect(e.section, SOURCE, e.message, e.endpoint)
+        except HttpError as e:
+            return [], CouldNotCollect(section, SOURCE, e.message, e.endpoint)
+        except ShapeError as e:
+            return [], CouldNotCollect(section, SOURCE, f"unexpected response shape: {e}", endpoint)
+        except ValueError as e:  # a value the snapshot model refuses (e.g. a bad date)
+            return [], CouldNotCollect(section, SOURCE, f"unexpected value: {type(e).__name__}", endpoint)
+
+    async def _org(self, org: str, at: dt.datetime) -> list[Observed]:
+        body = await self.session.get_json(self._url("org", org), endpoint="org", auth=self.key)
+        name = parse_org_name(body)
+        return [Observed("name", name, evidence(SOURCE, at))] if name else []
+
+    async def _domains(self, org: str, at: dt.datetime) -> list[Observed]:
+        pages, _ = await self._all_pages("domains", org)
+        return [Observed("verified_domains", parse_verified_domains(pages), evidence(SOURCE, at))]
+
+    async def _ip_allowlist(self, org: str, at: dt.datetime) -> list[Observed]:
+        pages, truncated = await self._all_pages("policies", org)
+        if truncated:
+            raise HttpError("policies", "too many pages of policies; the allowlist was not read whole")
+        enabled, ranges, problem = parse_ip_allowlist(pages, self.cat.ip_allowlist)
+        ev = evidence(SOURCE, at, "ip-allowlist policies")
+        out = [Observed("ip_allowlist.enabled", enabled, ev)]
+        if problem is not None:
+            # The state is known, the ranges are not: keep the one, report the other.
+            raise _Partial(out, "ip_allowlist.ranges", problem)
+        out.append(Observed("ip_allowlist.ranges", ranges, ev))
+        return out
+
+    async def _credentials(self, org: str, at: dt.datetime) -> list[Observed]:
+        # Tokens first, in this task, so their first page queues before the other endpoints'.
+        keys_task = asyncio.ensure_future(self._optional_pages("api_keys", org))
+        try:
+            tokens = await self._all_pages("api_tokens", org)
+        except BaseException:
+            keys_task.cancel()
+            raise
+        keys = await keys_task
+        if tokens[1] or keys[1]:
+            raise HttpError("api_tokens", "too many pages of tokens; the inventory was not read whole")
+        inactive = self.cat.inactive_statuses
+        creds = parse_credentials(tokens[0], "api_token", inactive) + parse_credentials(keys[0], "service_account_key", inactive)
+        detail = "API tokens of managed accounts" + (" and API keys" if keys[0] else "")
+        return [Observed("credentials", unique_labels(creds), evidence(SOURCE, at, detail))]
+
+    async def _optional_pages(self, name: str, org: str) -> tuple[list[Any], bool]:
+        try:
+            return await self._all_pages(name, org)
+        except HttpError as e:
+            if e.status == 404 and self.cat.endpoints[name].optional:
+                return [], False
+            raise
+
+    async def _events(self, org: str, at: dt.datetime) -> list[Observed]:
+        spec = self.cat.events
+        since = at - dt.timedelta(days=self.events_days)
+        scale = 1000 if spec.epoch_unit == "ms" else 1
+        params = {"q": spec.query, "from": str(int(since.timestamp() * scale)), "to": str(int(at.timestamp() * scale))}
+        pages, truncated = await self._all_pages("events", org, params, max_pages=spec.max_pages)
+        activity = parse_mcp_events(pages, spec.match, since, at, truncated)
+        return [Observed("mcp_activity", activity, evidence(SOURCE, at, f"audit log, last {self.events_days} days"))]
+
+
+class _Partial(HttpError):
+    """Some fields of a section were read, some not: keep the first, report the rest."""
+
+    def __init__(self, observed: list[Observed], section: str, problem: str) -> None:
+        super().__init__("policies", problem)
+        self.observed, self.section = observed, section

@@ -1,0 +1,201 @@
+"""The MCP probe: ask the Rovo MCP server itself.
+
+Without a credential: the discovery chain only (what an OAuth 2.1 client would find), as
+notes; it says nothing about the org's settings. With one: `initialize` and `tools/list`.
+A session that initializes with an API token (Basic) or a service-account key shows API
+token authentication is on; each listed tool shows its permission group is at least partly
+allowed (`data/tool_groups.yaml`). Nothing else is concluded: a refused session may be a
+bad token as well as a disabled toggle, and an unlisted tool may be hidden by scopes.
+
+Uses the MCP-over-HTTP client in `auditor.mcpclient` (synchronous; run in a thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ..catalog import permission_groups, read_data
+from ..mcpclient import (
+    Credentials,
+    Discovery,
+    Http,
+    HttpSettings,
+    HttpStatusError,
+    McpClientError,
+    McpSession,
+    RpcError,
+    TransportError,
+    discover,
+)
+from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
+
+SOURCE = "mcp-probe"
+CredentialKind = Literal["api_token", "service_account_key", "oauth"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListAll(_Data):
+    path_suffix: str
+    query: str
+
+
+class ToolGroups(_Data):
+    as_of: dt.date
+    source: str
+    source_url: str
+    list_all: tuple[ListAll, ...]
+    groups: dict[str, dict[str, tuple[str, ...]]]
+    ungrouped: tuple[str, ...]
+    legacy_token_products: tuple[str, ...]
+
+    @field_validator("groups")
+    @classmethod
+    def _known(cls, v: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, dict[str, tuple[str, ...]]]:
+        products = permission_groups().products
+        seen: set[str] = set()
+        for product, groups in v.items():
+            if product not in products:
+                raise ValueError(f"unknown product {product!r}")
+            for group, tools in groups.items():
+                if group not in products[product].groups:
+                    raise ValueError(f"{product} has no permission group {group!r}")
+                if seen & set(tools):
+                    raise ValueError(f"a tool of {product}.{group} is listed twice")
+                seen.update(tools)
+        return v
+
+    def group_of(self, tool: str) -> tuple[str, str] | None:
+        for product, groups in self.groups.items():
+            for group, tools in groups.items():
+                if tool in tools:
+                    return product, group
+        return None
+
+    def listing_url(self, url: str) -> str:
+        base = url.split("?", 1)[0].rstrip("/")
+        for rule in self.list_all:
+            if base.endswith(rule.path_suffix) and "?" not in url:
+                return f"{url}?{rule.query}"
+        return url
+
+
+@cache
+def tool_groups() -> ToolGroups:
+    return ToolGroups.model_validate(read_data("tool_groups.yaml"))
+
+
+def permissions_from_tools(names: tuple[str, ...]) -> tuple[dict[tuple[str, str], str], list[str], list[str]]:
+    """({(product, group): allowed|partial}, unknown tool names, notes) for a tools/list."""
+    data = tool_groups()
+    listed: dict[tuple[str, str], set[str]] = {}
+    unknown = []
+    for name in names:
+        key = data.group_of(name)
+        if key is not None:
+            listed.setdefault(key, set()).add(name)
+        elif name not in data.ungrouped:
+            unknown.append(name)
+    values = {key: ("allowed" if tools >= set(data.groups[key[0]][key[1]]) else "partial")
+              for key, tools in listed.items()}
+    notes = []
+    products = {p for p, _ in listed}
+    if products and products <= set(data.legacy_token_products):
+        notes.append("only Teamwork Graph tools are listed: the credential looks legacy or classic-scoped, "
+                     "so the other permission groups could not be observed")
+    return dict(sorted(values.items())), sorted(unknown), notes
+
+
+def describe_discovery(d: Discovery) -> list[str]:
+    """The discovery chain in a few lines, for the summary (nothing here is a secret)."""
+    if not d.reachable:
+        failure = d.challenge.exchange.failure
+        return [f"MCP endpoint {d.endpoint}: not reachable ({failure.kind if failure else '?'})"]
+    lines = [f"MCP endpoint {d.endpoint}: anonymous initialize answered HTTP {d.challenge.status}"
+             + (" with a Bearer challenge" if d.challenge.scheme else " without a Bearer challenge")]
+    if d.resource_metadata is None or d.resource_metadata.found is None:
+        lines.append("  protected resource metadata: not found")
+        return lines
+    lines.append(f"  protected resource metadata: {d.resource_metadata.found.url}")
+    meta = d.metadata
+    if meta is None:
+        lines.append("  authorization server metadata: not found")
+        return lines
+    lines.append(f"  authorization server: {meta.issuer or '?'} (issuer {'matches' if d.issuer_matches else 'does not match'})")
+    lines.append(f"  registration endpoint: {meta.registration_endpoint or 'none'}; PKCE S256: "
+                 f"{'yes' if 'S256' in meta.code_challenge_methods else 'no'}")
+    return lines
+
+
+class McpProbe(Collector):
+    source = SOURCE
+    label = "MCP probe"
+
+    def __init__(self, url: str, credentials: Credentials, kind: CredentialKind | None, *, as_of: dt.datetime,
+                 timeout: float = 30.0) -> None:
+        self.url, self.credentials, self.kind, self.as_of, self.timeout = url, credentials, kind, as_of, timeout
+
+    async def collect(self, org_id: str) -> SourceResult:
+        return await asyncio.to_thread(self._run, org_id)
+
+    def _run(self, org_id: str) -> SourceResult:
+        # No TLS context for a plain-HTTP (loopback) endpoint: no TLS can happen there (redirects
+        # are never followed), and building one holds the GIL ~50 ms, stalling the other sources.
+        settings = HttpSettings(timeout=self.timeout, verify=self.url.startswith("https://"))
+        with Http(settings, self.credentials, credential_origins=frozenset({self.url})) as http:
+            if self.kind is None:
+                return SourceResult(SOURCE, org_id, notes=tuple(describe_discovery(discover(http, self.url))))
+            return self._session(http, org_id)
+
+    def _fail(self, org_id: str, sections: tuple[str, ...], error: str) -> SourceResult:
+        return SourceResult(SOURCE, org_id, failures=tuple(CouldNotCollect(s, SOURCE, error, self.url) for s in sections))
+
+    def _session(self, http: Http, org_id: str) -> SourceResult:
+        token_kind = self.kind in ("api_token", "service_account_key")
+        url = tool_groups().listing_url(self.url)
+        sections = (("rovo_mcp.api_token_auth",) if token_kind else ()) + ("rovo_mcp.permissions",)
+        with McpSession(http, url) as session:
+            try:
+                session.initialize()
+            except HttpStatusError as e:
+                why = (" (API token authentication off, or a wrong, revoked or classic token: the probe cannot tell)"
+                       if token_kind and e.status in (401, 403) else "")
+                return self._fail(org_id, sections, f"initialize refused: HTTP {e.status}{why}")
+            except (TransportError, RpcError, McpClientError) as e:
+                return self._fail(org_id, sections, f"initialize failed: {_short(e)}")
+            obs: list[Observed] = []
+            if token_kind:
+                how = "Basic API-token" if self.kind == "api_token" else "service-account key"
+                obs.append(Observed("rovo_mcp.api_token_auth", True,
+                                    evidence(SOURCE, self.as_of, f"a {how} session initialized on {self.url}")))
+            try:
+                listing = session.list_tools()
+            except McpClientError as e:
+                res = self._fail(org_id, ("rovo_mcp.permissions",), f"tools/list failed: {_short(e)}")
+                return SourceResult(SOURCE, org_id, tuple(obs), res.failures)
+        values, unknown, notes = permissions_from_tools(listing.names)
+        detail = f"tools/list on {url} listed {len(listing.names)} tools"
+        for (product, group), value in values.items():
+            obs.append(Observed(f"rovo_mcp.permissions.{product}.{group}", value,
+                                evidence(SOURCE, self.as_of, detail), certainty="at_least"))
+        notes.append(f"MCP probe ({self.credentials.label}): {len(listing.names)} tools listed, "
+                     f"{len(values)} permission group(s) seen at least partly allowed")
+        if unknown:
+            notes.append(f"tools not in tool_groups.yaml ({tool_groups().as_of}): {', '.join(unknown[:10])}"
+                         + (" ..." if len(unknown) > 10 else ""))
+        return SourceResult(SOURCE, org_id, tuple(obs), (), tuple(notes))
+
+
+def _short(e: McpClientError) -> str:
+    if isinstance(e, TransportError):
+        return f"{e.failure.kind}: {e.failure.detail}"[:200]
+    if isinstance(e, RpcError):
+        return f"JSON-RPC error {e.code}: {e.rpc_message}"[:200]
+    return str(e)[:200]

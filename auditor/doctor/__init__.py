@@ -1,0 +1,25 @@
+"""`rovo-audit doctor`: walk the layers between an MCP client and the Rovo MCP server in the
+order a client meets them, and name the first one that breaks, with the admin's fix.
+
+    from auditor.doctor import DoctorOptions, run_doctor, explain
+
+    report = run_doctor(options)      # DoctorReport: ordered StepResults (stable DOC-* codes)
+    report.first_failure, report.exit_status
+    explain("access_denied - Unauthorized")   # offline: known messages, causes best first
+
+- steps.py: the runner and the ordered step table; steps_*.py: one module per layer
+  (endpoint, auth discovery, credential, settings, MCP session). Steps only read: dynamic
+  client registration and tool calls happen only when the options ask for them.
+- knowledge.py: auditor/data/known_errors.yaml (messages → causes → fixes), shared by
+  `--explain` and by the live steps, which read the server's own error texts with it.
+- facts.py: credential_shapes.yaml, mcp_endpoints.yaml and (shared with collect)
+  tool_groups.yaml.
+- report.py: the terminal checklist, doctor.json (`rovo-audit/doctor/v1`) and doctor.html.
+The HTTP side is auditor.mcpclient; origin checks reuse auditor.patterns.
+"""
+
+from .knowledge import Cause, Match, explain
+from .model import DoctorOptions, DoctorReport, StepResult
+from .steps import run_doctor, step_codes
+
+__all__ = ["Cause", "DoctorOptions", "DoctorReport", "Match", "StepResult", "explain", "run_doctor", "step_codes"]

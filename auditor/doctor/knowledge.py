@@ -1,0 +1,193 @@
+"""The dated knowledge of error messages and their causes (auditor/data/known_errors.yaml).
+
+Matching is fuzzy but deterministic: both texts are normalised (case, punctuation, spacing);
+a known text found inside the pasted message (or the message inside it) is a full match;
+otherwise the share of the known text's words present in the message decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from ..catalog import controls, read_data
+from ..model.results import Remediation
+
+Who = Literal["admin", "client", "network", "atlassian"]
+FULL = 1.0
+FRAGMENT = 0.9  # the pasted text is a piece of a known message
+OVERLAP_WEIGHT = 0.8  # token overlap never outranks a verbatim match
+MIN_OVERLAP = 0.6
+# Words too common to tell messages apart.
+STOPWORDS = frozenset(["a", "an", "the", "to", "this", "that", "of", "from", "for", "your", "you", "is", "are", "be", "please", "try", "again", "and", "or", "in", "on"])
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fix(_Data):
+    summary: str
+    steps: tuple[str, ...]
+    links: tuple[str, ...]
+
+
+class CauseSpec(_Data):
+    title: str
+    who: Who
+    control: str | None = None
+    checked_by: tuple[str, ...] = ()
+    fix: Fix
+
+
+class MessageSpec(_Data):
+    id: str
+    text: str
+    variants: tuple[str, ...] = ()
+    causes: tuple[str, ...]
+
+
+class Knowledge(_Data):
+    as_of: dt.date
+    source: str
+    messages: tuple[MessageSpec, ...]
+    causes: dict[str, CauseSpec]
+
+    @field_validator("messages")
+    @classmethod
+    def _unique(cls, v: tuple[MessageSpec, ...]) -> tuple[MessageSpec, ...]:
+        ids = [m.id for m in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate message ids {dupes}")
+        return v
+
+    @model_validator(mode="after")
+    def _references(self) -> Knowledge:
+        for m in self.messages:
+            unknown = [c for c in m.causes if c not in self.causes]
+            if unknown:
+                raise ValueError(f"message {m.id!r} names unknown causes {unknown}")
+        catalog = controls()
+        for cid, cause in self.causes.items():
+            if cause.control and cause.control not in catalog.controls:
+                raise ValueError(f"cause {cid!r} names unknown control {cause.control}")
+            for link in cause.fix.links:
+                if link not in catalog.links and not link.startswith("https://"):
+                    raise ValueError(f"cause {cid!r} names unknown link {link!r}")
+        return self
+
+
+@cache
+def knowledge() -> Knowledge:
+    return Knowledge.model_validate(read_data("known_errors.yaml"))
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A cause, ready to show: its fix rendered with the admin UI's menu paths and links."""
+
+    id: str
+    title: str
+    who: str
+    control: str | None
+    checked_by: tuple[str, ...]
+    fix: Remediation
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "title": self.title, "who": self.who, "control": self.control,
+                "fix": {"summary": self.fix.summary, "steps": list(self.fix.steps), "links": list(self.fix.links)}}
+
+
+_MENU = re.compile(r"\{menu\.(\w+)\}")
+
+
+@cache
+def cause(cause_id: str) -> Cause:
+    spec = knowledge().causes[cause_id]
+    catalog = controls()
+
+    def fill(text: str) -> str:
+        return _MENU.sub(lambda m: catalog.menu[m.group(1)], text)
+
+    links = tuple(link if link.startswith("https://") else catalog.link(link) for link in spec.fix.links)
+    fix = Remediation(fill(spec.fix.summary), tuple(fill(s) for s in spec.fix.steps), links, None, None)
+    return Cause(cause_id, spec.title, spec.who, spec.control, spec.checked_by, fix)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    message: MessageSpec
+    score: float  # 1.0 verbatim; lower for fragments and word overlap
+    matched_text: str
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        return tuple(cause(c) for c in self.message.causes)
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in normalise(text).split() if w not in STOPWORDS)
+
+
+def _score(known: str, pasted_norm: str, pasted_words: frozenset[str]) -> float:
+    k = normalise(known)
+    if not k or not pasted_norm:
+        return 0.0
+    if f" {k} " in f" {pasted_norm} ":
+        return FULL
+    if f" {pasted_norm} " in f" {k} " and len(pasted_words) >= 2:
+        return FRAGMENT * len(pasted_norm) / len(k)
+    words = _words(known)
+    if len(words) < 2:
+        return 0.0  # a one-word text matches verbatim or not at all
+    overlap = len(words & pasted_words) / len(words)
+    return OVERLAP_WEIGHT * overlap if overlap >= MIN_OVERLAP else 0.0
+
+
+def explain(message: str) -> list[Match]:
+    """Known messages that match `message`, best first (ties keep the file's order)."""
+    pasted_norm = normalise(message)
+    pasted_words = _words(message)
+    found: list[tuple[float, int, Match]] = []
+    for index, spec in enumerate(knowledge().messages):
+        best, text = max(((_score(t, pasted_norm, pasted_words), t) for t in (spec.text, *spec.variants)),
+                         key=lambda pair: pair[0])
+        if best > 0:
+            found.append((-round(best, 6), index, Match(spec, round(best, 3), text)))
+    matches = [m for _, _, m in sorted(found, key=lambda item: (item[0], item[1]))]
+    if matches and matches[0].score == FULL:
+        # A verbatim hit outranks paraphrase guesses that merely share its words.
+        matches = [m for m in matches if m.score == FULL]
+    return matches
+
+
+def classify(*texts: str | None) -> tuple[str, ...]:
+    """Cause ids for server texts (bodies, error descriptions), most likely first; only
+    confident matches count, since a live verdict must not rest on a guess."""
+    out: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        for m in explain(text):
+            if m.score >= OVERLAP_WEIGHT:
+                out.extend(m.message.causes)
+    return tuple(dict.fromkeys(out))
+
+
+def source() -> dict[str, str]:
+    k = knowledge()
+    return {"file": "auditor/data/known_errors.yaml", "as_of": k.as_of.isoformat(), "source": " ".join(k.source.split())}
+
+
+def cause_ids() -> tuple[str, ...]:
+    return tuple(knowledge().causes)

@@ -1,0 +1,122 @@
+"""The doctor's outputs: the terminal checklist, `doctor.json` and `doctor.html`.
+
+Every text passes through the credential's redaction before it is printed or written: the
+steps never hold the secret, and this is the last guard should a server echo it back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..mcpclient import mask_email
+from ..report.html import csp_hash, environment
+from ..report.interface import iso, write_atomic
+from .knowledge import Match
+from .knowledge import source as knowledge_source
+from .model import DoctorReport
+
+SCHEMA = "rovo-audit/doctor/v1"
+MARK = {"passed": "PASS", "failed": "FAIL", "warning": "WARN", "skipped": "SKIP"}
+# The audit report's badge and card classes, reused so both pages read alike.
+CSS_CLASS = {"passed": "pass", "failed": "fail", "warning": "warn", "skipped": "waived"}
+_DOCTOR_CSS = (
+    "ol.steps{list-style:none;padding:0}ol.steps>li{margin:.5rem 0}"
+    ".card.pass{--c:var(--pass)}.card h3{margin:.1rem 0 .3rem;font-size:1.02rem}"
+    ".first{outline:2px solid var(--fail);outline-offset:2px}details>summary{cursor:pointer;color:var(--muted)}"
+)
+
+
+def to_dict(report: DoctorReport) -> dict[str, Any]:
+    o = report.options
+    first = report.first_failure
+    return {
+        "schema": SCHEMA,
+        "generated_at": iso(report.generated_at),
+        "endpoint": o.url,
+        "origin": o.origin,
+        "credential": {"scheme": o.credentials.scheme,
+                       "account": mask_email(o.credentials.email) if o.credentials.email else None},
+        "settings": o.settings_path,
+        "expect": list(o.expect),
+        "verdict": report.verdict,
+        "exit_status": report.exit_status,
+        "summary": report.counts,
+        "first_cause": None if first is None else {
+            "step": first.code, "title": first.title, "summary": first.summary,
+            "cause": first.causes[0].to_dict() if first.causes else None,
+        },
+        "steps": [s.to_dict() for s in report.steps],
+        "knowledge": knowledge_source(),
+    }
+
+
+def render_json(report: DoctorReport) -> str:
+    text = json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return report.options.credentials.redact(text)
+
+
+def render_html(report: DoctorReport) -> str:
+    env = environment()
+    css = (env.get_template("_style.css.j2").render().strip() + "\n" + _DOCTOR_CSS)
+    csp = (f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; "
+           "form-action 'none'; object-src 'none'")
+    html = env.get_template("doctor.html.j2").render(
+        r=report, d=to_dict(report), css=Markup(css), csp=csp, css_class=CSS_CLASS, mark=MARK,
+        first=report.first_failure,
+    )
+    return report.options.credentials.redact(html)
+
+
+def render_text(report: DoctorReport, *, verbose: bool = False) -> str:
+    o = report.options
+    lines = [f"rovo-audit doctor: {o.url}", f"  credential: {o.credentials.label}"
+             + (f" · origin: {o.origin}" if o.origin else "") + (f" · settings: {o.settings_path}" if o.settings_path else "")]
+    first = report.first_failure
+    for s in report.steps:
+        lines.append(f"  {MARK[s.status]} {s.code:<17} {s.title}: {s.summary}")
+        if verbose or s.status in ("failed", "warning"):
+            lines.extend(f"       · {d}" for d in s.details)
+        if s.status == "failed" or (s.status == "warning" and s.causes):
+            for i, c in enumerate(s.causes[: 3 if s is first else 1], 1):
+                lines.append(f"       cause {i}: {c.title} [{c.id}; fixed by: {c.who}]")
+                lines.append(f"         fix: {c.fix.summary}")
+                if s is first:
+                    lines.extend(f"           - {step}" for step in c.fix.steps)
+    counts = report.counts
+    lines.append(f"Result: {report.verdict}")
+    lines.append("  " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return o.credentials.redact("\n".join(lines))
+
+
+def write(report: DoctorReport, folder: Path) -> tuple[Path, ...]:
+    json_path, html_path = folder / "doctor.json", folder / "doctor.html"
+    write_atomic(json_path, render_json(report))
+    write_atomic(html_path, render_html(report))
+    return json_path, html_path
+
+
+def render_explain(message: str, matches: list[Match]) -> str:
+    if not matches:
+        return (f"Not recognised: {message!r}\n"
+                "  No known message matches. Run `rovo-audit doctor --url ...` against the endpoint to find the cause live.")
+    lines: list[str] = []
+    best = matches[0].score
+    for m in matches:
+        if m.score < best * 0.75 and len(lines) > 0:
+            break  # weaker matches than the best are noise
+        lines.append(f"Recognised: \"{m.message.text}\" (match {m.score:.0%}, known message {m.message.id})")
+        lines.append("  Likely causes, most likely first:")
+        for i, c in enumerate(m.causes, 1):
+            lines.append(f"  {i}. {c.title}  [{c.id}; fixed by: {c.who}" + (f"; audit control {c.control}" if c.control else "") + "]")
+            lines.append(f"     Fix: {c.fix.summary}")
+            lines.extend(f"       - {s}" for s in c.fix.steps)
+            lines.extend(f"       see {link}" for link in c.fix.links)
+            if c.checked_by:
+                lines.append(f"     Checked live by: {', '.join(c.checked_by)} (rovo-audit doctor)")
+    k = knowledge_source()
+    lines.append(f"Knowledge: {k['file']} (as of {k['as_of']})")
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""The doctor's steps, in the order a client meets the layers, and the runner.
+
+Each step is a function `(run, out) -> StepResult`; `run` carries what earlier steps saw,
+`out` builds this step's result. A step that cannot run says why (skipped), never passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..mcpclient import Discovery, Exchange, Http, HttpSettings, InitializeResult, McpSession, ToolListing, origin_of
+from .facts import ShapeGuess, guess_shape
+from .model import DoctorOptions, DoctorReport, Status, StepResult, step
+
+
+@dataclass(frozen=True, slots=True)
+class Out:
+    """Builds the result of one step."""
+
+    code: str
+    title: str
+
+    def __call__(self, status: Status, summary: str, *, details: tuple[str, ...] | list[str] = (),
+                 causes: tuple[str, ...] | list[str] = (), evidence: tuple[Exchange, ...] | list[Exchange] = ()) -> StepResult:
+        return step(self.code, self.title, status, summary, details=details, causes=causes, evidence=evidence)
+
+    def passed(self, summary: str, **kw: Any) -> StepResult:
+        return self("passed", summary, **kw)
+
+    def failed(self, summary: str, **kw: Any) -> StepResult:
+        return self("failed", summary, **kw)
+
+    def warning(self, summary: str, **kw: Any) -> StepResult:
+        return self("warning", summary, **kw)
+
+    def skipped(self, summary: str, **kw: Any) -> StepResult:
+        return self("skipped", summary, **kw)
+
+
+class Run:
+    """What the steps of one run share; filled in as they go."""
+
+    def __init__(self, options: DoctorOptions, http: Http) -> None:
+        self.options = options
+        self.http = http
+        self.results: dict[str, StepResult] = {}
+        self.discovery: Discovery | None = None
+        self.session: McpSession | None = None
+        self.init: InitializeResult | None = None
+        self.tools: ToolListing | None = None
+
+    def status(self, code: str) -> Status | None:
+        r = self.results.get(code)
+        return r.status if r else None
+
+    @property
+    def shape(self) -> ShapeGuess | None:
+        creds = self.options.credentials
+        if creds.secret is None:
+            return None
+        return guess_shape(creds.secret.get_secret_value(), creds.scheme)
+
+    @property
+    def credential_kind(self) -> str:
+        """none | api_token | service_account_key | oauth: what the server will take it for."""
+        creds = self.options.credentials
+        if creds.scheme == "none":
+            return "none"
+        if creds.scheme == "basic":
+            return "api_token"
+        shape = self.shape
+        return shape.kind if shape and shape.kind != "unknown" else "oauth"
+
+    @property
+    def uses_oauth(self) -> bool:
+        """Whether the OAuth discovery chain matters to this credential."""
+        return self.credential_kind in ("none", "oauth")
+
+    @property
+    def discovery_failure(self) -> Status:
+        # API-token connections never use the OAuth chain: its faults are worth a warning only.
+        return "failed" if self.uses_oauth else "warning"
+
+    @property
+    def endpoint_ok(self) -> bool:
+        return self.status("DOC-ENDPOINT-002") == "passed" and self.status("DOC-ENDPOINT-003") != "failed"
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.options.url).path
+
+
+StepFn = Callable[[Run, Out], StepResult]
+
+
+def _steps() -> tuple[tuple[str, str, StepFn], ...]:
+    from . import steps_auth, steps_cred, steps_endpoint, steps_mcp, steps_settings
+
+    return (
+        ("DOC-ENDPOINT-001", "Endpoint URL", steps_endpoint.url_form),
+        ("DOC-ENDPOINT-002", "Endpoint reachable", steps_endpoint.reachable),
+        ("DOC-ENDPOINT-003", "TLS certificate", steps_endpoint.tls),
+        ("DOC-AUTH-001", "401 challenge (WWW-Authenticate)", steps_auth.challenge),
+        ("DOC-AUTH-002", "Protected resource metadata (RFC 9728)", steps_auth.resource_metadata),
+        ("DOC-AUTH-003", "Authorization server metadata (RFC 8414 / OpenID)", steps_auth.server_metadata),
+        ("DOC-AUTH-004", "Issuer matches", steps_auth.issuer),
+        ("DOC-AUTH-005", "PKCE with S256", steps_auth.pkce),
+        ("DOC-AUTH-006", "Client registration", steps_auth.registration),
+        ("DOC-AUTH-007", "Client ID metadata documents", steps_auth.cimd),
+        ("DOC-CRED-001", "Credential shape and header", steps_cred.shape),
+        ("DOC-CRED-002", "OAuth token issuer", steps_cred.issuer),
+        ("DOC-CRED-003", "OAuth token sites and scopes", steps_cred.resources),
+        ("DOC-SETTINGS-001", "Origin allowed by the domain allowlist", steps_settings.origin),
+        ("DOC-SETTINGS-002", "Auth mode enabled for this credential", steps_settings.auth_mode),
+        ("DOC-SETTINGS-003", "Expected permission groups allowed", steps_settings.permissions),
+        ("DOC-MCP-001", "MCP initialize", steps_mcp.initialize),
+        ("DOC-MCP-002", "Tools listed (tools/list)", steps_mcp.tools),
+        ("DOC-MCP-003", "Read-only tool call", steps_mcp.call_tool),
+    )
+
+
+def step_codes() -> tuple[str, ...]:
+    return tuple(code for code, _, _ in _steps())
+
+
+def run_doctor(options: DoctorOptions, generated_at: dt.datetime | None = None) -> DoctorReport:
+    """Run every step in order against the live endpoint; never raises for what it meets."""
+    origins = {options.url}
+    if options.credentials.scheme == "bearer":
+        origins.add(options.api_base)  # accessible-resources takes the OAuth token
+    settings = HttpSettings(timeout=options.timeout, verify=options.ca_file or True,
+                            user_agent="rovo-audit-doctor", origin=origin_of(options.origin) if options.origin else None)
+    results: list[StepResult] = []
+    with Http(settings, options.credentials, frozenset(origins)) as http:
+        run = Run(options, http)
+        try:
+            for code, title, fn in _steps():
+                result = _guarded(fn, run, Out(code, title))
+                run.results[code] = result
+                results.append(result)
+        finally:
+            if run.session is not None:
+                run.session.close()
+    return DoctorReport(options, tuple(results), generated_at or options.as_of)
+
+
+def _guarded(fn: StepFn, run: Run, out: Out) -> StepResult:
+    try:
+        return fn(run, out)
+    except Exception as e:  # a doctor that crashes on an odd answer explains nothing
+        message = run.options.credentials.redact(f"{type(e).__name__}: {e}")
+        return out.failed(f"the doctor could not complete this step ({message})")

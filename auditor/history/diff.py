@@ -1,0 +1,217 @@
+"""What changed between two runs: each finding key (org, control, subject) gets exactly one class.
+
+Precedence (the first rule that holds wins; BAD is `fail` or `unknown`, the statuses that
+block by default; "underlying" is a waived finding's `original_status`, else its status):
+
+ 1. removed-check    the key is only in OLD
+ 2. new-fail         the key is only in NEW, and NEW is BAD
+ 3. waiver-expired   OLD was waived, NEW is fail/unknown/warn (not waived), and OLD's waiver
+                     had expired by NEW's as_of date (expiry < that date, or unreadable)
+ 4. regressed        OLD was pass, warn or waived; NEW is BAD
+ 5. waiver-expiring  NEW is waived by a waiver that expires within N days of NEW's as_of
+                     (N = `expiring_days`, default 30, bounds included)
+ 6. still-failing    OLD was BAD and NEW's underlying status is BAD (fail → waived stays here:
+                     a waiver accepts a failure, it does not fix it)
+ 7. fixed            OLD's underlying status was BAD and NEW's is not (pass or warn)
+ 8. new-check        the key is only in NEW (pass, warn or waived)
+ 9. unchanged        anything else (pass → pass, warn ↔ pass, waived → waived, ...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.results import Finding, Results
+from ..report.interface import iso
+
+# Display order: what needs attention first.
+CHANGES: tuple[str, ...] = (
+    "new-fail", "regressed", "waiver-expired", "still-failing", "waiver-expiring",
+    "fixed", "new-check", "removed-check", "unchanged",
+)
+WORSE: frozenset[str] = frozenset({"new-fail", "regressed", "waiver-expired"})
+BAD: frozenset[str] = frozenset({"fail", "unknown"})
+DEFAULT_EXPIRING_DAYS = 30
+SCHEMA = "rovo-audit/diff/v1"
+
+
+def waiver_expiry(text: str) -> dt.date | None:
+    """The date of a waiver's `expires` as written in the results; None when unreadable."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _underlying(f: Finding) -> str:
+    return (f.original_status or f.status) if f.status == "waived" else f.status
+
+
+def _lapsed(f: Finding, today: dt.date) -> bool:
+    if f.waiver is None:
+        return False
+    expiry = waiver_expiry(f.waiver.expires)
+    return expiry is None or expiry < today
+
+
+def _expiring(f: Finding, today: dt.date, days: int) -> bool:
+    if f.status != "waived" or f.waiver is None:
+        return False
+    expiry = waiver_expiry(f.waiver.expires)
+    return expiry is not None and 0 <= (expiry - today).days <= days
+
+
+def classify(old: Finding | None, new: Finding | None, today: dt.date, expiring_days: int = DEFAULT_EXPIRING_DAYS) -> str:
+    """The one change class of a key; `today` is NEW's as_of date. See the module docstring."""
+    if new is None:
+        if old is None:
+            raise ValueError("a key must be in at least one run")
+        return "removed-check"
+    if old is None:
+        if new.status in BAD:
+            return "new-fail"
+        return "waiver-expiring" if _expiring(new, today, expiring_days) else "new-check"
+    if old.status == "waived" and new.status in ("fail", "unknown", "warn") and _lapsed(old, today):
+        return "waiver-expired"
+    if old.status in ("pass", "warn", "waived") and new.status in BAD:
+        return "regressed"
+    if _expiring(new, today, expiring_days):
+        return "waiver-expiring"
+    if old.status in BAD and _underlying(new) in BAD:
+        return "still-failing"
+    if _underlying(old) in BAD and _underlying(new) not in BAD:
+        return "fixed"
+    return "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    org: str
+    org_name: str | None
+    control: str
+    subject: str | None
+    change: str
+    old_status: str | None
+    new_status: str | None
+    severity: str
+    title: str
+    note: str | None = None  # e.g. the waiver's expiry, for the waiver classes
+
+    @property
+    def sort_key(self) -> tuple[str, str, int, str]:
+        return (self.org, self.control, 0 if self.subject is None else 1, self.subject or "")
+
+    @property
+    def worse(self) -> bool:
+        return self.change in WORSE
+
+
+@dataclass(frozen=True, slots=True)
+class RunRef:
+    """One side of a diff: where it came from and its headline numbers."""
+
+    path: str | None
+    generated_at: dt.datetime
+    as_of: dt.datetime
+    summary: dict[str, int]
+
+    @classmethod
+    def of(cls, results: Results, path: str | None) -> RunRef:
+        return cls(path, results.generated_at, results.as_of, dict(results.summary))
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    old: RunRef
+    new: RunRef
+    expiring_days: int
+    changes: tuple[Change, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = dict.fromkeys(CHANGES, 0)
+        for ch in self.changes:
+            c[ch.change] += 1
+        return c
+
+    @property
+    def notable(self) -> tuple[Change, ...]:
+        """Every change but `unchanged`, most urgent class first, then by key."""
+        order = {c: i for i, c in enumerate(CHANGES)}
+        return tuple(sorted((c for c in self.changes if c.change != "unchanged"), key=lambda c: (order[c.change], c.sort_key)))
+
+    @property
+    def worse(self) -> bool:
+        return any(c.worse for c in self.changes)
+
+
+def _note(change: str, old: Finding | None, new: Finding | None, today: dt.date) -> str | None:
+    if change == "waiver-expired" and old is not None and old.waiver is not None:
+        return f"waiver expired {old.waiver.expires} ({old.waiver.ref})"
+    if change == "waiver-expiring" and new is not None and new.waiver is not None:
+        expiry = waiver_expiry(new.waiver.expires)
+        left = (expiry - today).days if expiry else 0
+        return f"waiver expires {new.waiver.expires}, in {left} day{'s' if left != 1 else ''} ({new.waiver.ref})"
+    return None
+
+
+def diff(old: Results, new: Results, *, expiring_days: int = DEFAULT_EXPIRING_DAYS,
+         old_path: str | None = None, new_path: str | None = None) -> Diff:
+    """Classify every key of either run. Pure and deterministic: sorted by (org, control, subject)."""
+    if expiring_days < 0:
+        raise ValueError("expiring_days must be 0 or more")
+    enabled = gc.isenabled()
+    gc.disable()  # 100,000+ acyclic objects: see history/read.py
+    try:
+        return _diff(old, new, expiring_days, old_path, new_path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, new_path: str | None) -> Diff:
+    today = new.as_of.date()
+    olds = {f.key: f for f in old.findings}
+    news = {f.key: f for f in new.findings}
+    changes = []
+    for key in olds.keys() | news.keys():
+        o, n = olds.get(key), news.get(key)
+        kind = classify(o, n, today, expiring_days)
+        ref = n or o
+        assert ref is not None
+        changes.append(Change(
+            org=ref.org, org_name=(n.org_name if n else None) or (o.org_name if o else None), control=ref.control,
+            subject=ref.subject, change=kind, old_status=o.status if o else None, new_status=n.status if n else None,
+            severity=ref.severity, title=ref.title, note=_note(kind, o, n, today),
+        ))
+    changes.sort(key=lambda c: c.sort_key)
+    return Diff(RunRef.of(old, old_path), RunRef.of(new, new_path), expiring_days, tuple(changes))
+
+
+def _run_dict(r: RunRef) -> dict[str, Any]:
+    return {"path": r.path, "generated_at": iso(r.generated_at), "as_of": iso(r.as_of), "summary": r.summary}
+
+
+def diff_dict(d: Diff, *, include_unchanged: bool = True) -> dict[str, Any]:
+    changes: Iterable[Change] = d.changes if include_unchanged else (c for c in d.changes if c.change != "unchanged")
+    return {
+        "schema": SCHEMA,
+        "old": _run_dict(d.old),
+        "new": _run_dict(d.new),
+        "expiring_days": d.expiring_days,
+        "summary": d.counts,
+        "changes": [
+            {"org": c.org, "control": c.control, "subject": c.subject, "change": c.change,
+             "old_status": c.old_status, "new_status": c.new_status, "org_name": c.org_name,
+             "severity": c.severity, "title": c.title, "note": c.note}
+            for c in changes
+        ],
+    }

@@ -1,0 +1,294 @@
+"""Read `results.json` (FORMATS.md §6) back into `auditor.model.results.Results`.
+
+The exact reverse of `report/json_format.py`: write → read → write is byte-identical.
+Unknown keys are ignored (a newer writer may add fields; the contract only adds), and
+what the reader needs but the file lacks is an input error naming file:line:column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import InputError, Location, Problem
+from ..model.common import STATUSES
+from ..model.results import (
+    AppliedWaiver,
+    EvidenceRef,
+    Finding,
+    OrgSummary,
+    PolicyRef,
+    Remediation,
+    Results,
+    WaiverNote,
+)
+
+SCHEMA = "rovo-audit/results/v1"
+MAX_BYTES = 1024 * 1024 * 1024  # a results.json of a very large estate is big, not endless
+
+T = TypeVar("T")
+JsonPath = tuple[str | int, ...]
+
+
+class _Bad(Exception):
+    """A structural problem at a JSON path; located in the file only when raised (slow path)."""
+
+    def __init__(self, path: JsonPath, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
+    if key not in d:
+        if required:
+            raise _Bad(path, f"missing key {key!r}")
+        return None
+    v = d[key]
+    if v is None and not required:
+        return None
+    if not isinstance(v, kind) or (isinstance(v, bool) and kind is not bool):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _Bad((*path, key), f"{key}: expected {_json_name(names)}, got {_json_name(type(v).__name__)}")
+    return v
+
+
+def _json_name(py: str) -> str:
+    return {"str": "a string", "dict": "an object", "list": "an array", "int": "a number",
+            "NoneType": "null", "float": "a number", "bool": "true/false"}.get(py, py)
+
+
+def _opt_str(d: dict[str, Any], key: str, path: JsonPath) -> str | None:
+    return _get(d, key, path, str, required=False)
+
+
+def _time(d: dict[str, Any], key: str, path: JsonPath, *, required: bool = True) -> dt.datetime | None:
+    text = _get(d, key, path, str, required=required)
+    if text is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _Bad((*path, key), f"{key}: {text!r} is not an ISO date-time") from None
+    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+
+
+def _list(d: dict[str, Any], key: str, path: JsonPath, item: Callable[[Any, JsonPath], T], *, required: bool = True) -> tuple[T, ...]:
+    raw = _get(d, key, path, list, required=required)
+    return tuple(item(v, (*path, key, i)) for i, v in enumerate(raw or ()))
+
+
+def _obj(v: Any, path: JsonPath) -> dict[str, Any]:
+    if not isinstance(v, dict):
+        raise _Bad(path, f"expected an object, got {_json_name(type(v).__name__)}")
+    return v
+
+
+def _str_item(v: Any, path: JsonPath) -> str:
+    if not isinstance(v, str):
+        raise _Bad(path, f"expected a string, got {_json_name(type(v).__name__)}")
+    return v
+
+
+def _counts(v: Any, path: JsonPath) -> dict[str, int]:
+    d = _obj(v, path)
+    for k, n in d.items():
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise _Bad((*path, k), f"{k}: expected a count")
+    return dict(d)
+
+
+def _status(d: dict[str, Any], key: str, path: JsonPath, *, required: bool = True) -> str | None:
+    s = _get(d, key, path, str, required=required)
+    if s is not None and s not in STATUSES:
+        raise _Bad((*path, key), f"{key}: expected one of {', '.join(STATUSES)}, got {s!r}")
+    return s
+
+
+@lru_cache(maxsize=4096)
+def _parse_time(text: str) -> dt.datetime:
+    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+
+
+def _fast_finding(d: Any) -> Finding | None:
+    """The common case, without per-field calls (a large estate has 100,000+ findings).
+
+    None when anything is off: the validating path then says exactly what and where."""
+    try:
+        ev, rem, w = d["evidence"], d["remediation"], d.get("waiver")
+        strs = (d["control"], d["severity"], d["org"], d["title"], d["expected"], d["actual"], rem["summary"])
+        opts = (d["org_name"], d["subject"], d["policy_ref"], ev["source"], ev.get("by"), rem.get("value"))
+        steps, links = rem["steps"], rem["links"]
+        if (any(type(x) is not str for x in strs) or any(x is not None and type(x) is not str for x in opts)
+                or d["status"] not in STATUSES or d.get("original_status", "pass") not in (*STATUSES, None)
+                or type(steps) is not list or type(links) is not list
+                or any(type(x) is not str for x in steps) or any(type(x) is not str for x in links)):
+            return None
+        at = ev["at"]
+        waiver = None
+        if w is not None:
+            waiver = AppliedWaiver(w["reason"], w["approved_by"], w["expires"], w["ref"])
+            if any(type(x) is not str for x in (waiver.reason, waiver.approved_by, waiver.expires, waiver.ref)):
+                return None
+        area = d.get("area") or ""
+        if type(area) is not str:
+            return None
+        return Finding(
+            control=strs[0], status=d["status"], severity=strs[1], org=strs[2], org_name=opts[0], subject=opts[1],
+            title=strs[3], expected=strs[4], actual=strs[5],
+            evidence=EvidenceRef(opts[3], None if at is None else _parse_time(at), opts[4]),
+            policy_ref=opts[2], remediation=Remediation(strs[6], tuple(steps), tuple(links), opts[5]),
+            area=area, original_status=d.get("original_status"), waiver=waiver,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _finding(v: Any, path: JsonPath) -> Finding:
+    fast = _fast_finding(v)
+    if fast is not None:
+        return fast
+    d = _obj(v, path)
+    ev = _obj(_get(d, "evidence", path, dict), (*path, "evidence"))
+    rem = _obj(_get(d, "remediation", path, dict), (*path, "remediation"))
+    rp = (*path, "remediation")
+    waiver = None
+    if d.get("waiver") is not None:
+        w = _obj(d["waiver"], (*path, "waiver"))
+        wp = (*path, "waiver")
+        waiver = AppliedWaiver(_get(w, "reason", wp, str), _get(w, "approved_by", wp, str),
+                               _get(w, "expires", wp, str), _get(w, "ref", wp, str))
+    return Finding(
+        control=_get(d, "control", path, str),
+        status=_status(d, "status", path),  # type: ignore[arg-type]
+        severity=_get(d, "severity", path, str),
+        org=_get(d, "org", path, str),
+        org_name=_opt_str(d, "org_name", path),
+        subject=_opt_str(d, "subject", path),
+        title=_get(d, "title", path, str),
+        expected=_get(d, "expected", path, str),
+        actual=_get(d, "actual", path, str),
+        evidence=EvidenceRef(_opt_str(ev, "source", (*path, "evidence")), _time(ev, "at", (*path, "evidence"), required=False),
+                             _opt_str(ev, "by", (*path, "evidence"))),
+        policy_ref=_opt_str(d, "policy_ref", path),
+        remediation=Remediation(_get(rem, "summary", rp, str), _list(rem, "steps", rp, _str_item),
+                                _list(rem, "links", rp, _str_item), _opt_str(rem, "value", rp)),
+        area=_get(d, "area", path, str, required=False) or "",
+        original_status=_status(d, "original_status", path, required=False),
+        waiver=waiver,
+    )
+
+
+def _waiver_note(v: Any, path: JsonPath) -> WaiverNote:
+    d = _obj(v, path)
+    return WaiverNote(
+        control=_get(d, "control", path, str), subject=_opt_str(d, "subject", path), org=_opt_str(d, "org", path),
+        reason=_get(d, "reason", path, str), approved_by=_get(d, "approved_by", path, str),
+        expires=_get(d, "expires", path, str), ref=_get(d, "ref", path, str), why=_get(d, "why", path, str),
+    )
+
+
+def _policy(v: Any, path: JsonPath) -> PolicyRef:
+    d = _obj(v, path)
+    return PolicyRef(_get(d, "name", path, str), _get(d, "path", path, str))
+
+
+def _org(v: Any, path: JsonPath) -> OrgSummary:
+    d = _obj(v, path)
+    return OrgSummary(
+        id=_get(d, "id", path, str), name=_opt_str(d, "name", path),
+        counts=_counts(_get(d, "summary", path, dict), (*path, "summary")),
+        policies=_list(d, "policies", path, _str_item, required=False),
+        collection_errors=_list(d, "collection_errors", path, _str_item, required=False),
+    )
+
+
+def results_from_dict(doc: Any) -> Results:
+    """Raises `_Bad` with the JSON path of the first problem."""
+    d = _obj(doc, ())
+    schema = d.get("schema")
+    if schema != SCHEMA:
+        raise _Bad(("schema",) if "schema" in d else (), f"schema: expected {SCHEMA!r}, got {schema!r} (is this a results.json?)")
+    findings = _list(d, "findings", (), _finding)
+    settings = _obj(d["settings"], ("settings",)) if isinstance(d.get("settings"), dict) else {}
+    if "orgs" in d:
+        orgs = _list(d, "orgs", (), _org)
+    else:  # FORMATS.md §6 requires no `orgs`: rebuild them from the findings, in order of appearance
+        by_org: dict[str, list[Finding]] = {}
+        for f in findings:
+            by_org.setdefault(f.org, []).append(f)
+        orgs = tuple(OrgSummary(o, fs[0].org_name, Results.count(fs), ()) for o, fs in by_org.items())
+    summary = _counts(d["summary"], ("summary",)) if "summary" in d else Results.count(findings)
+    return Results(
+        generated_at=_time(d, "generated_at", ()),  # type: ignore[arg-type]
+        as_of=_time(d, "as_of", ()),  # type: ignore[arg-type]
+        policies=_list(d, "policies", (), _policy),
+        findings=findings,
+        unused_waivers=_list(d, "unused_waivers", (), _waiver_note, required=False),
+        expired_waivers=_list(d, "expired_waivers", (), _waiver_note, required=False),
+        orgs=orgs,
+        settings_path=_opt_str(settings, "path", ("settings",)),
+        collected_at=_time(settings, "collected_at", ("settings",), required=False),
+        summary=summary,
+    )
+
+
+def _locate(text: str, name: str, path: JsonPath) -> Location:
+    """Where a JSON path is in the file: parse again with positions (only on the error path)."""
+    from ..load.yamlpos import parse_yaml
+
+    try:
+        return parse_yaml(text, name).positions.at(path)
+    except InputError:
+        return Location(name, 1, 1)
+
+
+def read_text(text: str, name: str) -> Results:
+    # Building 100,000+ small objects makes the cyclic GC rescan the whole heap again and
+    # again (half the time); nothing built here is cyclic, so it is paused meanwhile.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(Problem(Location(name, e.lineno, e.colno), f"invalid JSON: {e.msg}")) from None
+        try:
+            return results_from_dict(doc)
+        except _Bad as e:
+            raise InputError(Problem(_locate(text, name, e.path), e.message)) from None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_raw(path: Path, name: str | None = None) -> str:
+    """The text of a results file, with the same errors as any other input file."""
+    shown = name or str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(Problem(Location(shown, 1, 1), f"file is over {MAX_BYTES // 2**20} MiB; refusing to read it"))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(Location(shown, 1, 1), "no such file")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(Location(shown, 1, 1), "is a directory, expected a results.json file")) from None
+    except OSError as e:
+        raise InputError(Problem(Location(shown, 1, 1), f"cannot read: {e.strerror}")) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(Problem(Location(shown, 1, 1), f"not UTF-8 text (byte {e.start})")) from None
+
+
+def read_results(path: str | Path, name: str | None = None) -> Results:
+    """A `results.json` (or a history entry) as `Results`; exit-2 errors name file:line:column."""
+    p = Path(path)
+    shown = name or str(path)
+    return read_text(read_raw(p, shown), shown)

@@ -1,0 +1,94 @@
+"""An audit's link to its history: compare with the previous run, draw the trend, store the run.
+
+Used by `audit` and `merge` (through `pipeline.run_audit`). The history is optional
+evidence of the past: an unreadable entry is skipped with a warning, never a reason to
+withhold the audit itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..model.results import Results
+from ..report.interface import ReportContext
+from . import store
+from .diff import CHANGES, DEFAULT_EXPIRING_DAYS, Diff, diff
+from .trend import DEFAULT_RUNS, OrgTrend, trends
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryOptions:
+    folder: Path
+    digest: str  # of the run's inputs (store.inputs_digest)
+    expiring_days: int = DEFAULT_EXPIRING_DAYS
+    trend_runs: int = DEFAULT_RUNS
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What the report's "Since the last review" section shows (template: _review.html.j2)."""
+
+    diff: Diff | None  # None: no earlier run in the history
+    previous_name: str | None
+    trends: tuple[OrgTrend, ...]  # empty when the history has fewer than two runs
+    skipped: tuple[str, ...] = ()  # history entries that could not be read
+    row_limit: int = 500  # the page lists at most this many changes (the diff command lists all)
+    heading: str = "Since the last review"
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return CHANGES
+
+
+def _warn(message: str) -> None:
+    print(f"rovo-audit: warning: {message}", file=sys.stderr)
+
+
+def prepare(options: HistoryOptions, results: Results) -> tuple[Review, Results | None, tuple[Results, ...]]:
+    """(the review section, the previous run, earlier runs' summaries oldest first)."""
+    own = store.entry_name(results.generated_at, options.digest)
+    earlier = store.earlier(options.folder, results, own)
+    skipped: list[str] = []
+    previous: Results | None = None
+    previous_name: str | None = None
+    from .read import read_results
+
+    for entry in reversed(earlier):  # the newest readable entry is the previous run
+        try:
+            previous = read_results(entry.path)
+            previous_name = entry.name
+            break
+        except InputError as e:
+            skipped.append(entry.name)
+            _warn(f"history entry skipped: {e}")
+    summaries: list[store.RunSummary] = []
+    for entry in earlier[-max(0, options.trend_runs - 1):] if options.trend_runs > 1 else []:
+        if entry.name in skipped:
+            continue
+        try:
+            summaries.append(store.read_summary(entry))
+        except InputError as e:
+            skipped.append(entry.name)
+            _warn(f"history entry skipped: {e}")
+    runs = [*summaries, store.RunSummary.of(results, own)]
+    drawn = trends(runs, options.trend_runs) if len(runs) > 1 else ()
+    the_diff = None
+    if previous is not None:
+        the_diff = diff(previous, results, expiring_days=options.expiring_days,
+                        old_path=str(options.folder / previous_name) if previous_name else None)
+    history = tuple(Results(generated_at=s.generated_at, as_of=s.as_of, policies=(), findings=(), orgs=s.orgs,
+                            summary=s.summary) for s in summaries)
+    return Review(the_diff, previous_name, drawn, tuple(dict.fromkeys(skipped))), previous, history
+
+
+def context_for(options: HistoryOptions, results: Results, base: ReportContext | None = None) -> ReportContext:
+    review, previous, history = prepare(options, results)
+    return dataclasses.replace(base or ReportContext(), previous=previous, history=history, review=review)
+
+
+def record(options: HistoryOptions, results: Results, json_text: str | None = None) -> Path:
+    return store.save(options.folder, results, options.digest, json_text)

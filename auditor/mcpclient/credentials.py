@@ -1,0 +1,114 @@
+"""Credentials for the MCP endpoint: one place holds the secret and one method reveals it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import SecretStr
+
+Scheme = Literal["none", "basic", "bearer"]
+
+# JWT claims that say who issued a token and to whom; never the signature or the token itself.
+_SAFE_CLAIMS = ("iss", "aud", "client_id", "azp", "scope", "scp", "exp", "iat")
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """How requests to the MCP endpoint authenticate.
+
+    `basic`: `Authorization: Basic base64(email:api_token)` (a user's or service account's
+    API token); `bearer`: `Authorization: Bearer <token>` (an OAuth access token or a
+    service-account key); `none`: anonymous (the discovery chain only).
+    """
+
+    scheme: Scheme = "none"
+    secret: SecretStr | None = None
+    email: str | None = None
+
+    @classmethod
+    def none(cls) -> Credentials:
+        return cls()
+
+    @classmethod
+    def basic(cls, email: str, api_token: SecretStr | str) -> Credentials:
+        return cls("basic", _secret(api_token), email)
+
+    @classmethod
+    def bearer(cls, token: SecretStr | str) -> Credentials:
+        return cls("bearer", _secret(token))
+
+    def __repr__(self) -> str:
+        return f"Credentials({self.label})"
+
+    __str__ = __repr__
+
+    @property
+    def label(self) -> str:
+        """A description safe to print: the scheme and a masked email, never the secret."""
+        if self.scheme == "basic":
+            return f"Basic ({mask_email(self.email or '')} + API token)"
+        if self.scheme == "bearer":
+            return "Bearer token"
+        return "none (anonymous)"
+
+    def authorization(self) -> str | None:
+        """The Authorization header value. Only the transport calls this, for allowed origins."""
+        if self.secret is None:
+            return None
+        raw = self.secret.get_secret_value()
+        if self.scheme == "basic":
+            return "Basic " + base64.b64encode(f"{self.email}:{raw}".encode()).decode("ascii")
+        return f"Bearer {raw}"
+
+    def secret_forms(self) -> tuple[str, ...]:
+        """Every form in which the secret could reach text: raw, header value, base64 pair."""
+        if self.secret is None:
+            return ()
+        raw = self.secret.get_secret_value()
+        forms = {raw}
+        header = self.authorization()
+        if header:
+            forms.add(header.split(" ", 1)[1])
+        return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
+
+    def redact(self, text: str) -> str:
+        """`text` with every form of the secret replaced: server bodies may echo what we sent."""
+        for form in self.secret_forms():
+            text = text.replace(form, "[redacted]")
+        return text
+
+    def token_claims(self) -> dict[str, Any] | None:
+        """The issuer/client claims of a JWT-shaped bearer token (read, not verified), or None.
+
+        Used to tell which authorization server minted an OAuth token; the signature is never
+        checked because the doctor only reads where the token came from.
+        """
+        if self.scheme != "bearer" or self.secret is None:
+            return None
+        parts = self.secret.get_secret_value().split(".")
+        if len(parts) != 3:
+            return None
+        try:
+            padded = parts[1] + "=" * (-len(parts[1]) % 4)
+            payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        except (ValueError, binascii.Error, UnicodeError):
+            return None
+        if not isinstance(payload, dict):
+            return None
+        return {k: payload[k] for k in _SAFE_CLAIMS if k in payload}
+
+
+def mask_email(email: str) -> str:
+    """`a…@example.com`: enough to recognise the account, not to harvest it."""
+    local, at, domain = email.partition("@")
+    if not at:
+        return "…"
+    return f"{local[:1]}…@{domain}"
+
+
+def _secret(value: SecretStr | str) -> SecretStr:
+    return value if isinstance(value, SecretStr) else SecretStr(value)

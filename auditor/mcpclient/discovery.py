@@ -1,0 +1,262 @@
+"""The MCP authorization discovery chain, read-only, recording what each step saw.
+
+401 + `WWW-Authenticate` → protected resource metadata (RFC 9728; the header's URL, then the
+well-known URL with path insertion, then at the root) → authorization server metadata
+(RFC 8414 with path insertion, then OpenID Connect discovery) → issuer, PKCE, registration.
+No credentials are ever sent during discovery.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from .session import initialize_request_body, mcp_headers
+from .transport import Exchange, Http, TransportError, origin_of
+
+PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
+OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
+OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """The answer to an anonymous `initialize`: ideally 401 with a Bearer challenge."""
+
+    exchange: Exchange
+    scheme: str | None  # the challenge scheme that carried the params ("Bearer"), if any
+    params: Mapping[str, str]  # resource_metadata, scope, error, error_description, realm
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
+
+    @property
+    def resource_metadata(self) -> str | None:
+        return self.params.get("resource_metadata")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One candidate URL tried for a metadata document."""
+
+    url: str
+    exchange: Exchange
+    document: Mapping[str, Any] | None  # the JSON object, when usable
+    problem: str | None  # why it was not usable
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "status": self.exchange.status, "problem": self.problem}
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Candidates tried in order; `found` is the first usable one."""
+
+    attempts: tuple[Fetch, ...]
+
+    @property
+    def found(self) -> Fetch | None:
+        return next((a for a in self.attempts if a.document is not None), None)
+
+    @property
+    def document(self) -> Mapping[str, Any]:
+        return self.found.document if self.found and self.found.document is not None else {}
+
+
+@dataclass(frozen=True, slots=True)
+class AuthServerMetadata:
+    issuer: str | None
+    authorization_endpoint: str | None
+    token_endpoint: str | None
+    registration_endpoint: str | None
+    code_challenge_methods: tuple[str, ...]
+    scopes_supported: tuple[str, ...]
+    cimd_supported: bool  # client_id_metadata_document_supported (MCP 2025-11-25)
+    via: str  # "oauth-authorization-server" or "openid-configuration"
+
+    @classmethod
+    def parse(cls, doc: Mapping[str, Any], url: str) -> AuthServerMetadata:
+        return cls(
+            issuer=_str(doc.get("issuer")),
+            authorization_endpoint=_str(doc.get("authorization_endpoint")),
+            token_endpoint=_str(doc.get("token_endpoint")),
+            registration_endpoint=_str(doc.get("registration_endpoint")),
+            code_challenge_methods=_strs(doc.get("code_challenge_methods_supported")),
+            scopes_supported=_strs(doc.get("scopes_supported")),
+            cimd_supported=doc.get("client_id_metadata_document_supported") is True,
+            via="openid-configuration" if OIDC_WELL_KNOWN in url else "oauth-authorization-server",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """What each discovery step saw. A later field is None when an earlier step stopped it."""
+
+    endpoint: str
+    challenge: Challenge
+    resource_metadata: Lookup | None = None
+    authorization_server_url: str | None = None
+    authorization_server: Lookup | None = None
+
+    @property
+    def reachable(self) -> bool:
+        return self.challenge.exchange.failure is None
+
+    @property
+    def resource(self) -> str | None:
+        return _str(self.resource_metadata.document.get("resource")) if self.resource_metadata else None
+
+    @property
+    def resource_matches(self) -> bool | None:
+        """RFC 9728 §3.3: the document must be about this endpoint (or a parent of it)."""
+        if self.resource is None:
+            return None
+        return resource_covers(self.resource, self.endpoint)
+
+    @property
+    def authorization_servers(self) -> tuple[str, ...]:
+        return _strs(self.resource_metadata.document.get("authorization_servers")) if self.resource_metadata else ()
+
+    @property
+    def metadata(self) -> AuthServerMetadata | None:
+        found = self.authorization_server.found if self.authorization_server else None
+        if not found or found.document is None:
+            return None
+        return AuthServerMetadata.parse(found.document, found.url)
+
+    @property
+    def issuer_matches(self) -> bool | None:
+        """RFC 8414 §3.3: `issuer` must be the URL the metadata was looked up from."""
+        meta = self.metadata
+        if meta is None or self.authorization_server_url is None:
+            return None
+        return meta.issuer is not None and _norm(meta.issuer) == _norm(self.authorization_server_url)
+
+
+def discover(http: Http, endpoint: str) -> Discovery:
+    """Walk the chain as far as it goes. Never raises for what the server answers."""
+    challenge = probe_challenge(http, endpoint)
+    if challenge.exchange.failure is not None:
+        return Discovery(endpoint, challenge)
+    prm = fetch_first(http, protected_resource_candidates(endpoint, challenge.resource_metadata))
+    servers = _strs(prm.document.get("authorization_servers"))
+    if not servers:
+        return Discovery(endpoint, challenge, prm)
+    asm = fetch_first(http, authorization_server_candidates(servers[0]))
+    return Discovery(endpoint, challenge, prm, servers[0], asm)
+
+
+def probe_challenge(http: Http, endpoint: str) -> Challenge:
+    """An anonymous `initialize`: read-only, and the answer names the authorization chain."""
+    try:
+        exchange, _ = http.request("POST", endpoint, json=initialize_request_body(0), headers=mcp_headers(http.settings))
+    except TransportError as e:
+        return Challenge(e.exchange, None, {})
+    scheme, params = bearer_challenge(exchange.headers.get("www-authenticate", ""))
+    return Challenge(exchange, scheme, params)
+
+
+def protected_resource_candidates(endpoint: str, from_header: str | None) -> tuple[str, ...]:
+    origin = origin_of(endpoint)
+    path = urlsplit(endpoint).path.rstrip("/")
+    urls = [from_header] if from_header and from_header.startswith(("https://", "http://")) else []
+    if path:
+        urls.append(f"{origin}{PRM_WELL_KNOWN}{path}")
+    urls.append(f"{origin}{PRM_WELL_KNOWN}")
+    return tuple(dict.fromkeys(urls))
+
+
+def authorization_server_candidates(issuer: str) -> tuple[str, ...]:
+    """MCP 2025-11-25 order: RFC 8414 path insertion, OIDC path insertion, OIDC path append."""
+    origin = origin_of(issuer)
+    path = urlsplit(issuer).path.rstrip("/")
+    if not path:
+        return (f"{origin}{OAUTH_WELL_KNOWN}", f"{origin}{OIDC_WELL_KNOWN}")
+    return (f"{origin}{OAUTH_WELL_KNOWN}{path}", f"{origin}{OIDC_WELL_KNOWN}{path}", f"{origin}{path}{OIDC_WELL_KNOWN}")
+
+
+def fetch_first(http: Http, urls: tuple[str, ...]) -> Lookup:
+    attempts: list[Fetch] = []
+    for url in urls:
+        fetch = fetch_json(http, url)
+        attempts.append(fetch)
+        if fetch.document is not None:
+            break
+    return Lookup(tuple(attempts))
+
+
+def fetch_json(http: Http, url: str) -> Fetch:
+    try:
+        exchange, raw = http.request("GET", url, headers={"Accept": "application/json"})
+    except TransportError as e:
+        return Fetch(url, e.exchange, None, f"{e.failure.kind}: {e.failure.detail}")
+    if exchange.status != 200:
+        return Fetch(url, exchange, None, f"HTTP {exchange.status}")
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return Fetch(url, exchange, None, "not JSON")
+    if not isinstance(doc, dict):
+        return Fetch(url, exchange, None, "not a JSON object")
+    return Fetch(url, exchange, doc, None)
+
+
+_PARAM = re.compile(r'\s*([A-Za-z0-9_.\-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,"]*)\s*,?')
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~\-]*)(?=\s|$|,)\s*,?")
+
+
+def parse_www_authenticate(value: str) -> list[tuple[str, dict[str, str]]]:
+    """RFC 9110 §11.6.1 challenges: `[(scheme, {param: value})]`; token68 forms are skipped."""
+    challenges: list[tuple[str, dict[str, str]]] = []
+    pos = 0
+    while pos < len(value):
+        param = _PARAM.match(value, pos)
+        if param and param.group(0).strip() and challenges:
+            raw = param.group(2)
+            challenges[-1][1][param.group(1).lower()] = (
+                re.sub(r"\\(.)", r"\1", raw[1:-1]) if raw.startswith('"') else raw)
+            pos = param.end()
+            continue
+        scheme = _SCHEME.match(value, pos)
+        if scheme and scheme.group(0).strip():
+            challenges.append((scheme.group(1), {}))
+            pos = scheme.end()
+            continue
+        pos += 1  # unparseable character: skip rather than fail on a sloppy header
+    return challenges
+
+
+def bearer_challenge(value: str) -> tuple[str | None, dict[str, str]]:
+    challenges = parse_www_authenticate(value)
+    for scheme, params in challenges:
+        if scheme.lower() == "bearer":
+            return scheme, params
+    return (challenges[0] if challenges else (None, {}))
+
+
+def resource_covers(resource: str, endpoint: str) -> bool:
+    """Same origin, and the resource's path is the endpoint's path or a parent of it."""
+    if origin_of(resource) != origin_of(endpoint):
+        return False
+    rp = urlsplit(resource).path.rstrip("/")
+    ep = urlsplit(endpoint).path.rstrip("/")
+    return ep == rp or ep.startswith(rp + "/") or rp == ""
+
+
+def _norm(url: str) -> str:
+    return url[:-1] if url.endswith("/") else url
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))

@@ -1,0 +1,94 @@
+"""OAuth calls next to MCP: a token's accessible resources, and (opt-in) client registration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .transport import Exchange, FailureKind, Http, HttpStatusError, TransportError, TransportFailure
+
+ACCESSIBLE_RESOURCES = "/oauth/token/accessible-resources"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One site a token can reach, with the scopes granted on it."""
+
+    id: str
+    url: str | None
+    name: str | None
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccessibleResources:
+    resources: tuple[Resource, ...]
+    exchange: Exchange
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """Every scope on any site, sorted and unique."""
+        return tuple(sorted({s for r in self.resources for s in r.scopes}))
+
+
+def accessible_resources(http: Http, api_base: str) -> AccessibleResources:
+    """`GET {api_base}/oauth/token/accessible-resources` with the session's bearer token.
+
+    Raises HttpStatusError (e.g. 401 for an expired token) or TransportError.
+    """
+    url = api_base.rstrip("/") + ACCESSIBLE_RESOURCES
+    exchange, raw = http.request("GET", url, headers={"Accept": "application/json"}, authenticate=True)
+    if exchange.status != 200:
+        raise HttpStatusError(f"accessible-resources: HTTP {exchange.status}", exchange)
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if not isinstance(data, list):
+        failure = TransportFailure(FailureKind.PROTOCOL, "accessible-resources did not return a JSON list")
+        raise TransportError(failure, exchange)
+    return AccessibleResources(tuple(_resource(r) for r in data if isinstance(r, dict)), exchange)
+
+
+def _resource(raw: dict[str, Any]) -> Resource:
+    scopes = raw.get("scopes") if isinstance(raw.get("scopes"), list) else []
+    return Resource(
+        id=str(raw.get("id", "")),
+        url=raw.get("url") if isinstance(raw.get("url"), str) else None,
+        name=raw.get("name") if isinstance(raw.get("name"), str) else None,
+        scopes=tuple(s for s in scopes if isinstance(s, str)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """The answer to a dynamic client registration (RFC 7591). It creates a client."""
+
+    status: int | None
+    client_id_issued: bool
+    exchange: Exchange
+
+
+def register_client(http: Http, registration_endpoint: str, redirect_uri: str,
+                    client_name: str = "rovo-audit doctor (connectivity check)") -> Registration:
+    """POST a public-client registration; no credentials are sent. Never raises for a status."""
+    body = {
+        "client_name": client_name,
+        "redirect_uris": [redirect_uri],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "none",
+    }
+    try:
+        exchange, raw = http.request("POST", registration_endpoint, json=body, headers={"Accept": "application/json"})
+    except TransportError as e:
+        return Registration(None, False, e.exchange)
+    issued = False
+    if exchange.status in (200, 201):
+        try:
+            issued = isinstance(json.loads(raw).get("client_id"), str)
+        except (ValueError, AttributeError):
+            issued = False
+    # The registration answer holds a client id (and maybe a secret): keep only its status.
+    return Registration(exchange.status, issued, replace(exchange, body=""))

@@ -1,0 +1,340 @@
+"""What `report.html` shows, computed from Results: verdicts, evidence, charts, cards, snippets.
+
+Kept apart from the template so the template only lays things out, and so the figures can be
+tested without parsing HTML. Everything here is pure and deterministic (no clock reads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from ..catalog import AREAS, controls
+from ..model.common import SECTIONS, SEVERITIES
+from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results
+from ..verdict import BLOCKING, verdict_text
+
+# Display order: what blocks first, passes last.
+STATUS_ORDER: tuple[str, ...] = ("fail", "unknown", "warn", "waived", "pass")
+STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+AREA_LABELS = {"domains": "Domains", "auth": "Auth", "scopes": "Scopes", "permissions": "Permissions",
+               "ip_allowlist": "IP allowlist", "evidence": "Evidence"}
+SECTION_LABELS = {"rovo_mcp": "Rovo MCP settings", "ip_allowlist": "IP allowlist", "credentials": "Credentials"}
+# Which settings section a finding's evidence describes (RMCP-EVID-001 names it as its subject).
+SECTION_OF_AREA = {"domains": "rovo_mcp", "auth": "rovo_mcp", "permissions": "rovo_mcp",
+                   "scopes": "credentials", "ip_allowlist": "ip_allowlist"}
+OBSERVED = frozenset({"admin-api", "mcp-probe", "oauth"})  # seen through an API; the rest is attested
+# How the card labels remediation.value: what the admin does with it.
+VALUE_LABEL = {
+    "RMCP-DOM-001": "Entry to add", "RMCP-DOM-002": "Entry to remove", "RMCP-DOM-003": "Entry to remove or declare",
+    "RMCP-DOM-004": "Entry to replace", "RMCP-DOM-006": "Entry to fix", "RMCP-IP-002": "Range to add",
+    "RMCP-SCOPE-001": "Scope to grant", "RMCP-SCOPE-002": "Scope to remove", "RMCP-SCOPE-003": "Classic scope to replace",
+    "RMCP-PERM-001": "Group to allow", "RMCP-PERM-002": "Group to block", "RMCP-PERM-003": "Group",
+    "RMCP-EVID-001": "Section to collect again",
+}
+WAIVER_SOON_DAYS = 30
+WAIVER_SNIPPET_DAYS = 90
+
+
+def age_days(at: dt.datetime | None, as_of: dt.datetime) -> float | None:
+    if at is None:
+        return None
+    return round((as_of - at).total_seconds() / 86400, 1)
+
+
+def evidence_kind(source: str | None) -> str:
+    if source is None:
+        return "not collected"
+    return "observed" if source in OBSERVED else "attested"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEvidence:
+    section: str
+    label: str
+    source: str | None
+    by: str | None
+    at: dt.datetime | None
+    age: float | None
+    kind: str  # observed | attested | not collected | not checked
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One finding as shown: the finding plus what the page adds to it."""
+
+    n: int  # position in the report: the element id is f<n>
+    f: Finding
+    age: float | None  # evidence age in days at as_of
+    snippet: str | None  # YAML that would declare or accept the entry instead
+    snippet_kind: str | None  # "policy" | "waiver"
+    waiver_days: int | None  # days from as_of to the applied waiver's expiry
+    waiver_soon: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrgView:
+    n: int
+    id: str
+    name: str | None
+    counts: dict[str, int]
+    verdict: str
+    blocked: bool
+    policies: tuple[str, ...]
+    collection_errors: tuple[str, ...]
+    evidence: tuple[SectionEvidence, ...]
+    todo: tuple[Card, ...]  # fail, unknown, warn: most urgent first
+    waived: tuple[Card, ...]
+    passes: tuple[Finding, ...]
+
+    @property
+    def display(self) -> str:
+        return self.name or self.id
+
+    @property
+    def state(self) -> str:
+        return "blocked" if self.blocked else "ready" if self.policies else "unchecked"
+
+    @property
+    def oldest(self) -> float | None:
+        ages = [e.age for e in self.evidence if e.age is not None]
+        return max(ages) if ages else None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVerdict:
+    policy: PolicyRef
+    orgs: int
+    blocking: int
+
+    @property
+    def verdict(self) -> str:
+        if self.orgs == 0:
+            return "Not checked: covers no org"  # fail closed: nothing judged is not "ready"
+        return "Ready for rollout" if self.blocking == 0 else f"Blocked: {self.blocking} finding{'s' if self.blocking != 1 else ''}"
+
+    @property
+    def state(self) -> str:
+        return "unchecked" if self.orgs == 0 else "blocked" if self.blocking else "ready"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    status: str
+    x: float
+    w: float
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    total: int
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    id: str
+    title: str
+    bars: tuple[Bar, ...]
+    # geometry, in SVG user units
+    label_w: int = 104
+    bar_w: int = 190
+    row_h: int = 22
+
+    @property
+    def height(self) -> int:
+        return self.row_h * len(self.bars) + 4
+
+    @property
+    def width(self) -> int:
+        return self.label_w + self.bar_w + 56
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverSoon:
+    card: Card
+    org: str
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    results: Results
+    verdict: str
+    blocked: bool
+    orgs: tuple[OrgView, ...]
+    policies: tuple[PolicyVerdict, ...]
+    charts: tuple[Chart, ...]
+    expiring: tuple[WaiverSoon, ...]
+    facets: dict[str, object]
+    controls: tuple[tuple[str, str, str, str], ...]  # id, title, area label, default severity
+    total: int
+    evidence_summary: dict[str, int]  # observed / attested / not collected, over org sections
+
+
+def _chart(chart_id: str, title: str, rows: Sequence[tuple[str, Counter[str]]], bar_w: int = 190) -> Chart:
+    peak = max((sum(c.values()) for _, c in rows), default=0) or 1
+    bars = []
+    for label, counts in rows:
+        x = 0.0
+        segs = []
+        for status in STATUS_ORDER:
+            n = counts.get(status, 0)
+            if n:
+                w = round(bar_w * n / peak, 1)
+                segs.append(Segment(status, round(x, 1), w, n))
+                x += w
+        bars.append(Bar(label, sum(counts.values()), tuple(segs)))
+    return Chart(chart_id, title, tuple(bars), bar_w=bar_w)
+
+
+def charts(findings: Sequence[Finding]) -> tuple[Chart, ...]:
+    by_area: dict[str, Counter[str]] = {a: Counter() for a in AREAS}
+    by_sev: dict[str, Counter[str]] = {s: Counter() for s in SEVERITIES}
+    by_status: Counter[str] = Counter()
+    for f in findings:
+        by_status[f.status] += 1
+        by_area.setdefault(f.area, Counter())[f.status] += 1
+        by_sev.setdefault(f.severity, Counter())[f.status] += 1
+    return (
+        _chart("ch-status", "Findings by status", [(s, Counter({s: by_status[s]})) for s in STATUS_ORDER]),
+        _chart("ch-area", "Findings by area", [(AREA_LABELS.get(a, a), c) for a, c in by_area.items()]),
+        _chart("ch-sev", "Findings by severity", [(s, c) for s, c in by_sev.items()]),
+    )
+
+
+def _yaml(doc: object) -> str:
+    return yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
+
+
+def snippet(f: Finding, as_of: dt.datetime) -> tuple[str | None, str | None]:
+    """YAML that declares the entry in the policy, or accepts it with a waiver, for findings
+    where the org may actually want what the settings have."""
+    if f.status == "pass" or f.subject is None:
+        return None, None
+    if f.control == "RMCP-DOM-003":
+        return _yaml({"domains": {"allowed": [f.subject]}}), "policy"
+    if f.control in ("RMCP-PERM-001", "RMCP-PERM-002") and "." in f.subject:
+        product, group = f.subject.split(".", 1)
+        return _yaml({"permissions": {product: {group: "allow"}}}), "policy"
+    if f.control in ("RMCP-DOM-001", "RMCP-DOM-002", "RMCP-DOM-004", "RMCP-SCOPE-002") and f.status != "waived":
+        expires = (as_of.date() + dt.timedelta(days=WAIVER_SNIPPET_DAYS)).isoformat()
+        waiver = {"control": f.control, "subject": f.subject, "org": f.org_name or f.org,
+                  "reason": "<why this is accepted>", "approved_by": "<approver>", "expires": expires}
+        return _yaml({"waivers": [waiver]}), "waiver"
+    return None, None
+
+
+def _waiver_days(f: Finding, as_of: dt.datetime) -> int | None:
+    if f.waiver is None:
+        return None
+    try:
+        return (dt.date.fromisoformat(f.waiver.expires.strip()) - as_of.date()).days
+    except ValueError:
+        return None
+
+
+def _card(n: int, f: Finding, as_of: dt.datetime) -> Card:
+    text, kind = snippet(f, as_of)
+    days = _waiver_days(f, as_of)
+    return Card(n, f, age_days(f.evidence.at, as_of), text, kind, days,
+                days is not None and days <= WAIVER_SOON_DAYS)
+
+
+def _todo_key(f: Finding) -> tuple[int, int, str, str]:
+    return (STATUS_RANK[f.status], SEVERITY_RANK.get(f.severity, 9), f.control, f.subject or "")
+
+
+def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[SectionEvidence, ...]:
+    """Per settings section, the evidence the findings were judged on (first one seen wins)."""
+    seen: dict[str, EvidenceRef] = {}
+    for f in findings:
+        section = f.subject if f.control == "RMCP-EVID-001" else SECTION_OF_AREA.get(f.area)
+        if section in SECTIONS and section not in seen:
+            seen[section] = f.evidence
+    out = []
+    for section in SECTIONS:
+        ev = seen.get(section)
+        if ev is None:
+            out.append(SectionEvidence(section, SECTION_LABELS[section], None, None, None, None, "not checked"))
+        else:
+            out.append(SectionEvidence(section, SECTION_LABELS[section], ev.source, ev.by, ev.at,
+                                       age_days(ev.at, as_of), evidence_kind(ev.source)))
+    return tuple(out)
+
+
+def _org_view(n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int) -> OrgView:
+    todo = sorted((f for f in findings if f.status in ("fail", "unknown", "warn")), key=_todo_key)
+    waived = sorted((f for f in findings if f.status == "waived"), key=_todo_key)
+    cards = [_card(start + i, f, as_of) for i, f in enumerate([*todo, *waived])]
+    blocked = sum(1 for f in findings if f.status in BLOCKING["fail"])
+    return OrgView(
+        n=n, id=summary.id, name=summary.name, counts=summary.counts,
+        # An org no policy covers was not judged: never "ready" (fail closed).
+        verdict=verdict_text(findings) if summary.policies or findings else "Not checked: no policy covers this org",
+        blocked=blocked > 0,
+        policies=summary.policies, collection_errors=summary.collection_errors,
+        evidence=section_evidence(findings, as_of),
+        todo=tuple(cards[: len(todo)]), waived=tuple(cards[len(todo):]),
+        passes=tuple(f for f in findings if f.status == "pass"),
+    )
+
+
+def policy_verdicts(results: Results) -> tuple[PolicyVerdict, ...]:
+    """Blocking findings per policy: those whose rule is in the policy's file, plus rule-less
+    ones (e.g. always-checked controls) in every org the policy covers."""
+    out = []
+    for p in results.policies:
+        covered = {o.id for o in results.orgs if p.name in o.policies}
+        prefix = f"{p.path}:"
+        n = sum(1 for f in results.findings
+                if f.status in BLOCKING["fail"] and f.org in covered
+                and (f.policy_ref is None or f.policy_ref.startswith(prefix)))
+        out.append(PolicyVerdict(p, len(covered), n))
+    return tuple(out)
+
+
+def build(results: Results) -> View:
+    as_of = results.as_of
+    per_org: dict[str, list[Finding]] = {}
+    for f in results.findings:
+        per_org.setdefault(f.org, []).append(f)
+    orgs: list[OrgView] = []
+    start = 0
+    summaries = list(results.orgs)
+    known = {o.id for o in summaries}
+    # Findings for an org the summary does not list (should not happen) still get a section.
+    summaries += [OrgSummary(oid, fs[0].org_name, Results.count(fs), ()) for oid, fs in per_org.items() if oid not in known]
+    for i, summary in enumerate(summaries):
+        view = _org_view(i, summary, per_org.get(summary.id, []), as_of, start)
+        start += len(view.todo) + len(view.waived)
+        orgs.append(view)
+    expiring = tuple(WaiverSoon(c, o.display) for o in orgs for c in o.waived if c.waiver_soon)
+    ev_counts: Counter[str] = Counter(e.kind for o in orgs for e in o.evidence)
+    catalog = controls()
+    facets = {
+        "status": list(STATUS_ORDER),
+        "severity": list(SEVERITIES),
+        "area": [[a, AREA_LABELS[a]] for a in AREAS],
+        "orgs": [[o.n, o.id, o.display] for o in orgs],
+    }
+    return View(
+        results=results,
+        # No finding at all means nothing was judged: say so rather than "ready" (fail closed).
+        verdict=verdict_text(results.findings) if results.findings else "Not checked: nothing was evaluated",
+        blocked=any(o.blocked for o in orgs),
+        orgs=tuple(orgs),
+        policies=policy_verdicts(results),
+        charts=charts(results.findings),
+        expiring=expiring,
+        facets=facets,
+        controls=tuple((cid, spec.title, AREA_LABELS[spec.area], spec.severity) for cid, spec in catalog.controls.items()),
+        total=len(results.findings),
+        evidence_summary={k: ev_counts.get(k, 0) for k in ("observed", "attested", "not collected", "not checked")},
+    )

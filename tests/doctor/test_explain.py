@@ -1,0 +1,124 @@
+"""`rovo-audit doctor --explain` recognises every message of ROVO-MCP.md's table, offline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from auditor.doctor.knowledge import explain, knowledge
+from tests.conftest import ROOT, SHARED, Run, run_cli
+
+FIXTURE = Path(__file__).parent / "fixtures" / "rovo-mcp-error-table.md"
+
+# What the table's "usual cause" column says, as the knowledge file's cause ids (first = most likely).
+USUAL_CAUSE = {
+    "Your organization admin must authorize access from a domain to this site/app": "origin-not-allowlisted",
+    "Your admin has blocked this domain": "supported-domains-off",
+    "You don't have permission to connect from this IP address": "ip-blocked",
+    "Your site admin must authorize this app": "site-admin-consent",
+    "We are having trouble completing this action": "custom-3lo-app",
+    "We couldn't verify your connection settings": "permission-group-blocked",
+    "access_denied - Unauthorized": "client-not-registered",
+    "Unauthorized; scope does not match": "scope-mismatch",
+    "Invalid context provided. Please try authorizing again.": "resource-param-missing",
+    "dynamic client registration 404": "client-skipped-discovery",
+    "only Teamwork Graph tools are listed": "classic-or-legacy-token",
+}
+
+
+def table_messages() -> list[str]:
+    """The first column of "Error messages and their usual cause" (the shared file, else the copy)."""
+    source = SHARED / "knowledge" / "ROVO-MCP.md"
+    text = source.read_text(encoding="utf-8") if source.is_file() else FIXTURE.read_text(encoding="utf-8")
+    section = text[text.index("## Error messages and their usual cause"):]
+    rows = []
+    for line in section.splitlines()[1:]:
+        if line.startswith("## "):
+            break
+        if line.startswith("|") and not line.startswith(("| message", "| ---")):
+            rows.append(line.strip("|").split("|")[0].strip())
+    return rows
+
+
+def _cli_many(messages: list[str]) -> list[Run]:
+    """The real command once per message, a few at a time (each is a fresh interpreter)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+
+    def one(message: str) -> Run:
+        p = subprocess.run([sys.executable, "-m", "auditor", "doctor", "--explain", message],
+                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(one, messages))
+
+
+def test_the_table_is_read() -> None:
+    messages = table_messages()
+    assert len(messages) >= 11
+    assert "access_denied - Unauthorized" in messages
+
+
+def test_every_table_message_is_recognised_by_the_command() -> None:
+    messages = table_messages()
+    for message, run in zip(messages, _cli_many(messages), strict=True):
+        assert run.code == 0, (message, run.out, run.err)
+        first = run.out.splitlines()[0]
+        assert first.startswith(f'Recognised: "{message}" (match 100%'), (message, first)
+        assert "Likely causes, most likely first:" in run.out
+        assert "  1. " in run.out and "Fix: " in run.out
+        if message in USUAL_CAUSE:
+            assert f"[{USUAL_CAUSE[message]};" in run.out.split("  2. ")[0], (message, run.out)
+
+
+@pytest.mark.parametrize("pasted, expected", [
+    ('Error: {"error":"access_denied","error_description":"access_denied - Unauthorized"}', "access-denied-unauthorized"),
+    ("YOUR ADMIN HAS BLOCKED THIS DOMAIN!!!", "domain-blocked"),
+    ("we couldnt verify your connection settings", "could-not-verify-settings"),
+    ("MCP error -32603: We are having trouble completing this action. Please try again later.", "trouble-completing"),
+    ("POST https://mcp.atlassian.com/v1/register -> 404 Not Found (client registration failed)", "registration-404"),
+    ("ssl.SSLCertVerificationError: certificate verify failed: self signed certificate in certificate chain",
+     "certificate-verify-failed"),
+])
+def test_pasted_variants_are_recognised(pasted: str, expected: str) -> None:
+    matches = explain(pasted)
+    assert matches and matches[0].message.id == expected
+
+
+def test_unknown_message_and_stdin(tmp_path: Path) -> None:
+    unknown = run_cli("doctor", "--explain", "the printer is on fire")
+    assert unknown.code == 1 and unknown.out.startswith("Not recognised")
+    p = subprocess.run([sys.executable, "-m", "auditor", "doctor", "--explain", "-"], input="Your site admin must authorize this app\n",
+                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 0 and "site-admin-consent" in p.stdout
+    empty = run_cli("doctor", "--explain", "   ")
+    assert empty.code == 2 and empty.err.startswith("rovo-audit: error:")
+
+
+def test_matching_is_deterministic_and_ranked() -> None:
+    text = "access_denied - Unauthorized; scope does not match"
+    first = [(m.message.id, m.score) for m in explain(text)]
+    assert first == [(m.message.id, m.score) for m in explain(text)]
+    assert {i for i, _ in first} == {"access-denied-unauthorized", "scope-does-not-match"}
+    # Word overlap alone never outranks a verbatim message, and one shared word is no match.
+    assert explain("Unauthorized") == []
+
+
+def test_every_cause_is_named_by_a_message_or_a_doctor_step() -> None:
+    k = knowledge()
+    named = {c for m in k.messages for c in m.causes}
+    for cause_id, spec in k.causes.items():
+        assert cause_id in named or spec.checked_by, cause_id
+
+
+def test_knowledge_names_only_real_doctor_steps() -> None:
+    from auditor.doctor import step_codes
+
+    codes = set(step_codes())
+    for cause_id, spec in knowledge().causes.items():
+        assert set(spec.checked_by) <= codes, (cause_id, set(spec.checked_by) - codes)

@@ -1,0 +1,135 @@
+"""`--format sarif` validates against the SARIF 2.1.0 schema and points at policy lines;
+`--format junit` parses with a JUnit XML reader: a suite per org, a case per finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from junitparser import Failure, JUnitXml, Skipped
+
+from auditor.catalog import controls
+from tests.conftest import EXAMPLE, run_cli
+from tests.estate import AS_OF, make_estate
+from tests.review.scenario import OLD_AS_OF, audit, write_files
+
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+
+def _validate_sarif(doc: dict) -> None:
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("ci")
+    files = write_files(base / "in")
+    r = audit(files, files.old_settings, OLD_AS_OF, base / "out", "--no-history", "--format", "json,sarif,junit")
+    assert r.code == 1, r.err
+    return base / "out"
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("ci-estate")
+    policy_text, settings_text = make_estate(5, 6, seed=11)
+    # An org name with a control character: JUnit XML must still be well formed.
+    settings_text = settings_text.replace("name: Acme Engineering", 'name: "Acme\\x01Engineering <&>"', 1)
+    (base / "policy.yaml").write_text(policy_text)
+    (base / "settings.yaml").write_text(settings_text)
+    r = run_cli("audit", "--policy", base / "policy.yaml", "--settings", base / "settings.yaml", "--out", base / "out",
+                "--format", "json,sarif,junit", "--as-of", AS_OF, "--no-history")
+    assert r.code in (0, 1), r.err
+    return base / "out"
+
+
+def test_sarif_validates_against_2_1_0_schema(scenario, estate):
+    for out in (scenario, estate):
+        _validate_sarif(json.loads((out / "results.sarif").read_text()))
+
+
+def test_sarif_schema_check_can_fail():
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "x"}}]}]}
+    with pytest.raises(AssertionError):
+        _validate_sarif(bad)
+
+
+def test_sarif_rules_and_results_point_at_policy_lines(scenario):
+    sarif = json.loads((scenario / "results.sarif").read_text())
+    findings = json.loads((scenario / "results.json").read_text())["findings"]
+    run = sarif["runs"][0]
+    assert sarif["version"] == "2.1.0" and run["tool"]["driver"]["name"] == "rovo-audit"
+    rules = run["tool"]["driver"]["rules"]
+    catalog = controls().controls
+    assert [r["id"] for r in rules] == sorted(catalog)  # one rule per control, stable order
+    for rule in rules:
+        spec = catalog[rule["id"]]
+        assert rule["shortDescription"]["text"] == spec.title and rule["fullDescription"]["text"] == spec.risk
+        assert "How to fix" in rule["help"]["text"] and rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] == {"critical": "error", "high": "error", "medium": "warning",
+                                                         "low": "note", "info": "note"}[spec.severity]
+        assert 0 < float(rule["properties"]["security-severity"]) <= 10
+    not_pass = [f for f in findings if f["status"] != "pass"]
+    assert len(run["results"]) == len(not_pass)
+    for res, f in zip(run["results"], not_pass, strict=True):
+        assert res["ruleId"] == f["control"] and rules[res["ruleIndex"]]["id"] == f["control"]
+        loc = res["locations"][0]["physicalLocation"]
+        file, line = f["policy_ref"].rsplit(":", 1)
+        assert loc["artifactLocation"]["uri"] == file.lstrip("/") or loc["artifactLocation"]["uri"].endswith(file)
+        assert loc["region"]["startLine"] == int(line)
+        assert res["properties"]["status"] == f["status"]
+        if f["status"] == "waived":
+            assert res["suppressions"][0]["status"] == "accepted" and f["waiver"]["reason"] in res["suppressions"][0]["justification"]
+        else:
+            assert "suppressions" not in res
+    fingerprints = [r["partialFingerprints"]["rovoAuditFinding/v1"] for r in run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_sarif_policy_line_is_the_rule_that_required_it(tmp_path):
+    policy = EXAMPLE / "custom-webapp.policy.yaml"
+    run_cli("audit", "--policy", policy, "--settings", EXAMPLE / "example-corp.settings.yaml", "--out", tmp_path,
+            "--format", "sarif", "--as-of", "2026-11-26", "--no-history")
+    results = json.loads((tmp_path / "results.sarif").read_text())["runs"][0]["results"]
+    ip = next(r for r in results if r["ruleId"] == "RMCP-IP-002")
+    line = ip["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert "192.0.2.10/32" in policy.read_text().splitlines()[line - 1]
+    auth = next(r for r in results if r["ruleId"] == "RMCP-AUTH-001")
+    line = auth["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert "api_token: require" in policy.read_text().splitlines()[line - 1]
+
+
+def test_junit_parses_suite_per_org_case_per_finding(scenario, estate):
+    for out in (scenario, estate):
+        xml = JUnitXml.fromfile(str(out / "junit.xml"))
+        doc = json.loads((out / "results.json").read_text())
+        suites = list(xml)
+        assert len(suites) == len(doc["orgs"])
+        by_org: dict[str, list] = {}
+        for f in doc["findings"]:
+            by_org.setdefault(f["org"], []).append(f)
+        for suite, org in zip(suites, doc["orgs"], strict=True):
+            found = by_org.get(org["id"], [])
+            cases = list(suite)
+            assert len(cases) == suite.tests == len(found)
+            assert suite.failures == sum(f["status"] in ("fail", "unknown") for f in found)
+            assert suite.skipped == sum(f["status"] == "waived" for f in found)
+            for case, f in zip(cases, found, strict=True):
+                kinds = {type(r) for r in case.result}
+                if f["status"] in ("fail", "unknown"):
+                    assert kinds == {Failure} and case.result[0].type == f["status"]
+                elif f["status"] == "waived":
+                    assert kinds == {Skipped}
+                else:
+                    assert not case.result  # pass and warn pass
+                assert case.name.startswith(f["control"])
+        assert xml.tests == len(doc["findings"])
+
+
+def test_junit_escapes_and_replaces_what_xml_cannot_carry(estate):
+    text = (estate / "junit.xml").read_text()
+    assert "Acme\ufffdEngineering &lt;&amp;&gt;" in text and "\x01" not in text

@@ -1,0 +1,233 @@
+"""A simulator of the Rovo MCP server for tests: a real MCP server (official `mcp` SDK,
+streamable HTTP) on 127.0.0.1 behind an auth layer whose behaviour each test configures.
+
+    from tests.servers.rovo_sim import SCENARIOS, SimConfig, running_sim, SIM_EMAIL, SIM_API_TOKEN
+
+    with running_sim(SCENARIOS["ip-blocked"]) as base:      # base: "http://127.0.0.1:PORT"
+        url = base + "/v1/mcp"                                # also /v2/mcp; /v1/sse is gone (410)
+        ...
+        base.requests                                         # what the sim saw (no secrets)
+
+What it serves (paths under base):
+- `/v1/mcp`, `/v2/mcp`: MCP. Anonymous → 401 `WWW-Authenticate: Bearer resource_metadata=...`.
+  Credentials: Basic `SIM_EMAIL:SIM_API_TOKEN` (scoped token: every tool of an allowed group),
+  Basic `SIM_EMAIL:SIM_CLASSIC_API_TOKEN` (classic scopes: Teamwork Graph tools only), an API
+  token sent as Bearer (Teamwork Graph tools only), Bearer `SIM_SERVICE_KEY` (service account),
+  Bearer `oauth_token(base, ...)` (a JWT signed by the sim; issued by the sim's authorization
+  server unless `issuer=` says otherwise, which makes it a custom 3LO app's token: the
+  session starts and every tool call fails with "We are having trouble completing this action").
+- `/.well-known/oauth-protected-resource/v1/mcp` (and /v2/mcp): RFC 9728 metadata.
+- `/.well-known/oauth-authorization-server/oauth` (or `/.well-known/openid-configuration/oauth`
+  with `asm_openid_only`): RFC 8414 metadata for the issuer `{base}/oauth`.
+- `POST /oauth/register` (DCR), `GET /oauth/token/accessible-resources` (Bearer OAuth token).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+SIM_EMAIL = "dev@example.com"
+SIM_API_TOKEN = "ATATT3xFfGF0SimScopedTokenPLANTED-5ecret0001"
+SIM_CLASSIC_API_TOKEN = "ATATT3xFfGF0SimClassicTokenPLANTED-5ecret0002"
+SIM_SERVICE_KEY = "svcKey-SimServiceAccountPLANTED-5ecret0003"
+_SIGNING_KEY = b"rovo-sim-signing-key"
+CUSTOM_APP_ISSUER = "https://auth.atlassian.com"
+
+MCP_PATHS = ("/v1/mcp", "/v2/mcp")
+IP_BLOCKED_MESSAGE = "You don't have permission to connect from this IP address. Please ask your admin for access."
+DOMAIN_MESSAGE = "Your organization admin must authorize access from a domain to this site/app."
+TROUBLE_MESSAGE = "We are having trouble completing this action. Please try again later."
+SCOPE_MESSAGE = "Unauthorized; scope does not match"
+
+GRANULAR_SCOPES = ("read:jira-work", "read:page:confluence", "search:confluence", "write:jira-work")
+AGENT_SCOPES = ("read:jira:agent-interface", "search:rovo:agent-interface")
+
+# Tool name -> (product.group, read-only). Names from ROVO-MCP.md; grouping is the sim's own.
+TOOLS: dict[str, tuple[str, bool]] = {
+    "getJiraIssue": ("jira.read", True), "getVisibleJiraProjects": ("jira.read", True),
+    "lookupJiraAccountId": ("jira.read", True), "searchJiraIssuesUsingJql": ("jira.search", True),
+    "createJiraIssue": ("jira.write", False), "editJiraIssue": ("jira.write", False),
+    "addCommentToJiraIssue": ("jira.write", False),
+    "getConfluencePage": ("confluence.read", True), "getConfluenceSpaces": ("confluence.read", True),
+    "searchConfluenceUsingCql": ("confluence.search", True),
+    "createConfluencePage": ("confluence.write", False), "updateConfluencePage": ("confluence.write", False),
+    "getCompassComponent": ("compass.read", True),
+    "getJsmRequest": ("jsm.read", True),
+    "search": ("platform.search_atlassian", True), "fetch": ("platform.read_teamwork_graph", True),
+    "getTeamworkGraphContext": ("platform.read_teamwork_graph", True),
+    "getTeamworkGraphObject": ("platform.read_teamwork_graph", True),
+    "getAccessibleAtlassianResources": ("platform.read_teamwork_graph", True),
+    "atlassianUserInfo": ("platform.read_teamwork_graph", True),
+}
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    api_token_auth: bool = True
+    allowed_origins: tuple[str, ...] | None = None  # None: no Origin check; else exact origins
+    blocked_groups: frozenset[str] = frozenset({"jira.delete", "jira.manage"})
+    ip_blocked: bool = False
+    prm_missing: bool = False
+    prm_in_header: bool = True  # resource_metadata in the 401 challenge
+    issuer_mismatch: bool = False
+    registration_missing: bool = False
+    cimd_supported: bool = True
+    pkce_methods: tuple[str, ...] = ("S256",)
+    asm_openid_only: bool = False
+    tools_page_size: int = 6  # small, so clients must follow nextCursor
+    json_responses: bool = False  # False: answers come as SSE streams
+    redirect_to: str | None = None  # MCP paths answer 307 to this base instead
+    echo_authorization: bool = False  # a careless server: a refused request's header comes back in the body
+
+
+SCENARIOS: dict[str, SimConfig] = {
+    "healthy": SimConfig(),
+    "origin-not-allowlisted": SimConfig(allowed_origins=("https://app.example.com",)),
+    "api-token-auth-off": SimConfig(api_token_auth=False),
+    "custom-3lo-token": SimConfig(),  # the client brings a token from a custom 3LO app
+    "classic-scoped-token": SimConfig(),  # the client brings SIM_CLASSIC_API_TOKEN
+    "token-sent-as-bearer": SimConfig(),  # the client sends SIM_API_TOKEN as Bearer
+    "permission-group-blocked": SimConfig(blocked_groups=frozenset({"jira.write", "jira.delete", "jira.manage"})),
+    "ip-blocked": SimConfig(ip_blocked=True),
+    "prm-missing": SimConfig(prm_missing=True),
+    "issuer-mismatch": SimConfig(issuer_mismatch=True),
+    "registration-missing": SimConfig(registration_missing=True, cimd_supported=False),
+    "endpoint-deprecated": SimConfig(),  # the client uses /v1/sse
+}
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    method: str
+    path: str
+    authorization: str | None  # the scheme only ("Basic", "Bearer"), never the value
+    origin: str | None
+    host: str
+    rpc_method: str | None = None
+    tool: str | None = None
+
+
+class Sim(str):
+    """The base URL, plus what the simulator saw."""
+
+    requests: list[SeenRequest]
+    authorization_values: list[str]  # raw values, only so tests can prove where secrets went
+
+    def __new__(cls, url: str) -> Sim:
+        obj = super().__new__(cls, url)
+        obj.requests = []
+        obj.authorization_values = []
+        return obj
+
+    def tool_calls(self) -> list[str]:
+        return [r.tool for r in self.requests if r.tool]
+
+
+def oauth_token(base: str, *, issuer: str | None = None, scopes: tuple[str, ...] = GRANULAR_SCOPES,
+                client_id: str = "dcr-registered-client") -> str:
+    """A JWT the sim accepts; `issuer` other than the sim's makes it a custom 3LO app token."""
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = {"iss": issuer or f"{base}/oauth", "client_id": client_id, "scope": " ".join(scopes),
+              "sub": "557058:sim-user", "exp": 4102444800}
+    payload = b64(json.dumps(claims).encode())
+    sig = b64(hmac.new(_SIGNING_KEY, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+    return f"{header}.{payload}.{sig}"
+
+
+def verify_jwt(token: str) -> dict[str, Any] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    expected = base64.urlsafe_b64encode(hmac.new(_SIGNING_KEY, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
+    if not hmac.compare_digest(expected, parts[2]):
+        return None
+    claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    return claims if isinstance(claims, dict) else None
+
+
+# -- running it ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TlsFiles:
+    cert: Path
+    key: Path
+
+
+def make_tls_files(folder: Path, host: str = "127.0.0.1") -> TlsFiles:
+    """A self-signed certificate for `host` (the CA bundle is the certificate itself)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rovo-sim")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    files = TlsFiles(folder / "sim-cert.pem", folder / "sim-key.pem")
+    files.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    files.key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+    return files
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_sim(config: SimConfig | None = None, *, host: str = "127.0.0.1", tls: TlsFiles | None = None) -> Iterator[Sim]:
+    """Run the simulator with uvicorn in a background thread; yields its base URL (a `Sim`)."""
+    port = _free_port(host)
+    from .rovo_sim_app import RovoSimApp  # here: the app module imports this one
+
+    sim = Sim(f"{'https' if tls else 'http'}://{host}:{port}")
+    app = RovoSimApp(config or SimConfig(), sim)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="on",
+        ssl_certfile=str(tls.cert) if tls else None, ssl_keyfile=str(tls.key) if tls else None,
+    ))
+    thread = threading.Thread(target=server.run, name=f"rovo-sim:{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the Rovo MCP simulator did not start")
+        time.sleep(0.02)
+    try:
+        yield sim
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+__all__ = [
+    "AGENT_SCOPES", "CUSTOM_APP_ISSUER", "GRANULAR_SCOPES", "SCENARIOS", "SIM_API_TOKEN", "SIM_CLASSIC_API_TOKEN",
+    "SIM_EMAIL", "SIM_SERVICE_KEY", "TOOLS", "SeenRequest", "Sim", "SimConfig", "TlsFiles", "make_tls_files",
+    "oauth_token", "running_sim",
+]

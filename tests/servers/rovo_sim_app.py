@@ -1,0 +1,285 @@
+"""The Rovo MCP simulator's server side: the MCP server (official `mcp` SDK, low-level API so
+that what is listed depends on the caller) and the ASGI app in front of it, which serves the
+discovery documents and OAuth endpoints and plays the auth layer. Use it through
+`tests.servers.rovo_sim.running_sim`."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import mcp_types as types
+from mcp.server import Server, ServerRequestContext
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.types import Receive, Scope, Send
+
+from .rovo_sim import (
+    AGENT_SCOPES,
+    DOMAIN_MESSAGE,
+    GRANULAR_SCOPES,
+    IP_BLOCKED_MESSAGE,
+    MCP_PATHS,
+    SCOPE_MESSAGE,
+    SIM_API_TOKEN,
+    SIM_CLASSIC_API_TOKEN,
+    SIM_EMAIL,
+    SIM_SERVICE_KEY,
+    TOOLS,
+    TROUBLE_MESSAGE,
+    SeenRequest,
+    Sim,
+    SimConfig,
+    verify_jwt,
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # api_token | api_token_as_bearer | service_account | oauth
+    classic: bool = False
+    custom_app: bool = False
+    scopes: tuple[str, ...] = ()
+
+
+
+
+# -- the MCP server (official SDK, low-level API so tools depend on the caller) -------------
+
+def _principal(ctx: ServerRequestContext[Any]) -> Principal:
+    request = ctx.request
+    return request.scope["state"]["principal"] if request is not None else Principal("anonymous")
+
+
+def _visible_tools(principal: Principal, config: SimConfig) -> list[str]:
+    names = []
+    for name, (group, _ro) in TOOLS.items():
+        product = group.split(".")[0]
+        if group in config.blocked_groups:
+            continue
+        # Classic or legacy API tokens and API tokens sent as Bearer see the Teamwork Graph only.
+        if (principal.classic or principal.kind == "api_token_as_bearer") and product != "platform":
+            continue
+        if product == "jsm" and principal.kind == "oauth":  # JSM tools: API token only
+            continue
+        if product == "compass" and principal.kind != "oauth":  # Compass tools: OAuth 2.1 only
+            continue
+        names.append(name)
+    return names
+
+
+def build_mcp_server(config: SimConfig) -> Server[Any]:
+    async def list_tools(ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+        names = _visible_tools(_principal(ctx), config)
+        start = int(params.cursor) if params and params.cursor else 0
+        page = names[start:start + config.tools_page_size]
+        nxt = str(start + config.tools_page_size) if start + config.tools_page_size < len(names) else None
+        tools = [types.Tool(
+            name=n, description=f"Simulated {n}",
+            input_schema={"type": "object", "properties": {"id": {"type": "string"}}},
+            annotations=types.ToolAnnotations(read_only_hint=TOOLS[n][1], destructive_hint=not TOOLS[n][1]),
+        ) for n in page]
+        return types.ListToolsResult(tools=tools, next_cursor=nxt)
+
+    async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
+        principal = _principal(ctx)
+        if principal.custom_app:
+            return types.CallToolResult(content=[types.TextContent(type="text", text=TROUBLE_MESSAGE)], is_error=True)
+        if params.name not in _visible_tools(principal, config):
+            return types.CallToolResult(content=[types.TextContent(type="text", text=f"Unknown tool: {params.name}")], is_error=True)
+        return types.CallToolResult(content=[types.TextContent(type="text", text=json.dumps({"ok": True, "tool": params.name}))])
+
+    return Server("rovo-sim", version="sim-1", on_list_tools=list_tools, on_call_tool=call_tool)
+
+
+# -- HTTP: discovery documents, OAuth endpoints, and the auth layer in front of MCP ----------
+
+class RovoSimApp:
+    """ASGI: routes discovery and OAuth paths itself; MCP paths go through the auth layer."""
+
+    def __init__(self, config: SimConfig, sim: Sim) -> None:
+        self.config = config
+        self.sim = sim
+        server = build_mcp_server(config)
+        self.mcp = server.streamable_http_app(
+            streamable_http_path="/mcp", json_response=config.json_responses,
+            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        )
+
+    @property
+    def base(self) -> str:
+        return str(self.sim)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.mcp(scope, receive, send)  # lifespan: the SDK's session manager
+            return
+        path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        body = await _read_body(receive)
+        self._record(scope, headers, body)
+        if path in MCP_PATHS:
+            await self._mcp(scope, headers, body, receive, send)
+        elif path == "/v1/sse":
+            await _json(send, 410, {"error": "gone", "message": "The /v1/sse endpoint is no longer supported."})
+        elif path.startswith("/.well-known/oauth-protected-resource"):
+            await self._prm(path, send)
+        elif path.startswith(("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration")):
+            await self._asm(path, send)
+        elif path == "/oauth/register" and scope["method"] == "POST":
+            if self.config.registration_missing:
+                await _json(send, 404, {"error": "not_found"})
+            else:
+                await _json(send, 201, {"client_id": "sim-client-123", "token_endpoint_auth_method": "none"})
+        elif path == "/oauth/token/accessible-resources":
+            await self._resources(headers, send)
+        else:
+            await _json(send, 404, {"error": "not_found"})
+
+    def _record(self, scope: Scope, headers: dict[str, str], body: bytes) -> None:
+        auth = headers.get("authorization")
+        rpc = tool = None
+        with contextlib.suppress(ValueError, AttributeError):
+            msg = json.loads(body) if body else None
+            if isinstance(msg, dict):
+                rpc = msg.get("method")
+                tool = msg.get("params", {}).get("name") if rpc == "tools/call" else None
+        if auth:
+            self.sim.authorization_values.append(auth)
+        self.sim.requests.append(SeenRequest(scope["method"], scope["path"], auth.split(" ")[0] if auth else None,
+                                             headers.get("origin"), headers.get("host", ""), rpc, tool))
+
+    async def _mcp(self, scope: Scope, headers: dict[str, str], body: bytes, receive: Receive, send: Send) -> None:
+        config = self.config
+        path = scope["path"]
+        if config.redirect_to:
+            await _send(send, 307, b"", [(b"location", f"{config.redirect_to}{path}".encode())])
+            return
+        principal, problem = self._authenticate(headers.get("authorization"), path)
+        if principal is None:
+            await self._unauthorized(send, path, problem, headers.get("authorization"))
+            return
+        if config.ip_blocked:
+            await _json(send, 403, {"error": "forbidden", "message": IP_BLOCKED_MESSAGE})
+            return
+        origin = headers.get("origin")
+        if config.allowed_origins is not None and principal.kind == "oauth" and origin and origin not in config.allowed_origins:
+            await _json(send, 403, {"error": "access_denied", "message": DOMAIN_MESSAGE})
+            return
+        inner = dict(scope, path="/mcp", raw_path=b"/mcp", state={**scope.get("state", {}), "principal": principal})
+        await self.mcp(inner, _replay(body, receive), send)
+
+    def _authenticate(self, header: str | None, path: str) -> tuple[Principal | None, str | None]:
+        if not header or " " not in header:
+            return None, None
+        scheme, _, value = header.partition(" ")
+        tokens = {SIM_API_TOKEN: False, SIM_CLASSIC_API_TOKEN: True}
+        if scheme.lower() == "basic":
+            try:
+                email, _, token = base64.b64decode(value).decode().partition(":")
+            except ValueError:
+                return None, "invalid_token"
+            if email != SIM_EMAIL or token not in tokens or not self.config.api_token_auth:
+                return None, "invalid_token"
+            return Principal("api_token", classic=tokens[token]), None
+        if scheme.lower() != "bearer":
+            return None, "invalid_request"
+        if value in tokens:
+            return (Principal("api_token_as_bearer"), None) if self.config.api_token_auth else (None, "invalid_token")
+        if value == SIM_SERVICE_KEY:
+            return (Principal("service_account"), None) if self.config.api_token_auth else (None, "invalid_token")
+        claims = verify_jwt(value)
+        if claims is None:
+            return None, "invalid_token"
+        scopes = tuple(str(claims.get("scope", "")).split())
+        agent = any(s.endswith(":agent-interface") for s in scopes)
+        if path.startswith("/v2/") != agent:
+            return None, "insufficient_scope"
+        return Principal("oauth", custom_app=claims.get("iss") != f"{self.base}/oauth", scopes=scopes), None
+
+    async def _unauthorized(self, send: Send, path: str, problem: str | None, header: str | None) -> None:
+        params = []
+        if self.config.prm_in_header and not self.config.prm_missing:
+            params.append(f'resource_metadata="{self.base}/.well-known/oauth-protected-resource{path}"')
+        if problem:
+            params.append(f'error="{problem}"')
+        if problem == "insufficient_scope":
+            params.append(f'error_description="{SCOPE_MESSAGE}"')
+        challenge = "Bearer " + ", ".join(params) if params else "Bearer"
+        body: dict[str, Any] = {"error": "unauthorized", "message": SCOPE_MESSAGE if problem == "insufficient_scope" else "Unauthorized"}
+        if self.config.echo_authorization and header:
+            scheme, _, value = header.partition(" ")
+            raw = base64.b64decode(value).decode() if scheme.lower() == "basic" else value
+            body["received"] = {"header": header, "decoded": raw}
+        await _send(send, 401, json.dumps(body).encode(),
+                    [(b"www-authenticate", challenge.encode()), (b"content-type", b"application/json")])
+
+    async def _prm(self, path: str, send: Send) -> None:
+        resource_path = path.removeprefix("/.well-known/oauth-protected-resource")
+        if self.config.prm_missing or resource_path not in MCP_PATHS:
+            await _json(send, 404, {"error": "not_found"})
+            return
+        await _json(send, 200, {"resource": f"{self.base}{resource_path}", "authorization_servers": [f"{self.base}/oauth"],
+                                "scopes_supported": [*GRANULAR_SCOPES, *AGENT_SCOPES], "bearer_methods_supported": ["header"]})
+
+    async def _asm(self, path: str, send: Send) -> None:
+        config = self.config
+        wanted = "/.well-known/openid-configuration/oauth" if config.asm_openid_only else "/.well-known/oauth-authorization-server/oauth"
+        if path != wanted:
+            await _json(send, 404, {"error": "not_found"})
+            return
+        issuer = "https://mcp.example.invalid/oauth" if config.issuer_mismatch else f"{self.base}/oauth"
+        doc: dict[str, Any] = {
+            "issuer": issuer, "authorization_endpoint": f"{self.base}/oauth/authorize",
+            "token_endpoint": f"{self.base}/oauth/token", "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "code_challenge_methods_supported": list(config.pkce_methods),
+            "scopes_supported": [*GRANULAR_SCOPES, *AGENT_SCOPES],
+            "client_id_metadata_document_supported": config.cimd_supported,
+        }
+        if not config.registration_missing:
+            doc["registration_endpoint"] = f"{self.base}/oauth/register"
+        await _json(send, 200, doc)
+
+    async def _resources(self, headers: dict[str, str], send: Send) -> None:
+        scheme, _, value = headers.get("authorization", "").partition(" ")
+        claims = verify_jwt(value) if scheme.lower() == "bearer" else None
+        if claims is None:
+            await _json(send, 401, {"code": 401, "message": "Unauthorized"})
+            return
+        await _json(send, 200, [{"id": "11111111-2222-3333-4444-555555555555", "url": "https://example.atlassian.net",
+                                 "name": "example", "scopes": str(claims.get("scope", "")).split(), "avatarUrl": ""}])
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body was read for routing and logging: hand it over once, then the real channel."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _json(send: Send, status: int, data: Any) -> None:
+    await _send(send, status, json.dumps(data).encode(), [(b"content-type", b"application/json")])
