@@ -230,5 +230,5 @@ def test_duplicate_keys_keep_the_worse_result():
     a = policy("scopes: {credentials: ['*'], required: [read:x:y]}\n", "a")
     b = policy("scopes: {credentials: ['bot'], required: [read:x:y]}\n", "b")
     s = settings(EMPTY_ORG + "    credentials:\n      - {label: bot, kind: oauth, scopes: [read:x:y]}\n")
-    found, r = run([a, b], s)
+    _, r = run([a, b], s)
     assert len([f for f in r.findings if f.control == "RMCP-SCOPE-001"]) == 1
