@@ -68,8 +68,14 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     from ..collect.attest import load_attestation
     from ..collect.run import CollectionFailed, collect_async, dump_snapshot, header_comment
     from ..config import Redactor, load_config, unknown_settings
+    from ..errors import UsageError
     from ..report.interface import write_atomic
 
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; name the snapshot file, e.g. {out / 'settings.yaml'}")
+    orgs = [o.strip() for o in args.org]
+    if any(not o for o in orgs):
+        raise UsageError("--org: an org id cannot be empty")
     overrides = {"api_base_url": args.api_base_url, "mcp_url": args.mcp_url, "probe_org": args.probe_org,
                  "timeout_seconds": args.timeout, "concurrency": args.concurrency, "events_days": args.events_days}
     config = load_config(overrides, args.env_file)
@@ -80,7 +86,7 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     when = args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
     progress = not args.quiet and sys.stderr.isatty()
     try:
-        outcome = asyncio.run(collect_async(config, org_ids=args.org or config.org_ids, attestation=attestation,
+        outcome = asyncio.run(collect_async(config, org_ids=orgs or config.org_ids, attestation=attestation,
                                             as_of=when, progress=progress))
     except CollectionFailed as e:
         print(redact(f"rovo-audit: collect failed: {e}"), file=sys.stderr)

@@ -234,6 +234,7 @@ def parse_mcp_events(pages: Iterable[Any], match: str, since: dt.datetime, until
 class AdminApiCollector(Collector):
     source = SOURCE
     label = "admin API"
+    sections = ("name", "verified_domains", "ip_allowlist", "credentials", "mcp_activity")
 
     def __init__(self, session: HttpSession, base_url: str, key: AuthHeader, *, as_of: dt.datetime,
                  events_days: int = 30) -> None:

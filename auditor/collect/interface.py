@@ -60,6 +60,7 @@ class Collector(ABC):
 
     source: Source
     label: str  # for progress and the summary
+    sections: tuple[str, ...]  # what stays absent if this source fails as a whole
 
     @abstractmethod
     async def collect(self, org_id: str) -> SourceResult:

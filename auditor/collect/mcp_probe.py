@@ -137,6 +137,7 @@ def describe_discovery(d: Discovery) -> list[str]:
 class McpProbe(Collector):
     source = SOURCE
     label = "MCP probe"
+    sections = ("rovo_mcp.api_token_auth", "rovo_mcp.permissions")
 
     def __init__(self, url: str, credentials: Credentials, kind: CredentialKind | None, *, as_of: dt.datetime,
                  timeout: float = 30.0) -> None:

@@ -43,6 +43,7 @@ def parse_me(body: Any) -> tuple[str | None, str | None]:
 class OAuthCollector(Collector):
     source = SOURCE
     label = "OAuth token"
+    sections = ("credentials",)
 
     def __init__(self, session: HttpSession, base_url: str, token: AuthHeader, *, as_of: dt.datetime) -> None:
         self.session, self.base, self.token, self.as_of = session, base_url.rstrip("/"), token, as_of

@@ -26,7 +26,7 @@ from ..report.interface import iso
 from .admin_api import AdminApiCollector, catalog
 from .attest import Attestation
 from .http import AuthHeader, HttpError, HttpSession, RetryPolicy, Stats
-from .interface import Collector, SourceResult
+from .interface import Collector, CouldNotCollect, SourceResult
 from .mcp_probe import McpProbe
 from .merge import merge_org
 from .oauth import OAuthCollector
@@ -206,7 +206,7 @@ async def _collect(config: CollectConfig, session: HttpSession, show: Progress, 
     show.orgs_total = len(ids)
 
     async def one(org_id: str) -> tuple[str, list[SourceResult]]:
-        results = list(await asyncio.gather(*(c.collect(org_id) for c in per_org[org_id])))
+        results = list(await asyncio.gather(*(_guarded(c, org_id) for c in per_org[org_id])))
         show.orgs_done += 1
         return org_id, results
 
@@ -224,6 +224,16 @@ async def _collect(config: CollectConfig, session: HttpSession, show: Progress, 
         if ignored:
             notes.append(f"attestation for org(s) not collected, ignored: {', '.join(ignored)}")
     return OrgSettings(kind="OrgSettings", collected_at=as_of, orgs=tuple(orgs)), tuple(notes), tuple(not_configured)
+
+
+async def _guarded(collector: Collector, org_id: str) -> SourceResult:
+    """A source that breaks unexpectedly fails alone: its sections stay absent, the others count."""
+    try:
+        return await collector.collect(org_id)
+    except Exception as e:  # the type only: a message could quote what a server sent
+        error = f"{collector.label} failed unexpectedly ({type(e).__name__}); please report it"
+        return SourceResult(collector.source, org_id, failures=tuple(
+            CouldNotCollect(section, collector.source, error) for section in collector.sections))
 
 
 def _mcp_credentials(config: CollectConfig) -> Credentials:

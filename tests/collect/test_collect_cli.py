@@ -3,6 +3,7 @@ simulator over real HTTP on loopback."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from tests.conftest import run_cli
 from tests.servers.fake_admin_api import OAUTH_TOKEN, FakeAdminApi, running_admin_api
 from tests.servers.rovo_sim import SCENARIOS, SIM_API_TOKEN, SIM_EMAIL, running_sim
 
-SIM_SECRETS = (*PLANTED, SIM_API_TOKEN)
+# The raw token and the Basic header value it travels in.
+SIM_SECRETS = (*PLANTED, SIM_API_TOKEN, base64.b64encode(f"{SIM_EMAIL}:{SIM_API_TOKEN}".encode()).decode())
 
 
 def collect(workdir: Path, env: dict[str, str], *args: str, out: str = "settings.yaml"):

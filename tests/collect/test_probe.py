@@ -21,6 +21,7 @@ from tests.servers.rovo_sim import (
     SIM_CLASSIC_API_TOKEN,
     SIM_EMAIL,
     SIM_SERVICE_KEY,
+    SimConfig,
     oauth_token,
     running_sim,
 )
@@ -94,8 +95,7 @@ def test_without_a_credential_the_discovery_chain_is_walked() -> None:
 
 
 def test_redirecting_endpoint_is_a_failure_and_gets_no_credential() -> None:
-    with running_sim(SCENARIOS["healthy"]) as other, running_sim(
-            SCENARIOS["healthy"].__class__(redirect_to=str(other))) as sim:
+    with running_sim(SCENARIOS["healthy"]) as other, running_sim(SimConfig(redirect_to=str(other))) as sim:
         r = probe(f"{sim}/v1/mcp", Credentials.basic(SIM_EMAIL, SIM_API_TOKEN), "api_token")
     assert r.observations == () and "redirect" in r.failures[0].error
     assert other.requests == []

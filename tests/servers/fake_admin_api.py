@@ -2,7 +2,8 @@
 
     from tests.servers.fake_admin_api import FakeOrg, running_admin_api, ADMIN_KEY
 
-    with running_admin_api([FakeOrg(...)], page_size=2, latency=0.0) as api:
+    with running_admin_api([FakeOrg(...)], page_size=2, latency=0.0) as api:   # in a thread
+    with running_admin_api_process([FakeOrg(...)], latency=0.1) as url:        # in a child process
         api.url                                  # "http://127.0.0.1:PORT"
         api.faults["api_tokens"] = ["500", "429"]  # the next requests to that endpoint fail so
         api.log                                  # every request seen: endpoint, path, query, auth scheme
@@ -24,11 +25,11 @@ Pagination: `page_size` items per page; `links.next` is an opaque cursor (or, wi
 Rate limits: the events endpoint allows `events_limit` requests per `events_window` seconds
 (across orgs, like Atlassian's per-user limit) and answers 429 beyond; `violations` counts them.
 Faults (consumed in order, per endpoint name): "429" (Retry-After: 1), "429-date" (Retry-After
-as an HTTP date), "429-reset" (X-RateLimit-Reset only), "429-bare" (no header), "429-long"
-(Retry-After: 3600), "500", "503", "timeout" (sleeps `hang` seconds), "malformed" (200 with
-broken JSON), "redirect-other" (307 to the other host), "redirect-same" (307 to the same
-path on this host, once), "401", "404", "echo-auth" (a 400 whose body echoes the
-Authorization header, as a careless proxy might).
+as an HTTP date ~2 s ahead), "429-reset" (X-RateLimit-Reset only, epoch ~2 s ahead),
+"429-bare" (no header), "429-long" (Retry-After: 3600), "500", "503", "timeout" (sleeps `hang`
+seconds), "malformed" (200 with broken JSON), "redirect-other" (307 to the other host),
+"redirect-same" (307 to the same path on this host, once), "401", "404", "echo-auth" (a 400
+whose body echoes the Authorization header, as a careless proxy might).
 """
 
 from __future__ import annotations
