@@ -25,7 +25,7 @@ class _ControlFacts:
     severity: str
     title: str
     area: str
-    section: str | None
+    evidence: EvidenceRef  # of the section this control reads
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class OrgView:
     as_of: dt.datetime
     _evidence: dict[str, EvidenceRef] = field(init=False, repr=False)
     _facts: dict[str, _ControlFacts] = field(init=False, repr=False)
+    _org_id: str = field(init=False, repr=False)
+    _org_name: str | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Computed once per org: a large org emits thousands of findings.
@@ -45,9 +47,12 @@ class OrgView:
         facts = {}
         for cid, spec in controls().controls.items():
             override = self.policy.severity.get(cid)
+            section = SECTION_OF_AREA.get(spec.area)
             facts[cid] = _ControlFacts(override.value if override else spec.severity, spec.title, spec.area,
-                                       SECTION_OF_AREA.get(spec.area))
+                                       evidence[section] if section else _NO_EVIDENCE)
         object.__setattr__(self, "_evidence", evidence)
+        object.__setattr__(self, "_org_id", self.org.id)
+        object.__setattr__(self, "_org_name", self.org.name)
         object.__setattr__(self, "_facts", facts)
 
     def _section_evidence(self, section: str) -> EvidenceRef:
@@ -84,9 +89,9 @@ class OrgView:
         **fields: str,
     ) -> Finding:
         facts = self._facts[control]
-        ev = self._evidence.get(section or facts.section or "", _NO_EVIDENCE)
-        org = self.org
+        ev = self._evidence[section] if section else facts.evidence
         return Finding(
-            control, status, facts.severity, org.id, org.name, subject, facts.title, expected, actual, ev,
-            rule.ref if rule else None, LazyRemediation(control, value, action, tuple(fields.items())), facts.area,
+            control, status, facts.severity, self._org_id, self._org_name, subject, facts.title, expected, actual, ev,
+            rule.ref if rule else None, LazyRemediation(control, value, action, tuple(fields.items()) if fields else ()),
+            facts.area,
         )

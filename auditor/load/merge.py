@@ -23,10 +23,10 @@ LEVEL_RANK = {"ignore": 0, "warn": 1, "fail": 2}
 class Rule(Generic[T]):
     value: T
     at: Location
+    ref: str = field(init=False, compare=False)  # `file:line`, read once per finding
 
-    @property
-    def ref(self) -> str:
-        return self.at.ref
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", self.at.ref)
 
 
 @dataclass(frozen=True, slots=True)
