@@ -23,6 +23,8 @@ Audit an Atlassian organisation's Rovo MCP server settings against YAML policies
   rovo-audit audit --demo                         try it: a sample org, no network
   rovo-audit audit --policy P.yaml --settings S.yaml   audit a settings snapshot
   rovo-audit validate FILE...                     check policy / settings / waiver files
+  rovo-audit collect --out settings.yaml          gather the settings from Atlassian's APIs
+  rovo-audit doctor                               why can't an MCP client connect?
 
 Exit status: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 bad input or usage (the message names file:line:column).

@@ -23,7 +23,8 @@ examples:
 
 A bundled policy can be named instead of a path: --policy baseline,
 --policy rollout-approved-clients, --policy rollout-custom-webapp.
-Outputs go to --out (default reports/): report.html, results.json, summary.md.
+Outputs go to --out (default reports/): report.html, results.json, summary.md,
+action-plan.csv, results.sarif, junit.xml (by --format), and history/.
 """
 
 
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)")
     p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--format", type=format_list, default=None, metavar="LIST", help="comma-separated: html,json,md (default: html,json)")
+    p.add_argument("--format", type=format_list, default=None, metavar="LIST", help="comma-separated: html,json,md,csv,sarif,junit (default: html,json)")
     p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the run's clock (reproducible output)")
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
                    help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
