@@ -49,6 +49,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..pipeline import batch_mode
+
+    with batch_mode():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..pipeline import AuditInputs, run_audit
 
     if args.collect:

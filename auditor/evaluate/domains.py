@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..load.merge import DomainRules, Rule
@@ -20,7 +20,7 @@ from ..patterns import (
     rule_violations,
     supported_domain_patterns,
 )
-from .factory import OrgView
+from .factory import FindingTemplate, OrgView, template
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,7 @@ class EntryVerdict:
     covered_by: str | None
     public_suffix: str | None  # the offending fixed part ("" for a bare `*`), None when fine
     required_hits: tuple[tuple[int, bool], ...]  # (index of a required pattern it meets, covers it whole?)
+    findings: tuple[FindingTemplate, ...] = ()  # DOM-006/002/003/004 for this entry, in any org
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class PreparedDomains:
     required_index: PatternIndex
     required_position: dict[str, int]
     supported_meeting: tuple[tuple[Pattern, ...], ...]  # per required pattern: supported domains that meet it
+    always: Rule[str]  # RMCP-DOM-006 has no rule of its own: it cites the domains section
     # Entries recur across the orgs of an estate: judge each distinct text once.
     verdicts: dict[str, EntryVerdict] = field(default_factory=dict)
 
@@ -62,9 +64,12 @@ class PreparedDomains:
         try:
             pattern = parse_pattern(text)
         except PatternSyntaxError as e:
-            return EntryVerdict(e, None, "", (), None, None, ())
+            # Unparsable: only RMCP-DOM-006 can say anything about it.
+            dom6 = template("RMCP-DOM-006", "fail", text, "a valid allowlist entry: scheme://host[:port][path]",
+                            f"column {e.column}: {e.message}", self.always, value=text, detail=e.message)
+            return EntryVerdict(e, None, "", (), None, None, (), (dom6,))
         rules = self.rules
-        return EntryVerdict(
+        verdict = EntryVerdict(
             None,
             pattern,
             "; ".join(v.message for v in rule_violations(pattern)),
@@ -73,6 +78,14 @@ class PreparedDomains:
             public_suffix_wildcard(pattern) if rules.public_suffix_wildcards.value != "ignore" else None,
             tuple((self.required_position[r.text], covers(pattern, r)) for r in self.required_index.intersecting(pattern)),
         )
+        findings = [_rules(self, text, verdict)]
+        if rules.forbidden:
+            findings.append(_forbidden(self, text, verdict))
+        if rules.unlisted.value != "ignore":
+            findings.append(_unlisted(self, text, verdict))
+        if rules.public_suffix_wildcards.value != "ignore":
+            findings.append(_public_suffix(self, text, verdict))
+        return replace(verdict, findings=tuple(findings))
 
 
 @lru_cache(maxsize=64)
@@ -90,6 +103,7 @@ def prepare(rules: DomainRules) -> PreparedDomains:
         required_index=PatternIndex([p for _, p in required]),
         required_position={p.text: i for i, (_, p) in reversed(list(enumerate(required)))},
         supported_meeting=tuple(tuple(s for s in supported if intersects(s, p)) for _, p in required),
+        always=Rule("always", rules.at),
     )
 
 
@@ -112,29 +126,13 @@ def check(view: OrgView) -> Iterator[Finding]:
         return
 
     valid: list[Pattern] = []
-    always = Rule("always", rules.at)
-    for text in entries:
+    emit = view.from_template
+    for text in dict.fromkeys(entries):  # an entry listed twice is one subject
         v = prepared.judge(text)
-        if v.pattern is None:
-            # Unparsable: only RMCP-DOM-006 can say anything about it.
-            e = v.syntax_error
-            assert e is not None
-            yield view.finding("RMCP-DOM-006", "fail", text, expected="a valid allowlist entry: scheme://host[:port][path]",
-                               actual=f"column {e.column}: {e.message}", rule=always, value=text, detail=e.message)
-            continue
-        valid.append(v.pattern)
-        if v.violations:
-            yield view.finding("RMCP-DOM-006", "fail", text, expected="an entry that follows Atlassian's pattern rules",
-                               actual=v.violations, rule=always, value=text, detail=v.violations)
-        else:
-            yield view.finding("RMCP-DOM-006", "pass", text, expected="a valid allowlist entry",
-                               actual="well formed", rule=always, value=text)
-        if rules.forbidden:
-            yield _forbidden(view, prepared, text, v)
-        if rules.unlisted.value != "ignore":
-            yield _unlisted(view, prepared, text, v)
-        if rules.public_suffix_wildcards.value != "ignore":
-            yield _public_suffix(view, rules, text, v)
+        if v.pattern is not None:
+            valid.append(v.pattern)
+        for tpl in v.findings:
+            yield emit(tpl)
     yield from _required(view, prepared, valid, toggle)
 
 
@@ -173,34 +171,42 @@ def _no_allowlist(view: OrgView, rules: DomainRules) -> Iterator[Finding]:
                        rule=Rule("always", rules.at), detail="see the entry")
 
 
-def _forbidden(view: OrgView, prepared: PreparedDomains, text: str, v: EntryVerdict) -> Finding:
+def _rules(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
+    if v.violations:
+        return template("RMCP-DOM-006", "fail", text, "an entry that follows Atlassian's pattern rules", v.violations,
+                        prepared.always, value=text, detail=v.violations)
+    return template("RMCP-DOM-006", "pass", text, "a valid allowlist entry", "well formed", prepared.always, value=text)
+
+
+def _forbidden(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
     if not v.forbidden_hits:
-        return view.finding("RMCP-DOM-002", "pass", text, expected="matches no forbidden pattern",
-                            actual="matches no forbidden pattern", rule=prepared.rules.forbidden[0], value=text, detail="")
+        return template("RMCP-DOM-002", "pass", text, "matches no forbidden pattern", "matches no forbidden pattern",
+                        prepared.rules.forbidden[0], value=text, detail="")
     names = ", ".join(v.forbidden_hits)
-    return view.finding("RMCP-DOM-002", "fail", text, expected=f"no origin matched by forbidden {names}",
-                        actual=f"{text} allows origins that {names} matches", rule=prepared.forbidden_rules[v.forbidden_hits[0]],
-                        value=text, detail=names)
+    return template("RMCP-DOM-002", "fail", text, f"no origin matched by forbidden {names}",
+                    f"{text} allows origins that {names} matches", prepared.forbidden_rules[v.forbidden_hits[0]],
+                    value=text, detail=names)
 
 
-def _unlisted(view: OrgView, prepared: PreparedDomains, text: str, v: EntryVerdict) -> Finding:
+def _unlisted(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
+    expected = "covered by a required or allowed pattern"
     if v.covered_by is not None:
-        return view.finding("RMCP-DOM-003", "pass", text, expected="covered by a required or allowed pattern",
-                            actual=f"covered by {v.covered_by}", rule=prepared.declared_rules[v.covered_by], value=text)
+        return template("RMCP-DOM-003", "pass", text, expected, f"covered by {v.covered_by}",
+                        prepared.declared_rules[v.covered_by], value=text)
     unlisted = prepared.rules.unlisted
-    return view.finding("RMCP-DOM-003", _level_status(unlisted.value), text, expected="covered by a required or allowed pattern",
-                        actual="allows URLs that no required or allowed pattern covers", rule=unlisted, value=text)
+    return template("RMCP-DOM-003", _level_status(unlisted.value), text, expected,
+                    "allows URLs that no required or allowed pattern covers", unlisted, value=text)
 
 
-def _public_suffix(view: OrgView, rules: DomainRules, text: str, v: EntryVerdict) -> Finding:
-    rule = rules.public_suffix_wildcards
+def _public_suffix(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
+    rule = prepared.rules.public_suffix_wildcards
     if v.public_suffix is None:
-        return view.finding("RMCP-DOM-004", "pass", text, expected="no wildcard over a public suffix",
-                            actual="no wildcard over a public suffix", rule=rule, value=text, detail="")
+        return template("RMCP-DOM-004", "pass", text, "no wildcard over a public suffix",
+                        "no wildcard over a public suffix", rule, value=text, detail="")
     shown = v.public_suffix or "(empty: the wildcard is the whole host)"
-    return view.finding("RMCP-DOM-004", _level_status(rule.value), text, expected="wildcards only under a domain the org controls",
-                        actual=f"the wildcard's fixed part {shown} is a public suffix", rule=rule,
-                        value=text, detail=v.public_suffix or "example.com")
+    return template("RMCP-DOM-004", _level_status(rule.value), text, "wildcards only under a domain the org controls",
+                    f"the wildcard's fixed part {shown} is a public suffix", rule,
+                    value=text, detail=v.public_suffix or "example.com")
 
 
 def _required(view: OrgView, prepared: PreparedDomains, valid: list[Pattern], toggle: bool | None) -> Iterator[Finding]:

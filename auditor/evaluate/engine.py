@@ -24,8 +24,6 @@ from .waivers import apply_waivers
 Check = Callable[[OrgView], Iterator[Finding]]
 CHECKS: tuple[Check, ...] = (domains.check, auth.check, scopes.check, permissions.check, ip.check, evidence.check)
 
-# When two rules yield the same (org, control, subject), the worse result stands.
-_RANK = {"fail": 4, "unknown": 3, "warn": 2, "pass": 1}
 
 
 def covers(policy: Policy, org: Org) -> bool:
@@ -54,16 +52,13 @@ def evaluate(
         policy = merged_cache[chosen]
         org_policies[org.id] = policy.names
         view = OrgView(org, policy, snapshot.collected_at, as_of)
-        best: dict[tuple[str, str, str | None], Finding] = {}
+        # Each check yields one finding per subject (scopes merges its rule sets itself).
         for check in CHECKS:
-            for f in check(view):
-                old = best.get(f.key)
-                if old is None or _RANK[f.status] > _RANK[old.status]:
-                    best[f.key] = f
-        findings.extend(best.values())
+            findings.extend(check(view))
 
     findings, unused, expired = apply_waivers(findings, waivers, as_of)
-    findings.sort(key=lambda f: f.sort_key)
+    # (org, control, subject); a null subject sorts first, and never shares a control with "".
+    findings.sort(key=lambda f: (f[3], f[0], f[5] or ""))
     final = tuple(findings)
     per_org: dict[str, list[Finding]] = {}
     for f in final:

@@ -16,9 +16,18 @@ def is_classic(scope: str) -> bool:
     return scope.count(":") == 1
 
 
+# When two rule sets judge the same (control, subject), the worse result stands.
+_RANK = {"fail": 4, "unknown": 3, "warn": 2, "pass": 1}
+
+
 def check(view: OrgView) -> Iterator[Finding]:
+    best: dict[tuple[str, str | None], Finding] = {}
     for rules in view.policy.scopes:
-        yield from _check_set(view, rules)
+        for f in _check_set(view, rules):
+            old = best.get((f.control, f.subject))
+            if old is None or _RANK[f.status] > _RANK[old.status]:
+                best[(f.control, f.subject)] = f
+    yield from best.values()
 
 
 def _selected(rules: ScopeRules, creds: tuple[Credential, ...]) -> list[Credential]:
@@ -65,13 +74,14 @@ def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Ite
                                actual=actual, rule=rules.classic_on_api_tokens, credential=label)
         return
     held = set(cred.scopes)
+    scopes = tuple(dict.fromkeys(cred.scopes))  # a scope listed twice is one subject
     for req in rules.required:
         ok = req.value in held
         yield view.finding("RMCP-SCOPE-001", "pass" if ok else "fail", f"{label}/{req.value}",
                            expected=f"scope {req.value} granted", actual="granted" if ok else f"not granted (holds: {', '.join(cred.scopes) or 'none'})",
                            rule=req, value=req.value, credential=label)
     if rules.forbidden:
-        for scope in cred.scopes:
+        for scope in scopes:
             hit = next((f for f in rules.forbidden if fnmatchcase(scope, f.value)), None)
             yield view.finding("RMCP-SCOPE-002", "fail" if hit else "pass", f"{label}/{scope}",
                                expected="no scope matching " + ", ".join(f.value for f in rules.forbidden),
@@ -79,7 +89,7 @@ def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Ite
                                rule=hit or rules.forbidden[0], value=scope, credential=label)
     level = rules.classic_on_api_tokens.value
     if cred.kind == "api_token" and level != "ignore":
-        for scope in cred.scopes:
+        for scope in scopes:
             classic = is_classic(scope)
             status = ("warn" if level == "warn" else "fail") if classic else "pass"
             yield view.finding("RMCP-SCOPE-003", status, f"{label}/{scope}", expected="granular scopes (three parts) on API tokens",

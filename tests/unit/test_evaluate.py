@@ -232,3 +232,18 @@ def test_duplicate_keys_keep_the_worse_result():
     s = settings(EMPTY_ORG + "    credentials:\n      - {label: bot, kind: oauth, scopes: [read:x:y]}\n")
     _, r = run([a, b], s)
     assert len([f for f in r.findings if f.control == "RMCP-SCOPE-001"]) == 1
+
+
+def test_entry_listed_twice_is_one_subject_and_verdicts_are_shared_across_orgs():
+    p = policy("domains: {unlisted: fail, allowed: ['https://*.example.com/**']}\n")
+    s = settings(EMPTY_ORG + "    rovo_mcp: {domains: [https://a.example.com/**, https://a.example.com/**]}\n"
+                 "  - id: o2\n    rovo_mcp: {domains: [https://a.example.com/**, https://b.other.com/**]}\n")
+    _, r = run(p, s)
+    keys = [(f.org, f.control, f.subject) for f in r.findings]
+    assert len(keys) == len(set(keys))
+    got = {(f.org, f.control, f.subject): f.status for f in r.findings if f.control == "RMCP-DOM-003"}
+    assert got == {("o1", "RMCP-DOM-003", "https://a.example.com/**"): "pass",
+                   ("o2", "RMCP-DOM-003", "https://a.example.com/**"): "pass",
+                   ("o2", "RMCP-DOM-003", "https://b.other.com/**"): "fail"}
+    o2 = [f for f in r.findings if f.org == "o2"]
+    assert all(f.org_name is None for f in o2)

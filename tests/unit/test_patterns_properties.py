@@ -2,11 +2,12 @@
 
 Patterns are drawn from a tiny alphabet (host `a b .`, path `a b /`), and their
 languages are enumerated over every URL up to a bound, using a regex translation written
-here independently of the engine (`oracle`). A generated host has at most MAX_LITERAL
-literal characters and a path at most 4, and the bounds exceed the sum of two patterns'
-literal text: a witness of intersection (one pattern's literal text followed by the
-other's) or a counterexample to inclusion (literal text with one extra character per
-wildcard) fits within them. The extra letter `c`, which no pattern contains, plays the
+here independently of the engine (`oracle`). The bounds are chosen so that a witness of
+intersection (at most the two patterns' texts merged, each wildcard taking one
+character) and a counterexample to inclusion (the inner text with each wildcard taking
+one or two characters) fit within them: free-form hosts have at most MAX_TEXT
+characters, the common shapes (literal, or one leading `*`) at most four, paths at most
+four literal characters. The extra letter `c`, which no pattern contains, plays the
 part of "any character no pattern mentions".
 """
 
@@ -32,7 +33,7 @@ from auditor.patterns import (
 HOST_ALPHABET = "ab.c"
 PATH_ALPHABET = "ab/c"
 MAX_HOST = 7
-MAX_LITERAL = 3  # literal characters in any host alternative of a generated pattern
+MAX_TEXT = 3  # characters (a wildcard counting as one) in a generated host alternative
 MAX_PATH = 6  # including the leading '/'
 URL_PORTS = (None, 1, 8, 80, 443)
 DEFAULTS = {"https": 443, "http": 80}
@@ -51,7 +52,7 @@ PATHS_SHAPES = ("", "/", "/**", "/a", "/*", "/a/**", "/*/b", "/{a,b}/**", "/a*",
 PORTS = ("", ":*", ":1", ":443", ":80")
 SCHEMES = ("https", "https", "https", "http", "cursor")
 
-PROFILE = settings(max_examples=60, deadline=None,
+PROFILE = settings(max_examples=250, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
@@ -143,16 +144,17 @@ def brute_union(inner: str, outers: list[str]) -> bool:
 # ------------------------------------------------------------------------- strategies
 
 
-def _literal_len(host: str) -> int:
-    return max(len(e.replace("*", "")) for e in _expansions(host))
+def _text_len(host: str) -> int:
+    return max(len(e) for e in _expansions(host))
 
 
-# Half free-form, half the shapes real allowlists are made of (the engine's fast paths).
+# Half free-form, half the shapes real allowlists are made of (the engine's fast paths:
+# literal, or one leading `*`; for those a witness never needs more than the longer one).
 COMMON_HOSTS = ("*.a", "*a", "*.ba", "*b.a", "*a.a", "a.a", "b.a", "a.b", "*")
 hosts = st.one_of(
     st.lists(st.sampled_from(HOST_PIECES), min_size=1, max_size=3)
     .map("".join)
-    .filter(lambda h: _literal_len(h) <= MAX_LITERAL),
+    .filter(lambda h: _text_len(h) <= MAX_TEXT),
     st.sampled_from(COMMON_HOSTS),
 )
 patterns = st.builds(lambda s, h, p, q: f"{s}://{h}{p}{q}", st.sampled_from(SCHEMES), hosts,
