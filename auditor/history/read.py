@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import InputError, Location, Problem
+from ..load.yamlpos import read_text_file
 from ..model.common import STATUSES
 from ..model.results import (
     AppliedWaiver,
@@ -270,21 +271,7 @@ def read_text(text: str, name: str) -> Results:
 
 def read_raw(path: Path, name: str | None = None) -> str:
     """The text of a results file, with the same errors as any other input file."""
-    shown = name or str(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(Problem(Location(shown, 1, 1), f"file is over {MAX_BYTES // 2**20} MiB; refusing to read it"))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem(Location(shown, 1, 1), "no such file")) from None
-    except IsADirectoryError:
-        raise InputError(Problem(Location(shown, 1, 1), "is a directory, expected a results.json file")) from None
-    except OSError as e:
-        raise InputError(Problem(Location(shown, 1, 1), f"cannot read: {e.strerror}")) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(Problem(Location(shown, 1, 1), f"not UTF-8 text (byte {e.start})")) from None
+    return read_text_file(path, name or str(path), max_bytes=MAX_BYTES, expected="a results.json file")
 
 
 def read_results(path: str | Path, name: str | None = None) -> Results:

@@ -146,22 +146,26 @@ def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
     return YamlDocument(converter.convert(node, ()), converter.positions)
 
 
-def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
-    """Read and parse a file; `display` is the name used in messages (defaults to the path)."""
-    name = display or str(path)
+def read_text_file(path: Path, name: str, *, max_bytes: int, expected: str) -> str:
+    """A UTF-8 input file's text, or an InputError naming the file (too large, missing, ...)."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(Problem(Location(name, 1, 1), f"file is {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit"))
+        if size > max_bytes:
+            raise InputError(Problem(Location(name, 1, 1), f"file is {size:,} bytes, over the {max_bytes // (1024 * 1024)} MiB limit"))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(Location(name, 1, 1), "no such file")) from None
     except IsADirectoryError:
-        raise InputError(Problem(Location(name, 1, 1), "is a directory, expected a YAML file")) from None
+        raise InputError(Problem(Location(name, 1, 1), f"is a directory, expected {expected}")) from None
     except OSError as e:
         raise InputError(Problem(Location(name, 1, 1), f"cannot read: {e.strerror}")) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(Problem(Location(name, 1, 1), f"not UTF-8 text (byte {e.start})")) from None
-    return parse_yaml(text, name)
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read and parse a file; `display` is the name used in messages (defaults to the path)."""
+    name = display or str(path)
+    return parse_yaml(read_text_file(path, name, max_bytes=MAX_FILE_BYTES, expected="a YAML file"), name)

@@ -153,6 +153,10 @@ def test_union_is_exact() -> None:
     paths = [P("https://a.com/"), P("https://a.com/*/**"), P("https://a.com//**")]
     assert covered_by_union(P("https://a.com/**"), paths)
     assert not covered_by_union(P("https://a.com/**"), paths[:2])
+    wild = [P(t.replace("a.com", "*.a.com")) for t in (p.text for p in paths)]
+    assert covered_by_union(P("https://*.a.com/**"), wild)
+    assert not covered_by_union(P("https://*.a.com/**"), wild[:2])
+    assert not covered_by_union(P("https://*.a.com/**"), [*wild[:2], P("https://x.a.com//**")])
     assert covered_by_union(P("https://a.com:*/**"), [P("https://a.com:*/{x,y}/**"),
                                                         P("https://a.com:*/**")])
     # a finite set of ports never covers `:*`

@@ -206,6 +206,12 @@ PATH_SPLITS = {
 }
 
 
+wild_splittable = st.builds(
+    lambda s, h, p, q: f"{s}://{h}{p}{q}", st.sampled_from(SCHEMES),
+    st.sampled_from(("*.a", "*a", "*b.a", "{a,*}", "*", "a*")), st.sampled_from(PORTS),
+    st.sampled_from(tuple(PATH_SPLITS)))
+
+
 def _components(text: str) -> tuple[str, str, str, str]:
     m = re.fullmatch(r"([a-z]+)://([^/:]+)(:[^/]*)?(/.*)?", text)
     assert m
@@ -233,8 +239,8 @@ def variant_cases(draw: st.DrawFn) -> tuple[str, list[str]]:
 def split_cases(draw: st.DrawFn) -> tuple[str, list[str]]:
     """The inner entry cut into pieces (host alternatives × path pieces), some of them
     possibly dropped: unions that cover without any single outer covering, and near
-    misses."""
-    inner = draw(patterns)
+    misses. Half the time both host and path have wildcards, the hardest case."""
+    inner = draw(st.one_of(patterns, wild_splittable))
     scheme, host, port, path = _components(inner)
     pieces = [f"{scheme}://{h}{port}{q}" for h in _expansions(host)
               for q in PATH_SPLITS.get(path, (path,))]
