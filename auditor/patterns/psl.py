@@ -40,6 +40,8 @@ def _is_public(fixed: str) -> bool:
 @lru_cache(maxsize=1 << 14)
 def public_suffix_wildcard(p: Pattern) -> str | None:
     """The first offending fixed part (empty string for a bare `*`), or None."""
+    if "*" not in p.host:
+        return None
     for alt in p.host_alts:
         fixed = fixed_part(alt)
         if fixed is not None and (fixed == "" or _is_public(fixed)):

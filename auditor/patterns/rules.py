@@ -69,6 +69,9 @@ def _host_problem(alt: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=1 << 14)
 def rule_violations(p: Pattern) -> tuple[Violation, ...]:
     """Atlassian rule violations of a parsed entry, at most one per rule code."""
+    if p.scheme == "https" and all(
+            len(alt) <= _MAX_HOST and _CLEAN_HOST.fullmatch(alt) for alt in p.host_alts):
+        return ()  # the usual entry: skip the detailed analysis
     out: dict[str, Violation] = {}
     rest = p.text[len(p.scheme) + 3 :]
     if p.scheme == "http" and any(alt not in LOOPBACK_HOSTS for alt in p.host_alts):

@@ -219,7 +219,7 @@ def _parse_host(text: str, pos: int, scheme: str) -> tuple[str, tuple[str, ...],
         elif ch == "@":
             raise _fail("userinfo", "user information ('user@') is not allowed in an entry",
                         i + 1)
-        elif ch not in allowed and ch != "*" and ch != "," and ch.lower() not in allowed:
+        elif ch not in allowed and ch not in "*," and not (ch.isascii() and ch.lower() in allowed):
             extra = "; write internationalised names in punycode (xn--)" \
                 if not ch.isascii() else ""
             raise _fail("illegal-character", f"illegal character {ch!r} in the host; "
@@ -364,7 +364,7 @@ def _make(text: str, scheme: str, host: str, host_alts: tuple[str, ...],
 
 def _parse_fast(text: str) -> Pattern | None:
     m = _FAST.fullmatch(text)
-    if m is None:
+    if m is None or "{}" in text:  # `{}` is an error the full parser reports
         return None
     scheme, host, port_text, path = m.groups()
     port: int | str | None = None
@@ -387,9 +387,11 @@ def parse_pattern(text: str) -> Pattern:
     """Parse one allowlist entry; raises PatternSyntaxError with a 1-based column."""
     if not isinstance(text, str):
         raise TypeError(f"pattern must be a str, not {type(text).__name__}")
-    fast = _parse_fast(text)
-    if fast is not None:
-        return fast
+    return _parse_fast(text) or _parse_full(text)
+
+
+def _parse_full(text: str) -> Pattern:
+    """Character-by-character parser: any entry, precise errors."""
     if not text:
         raise _fail("empty", "empty entry; expected scheme://host[:port][path]", 1)
     for i, ch in enumerate(text):

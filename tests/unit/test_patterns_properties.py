@@ -13,6 +13,7 @@ part of "any character no pattern mentions".
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import re
@@ -23,11 +24,13 @@ from hypothesis import strategies as st
 
 from auditor.patterns import (
     PatternIndex,
+    PatternSyntaxError,
     covered_by_union,
     covers,
     intersects,
     matches,
     parse_pattern,
+    syntax,
 )
 
 HOST_ALPHABET = "ab.c"
@@ -288,3 +291,26 @@ def test_union_needs_several_patterns() -> None:
     # the engine must see that e.g. `x.a` is left uncovered.
     assert not covered_by_union(inner, outers)
     assert covered_by_union(inner, [*outers, parse_pattern("https://*/**")])
+
+
+# The fast parser (one regex for common entries) must agree with the full one.
+@PROFILE
+@given(st.sampled_from(("https://", "HTTP://", "http://")), st.one_of(
+    st.text(alphabet="aZ9.-*{},:/_%", max_size=14),
+    st.lists(st.sampled_from(("a", "Z", ".", "*", "{a,b}", "{a,}", "{}", ":8", ":*", ":0",
+                              ":99999", "/", "/**", "**", "/{x,*}", ",", "_")),
+             max_size=8).map("".join)))
+def test_fast_parser_agrees_with_full_parser(prefix: str, rest: str) -> None:
+    text = prefix + rest
+    try:
+        fast = syntax._parse_fast(text)
+    except PatternSyntaxError as err:
+        try:
+            syntax._parse_full(text)
+        except PatternSyntaxError as full_err:
+            assert (err.rule, err.column) == (full_err.rule, full_err.column)
+        else:
+            raise AssertionError(f"only the fast parser rejects {text!r}") from err
+        return
+    if fast is not None:
+        assert dataclasses.astuple(fast) == dataclasses.astuple(syntax._parse_full(text))
