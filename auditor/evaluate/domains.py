@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..load.merge import DomainRules, Rule
@@ -69,7 +69,7 @@ class PreparedDomains:
                             f"column {e.column}: {e.message}", self.always, value=text, detail=e.message)
             return EntryVerdict(e, None, "", (), None, None, (), (dom6,))
         rules = self.rules
-        verdict = EntryVerdict(
+        args = (
             None,
             pattern,
             "; ".join(v.message for v in rule_violations(pattern)),
@@ -78,14 +78,15 @@ class PreparedDomains:
             public_suffix_wildcard(pattern) if rules.public_suffix_wildcards.value != "ignore" else None,
             tuple((self.required_position[r.text], covers(pattern, r)) for r in self.required_index.intersecting(pattern)),
         )
-        findings = [_rules(self, text, verdict)]
+        judged = EntryVerdict(*args)
+        findings = [_rules(self, text, judged)]
         if rules.forbidden:
-            findings.append(_forbidden(self, text, verdict))
+            findings.append(_forbidden(self, text, judged))
         if rules.unlisted.value != "ignore":
-            findings.append(_unlisted(self, text, verdict))
+            findings.append(_unlisted(self, text, judged))
         if rules.public_suffix_wildcards.value != "ignore":
-            findings.append(_public_suffix(self, text, verdict))
-        return replace(verdict, findings=tuple(findings))
+            findings.append(_public_suffix(self, text, judged))
+        return EntryVerdict(*args, tuple(findings))
 
 
 @lru_cache(maxsize=64)

@@ -92,7 +92,7 @@ def test_audit_within_4x_of_yaml_parse(tmp_path):
     def audit(fmt: str) -> None:
         out = tmp_path / f"out-{fmt}"
         p = subprocess.run([sys.executable, "-m", "auditor", "audit", "--policy", str(policy), "--settings", str(settings),
-                            "--out", str(out), "--format", fmt, "--as-of", "2026-11-26", "--quiet"],
+                            "--out", str(out), "--format", fmt, "--as-of", "2026-11-26", "--quiet", "--no-history"],
                            capture_output=True, text=True)
         assert p.returncode == 1, p.stderr
 
