@@ -48,6 +48,7 @@ class IpRuleSpec(_Data):
     rule_keys: tuple[str, ...]
     range_keys: tuple[str, ...]
     enabled_status: str
+    disabled_status: str = "disabled"
 
 
 class EventsSpec(_Data):
@@ -146,7 +147,12 @@ def parse_ip_allowlist(pages: Iterable[Any], spec: IpRuleSpec) -> tuple[bool, tu
 
     policies = [_attrs(i) for body in pages for i in _items(body)]
     policies = [p for p in policies if p.get("type", "ip-allowlist") == "ip-allowlist"]
-    enabled = [p for p in policies if p.get("status") == spec.enabled_status]
+    for p in policies:
+        # A status that is neither is not "disabled": which ranges apply would be a guess.
+        status = p.get("status")
+        if not isinstance(status, str) or status.lower() not in (spec.enabled_status, spec.disabled_status):
+            raise ShapeError(f"policy {p.get('name', '?')!r}: status {status!r} is not recognised")
+    enabled = [p for p in policies if p["status"].lower() == spec.enabled_status]
     ranges: list[str] = []
     for p in enabled or policies:
         rule = p.get("rule")
@@ -259,7 +265,9 @@ class AdminApiCollector(Collector):
         return got, False
 
     async def list_orgs(self) -> list[tuple[str, str | None]]:
-        pages, _ = await self._all_pages("orgs", "")
+        pages, truncated = await self._all_pages("orgs", "")
+        if truncated:  # the orgs past the limit would silently go unaudited
+            raise HttpError("orgs", "too many pages of orgs; name the orgs to collect with --org")
         out = []
         for item in (i for body in pages for i in _items(body)):
             if isinstance(item.get("id"), str):
@@ -303,7 +311,9 @@ class AdminApiCollector(Collector):
         return [Observed("name", name, evidence(SOURCE, at))] if name else []
 
     async def _domains(self, org: str, at: dt.datetime) -> list[Observed]:
-        pages, _ = await self._all_pages("domains", org)
+        pages, truncated = await self._all_pages("domains", org)
+        if truncated:
+            raise HttpError("domains", "too many pages of domains; the list was not read whole")
         return [Observed("verified_domains", parse_verified_domains(pages), evidence(SOURCE, at))]
 
     async def _ip_allowlist(self, org: str, at: dt.datetime) -> list[Observed]:

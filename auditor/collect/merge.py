@@ -14,7 +14,7 @@ Rules (fail closed):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..catalog import permission_groups
@@ -117,7 +117,7 @@ def merge_org(org_id: str, results: Sequence[SourceResult], *, name_hint: str | 
 
 
 def _merge_credentials(b: _Builder, full: Observed | None, partial: list[Observed], att: Observed | None,
-                       failures: Iterable[CouldNotCollect]) -> None:
+                       failures: list[CouldNotCollect]) -> None:
     failed = any(f.section == "credentials" and f.source == "admin-api" for f in failures)
     if full is not None:
         base, ev = list(full.value), full.evidence
@@ -126,9 +126,12 @@ def _merge_credentials(b: _Builder, full: Observed | None, partial: list[Observe
     elif att is not None:
         base, ev = list(att.value), att.evidence
     elif partial and not failed and not any(f.section == "credentials" for f in failures):
-        # No inventory was attempted: keep what the OAuth token showed, and say so.
+        # No inventory was attempted: keep what the OAuth token showed, and record the gap as a
+        # collection error, so scope checks over every credential say `unknown`, not `pass`.
         base, ev = [], partial[0].evidence.model_copy(update={
             "detail": "only the configured OAuth token; API tokens and keys were not listed (no admin API key)"})
+        failures.append(CouldNotCollect("credentials", "admin-api",
+                                        "API tokens and keys were not listed: no admin API key configured", None))
     else:
         return  # absent: an inventory failed and nobody attested one
     labels = {c.label for c in base}

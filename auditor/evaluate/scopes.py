@@ -48,6 +48,10 @@ def _check_set(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
             yield view.finding("RMCP-SCOPE-003", "unknown", "*/*", expected="granular scopes only on API tokens",
                                actual=actual, rule=rules.classic_on_api_tokens, credential="the credential")
         return
+    if any(e.section == "credentials" for e in view.org.collection_errors):
+        # The list is partial (e.g. only an OAuth token, no inventory of API tokens): what it
+        # holds is judged below, and what it may lack is unknown, never a silent pass.
+        yield from _unlisted_credentials(view, rules)
     selected = _selected(rules, creds)
     if not selected:
         selector = ", ".join(rules.credentials)
@@ -57,6 +61,19 @@ def _check_set(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
         return
     for cred in selected:
         yield from _check_credential(view, rules, cred)
+
+
+def _unlisted_credentials(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
+    actual = view.missing("credentials (the complete list)", "credentials")
+    for req in rules.required:
+        yield view.finding("RMCP-SCOPE-001", "unknown", f"*/{req.value}", expected=f"scope {req.value} granted",
+                           actual=actual, rule=req, value=req.value, credential="each credential")
+    for forb in rules.forbidden:
+        yield view.finding("RMCP-SCOPE-002", "unknown", f"*/{forb.value}", expected=f"no scope matching {forb.value}",
+                           actual=actual, rule=forb, value=forb.value, credential="each credential")
+    if rules.classic_on_api_tokens.value != "ignore":
+        yield view.finding("RMCP-SCOPE-003", "unknown", "*/*", expected="granular scopes only on API tokens",
+                           actual=actual, rule=rules.classic_on_api_tokens, credential="each API token")
 
 
 def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Iterator[Finding]:

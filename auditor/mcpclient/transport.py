@@ -245,6 +245,11 @@ def classify(error: httpx.HTTPError) -> TransportFailure:
             reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None) or str(cause)
             return TransportFailure(FailureKind.TLS, str(reason))
         cause = cause.__cause__ or cause.__context__
+    if isinstance(error, httpx.LocalProtocolError):
+        # Our own request was refused before sending; its text quotes the offending header
+        # (the credential), escaped so that redaction cannot find it: never show it.
+        return TransportFailure(FailureKind.UNREACHABLE, "the request could not be sent: a header value is invalid "
+                                "(does the credential contain a space or a line break?)")
     if isinstance(error, httpx.TransportError):
         return TransportFailure(FailureKind.UNREACHABLE, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
     return TransportFailure(FailureKind.PROTOCOL, f"{type(error).__name__}: {error}")

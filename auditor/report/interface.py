@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InputError, Location, Problem
 from ..model.results import Results
 
 if TYPE_CHECKING:
@@ -48,9 +49,19 @@ def iso(t: dt.datetime | None) -> str | None:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary file in the same folder, then rename: readers never see half a file.
+
+    An output that cannot be written (a file where a folder is wanted, or the reverse, no
+    permission) is bad usage: InputError naming the path (exit 2), never a traceback."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(path, raw)
+    except OSError as e:
+        raise InputError(Problem(Location(str(path), 1, 1), f"cannot write: {e.strerror or type(e).__name__}")) from None
+
+
+def _write(path: Path, raw: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -51,7 +51,10 @@ def _location(ref: str | None, fallback: str | None, f: Finding) -> list[dict[st
 
 
 def _rule(cid: str) -> dict[str, Any]:
-    spec = controls().controls[cid]
+    spec = controls().controls.get(cid)
+    if spec is None:  # from a newer rovo-audit's results: its finding must not vanish
+        return {"id": cid, "shortDescription": {"text": cid}, "defaultConfiguration": {"level": "warning"},
+                "properties": {"tags": ["security", "rovo-mcp"]}}
     rem = render_remediation(cid, value=None, action="Change", **_GENERIC)
     steps = "\n".join(f"{i}. {s}" for i, s in enumerate(rem.steps, 1))
     links = "\n".join(rem.links)
@@ -108,6 +111,8 @@ def sarif_dict(results: Results) -> dict[str, Any]:
     from .. import __version__
 
     ids = sorted(controls().controls)
+    # Controls this catalogue lacks go after it, so the catalogue's rule indexes never move.
+    ids += sorted({f.control for f in results.findings} - set(ids))
     index = {cid: i for i, cid in enumerate(ids)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -116,7 +121,7 @@ def sarif_dict(results: Results) -> dict[str, Any]:
             "tool": {"driver": {"name": "rovo-audit", "version": __version__, "semanticVersion": __version__,
                                 "rules": [_rule(cid) for cid in ids]}},
             "results": [_result(f, index[f.control], results.settings_path) for f in results.findings
-                        if f.status != "pass" and f.control in index],
+                        if f.status != "pass"],
             "properties": {"as_of": iso(results.as_of), "policies": [p.path for p in results.policies],
                            "summary": dict(results.summary)},
         }],

@@ -12,7 +12,7 @@ import yaml
 from auditor.load.documents import load_file
 from tests.collect.conftest import AS_OF, ORG, PLANTED, all_output_files, assert_no_secret, collect_env, example_org
 from tests.conftest import run_cli
-from tests.servers.fake_admin_api import OAUTH_TOKEN, FakeAdminApi, running_admin_api
+from tests.servers.fake_admin_api import OAUTH_TOKEN, FakeAdminApi, ip_policy, running_admin_api
 from tests.servers.rovo_sim import SCENARIOS, SIM_API_TOKEN, SIM_EMAIL, running_sim
 
 # The raw token and the Basic header value it travels in.
@@ -159,3 +159,43 @@ def test_audit_collect_collects_then_audits(api: FakeAdminApi, workdir: Path) ->
 def test_audit_collect_refuses_settings_too(api: FakeAdminApi, workdir: Path) -> None:
     r = run_cli("audit", "--collect", "--settings", "x.yaml", "--policy", "baseline", cwd=workdir, env=collect_env(api))
     assert r.code == 2 and r.err.count("\n") == 1
+
+
+def test_a_probe_secret_with_a_line_break_never_reaches_the_snapshot(workdir: Path) -> None:
+    secret = "PLANTEDprobeBearerWithBreak0001"
+    with running_sim(SCENARIOS["healthy"]) as sim:
+        env = {"ROVO_AUDIT_ORG_ID": ORG, "ROVO_AUDIT_MCP_URL": f"{sim}/v1/mcp", "ROVO_AUDIT_MCP_BEARER": secret + "\nzz"}
+        r = collect(workdir, env)
+    assert r.code == 1, r.err + r.out
+    org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
+    assert org.rovo_mcp is None and any("header value is invalid" in e.error for e in org.collection_errors)
+    assert_no_secret(r.out, r.err, *all_output_files(workdir), secrets=(secret,))
+
+
+def test_an_ip_policy_of_unrecognised_status_leaves_the_allowlist_absent(workdir: Path) -> None:
+    # Read as "not enabled", a policy `ip_allowlist.enabled: forbid` would pass on what was never observed.
+    org = example_org()
+    org.policies = [ip_policy("Office", "active", ["203.0.113.0/24"])]
+    with running_admin_api([org]) as api:
+        r = collect(workdir, collect_env(api))
+    assert r.code == 1, r.err + r.out
+    got = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
+    assert got.ip_allowlist is None
+    assert any(e.section == "ip_allowlist" and "'active'" in e.error for e in got.collection_errors)
+
+
+def test_lists_cut_at_the_page_limit_are_not_recorded_as_whole(workdir: Path) -> None:
+    # 101 pages of one item: past the 100 pages read, so the rest was never seen.
+    org = example_org()
+    org.domains = [(f"d{i}.example.com", "verified") for i in range(101)]
+    with running_admin_api([org], page_size=1) as api:
+        r = collect(workdir, collect_env(api, ROVO_AUDIT_EVENTS_DAYS="0"))
+    assert r.code == 1, r.err + r.out
+    got = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
+    assert got.verified_domains is None and any(e.section == "verified_domains" for e in got.collection_errors)
+    many = [example_org(f"org-{i:03}", f"Org {i}") for i in range(101)]
+    with running_admin_api(many, page_size=1) as api:
+        env = collect_env(api)
+        del env["ROVO_AUDIT_ORG_ID"]
+        r = collect(workdir, env, out="all.yaml")
+    assert r.code == 1 and "--org" in r.err and not (workdir / "all.yaml").exists(), r.err + r.out

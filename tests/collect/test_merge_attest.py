@@ -92,6 +92,7 @@ def test_credentials_inventory_rules() -> None:
     alone = merge_org(ORG, [oauth])
     assert [c.label for c in alone.credentials] == ["oauth:dev"]
     assert "not listed" in alone.evidence["credentials"].detail
+    assert [(e.section, e.source) for e in alone.collection_errors] == [("credentials", "admin-api")]
     # An attested credential the inventory does not list, and one whose scopes differ.
     att = att_result(attested("credentials", (Credential(label="ghost", kind="api_token"),
                                               Credential(label="ci-bot", kind="api_token", scopes=("write:jira-work",)))))

@@ -93,3 +93,13 @@ def test_settings_with_several_orgs_need_org(tmp_path: Path) -> None:
     path.write_text(text)
     r = run_cli("doctor", "--settings", path, "--out", tmp_path)
     assert r.code == 2 and "choose one with --org" in r.err
+
+
+@pytest.mark.parametrize("suffix", ["\nzz", " "])
+def test_a_secret_with_a_space_or_line_break_is_not_echoed_by_the_http_layer(suffix: str, tmp_path: Path) -> None:
+    # httpx refuses such a header with a message quoting it (escaped, so redaction cannot find it).
+    secret = "PLANTEDbearerWithWhitespace0001"
+    with running_sim(SimConfig()) as base:
+        run = doctor(base, tmp_path, env={"ROVO_AUDIT_MCP_BEARER": secret + suffix}, secrets=(secret,))
+    step = run.steps["DOC-MCP-001"]
+    assert step["status"] == "failed" and "header value is invalid" in step["summary"]

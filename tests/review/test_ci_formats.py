@@ -133,3 +133,24 @@ def test_junit_parses_suite_per_org_case_per_finding(scenario, estate):
 def test_junit_escapes_and_replaces_what_xml_cannot_carry(estate):
     text = (estate / "junit.xml").read_text()
     assert "Acme\ufffdEngineering &lt;&amp;&gt;" in text and "\x01" not in text
+
+
+def test_sarif_and_junit_keep_what_this_version_does_not_know(scenario, tmp_path):
+    # A results.json from a newer writer (a control outside this catalogue) or one whose
+    # `orgs` omits an org: a failing finding must still reach code scanning and CI.
+    doc = json.loads((scenario / "results.json").read_text())
+    extra = {**doc["findings"][0], "control": "RMCP-NEW-001", "status": "fail", "subject": "zzz"}
+    lost = {**doc["findings"][0], "org": "org-not-listed", "org_name": "Unlisted", "status": "unknown"}
+    doc["findings"] += [extra, lost]
+    (tmp_path / "newer.json").write_text(json.dumps(doc))
+    r = run_cli("merge", tmp_path / "newer.json", "--out", tmp_path / "out", "--format", "sarif,junit", "--no-history")
+    assert r.code == 1, r.err
+    sarif = json.loads((tmp_path / "out" / "results.sarif").read_text())
+    _validate_sarif(sarif)
+    run = sarif["runs"][0]
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert rules[: len(controls().controls)] == sorted(controls().controls)  # catalogue indexes do not move
+    new = [x for x in run["results"] if x["ruleId"] == "RMCP-NEW-001"]
+    assert len(new) == 1 and rules[new[0]["ruleIndex"]] == "RMCP-NEW-001"
+    suites = {s.name: s for s in JUnitXml.fromfile(str(tmp_path / "out" / "junit.xml"))}
+    assert "Unlisted" in suites and suites["Unlisted"].failures == 1

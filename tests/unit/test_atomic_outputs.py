@@ -8,6 +8,7 @@ import os
 import pytest
 
 from auditor import pipeline
+from auditor.errors import InputError
 from auditor.model.results import Results
 from auditor.report import FORMATS, ReportContext, write_atomic
 from auditor.report.interface import Format
@@ -31,7 +32,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="No space left on device"):  # exit 2 naming the file, no traceback
         write_atomic(target, "new and half-written")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["results.json"]

@@ -247,3 +247,15 @@ def test_entry_listed_twice_is_one_subject_and_verdicts_are_shared_across_orgs()
                    ("o2", "RMCP-DOM-003", "https://b.other.com/**"): "fail"}
     o2 = [f for f in r.findings if f.org == "o2"]
     assert all(f.org_name is None for f in o2)
+
+
+def test_partial_credential_list_leaves_the_rest_unknown():
+    p = policy("scopes: {credentials: ['*'], forbidden: ['manage:*'], required: [read:jira-work]}\n")
+    s = settings(EMPTY_ORG + "    credentials:\n      - {label: oauth:dev, kind: oauth, scopes: [read:jira-work]}\n"
+                 "    collection_errors:\n      - {section: credentials, source: admin-api, error: no admin API key}\n")
+    found, r = run(p, s)
+    assert found[("RMCP-SCOPE-002", "oauth:dev/read:jira-work")].status == "pass"
+    assert found[("RMCP-SCOPE-002", "*/manage:*")].status == "unknown"
+    assert found[("RMCP-SCOPE-001", "*/read:jira-work")].status == "unknown"
+    assert "no admin API key" in found[("RMCP-SCOPE-002", "*/manage:*")].actual
+    assert blocking(r.findings)
