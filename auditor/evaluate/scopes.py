@@ -37,23 +37,17 @@ def _selected(rules: ScopeRules, creds: tuple[Credential, ...]) -> list[Credenti
 def _check_set(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
     creds = view.org.credentials
     if creds is None:
-        actual = view.missing("credentials", "credentials")
-        for req in rules.required:
-            yield view.finding("RMCP-SCOPE-001", "unknown", f"*/{req.value}", expected=f"scope {req.value} granted",
-                               actual=actual, rule=req, value=req.value, credential="the credential")
-        for forb in rules.forbidden:
-            yield view.finding("RMCP-SCOPE-002", "unknown", f"*/{forb.value}", expected=f"no scope matching {forb.value}",
-                               actual=actual, rule=forb, value=forb.value, credential="the credential")
-        if rules.classic_on_api_tokens.value != "ignore":
-            yield view.finding("RMCP-SCOPE-003", "unknown", "*/*", expected="granular scopes only on API tokens",
-                               actual=actual, rule=rules.classic_on_api_tokens, credential="the credential")
+        yield from _unseen_credentials(view, rules, view.missing("credentials", "credentials"))
         return
-    if any(e.section == "credentials" for e in view.org.collection_errors):
+    partial = any(e.section == "credentials" for e in view.org.collection_errors)
+    if partial:
         # The list is partial (e.g. only an OAuth token, no inventory of API tokens): what it
         # holds is judged below, and what it may lack is unknown, never a silent pass.
-        yield from _unlisted_credentials(view, rules)
+        yield from _unseen_credentials(view, rules, view.missing("credentials (the complete list)", "credentials"))
     selected = _selected(rules, creds)
     if not selected:
+        if partial:
+            return  # "none selected" may only mean "not listed": the unknowns above say it
         selector = ", ".join(rules.credentials)
         for req in rules.required:
             yield view.finding("RMCP-SCOPE-001", "fail", f"(none)/{req.value}", expected=f"a credential matching {selector} with scope {req.value}",
@@ -63,8 +57,8 @@ def _check_set(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
         yield from _check_credential(view, rules, cred)
 
 
-def _unlisted_credentials(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
-    actual = view.missing("credentials (the complete list)", "credentials")
+def _unseen_credentials(view: OrgView, rules: ScopeRules, actual: str) -> Iterator[Finding]:
+    """`unknown` for every scope rule, subject `*/...`: credentials that were not (all) collected."""
     for req in rules.required:
         yield view.finding("RMCP-SCOPE-001", "unknown", f"*/{req.value}", expected=f"scope {req.value} granted",
                            actual=actual, rule=req, value=req.value, credential="each credential")
