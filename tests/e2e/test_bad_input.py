@@ -159,3 +159,11 @@ def test_validate_ok(tmp_path):
     r = run_cli("validate", EXAMPLE / "custom-webapp.policy.yaml", SETTINGS)
     assert r.code == 0, r.err
     assert "ok (Policy)" in r.out and "ok (OrgSettings)" in r.out
+
+
+def test_validate_together_finds_contradictions_between_files(tmp_path):
+    a = write(tmp_path, "a.yaml", POLICY_HEAD + "auth:\n  api_token: require\n")
+    b = write(tmp_path, "b.yaml", POLICY_HEAD.replace("name: p", "name: q") + "auth:\n  api_token: forbid\n")
+    assert run_cli("validate", a, b).code == 0  # alternatives, each valid on its own
+    r = run_cli("validate", "--together", a, b)
+    assert r.code == 2 and "contradict" in r.err and f"{a}:5:14" in r.err
