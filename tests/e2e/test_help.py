@@ -1,0 +1,23 @@
+"""`--help` works for the command and every subcommand, and names what it does."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.cli import COMMANDS
+from tests.conftest import run_cli
+
+
+def test_top_level_help_lists_every_command():
+    r = run_cli("--help")
+    assert r.code == 0 and "Exit status" in r.out
+    for name in COMMANDS:
+        assert f"    {name} " in r.out or f"    {name}\n" in r.out, name
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_subcommand_help(name):
+    r = run_cli(name, "--help")
+    assert r.code == 0, r.err
+    assert r.out.startswith("usage: rovo-audit " + name)
+    assert "Traceback" not in r.err
