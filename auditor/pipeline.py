@@ -143,20 +143,30 @@ def report_results(
         from .history.review import context_for
 
         context = context_for(history, results, context)
-    written = write_reports(results, out, formats, context)
+    rendered = render_reports(results, formats, context)
+    written = write_rendered(out, rendered)
     if history is not None:
         from .history.review import record
 
-        json_path = out / FORMATS["json"].filename
-        written.append(record(history, results, json_path.read_text(encoding="utf-8") if "json" in formats else None))
+        json_text = rendered.get(FORMATS["json"].filename)
+        written.append(record(history, results, json_text if isinstance(json_text, str) else None))
     return Outcome(results, tuple(written), fail_on, context)
 
 
-def write_reports(results: Results, out: Path, formats: Sequence[str], context: ReportContext) -> list[Path]:
-    rendered = [(FORMATS[name]().filename, FORMATS[name]().render(results, context)) for name in formats]
+def render_reports(results: Results, formats: Sequence[str], context: ReportContext) -> dict[str, str | bytes]:
+    """Every requested output, in memory, by file name."""
+    return {FORMATS[name].filename: FORMATS[name]().render(results, context) for name in formats}
+
+
+def write_rendered(out: Path, rendered: dict[str, str | bytes]) -> list[Path]:
     written = []
-    for filename, data in rendered:  # render everything first: a failure leaves no partial set
+    for filename, data in rendered.items():
         path = out / filename
         write_atomic(path, data)
         written.append(path)
     return written
+
+
+def write_reports(results: Results, out: Path, formats: Sequence[str], context: ReportContext) -> list[Path]:
+    # Render everything before writing anything: a failure leaves no partial set.
+    return write_rendered(out, render_reports(results, formats, context))
