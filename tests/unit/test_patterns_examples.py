@@ -307,3 +307,22 @@ def test_shared_example_is_still_a_full_pattern() -> None:
     assert rule_violations(entry)
     assert intersects(entry, P("http://*:*/**"))
     assert not covered_by_union(entry, [P("https://*.tools.example.com/**")])
+
+
+def test_ascii_only_psl_agrees_with_the_whole_list() -> None:
+    # psl.py loads only the ASCII rules for names without IDN labels: for every ASCII
+    # rule of the list (punycoded ones included), its parent and a child, it must give
+    # the whole list's answer.
+    from publicsuffixlist import PublicSuffixList
+
+    from auditor.patterns import psl
+
+    whole = PublicSuffixList(only_icann=False)
+    names = set()
+    for rule in whole._publicsuffix:
+        if rule.isascii():
+            name = rule.lstrip("!").removeprefix("*.")
+            names.update({name, f"x.{name}", name.partition(".")[2] or name})
+    assert len(names) > 10_000
+    assert [n for n in sorted(names) if whole.is_public(n) != psl._is_public(n)] == []
+    assert psl._is_public("xn--p1ai") and psl._is_public("vercel.app") and not psl._is_public("corp.com")
