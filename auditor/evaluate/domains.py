@@ -126,15 +126,10 @@ def check(view: OrgView) -> Iterator[Finding]:
         yield from _no_allowlist(view, rules)
         return
 
-    valid: list[Pattern] = []
-    emit = view.from_template
-    for text in dict.fromkeys(entries):  # an entry listed twice is one subject
-        v = prepared.judge(text)
-        if v.pattern is not None:
-            valid.append(v.pattern)
-        for tpl in v.findings:
-            yield emit(tpl)
-    yield from _required(view, prepared, valid, toggle)
+    judge = prepared.judge
+    verdicts = [judge(text) for text in dict.fromkeys(entries)]  # an entry listed twice is one subject
+    yield from view.from_templates([t for v in verdicts for t in v.findings])
+    yield from _required(view, prepared, verdicts, toggle)
 
 
 def _toggle(view: OrgView, rules: DomainRules, toggle: bool | None) -> Iterator[Finding]:
@@ -210,18 +205,19 @@ def _public_suffix(prepared: PreparedDomains, text: str, v: EntryVerdict) -> Fin
                     value=text, detail=v.public_suffix or "example.com")
 
 
-def _required(view: OrgView, prepared: PreparedDomains, valid: list[Pattern], toggle: bool | None) -> Iterator[Finding]:
+def _required(view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerdict], toggle: bool | None) -> Iterator[Finding]:
     """RMCP-DOM-001 without an index per org: each distinct entry already knows (in its
     verdict) which required patterns it meets; only those feed the exact union check."""
     if not prepared.required:
         return
     meets: list[list[Pattern]] = [[] for _ in prepared.required]
     covered_by: list[str | None] = [None] * len(prepared.required)
-    for pattern in valid:
-        for i, covers_it in prepared.judge(pattern.text).required_hits:
-            meets[i].append(pattern)
+    for v in verdicts:
+        for i, covers_it in v.required_hits:  # none for an unparsable entry
+            assert v.pattern is not None
+            meets[i].append(v.pattern)
             if covers_it and covered_by[i] is None:
-                covered_by[i] = pattern.text
+                covered_by[i] = v.pattern.text
     for i, (rule, req) in enumerate(prepared.required):
         expected = f"the allowlist allows every URL matching {req.text}"
         if covered_by[i] is not None or (len(meets[i]) > 1 and covered_by_union(req, meets[i])):

@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
+from ..model.common import STATUSES
 from ..model.policy import Policy
 from ..model.results import Finding, OrgSummary, PolicyRef, Results
 from ..model.settings import Org, OrgSettings
@@ -24,6 +25,12 @@ from .waivers import apply_waivers
 Check = Callable[[OrgView], Iterator[Finding]]
 CHECKS: tuple[Check, ...] = (domains.check, auth.check, scopes.check, permissions.check, ip.check, evidence.check)
 
+
+def _control_subject(f: Finding) -> str:
+    """(control, subject) order as one string: NUL sorts before every character and no
+    control id holds one, so this equals tuple order; a null subject sorts first, and
+    never shares a control with "". Strings compare in C, tuples do not."""
+    return f[0] + "\0" + (f[5] or "")
 
 
 def covers(policy: Policy, org: Org) -> bool:
@@ -39,7 +46,7 @@ def evaluate(
     generated_at: dt.datetime | None = None,
 ) -> Results:
     merged_cache: dict[tuple[int, ...], EffectivePolicy] = {}
-    findings: list[Finding] = []
+    chunks: list[list[Finding]] = []  # one per org judged, in settings order
     org_policies: dict[str, tuple[str, ...]] = {}
     snapshot = settings.model
     for org in snapshot.orgs:
@@ -53,25 +60,34 @@ def evaluate(
         org_policies[org.id] = policy.names
         view = OrgView(org, policy, snapshot.collected_at, as_of)
         # Each check yields one finding per subject (scopes merges its rule sets itself).
+        found: list[Finding] = []
         for check in CHECKS:
-            findings.extend(check(view))
+            found.extend(check(view))
+        chunks.append(found)
 
-    findings, unused, expired = apply_waivers(findings, waivers, as_of)
-    # (org, control, subject); a null subject sorts first, and never shares a control with "".
-    findings.sort(key=lambda f: (f[3], f[0], f[5] or ""))
-    final = tuple(findings)
-    per_org: dict[str, list[Finding]] = {}
-    for f in final:
-        per_org.setdefault(f.org, []).append(f)
+    flat, unused, expired = apply_waivers([f for chunk in chunks for f in chunk], waivers, as_of)
+    # apply_waivers keeps order and length: cut its output back into the orgs' chunks.
+    start = 0
+    for i, chunk in enumerate(chunks):
+        chunks[i] = flat[start : start + len(chunk)]
+        start += len(chunk)
+    # Sorted by (org, control, subject): org ids are unique (the loader checks), so each
+    # org's chunk sorts alone, and those sorts are small.
+    chunks.sort(key=lambda chunk: chunk[0].org if chunk else "")
+    for chunk in chunks:
+        chunk.sort(key=_control_subject)
+    final = tuple(f for chunk in chunks for f in chunk)
+    counts = {chunk[0].org: Results.count(chunk) for chunk in chunks if chunk}
     orgs = tuple(
         OrgSummary(
             id=o.id, name=o.name,
-            counts=Results.count(per_org.get(o.id, [])),
+            counts=counts.get(o.id) or Results.count(()),
             policies=org_policies[o.id],
             collection_errors=tuple(f"{e.section}: {e.source}: {e.error}" for e in o.collection_errors),
         )
         for o in snapshot.orgs
     )
+    summary = {s: sum(c[s] for c in counts.values()) for s in STATUSES}
     return Results(
         generated_at=generated_at or as_of,
         as_of=as_of,
@@ -82,5 +98,5 @@ def evaluate(
         orgs=orgs,
         settings_path=settings.path,
         collected_at=snapshot.collected_at,
-        summary=Results.count(final),
+        summary=summary,
     )

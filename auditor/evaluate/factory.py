@@ -4,6 +4,7 @@ so each check says only what it judged."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -94,11 +95,13 @@ class OrgView:
             return f"not collected: {what} is absent ({e.source}{' ' + e.endpoint if e.endpoint else ''} failed: {e.error})"
         return f"not collected: {what} is absent from the settings"
 
-    def from_template(self, t: FindingTemplate) -> Finding:
-        facts = self._facts[t.control]
-        return _new_finding(Finding, (t.control, t.status, facts.severity, self._org_id, self._org_name, t.subject,
-                                      facts.title, t.expected, t.actual, facts.evidence, t.ref, t.remediation,
-                                      facts.area, None, None))
+    def from_templates(self, templates: Iterable[FindingTemplate]) -> list[Finding]:
+        """This org's findings from org-independent templates: the hot path of a large
+        estate (one finding per allowlist entry and control), hence one comprehension."""
+        facts, oid, name, new = self._facts, self._org_id, self._org_name, _new_finding
+        return [new(Finding, (t[0], t[1], (f := facts[t[0]]).severity, oid, name, t[2], f.title, t[3], t[4],
+                              f.evidence, t[5], t[6], f.area, None, None))
+                for t in templates]
 
     def finding(
         self,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from .common import STATUSES
@@ -81,6 +83,9 @@ class Finding(NamedTuple):
         return (self.org, self.control, self.subject)
 
 
+_status = itemgetter(Finding._fields.index("status"))
+
+
 @dataclass(frozen=True, slots=True)
 class WaiverNote:
     """A waiver that did nothing: expired (or unreadable expiry), or matched no finding."""
@@ -125,6 +130,6 @@ class Results:
     summary: dict[str, int] = field(default_factory=dict)
 
     @staticmethod
-    def count(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]:
-        c = Counter(f.status for f in findings)
+    def count(findings: Iterable[Finding]) -> dict[str, int]:
+        c = Counter(map(_status, findings))
         return {s: c.get(s, 0) for s in STATUSES}

@@ -10,7 +10,6 @@ of hosts sharing the same set of containing outers).
 from __future__ import annotations
 
 import ipaddress
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -194,7 +193,6 @@ def covered_by_union(inner: Pattern, outers: Sequence[Pattern]) -> bool:
 # ----------------------------------------------------------------------------- index
 
 _MISSING = object()
-_TOP_LABEL = "\U0010ffff"  # sorts after every real label
 _Key = tuple[str, tuple[str, ...]]
 
 
@@ -210,21 +208,22 @@ class PatternIndex:
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         self._patterns: tuple[Pattern, ...] = tuple(patterns)
-        # (scheme, L) -> input positions having an alternative with exactly L
+        # (scheme, L) -> input positions having an alternative with exactly L, and
+        # (scheme, P) -> positions having an alternative whose L extends P (or is P).
         exact: dict[_Key, list[int]] = {}
+        below: dict[_Key, set[int]] = {}
         for i, p in enumerate(self._patterns):
             scheme = p.scheme
             for labels in p.host_labels:
-                bucket = exact.get((scheme, labels))
-                if bucket is None:
-                    exact[(scheme, labels)] = [i]
-                elif bucket[-1] != i:  # positions arrive in increasing order
-                    bucket.append(i)
-        self._exact = exact
-        # The keys in order, so that all L extending a given one form a contiguous run;
-        # sorted lazily because only `intersecting` needs it.
-        self._sorted_keys: list[_Key] | None = None
-        self._cover_cands: dict[_Key, tuple[int, ...]] = {}
+                exact.setdefault((scheme, labels), []).append(i)
+                for k in range(len(labels) + 1):
+                    below.setdefault((scheme, labels[:k]), set()).add(i)
+        self._exact = {key: tuple(sorted(set(v))) for key, v in exact.items()}
+        self._below = {key: tuple(sorted(v)) for key, v in below.items()}
+        # Memo: (scheme, L) -> positions having an alternative whose L is a prefix of L
+        # (or L itself). Entries of an estate are mostly unique but share their parents,
+        # so each new one costs one lookup more than its parent.
+        self._above: dict[_Key, tuple[int, ...]] = {}
         self._inter_cands: dict[tuple[str, tuple[tuple[str, ...], ...]], tuple[int, ...]] = {}
         self._first: dict[Pattern, Pattern | None] = {}
 
@@ -235,6 +234,15 @@ class PatternIndex:
     def patterns(self) -> tuple[Pattern, ...]:
         return self._patterns
 
+    def _at_or_above(self, scheme: str, labels: tuple[str, ...]) -> tuple[int, ...]:
+        key = (scheme, labels)
+        hit = self._above.get(key)
+        if hit is None:
+            parent = self._at_or_above(scheme, labels[:-1]) if labels else ()
+            own = self._exact.get(key)
+            hit = self._above[key] = tuple(sorted({*parent, *own})) if own else parent
+        return hit
+
     def first_covering(self, inner: Pattern) -> Pattern | None:
         """The first pattern (input order) that covers `inner`, or None."""
         hit = self._first.get(inner, _MISSING)
@@ -243,17 +251,10 @@ class PatternIndex:
         # Any one alternative gives a necessary condition; the longest L narrows most.
         labels = inner.host_labels[0] if len(inner.host_labels) == 1 else max(
             inner.host_labels, key=len)
-        key = (inner.scheme, labels)
-        cands = self._cover_cands.get(key)
-        if cands is None:
-            found: set[int] = set()
-            for k in range(len(labels) + 1):
-                found.update(self._exact.get((inner.scheme, labels[:k]), ()))
-            cands = self._cover_cands[key] = tuple(sorted(found))
         result = None
         patterns = self._patterns
         port, host, path = inner.port_value, inner.host_key, inner.path_key
-        for i in cands:
+        for i in self._at_or_above(inner.scheme, labels):
             # covers() inlined (same scheme by construction): this is the hot loop.
             o = patterns[i]
             if (o.port_value in (ANY_PORT, port)
@@ -264,25 +265,25 @@ class PatternIndex:
         self._first[inner] = result
         return result
 
-    def _extending(self, scheme: str, labels: tuple[str, ...]) -> list[int]:
-        """Positions having an alternative whose L extends `labels` (or equals it)."""
-        keys = self._sorted_keys
-        if keys is None:
-            keys = self._sorted_keys = sorted(self._exact)
-        lo = bisect_left(keys, (scheme, labels))
-        hi = bisect_left(keys, (scheme, (*labels, _TOP_LABEL)), lo)
-        return [i for key in keys[lo:hi] for i in self._exact[key]]
-
     def _intersecting_candidates(self, inner: Pattern) -> tuple[int, ...]:
         key = (inner.scheme, inner.host_labels)
         cands = self._inter_cands.get(key)
         if cands is None:
-            found: set[int] = set()
-            for labels in inner.host_labels:
-                for k in range(len(labels)):
-                    found.update(self._exact.get((inner.scheme, labels[:k]), ()))
-                found.update(self._extending(inner.scheme, labels))
-            cands = self._inter_cands[key] = tuple(sorted(found))
+            scheme, below = inner.scheme, self._below
+            if len(inner.host_labels) == 1:
+                labels = inner.host_labels[0]
+                above = self._at_or_above(scheme, labels[:-1]) if labels else ()
+                under = below.get((scheme, labels), ())
+                cands = (above + under if not above or not under or above[-1] < under[0]
+                         else tuple(sorted({*above, *under})))
+            else:
+                found: set[int] = set()
+                for labels in inner.host_labels:
+                    if labels:
+                        found.update(self._at_or_above(scheme, labels[:-1]))
+                    found.update(below.get((scheme, labels), ()))
+                cands = tuple(sorted(found))
+            self._inter_cands[key] = cands
         return cands
 
     def intersecting(self, inner: Pattern) -> list[Pattern]:

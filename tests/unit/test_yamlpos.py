@@ -1,0 +1,53 @@
+"""Positions come from the composed node tree on demand; these pin down what `at` returns."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.errors import InputError
+from auditor.load.yamlpos import parse_yaml
+
+TEXT = """\
+apiVersion: rovo-audit/v1
+orgs:
+  - id: a
+    rovo_mcp:
+      domains:
+        - https://a.example.com/**
+        - "https://b.example.com/**"
+  - id: 7
+"""
+
+
+def where(path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+    loc = parse_yaml(TEXT, "s.yaml").positions.at(path, key=key)
+    assert loc.file == "s.yaml"
+    return loc.line, loc.column
+
+
+def test_values_keys_and_nearest_ancestor() -> None:
+    assert where(()) == (1, 1)
+    assert where(("orgs", 0, "rovo_mcp", "domains", 1)) == (7, 11)
+    assert where(("orgs", 0, "rovo_mcp", "domains", 1), key=True) == (5, 7)  # the key opening the list
+    assert where(("orgs", 0, "rovo_mcp", "domains", 9)) == (6, 9)  # no item 9: the list itself
+    assert where(("orgs", 0, "rovo_mcp", "nope")) == (5, 7)  # no such key: the mapping
+    assert where(("orgs", 1, "id")) == (8, 9)
+    assert where(("orgs", 1, "id"), key=True) == (8, 5)
+    assert where(("apiVersion",), key=True) == (1, 1)
+    assert where(("missing",), key=True) == (1, 1)
+
+
+def test_data_is_plain_values() -> None:
+    doc = parse_yaml(TEXT, "s.yaml")
+    assert doc.data["orgs"][1]["id"] == 7
+    assert doc.data["orgs"][0]["rovo_mcp"]["domains"] == ["https://a.example.com/**", "https://b.example.com/**"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a: 1\na: 2\n", "duplicate key 'a'"),
+    ("a: &x [1]\nb: *x\n<<: {c: 1}\n", "merge keys"),
+    ("? [1]\n: 2\n", "mapping keys must be plain strings"),
+])
+def test_refused(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_yaml(text, "s.yaml")
