@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
+from typing import NamedTuple
 
 __all__ = [
     "ANY_PORT",
@@ -37,6 +38,8 @@ ALT_SEP = "\n"
 # Brace expansion multiplies; an entry expanding to more alternatives than this is
 # certainly a mistake and would make the automata needlessly large.
 MAX_ALTERNATIVES = 1024
+
+_new_pattern = tuple.__new__  # NamedTuple's own __new__ is Python-level, and 5x slower
 
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _DIGITS = "0123456789"
@@ -73,30 +76,40 @@ class Violation:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(NamedTuple):
     """A parsed entry. Everything is derived from `text`, so equality and hashing use it
-    alone (cheap, and two parses of one text are interchangeable)."""
+    alone (cheap, and two parses of one text are interchangeable).
+
+    A NamedTuple rather than a frozen dataclass: an estate's audit parses 10,000+
+    distinct entries, and a tuple is built in a tenth of the time, still immutable."""
 
     text: str
-    scheme: str = field(compare=False)
-    host: str = field(compare=False)
-    port: int | str | None = field(compare=False)
-    path: str = field(compare=False)
-    host_alts: tuple[str, ...] = field(compare=False, repr=False)
-    path_alts: tuple[str, ...] = field(compare=False, repr=False)
+    scheme: str
+    host: str
+    port: int | str | None
+    path: str
+    host_alts: tuple[str, ...]
+    path_alts: tuple[str, ...]
     # ALT_SEP-joined alternatives: interned strings hash once, which keeps the
     # memoised component checks cheap.
-    host_key: str = field(compare=False, repr=False)
-    path_key: str = field(compare=False, repr=False)
-    port_value: int = field(compare=False, repr=False)
-    host_column: int = field(compare=False, repr=False)
-    host_labels: tuple[tuple[str, ...], ...] = field(compare=False, repr=False)
+    host_key: str
+    path_key: str
+    port_value: int
+    host_column: int
+    host_labels: tuple[tuple[str, ...], ...]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Pattern and other[0] == self[0]  # type: ignore[index]
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
 
     def __hash__(self) -> int:
-        # Explicit so dataclass keeps it: hashing the text alone skips building a tuple
-        # (patterns are dictionary keys on every hot path).
-        return hash(self.text)
+        # Patterns are dictionary keys on every hot path; the text says it all.
+        return hash(self[0])
+
+    def __repr__(self) -> str:
+        return f"Pattern({self[0]!r})"
 
     def __str__(self) -> str:
         return self.text
@@ -346,20 +359,8 @@ def _make(text: str, scheme: str, host: str, host_alts: tuple[str, ...],
     else:
         assert isinstance(port, int)
         port_value = port
-    return Pattern(
-        text=text,
-        scheme=scheme,
-        host=host,
-        port=port,
-        path=path,
-        host_alts=host_alts,
-        path_alts=path_alts,
-        host_key=ALT_SEP.join(host_alts),
-        path_key=ALT_SEP.join(path_alts),
-        port_value=port_value,
-        host_column=host_column,
-        host_labels=host_label_keys(host_alts),
-    )
+    return _new_pattern(Pattern, (text, scheme, host, port, path, host_alts, path_alts, ALT_SEP.join(host_alts),
+                                  ALT_SEP.join(path_alts), port_value, host_column, host_label_keys(host_alts)))
 
 
 def _parse_fast(text: str) -> Pattern | None:
