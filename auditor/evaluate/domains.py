@@ -20,21 +20,20 @@ from ..patterns import (
     rule_violations,
     supported_domain_patterns,
 )
-from .factory import FindingTemplate, OrgView, template
+from .factory import FindingTemplate, OrgView, control_subject, template
+
+# The per-entry controls, in id order: a verdict keeps its findings in this order.
+ENTRY_CONTROLS = ("RMCP-DOM-002", "RMCP-DOM-003", "RMCP-DOM-004", "RMCP-DOM-006")
+_FORBIDDEN, _UNLISTED, _PUBLIC_SUFFIX, _RULES = range(len(ENTRY_CONTROLS))
 
 
 @dataclass(frozen=True, slots=True)
 class EntryVerdict:
     """What the policy's patterns say about one allowlist entry, whatever org holds it."""
 
-    syntax_error: PatternSyntaxError | None
-    pattern: Pattern | None
-    violations: str  # Atlassian rule breaches, joined; empty when none
-    forbidden_hits: tuple[str, ...]
-    covered_by: str | None
-    public_suffix: str | None  # the offending fixed part ("" for a bare `*`), None when fine
+    pattern: Pattern | None  # None when the entry does not parse
     required_hits: tuple[tuple[int, bool], ...]  # (index of a required pattern it meets, covers it whole?)
-    findings: tuple[FindingTemplate, ...] = ()  # DOM-006/002/003/004 for this entry, in any org
+    findings: tuple[FindingTemplate | None, ...]  # by ENTRY_CONTROLS; None where the policy does not ask
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,7 @@ class PreparedDomains:
     required: tuple[tuple[Rule[str], Pattern], ...]
     required_index: PatternIndex
     required_position: dict[str, int]
+    required_by_text: tuple[int, ...]  # positions in `required`, in subject order
     supported_meeting: tuple[tuple[Pattern, ...], ...]  # per required pattern: supported domains that meet it
     always: Rule[str]  # RMCP-DOM-006 has no rule of its own: it cites the domains section
     # Entries recur across the orgs of an estate: judge each distinct text once.
@@ -61,32 +61,28 @@ class PreparedDomains:
         return verdict
 
     def _judge(self, text: str) -> EntryVerdict:
+        # The hot path of a large estate: every distinct entry passes here once.
         try:
             pattern = parse_pattern(text)
         except PatternSyntaxError as e:
             # Unparsable: only RMCP-DOM-006 can say anything about it.
             dom6 = template("RMCP-DOM-006", "fail", text, "a valid allowlist entry: scheme://host[:port][path]",
                             f"column {e.column}: {e.message}", self.always, value=text, detail=e.message)
-            return EntryVerdict(e, None, "", (), None, None, (), (dom6,))
+            return EntryVerdict(None, (), (None, None, None, dom6))
         rules = self.rules
-        args = (
-            None,
-            pattern,
-            "; ".join(v.message for v in rule_violations(pattern)),
-            tuple(h.text for h in self.forbidden.intersecting(pattern)) if rules.forbidden else (),
-            (c.text if (c := self.declared.first_covering(pattern)) else None) if rules.unlisted.value != "ignore" else None,
-            public_suffix_wildcard(pattern) if rules.public_suffix_wildcards.value != "ignore" else None,
-            tuple((self.required_position[r.text], covers(pattern, r)) for r in self.required_index.intersecting(pattern)),
-        )
-        judged = EntryVerdict(*args)
-        findings = [_rules(self, text, judged)]
+        found: list[FindingTemplate | None] = [None, None, None, None]
+        violations = "; ".join(v.message for v in rule_violations(pattern))
+        found[_RULES] = _rules(self, text, violations)
         if rules.forbidden:
-            findings.append(_forbidden(self, text, judged))
+            found[_FORBIDDEN] = _forbidden(self, text, tuple(h.text for h in self.forbidden.intersecting(pattern)))
         if rules.unlisted.value != "ignore":
-            findings.append(_unlisted(self, text, judged))
+            covering = self.declared.first_covering(pattern)
+            found[_UNLISTED] = _unlisted(self, text, covering.text if covering else None)
         if rules.public_suffix_wildcards.value != "ignore":
-            findings.append(_public_suffix(self, text, judged))
-        return EntryVerdict(*args, tuple(findings))
+            found[_PUBLIC_SUFFIX] = _public_suffix(self, text, public_suffix_wildcard(pattern))
+        position = self.required_position
+        required_hits = tuple((position[r.text], covers(pattern, r)) for r in self.required_index.intersecting(pattern))
+        return EntryVerdict(pattern, required_hits, tuple(found))
 
 
 @lru_cache(maxsize=64)
@@ -103,6 +99,7 @@ def prepare(rules: DomainRules) -> PreparedDomains:
         required=required,
         required_index=PatternIndex([p for _, p in required]),
         required_position={p.text: i for i, (_, p) in reversed(list(enumerate(required)))},
+        required_by_text=tuple(sorted(range(len(required)), key=lambda i: required[i][1].text)),
         supported_meeting=tuple(tuple(s for s in supported if intersects(s, p)) for _, p in required),
         always=Rule("always", rules.at),
     )
@@ -121,15 +118,21 @@ def check(view: OrgView) -> Iterator[Finding]:
     toggle = mcp.atlassian_supported_domains if mcp else None
     entries = mcp.domains if mcp else None
 
-    yield from _toggle(view, rules, toggle)
     if entries is None:
-        yield from _no_allowlist(view, rules)
+        yield from sorted([*_toggle(view, rules, toggle), *_no_allowlist(view, rules)], key=control_subject)
         return
 
+    # Findings leave each check in (control, subject) order (engine.py relies on it):
+    # entries sorted once, then each per-entry control over them in turn.
     judge = prepared.judge
-    verdicts = [judge(text) for text in dict.fromkeys(entries)]  # an entry listed twice is one subject
-    yield from view.from_templates([t for v in verdicts for t in v.findings])
-    yield from _required(view, prepared, verdicts, toggle)
+    unique = list(dict.fromkeys(entries))  # an entry listed twice is one subject
+    verdicts = [judge(text) for text in unique]
+    yield from _required(view, prepared, verdicts, toggle)  # in the org's order: "allowed by" its first entry
+    by_subject = [prepared.verdicts[text] for text in sorted(unique)]
+    for i, control in enumerate(ENTRY_CONTROLS):
+        if control == "RMCP-DOM-006":
+            yield from _toggle(view, rules, toggle)  # RMCP-DOM-005 sorts between -004 and -006
+        yield from view.from_templates(control, [t for v in by_subject if (t := v.findings[i]) is not None])
 
 
 def _toggle(view: OrgView, rules: DomainRules, toggle: bool | None) -> Iterator[Finding]:
@@ -167,42 +170,42 @@ def _no_allowlist(view: OrgView, rules: DomainRules) -> Iterator[Finding]:
                        rule=Rule("always", rules.at), detail="see the entry")
 
 
-def _rules(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
-    if v.violations:
-        return template("RMCP-DOM-006", "fail", text, "an entry that follows Atlassian's pattern rules", v.violations,
-                        prepared.always, value=text, detail=v.violations)
+def _rules(prepared: PreparedDomains, text: str, violations: str) -> FindingTemplate:
+    if violations:
+        return template("RMCP-DOM-006", "fail", text, "an entry that follows Atlassian's pattern rules", violations,
+                        prepared.always, value=text, detail=violations)
     return template("RMCP-DOM-006", "pass", text, "a valid allowlist entry", "well formed", prepared.always, value=text)
 
 
-def _forbidden(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
-    if not v.forbidden_hits:
+def _forbidden(prepared: PreparedDomains, text: str, hits: tuple[str, ...]) -> FindingTemplate:
+    if not hits:
         return template("RMCP-DOM-002", "pass", text, "matches no forbidden pattern", "matches no forbidden pattern",
                         prepared.rules.forbidden[0], value=text, detail="")
-    names = ", ".join(v.forbidden_hits)
+    names = ", ".join(hits)
     return template("RMCP-DOM-002", "fail", text, f"no origin matched by forbidden {names}",
-                    f"{text} allows origins that {names} matches", prepared.forbidden_rules[v.forbidden_hits[0]],
+                    f"{text} allows origins that {names} matches", prepared.forbidden_rules[hits[0]],
                     value=text, detail=names)
 
 
-def _unlisted(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
+def _unlisted(prepared: PreparedDomains, text: str, covered_by: str | None) -> FindingTemplate:
     expected = "covered by a required or allowed pattern"
-    if v.covered_by is not None:
-        return template("RMCP-DOM-003", "pass", text, expected, f"covered by {v.covered_by}",
-                        prepared.declared_rules[v.covered_by], value=text)
+    if covered_by is not None:
+        return template("RMCP-DOM-003", "pass", text, expected, f"covered by {covered_by}",
+                        prepared.declared_rules[covered_by], value=text)
     unlisted = prepared.rules.unlisted
     return template("RMCP-DOM-003", _level_status(unlisted.value), text, expected,
                     "allows URLs that no required or allowed pattern covers", unlisted, value=text)
 
 
-def _public_suffix(prepared: PreparedDomains, text: str, v: EntryVerdict) -> FindingTemplate:
+def _public_suffix(prepared: PreparedDomains, text: str, fixed: str | None) -> FindingTemplate:
     rule = prepared.rules.public_suffix_wildcards
-    if v.public_suffix is None:
+    if fixed is None:
         return template("RMCP-DOM-004", "pass", text, "no wildcard over a public suffix",
                         "no wildcard over a public suffix", rule, value=text, detail="")
-    shown = v.public_suffix or "(empty: the wildcard is the whole host)"
+    shown = fixed or "(empty: the wildcard is the whole host)"
     return template("RMCP-DOM-004", _level_status(rule.value), text, "wildcards only under a domain the org controls",
                     f"the wildcard's fixed part {shown} is a public suffix", rule,
-                    value=text, detail=v.public_suffix or "example.com")
+                    value=text, detail=fixed or "example.com")
 
 
 def _required(view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerdict], toggle: bool | None) -> Iterator[Finding]:
@@ -218,7 +221,8 @@ def _required(view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerd
             meets[i].append(v.pattern)
             if covers_it and covered_by[i] is None:
                 covered_by[i] = v.pattern.text
-    for i, (rule, req) in enumerate(prepared.required):
+    for i in prepared.required_by_text:
+        rule, req = prepared.required[i]
         expected = f"the allowlist allows every URL matching {req.text}"
         if covered_by[i] is not None or (len(meets[i]) > 1 and covered_by_union(req, meets[i])):
             actual = f"allowed by {covered_by[i]}" if covered_by[i] else "allowed by the org's entries together"

@@ -2,7 +2,7 @@
 
 No I/O and no clock: the caller passes `as_of`. Each area module yields findings for one
 org; the engine picks the policies that cover each org, runs the areas, keeps one finding
-per (org, control, subject), applies waivers and sorts.
+per (org, control, subject), applies waivers and puts the findings in order.
 """
 
 from __future__ import annotations
@@ -19,18 +19,29 @@ from ..model.results import Finding, OrgSummary, PolicyRef, Results
 from ..model.settings import Org, OrgSettings
 from ..model.waivers import Waivers
 from . import auth, domains, evidence, ip, permissions, scopes
-from .factory import OrgView
+from .factory import OrgView, control_subject
 from .waivers import apply_waivers
 
 Check = Callable[[OrgView], Iterator[Finding]]
 CHECKS: tuple[Check, ...] = (domains.check, auth.check, scopes.check, permissions.check, ip.check, evidence.check)
+# Checks that yield their findings already in (control, subject) order: the large ones,
+# whose sorting would cost more than the judging. The others are sorted here.
+ORDERED: frozenset[Check] = frozenset({domains.check})
 
 
-def _control_subject(f: Finding) -> str:
-    """(control, subject) order as one string: NUL sorts before every character and no
-    control id holds one, so this equals tuple order; a null subject sorts first, and
-    never shares a control with "". Strings compare in C, tuples do not."""
-    return f[0] + "\0" + (f[5] or "")
+def _org_findings(view: OrgView) -> list[Finding]:
+    """One org's findings in (control, subject) order. Each check yields one finding per
+    subject (scopes merges its rule sets itself), and each control belongs to one check,
+    so ordered check outputs concatenate, by their first control, into an ordered whole."""
+    parts: list[list[Finding]] = []
+    for check in CHECKS:
+        part = list(check(view))
+        if part:
+            if check not in ORDERED:
+                part.sort(key=control_subject)
+            parts.append(part)
+    parts.sort(key=lambda part: part[0][0])
+    return [f for part in parts for f in part]
 
 
 def covers(policy: Policy, org: Org) -> bool:
@@ -59,11 +70,7 @@ def evaluate(
         policy = merged_cache[chosen]
         org_policies[org.id] = policy.names
         view = OrgView(org, policy, snapshot.collected_at, as_of)
-        # Each check yields one finding per subject (scopes merges its rule sets itself).
-        found: list[Finding] = []
-        for check in CHECKS:
-            found.extend(check(view))
-        chunks.append(found)
+        chunks.append(_org_findings(view))
 
     flat, unused, expired = apply_waivers([f for chunk in chunks for f in chunk], waivers, as_of)
     # apply_waivers keeps order and length: cut its output back into the orgs' chunks.
@@ -71,11 +78,9 @@ def evaluate(
     for i, chunk in enumerate(chunks):
         chunks[i] = flat[start : start + len(chunk)]
         start += len(chunk)
-    # Sorted by (org, control, subject): org ids are unique (the loader checks), so each
-    # org's chunk sorts alone, and those sorts are small.
+    # Sorted by (org, control, subject): org ids are unique (the loader checks) and each
+    # chunk is in order already.
     chunks.sort(key=lambda chunk: chunk[0].org if chunk else "")
-    for chunk in chunks:
-        chunk.sort(key=_control_subject)
     final = tuple(f for chunk in chunks for f in chunk)
     counts = {chunk[0].org: Results.count(chunk) for chunk in chunks if chunk}
     orgs = tuple(
