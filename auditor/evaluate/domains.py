@@ -67,7 +67,7 @@ class PreparedDomains:
         except PatternSyntaxError as e:
             # Unparsable: only RMCP-DOM-006 can say anything about it.
             dom6 = template("RMCP-DOM-006", "fail", text, "a valid allowlist entry: scheme://host[:port][path]",
-                            f"column {e.column}: {e.message}", self.always, value=text, detail=e.message)
+                            f"column {e.column}: {e.message}", self.always, text, e.message)
             return EntryVerdict(None, (), (None, None, None, dom6))
         rules = self.rules
         found: list[FindingTemplate | None] = [None, None, None, None]
@@ -173,39 +173,38 @@ def _no_allowlist(view: OrgView, rules: DomainRules) -> Iterator[Finding]:
 def _rules(prepared: PreparedDomains, text: str, violations: str) -> FindingTemplate:
     if violations:
         return template("RMCP-DOM-006", "fail", text, "an entry that follows Atlassian's pattern rules", violations,
-                        prepared.always, value=text, detail=violations)
-    return template("RMCP-DOM-006", "pass", text, "a valid allowlist entry", "well formed", prepared.always, value=text)
+                        prepared.always, text, violations)
+    return template("RMCP-DOM-006", "pass", text, "a valid allowlist entry", "well formed", prepared.always, text)
 
 
 def _forbidden(prepared: PreparedDomains, text: str, hits: tuple[str, ...]) -> FindingTemplate:
     if not hits:
         return template("RMCP-DOM-002", "pass", text, "matches no forbidden pattern", "matches no forbidden pattern",
-                        prepared.rules.forbidden[0], value=text, detail="")
+                        prepared.rules.forbidden[0], text, "")
     names = ", ".join(hits)
     return template("RMCP-DOM-002", "fail", text, f"no origin matched by forbidden {names}",
                     f"{text} allows origins that {names} matches", prepared.forbidden_rules[hits[0]],
-                    value=text, detail=names)
+                    text, names)
 
 
 def _unlisted(prepared: PreparedDomains, text: str, covered_by: str | None) -> FindingTemplate:
     expected = "covered by a required or allowed pattern"
     if covered_by is not None:
         return template("RMCP-DOM-003", "pass", text, expected, f"covered by {covered_by}",
-                        prepared.declared_rules[covered_by], value=text)
+                        prepared.declared_rules[covered_by], text)
     unlisted = prepared.rules.unlisted
     return template("RMCP-DOM-003", _level_status(unlisted.value), text, expected,
-                    "allows URLs that no required or allowed pattern covers", unlisted, value=text)
+                    "allows URLs that no required or allowed pattern covers", unlisted, text)
 
 
 def _public_suffix(prepared: PreparedDomains, text: str, fixed: str | None) -> FindingTemplate:
     rule = prepared.rules.public_suffix_wildcards
     if fixed is None:
         return template("RMCP-DOM-004", "pass", text, "no wildcard over a public suffix",
-                        "no wildcard over a public suffix", rule, value=text, detail="")
+                        "no wildcard over a public suffix", rule, text, "")
     shown = fixed or "(empty: the wildcard is the whole host)"
     return template("RMCP-DOM-004", _level_status(rule.value), text, "wildcards only under a domain the org controls",
-                    f"the wildcard's fixed part {shown} is a public suffix", rule,
-                    value=text, detail=fixed or "example.com")
+                    f"the wildcard's fixed part {shown} is a public suffix", rule, text, fixed or "example.com")
 
 
 def _required(view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerdict], toggle: bool | None) -> Iterator[Finding]:

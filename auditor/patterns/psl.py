@@ -47,7 +47,6 @@ def _is_public(fixed: str) -> bool:
         return False  # not a domain name at all (e.g. `-x`): nothing registrable
 
 
-@lru_cache(maxsize=1 << 14)
 def public_suffix_wildcard(p: Pattern) -> str | None:
     """The first offending fixed part (empty string for a bare `*`), or None."""
     if "*" not in p.host:

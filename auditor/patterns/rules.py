@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import lru_cache
 
 from .syntax import DEFAULT_PORTS, Pattern, Violation
 
@@ -66,7 +65,6 @@ def _host_problem(alt: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=1 << 14)
 def rule_violations(p: Pattern) -> tuple[Violation, ...]:
     """Atlassian rule violations of a parsed entry, at most one per rule code."""
     if p.scheme == "https" and all(
