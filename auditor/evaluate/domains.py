@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..load.merge import DomainRules, Rule
 from ..model.results import Finding
@@ -41,13 +40,15 @@ class PreparedDomains:
     """The policy's patterns, parsed and indexed once per merged policy, not once per org."""
 
     rules: DomainRules
-    declared: PatternIndex  # required + allowed: what an entry may be covered by
+    # required, then allowed, then forbidden: one index, so that each entry is judged
+    # against all three in one pass; positions below n_declared are required or allowed
+    # (what an entry may be covered by), those below n_required are required.
+    combined: PatternIndex
+    n_required: int
+    n_declared: int
     declared_rules: dict[str, Rule[str]]
-    forbidden: PatternIndex
     forbidden_rules: dict[str, Rule[str]]
     required: tuple[tuple[Rule[str], Pattern], ...]
-    required_index: PatternIndex
-    required_position: dict[str, int]
     required_by_text: tuple[int, ...]  # positions in `required`, in subject order
     supported_meeting: tuple[tuple[Pattern, ...], ...]  # per required pattern: supported domains that meet it
     always: Rule[str]  # RMCP-DOM-006 has no rule of its own: it cites the domains section
@@ -70,35 +71,56 @@ class PreparedDomains:
                             f"column {e.column}: {e.message}", self.always, text, e.message)
             return EntryVerdict(None, (), (None, None, None, dom6))
         rules = self.rules
-        found: list[FindingTemplate | None] = [None, None, None, None]
-        violations = "; ".join(v.message for v in rule_violations(pattern))
-        found[_RULES] = _rules(self, text, violations)
-        if rules.forbidden:
-            found[_FORBIDDEN] = _forbidden(self, text, tuple(h.text for h in self.forbidden.intersecting(pattern)))
-        if rules.unlisted.value != "ignore":
-            covering = self.declared.first_covering(pattern)
-            found[_UNLISTED] = _unlisted(self, text, covering.text if covering else None)
-        if rules.public_suffix_wildcards.value != "ignore":
-            found[_PUBLIC_SUFFIX] = _public_suffix(self, text, public_suffix_wildcard(pattern))
-        position = self.required_position
-        required_hits = tuple((position[r.text], covers(pattern, r)) for r in self.required_index.intersecting(pattern))
-        return EntryVerdict(pattern, required_hits, tuple(found))
+        # One pass over the policy's patterns that share a URL with the entry.
+        forbidden: list[str] = []
+        covering: str | None = None
+        required: list[tuple[int, bool]] = []
+        n_required, n_declared, patterns = self.n_required, self.n_declared, self.combined.patterns
+        for i, covers_it in self.combined.relations(pattern):
+            if i >= n_declared:
+                forbidden.append(patterns[i].text)
+                continue
+            if covers_it and covering is None:
+                covering = patterns[i].text
+            if i < n_required:  # does the entry cover the required pattern (the other way round)?
+                required.append((i, covers(pattern, patterns[i])))
+        violations = rule_violations(pattern)
+        return EntryVerdict(pattern, tuple(required), (
+            _forbidden(self, text, tuple(forbidden)) if rules.forbidden else None,
+            _unlisted(self, text, covering) if rules.unlisted.value != "ignore" else None,
+            _public_suffix(self, text, public_suffix_wildcard(pattern)) if rules.public_suffix_wildcards.value != "ignore" else None,
+            _rules(self, text, "; ".join(v.message for v in violations) if violations else ""),
+        ))
 
 
-@lru_cache(maxsize=64)
+_PREPARED: dict[int, tuple[DomainRules, PreparedDomains]] = {}
+
+
 def prepare(rules: DomainRules) -> PreparedDomains:
+    """Once per merged policy. Keyed by identity: every org under one policy shares its
+    rules object, and hashing 400 rules for each org cost more than judging it."""
+    hit = _PREPARED.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    if len(_PREPARED) >= 64:
+        _PREPARED.clear()
+    prepared = _prepare(rules)
+    _PREPARED[id(rules)] = (rules, prepared)  # holding `rules` keeps its id from being reused
+    return prepared
+
+
+def _prepare(rules: DomainRules) -> PreparedDomains:
     declared = rules.required + rules.allowed
     required = tuple((r, parse_pattern(r.value)) for r in rules.required)
     supported = supported_domain_patterns()
     return PreparedDomains(
         rules=rules,
-        declared=PatternIndex([parse_pattern(r.value) for r in declared]),
+        combined=PatternIndex([parse_pattern(r.value) for r in (*declared, *rules.forbidden)]),
+        n_required=len(required),
+        n_declared=len(declared),
         declared_rules={r.value: r for r in reversed(declared)},
-        forbidden=PatternIndex([parse_pattern(r.value) for r in rules.forbidden]),
         forbidden_rules={r.value: r for r in reversed(rules.forbidden)},
         required=required,
-        required_index=PatternIndex([p for _, p in required]),
-        required_position={p.text: i for i, (_, p) in reversed(list(enumerate(required)))},
         required_by_text=tuple(sorted(range(len(required)), key=lambda i: required[i][1].text)),
         supported_meeting=tuple(tuple(s for s in supported if intersects(s, p)) for _, p in required),
         always=Rule("always", rules.at),

@@ -304,6 +304,29 @@ class PatternIndex:
             self._inter_cands[key] = cands
         return cands
 
+    def relations(self, inner: Pattern) -> list[tuple[int, bool]]:
+        """(position, covers `inner`?) for each indexed pattern sharing a URL with `inner`,
+        in input order: intersection and inclusion against many patterns in one pass."""
+        patterns = self._patterns
+        port, host, path = inner.port_value, inner.host_key, inner.path_key
+        out: list[tuple[int, bool]] = []
+        if _single_literal(host):
+            # One literal host is in an outer's hosts exactly when the outer's matcher
+            # accepts it, and then the host part both meets and is covered.
+            for i in self._intersecting_candidates(inner):
+                o = patterns[i]
+                if ((o.port_value == port or ANY_PORT in (o.port_value, port))
+                        and (o.host_key == host or fa.host_regex(o.host_key).fullmatch(host) is not None)
+                        and (o.path_key == path or path_intersects(o.path_key, path))):
+                    out.append((i, o.port_value in (ANY_PORT, port)
+                                and (o.path_key == path or path_included(path, o.path_key))))
+            return out
+        for i in self._intersecting_candidates(inner):
+            o = patterns[i]
+            if intersects(o, inner):
+                out.append((i, covers(o, inner)))
+        return out
+
     def intersecting(self, inner: Pattern) -> list[Pattern]:
         """All patterns sharing some URL with `inner`, in input order."""
         patterns = self._patterns

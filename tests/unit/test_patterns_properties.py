@@ -277,6 +277,8 @@ def test_index_agrees_with_bruteforce(indexed: list[str], queries: list[str]) ->
         assert index.first_covering(pq) is got  # cached answer is the same
         hits = [t for t in indexed if brute_intersects(t, q)]
         assert [p.text for p in index.intersecting(pq)] == hits
+        assert [(indexed[i], c) for i, c in index.relations(pq)] == [
+            (t, brute_covers(t, q)) for t in indexed if brute_intersects(t, q)]
         assert index.union_covers(pq) == brute_union(q, indexed)
 
 
