@@ -131,30 +131,30 @@ def _level_status(level: str) -> str:
     return "warn" if level == "warn" else "fail"
 
 
-def check(view: OrgView) -> Iterator[Finding]:
+def check(view: OrgView) -> list[Finding]:
     rules = view.policy.domains
     if rules is None:
-        return
+        return []
     prepared = prepare(rules)
     mcp = view.org.rovo_mcp
     toggle = mcp.atlassian_supported_domains if mcp else None
     entries = mcp.domains if mcp else None
 
     if entries is None:
-        yield from sorted([*_toggle(view, rules, toggle), *_no_allowlist(view, rules)], key=control_subject)
-        return
+        return sorted([*_toggle(view, rules, toggle), *_no_allowlist(view, rules)], key=control_subject)
 
     # Findings leave each check in (control, subject) order (engine.py relies on it):
     # entries sorted once, then each per-entry control over them in turn.
     judge = prepared.judge
     unique = list(dict.fromkeys(entries))  # an entry listed twice is one subject
     verdicts = [judge(text) for text in unique]
-    yield from _required(view, prepared, verdicts, toggle)  # in the org's order: "allowed by" its first entry
+    out = list(_required(view, prepared, verdicts, toggle))  # in the org's order: "allowed by" its first entry
     by_subject = [prepared.verdicts[text] for text in sorted(unique)]
     for i, control in enumerate(ENTRY_CONTROLS):
         if control == "RMCP-DOM-006":
-            yield from _toggle(view, rules, toggle)  # RMCP-DOM-005 sorts between -004 and -006
-        yield from view.from_templates(control, [t for v in by_subject if (t := v.findings[i]) is not None])
+            out.extend(_toggle(view, rules, toggle))  # RMCP-DOM-005 sorts between -004 and -006
+        out += view.from_templates(control, [t for v in by_subject if (t := v.findings[i]) is not None])
+    return out
 
 
 def _toggle(view: OrgView, rules: DomainRules, toggle: bool | None) -> Iterator[Finding]:

@@ -8,8 +8,9 @@ per (org, control, subject), applies waivers and puts the findings in order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fnmatch import fnmatchcase
+from itertools import chain
 
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
@@ -22,7 +23,7 @@ from . import auth, domains, evidence, ip, permissions, scopes
 from .factory import OrgView, control_subject
 from .waivers import apply_waivers
 
-Check = Callable[[OrgView], Iterator[Finding]]
+Check = Callable[[OrgView], Iterable[Finding]]
 CHECKS: tuple[Check, ...] = (domains.check, auth.check, scopes.check, permissions.check, ip.check, evidence.check)
 # Checks that yield their findings already in (control, subject) order: the large ones,
 # whose sorting would cost more than the judging. The others are sorted here.
@@ -35,13 +36,14 @@ def _org_findings(view: OrgView) -> list[Finding]:
     so ordered check outputs concatenate, by their first control, into an ordered whole."""
     parts: list[list[Finding]] = []
     for check in CHECKS:
-        part = list(check(view))
+        part = check(view)
+        part = part if isinstance(part, list) else list(part)
         if part:
             if check not in ORDERED:
                 part.sort(key=control_subject)
             parts.append(part)
     parts.sort(key=lambda part: part[0][0])
-    return [f for part in parts for f in part]
+    return list(chain.from_iterable(parts))
 
 
 def covers(policy: Policy, org: Org) -> bool:
@@ -72,7 +74,7 @@ def evaluate(
         view = OrgView(org, policy, snapshot.collected_at, as_of)
         chunks.append(_org_findings(view))
 
-    flat, unused, expired = apply_waivers([f for chunk in chunks for f in chunk], waivers, as_of)
+    flat, unused, expired = apply_waivers(list(chain.from_iterable(chunks)), waivers, as_of)
     # apply_waivers keeps order and length: cut its output back into the orgs' chunks.
     start = 0
     for i, chunk in enumerate(chunks):
@@ -81,7 +83,7 @@ def evaluate(
     # Sorted by (org, control, subject): org ids are unique (the loader checks) and each
     # chunk is in order already.
     chunks.sort(key=lambda chunk: chunk[0].org if chunk else "")
-    final = tuple(f for chunk in chunks for f in chunk)
+    final = tuple(chain.from_iterable(chunks))
     counts = {chunk[0].org: Results.count(chunk) for chunk in chunks if chunk}
     orgs = tuple(
         OrgSummary(
