@@ -267,7 +267,7 @@ class PatternIndex:
             for i in cands:
                 o = patterns[i]
                 if (o.port_value in (ANY_PORT, port)
-                        and (o.host_key == host or fa.host_regex(o.host_key).fullmatch(host) is not None)
+                        and (o.host_key == host or fa.host_matcher(o.host_key)(host))
                         and (o.path_key == path or path_included(path, o.path_key))):
                     result = o
                     break
@@ -316,7 +316,7 @@ class PatternIndex:
             for i in self._intersecting_candidates(inner):
                 o = patterns[i]
                 if ((o.port_value == port or ANY_PORT in (o.port_value, port))
-                        and (o.host_key == host or fa.host_regex(o.host_key).fullmatch(host) is not None)
+                        and (o.host_key == host or fa.host_matcher(o.host_key)(host))
                         and (o.path_key == path or path_intersects(o.path_key, path))):
                     out.append((i, o.port_value in (ANY_PORT, port)
                                 and (o.path_key == path or path_included(path, o.path_key))))
@@ -339,7 +339,7 @@ class PatternIndex:
             port, path = inner.port_value, inner.path_key
             return [o for i in cands
                     if ((o := patterns[i]).port_value == port or ANY_PORT in (o.port_value, port))
-                    and (o.host_key == host or fa.host_regex(o.host_key).fullmatch(host) is not None)
+                    and (o.host_key == host or fa.host_matcher(o.host_key)(host))
                     and (o.path_key == path or path_intersects(o.path_key, path))]
         return [patterns[i] for i in cands if intersects(patterns[i], inner)]
 

@@ -315,3 +315,13 @@ def test_fast_parser_agrees_with_full_parser(prefix: str, rest: str) -> None:
         return
     if fast is not None:
         assert tuple(fast) == tuple(syntax._parse_full(text))  # every field, not only the text
+
+
+@PROFILE
+@given(st.lists(st.text("ab.*", min_size=1, max_size=5), min_size=1, max_size=3), st.text("ab.", max_size=6))
+def test_host_matcher_agrees_with_the_regex(alts: list[str], host: str) -> None:
+    from auditor.patterns import automata as fa
+    from auditor.patterns.syntax import ALT_SEP
+
+    key = ALT_SEP.join(alts)
+    assert fa.host_matcher(key)(host) == (fa.host_regex(key).fullmatch(host) is not None)
