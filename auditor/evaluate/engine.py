@@ -36,8 +36,7 @@ def _org_findings(view: OrgView) -> list[Finding]:
     so ordered check outputs concatenate, by their first control, into an ordered whole."""
     parts: list[list[Finding]] = []
     for check in CHECKS:
-        part = check(view)
-        part = part if isinstance(part, list) else list(part)
+        part = list(check(view))
         if part:
             if check not in ORDERED:
                 part.sort(key=control_subject)

@@ -259,27 +259,14 @@ class PatternIndex:
         result = None
         patterns = self._patterns
         port, host, path = inner.port_value, inner.host_key, inner.path_key
-        cands = self._at_or_above(inner.scheme, labels)
-        if _single_literal(host):
-            # One literal host: it is included in an outer host exactly when the outer
-            # matches it, and the outer's compiled matcher is shared by all such hosts
-            # (host_included would be a cache miss for each new one).
-            for i in cands:
-                o = patterns[i]
-                if (o.port_value in (ANY_PORT, port)
-                        and (o.host_key == host or fa.host_matcher(o.host_key)(host))
-                        and (o.path_key == path or path_included(path, o.path_key))):
-                    result = o
-                    break
-        else:
-            for i in cands:
-                # covers() inlined (same scheme by construction): this is the hot loop.
-                o = patterns[i]
-                if (o.port_value in (ANY_PORT, port)
-                        and (o.host_key == host or host_included(host, o.host_key))
-                        and (o.path_key == path or path_included(path, o.path_key))):
-                    result = o
-                    break
+        for i in self._at_or_above(inner.scheme, labels):
+            # covers() inlined (same scheme by construction)
+            o = patterns[i]
+            if (o.port_value in (ANY_PORT, port)
+                    and (o.host_key == host or host_included(host, o.host_key))
+                    and (o.path_key == path or path_included(path, o.path_key))):
+                result = o
+                break
         self._first[inner] = result
         return result
 
@@ -330,18 +317,8 @@ class PatternIndex:
     def intersecting(self, inner: Pattern) -> list[Pattern]:
         """All patterns sharing some URL with `inner`, in input order."""
         patterns = self._patterns
-        cands = self._intersecting_candidates(inner)
-        if not cands:
-            return []
-        host = inner.host_key
-        if _single_literal(host):
-            # As in first_covering: one literal host meets an outer host iff it matches it.
-            port, path = inner.port_value, inner.path_key
-            return [o for i in cands
-                    if ((o := patterns[i]).port_value == port or ANY_PORT in (o.port_value, port))
-                    and (o.host_key == host or fa.host_matcher(o.host_key)(host))
-                    and (o.path_key == path or path_intersects(o.path_key, path))]
-        return [patterns[i] for i in cands if intersects(patterns[i], inner)]
+        return [patterns[i] for i in self._intersecting_candidates(inner)
+                if intersects(patterns[i], inner)]
 
     def union_covers(self, inner: Pattern) -> bool:
         """covered_by_union(inner, all indexed patterns), using the index."""
