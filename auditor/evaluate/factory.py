@@ -10,15 +10,10 @@ from typing import NamedTuple
 
 from ..catalog import LazyRemediation, controls
 from ..load.merge import EffectivePolicy, Rule
-from ..model.common import SECTIONS
+from ..model.common import SECTION_OF_AREA, SECTIONS
 from ..model.results import EvidenceRef, Finding
 from ..model.settings import Org
 
-# Which settings section a control's evidence comes from.
-SECTION_OF_AREA = {
-    "domains": "rovo_mcp", "auth": "rovo_mcp", "permissions": "rovo_mcp",
-    "scopes": "credentials", "ip_allowlist": "ip_allowlist",
-}
 _NO_EVIDENCE = EvidenceRef(None, None)
 _new_finding = _new_template = tuple.__new__  # NamedTuple's own __new__ is Python-level: 10x slower
 

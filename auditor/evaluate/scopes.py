@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from ..load.merge import ScopeRules
+from ..model.common import STATUS_RANK
 from ..model.results import Finding
 from ..model.settings import Credential
 from .factory import OrgView
@@ -16,16 +17,12 @@ def is_classic(scope: str) -> bool:
     return scope.count(":") == 1
 
 
-# When two rule sets judge the same (control, subject), the worse result stands.
-_RANK = {"fail": 4, "unknown": 3, "warn": 2, "pass": 1}
-
-
 def check(view: OrgView) -> Iterator[Finding]:
     best: dict[tuple[str, str | None], Finding] = {}
     for rules in view.policy.scopes:
         for f in _check_set(view, rules):
             old = best.get((f.control, f.subject))
-            if old is None or _RANK[f.status] > _RANK[old.status]:
+            if old is None or STATUS_RANK[f.status] < STATUS_RANK[old.status]:  # the worse result stands
                 best[(f.control, f.subject)] = f
     yield from best.values()
 

@@ -20,6 +20,16 @@ Section = Literal["rovo_mcp", "ip_allowlist", "credentials"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 STATUSES: tuple[str, ...] = ("pass", "fail", "warn", "unknown", "waived")
 SECTIONS: tuple[str, ...] = ("rovo_mcp", "ip_allowlist", "credentials")
+# Worst first: what blocks a rollout, then what needs a look, passes last. Reports list
+# findings in this order, and where two rule sets judge one subject the worse one stands.
+STATUS_WORST_FIRST: tuple[str, ...] = ("fail", "unknown", "warn", "waived", "pass")
+STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_WORST_FIRST)}
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+# Which settings section a control area's evidence comes from.
+SECTION_OF_AREA: dict[str, str] = {
+    "domains": "rovo_mcp", "auth": "rovo_mcp", "permissions": "rovo_mcp",
+    "scopes": "credentials", "ip_allowlist": "ip_allowlist",
+}
 PRODUCTS: tuple[str, ...] = (
     "jira", "confluence", "jsm", "bitbucket", "compass", "platform",
     "loom", "goals", "projects", "teams", "focus", "talent",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from .common import STATUSES
+from .common import SEVERITY_RANK, STATUS_RANK, STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,12 @@ class Finding(NamedTuple):
 
 
 _status = itemgetter(Finding._fields.index("status"))
+
+
+def urgency(f: Finding) -> tuple[int, int, str, bool, str]:
+    """Most urgent first: worst status, then highest severity, then (control, subject)."""
+    return (STATUS_RANK.get(f.status, 9), SEVERITY_RANK.get(f.severity, 9), f.control, f.subject is not None,
+            f.subject or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,17 +14,13 @@ import csv
 import io
 import re
 
-from ..model.common import SEVERITIES
-from ..model.results import Finding, Results
+from ..model.results import Finding, Results, urgency
 from .interface import Format, ReportContext
 
 COLUMNS: tuple[str, ...] = (
     "control", "org", "org_name", "subject", "status", "severity", "remediation", "value", "policy_ref",
     "owner", "due_date", "justification",
 )
-# Most urgent first within an org: what blocks the rollout, then by severity.
-_STATUS_RANK = {"fail": 0, "unknown": 1, "warn": 2, "waived": 3}
-_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TICKS = re.compile(r"`([^`]*)`")  # remediation texts quote values in backticks; a spreadsheet shows them bare
 
@@ -43,9 +39,8 @@ def row(f: Finding) -> list[str]:
     )]
 
 
-def _order(f: Finding) -> tuple[str, int, int, str, int, str]:
-    return (f.org, _STATUS_RANK.get(f.status, 9), _SEVERITY_RANK.get(f.severity, 9), f.control,
-            0 if f.subject is None else 1, f.subject or "")
+def _order(f: Finding) -> tuple[object, ...]:
+    return (f.org, *urgency(f))  # most urgent first within an org
 
 
 class CsvFormat(Format):

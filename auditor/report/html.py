@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
 from . import html_view
 from .interface import Format, ReportContext, iso
@@ -109,7 +110,7 @@ class HtmlFormat(Format):
     def render(self, results: Results, context: ReportContext) -> str:
         env = environment()
         view = html_view.build(results)
-        common = {"v": view, "context": context, "status_order": html_view.STATUS_ORDER}
+        common = {"v": view, "context": context, "status_order": STATUS_WORST_FIRST}
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()
         js = env.get_template("_script.js.j2").render(**common).strip()

@@ -14,20 +14,13 @@ from dataclasses import dataclass
 import yaml
 
 from ..catalog import AREAS, controls
-from ..model.common import SECTIONS, SEVERITIES
-from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results
+from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_FIRST
+from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, urgency
 from ..verdict import BLOCKING, verdict_text
 
-# Display order: what blocks first, passes last.
-STATUS_ORDER: tuple[str, ...] = ("fail", "unknown", "warn", "waived", "pass")
-STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 AREA_LABELS = {"domains": "Domains", "auth": "Auth", "scopes": "Scopes", "permissions": "Permissions",
                "ip_allowlist": "IP allowlist", "evidence": "Evidence"}
 SECTION_LABELS = {"rovo_mcp": "Rovo MCP settings", "ip_allowlist": "IP allowlist", "credentials": "Credentials"}
-# Which settings section a finding's evidence describes (RMCP-EVID-001 names it as its subject).
-SECTION_OF_AREA = {"domains": "rovo_mcp", "auth": "rovo_mcp", "permissions": "rovo_mcp",
-                   "scopes": "credentials", "ip_allowlist": "ip_allowlist"}
 OBSERVED = frozenset({"admin-api", "mcp-probe", "oauth"})  # seen through an API; the rest is attested
 # How the card labels remediation.value: what the admin does with it.
 VALUE_LABEL = {
@@ -184,7 +177,7 @@ def _chart(chart_id: str, title: str, rows: Sequence[tuple[str, Counter[str]]], 
     for label, counts in rows:
         x = 0.0
         segs = []
-        for status in STATUS_ORDER:
+        for status in STATUS_WORST_FIRST:
             n = counts.get(status, 0)
             if n:
                 w = round(bar_w * n / peak, 1)
@@ -203,7 +196,7 @@ def charts(findings: Sequence[Finding]) -> tuple[Chart, ...]:
         by_area.setdefault(f.area, Counter())[f.status] += 1
         by_sev.setdefault(f.severity, Counter())[f.status] += 1
     return (
-        _chart("ch-status", "Findings by status", [(s, Counter({s: by_status[s]})) for s in STATUS_ORDER]),
+        _chart("ch-status", "Findings by status", [(s, Counter({s: by_status[s]})) for s in STATUS_WORST_FIRST]),
         _chart("ch-area", "Findings by area", [(AREA_LABELS.get(a, a), c) for a, c in by_area.items()]),
         _chart("ch-sev", "Findings by severity", [(s, c) for s, c in by_sev.items()]),
     )
@@ -247,8 +240,6 @@ def _card(n: int, f: Finding, as_of: dt.datetime) -> Card:
                 days is not None and days <= WAIVER_SOON_DAYS)
 
 
-def _todo_key(f: Finding) -> tuple[int, int, str, str]:
-    return (STATUS_RANK[f.status], SEVERITY_RANK.get(f.severity, 9), f.control, f.subject or "")
 
 
 def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[SectionEvidence, ...]:
@@ -270,8 +261,8 @@ def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[S
 
 
 def _org_view(n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int) -> OrgView:
-    todo = sorted((f for f in findings if f.status in ("fail", "unknown", "warn")), key=_todo_key)
-    waived = sorted((f for f in findings if f.status == "waived"), key=_todo_key)
+    todo = sorted((f for f in findings if f.status in ("fail", "unknown", "warn")), key=urgency)
+    waived = sorted((f for f in findings if f.status == "waived"), key=urgency)
     cards = [_card(start + i, f, as_of) for i, f in enumerate([*todo, *waived])]
     blocked = sum(1 for f in findings if f.status in BLOCKING["fail"])
     return OrgView(
@@ -319,7 +310,7 @@ def build(results: Results) -> View:
     ev_counts: Counter[str] = Counter(e.kind for o in orgs for e in o.evidence)
     catalog = controls()
     facets = {
-        "status": list(STATUS_ORDER),
+        "status": list(STATUS_WORST_FIRST),
         "severity": list(SEVERITIES),
         "area": [[a, AREA_LABELS[a]] for a in AREAS],
         "orgs": [[o.n, o.id, o.display] for o in orgs],

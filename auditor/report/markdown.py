@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from ..model.results import Results
+from ..model.results import Results, urgency
 from ..verdict import verdict_text
 from .interface import Format, ReportContext, iso
-
-ORDER = {"fail": 0, "unknown": 1, "warn": 2, "waived": 3, "pass": 4}
-SEV = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
 
 def _cell(text: str | None) -> str:
@@ -45,7 +42,7 @@ class MarkdownFormat(Format):
                 lines += ["Every check passed.", ""]
                 continue
             lines += ["| status | severity | control | subject | what to do |", "| --- | --- | --- | --- | --- |"]
-            todo.sort(key=lambda f: (ORDER[f.status], SEV.get(f.severity, 9), f.control, f.subject or ""))
+            todo.sort(key=urgency)
             for f in todo:
                 lines.append(f"| {f.status} | {f.severity} | {f.control} | {_cell(f.subject)} | {_cell(f.remediation.summary)} |")
             lines.append("")
