@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,10 +14,10 @@ from . import bundled
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .load.documents import Loaded, load_file, load_text
-from .model.common import SEVERITIES
+from .model.common import SEVERITY_RANK
 from .model.results import Results
 from .report import FORMATS, ReportContext, write_atomic
-from .verdict import blocking, verdict_text
+from .verdict import blocking, shown_blocking, verdict_text
 
 if TYPE_CHECKING:
     from .history.review import HistoryOptions
@@ -92,11 +92,11 @@ class Outcome:
         r = self.results
         s = r.summary
         lines = [
-            f"{verdict_text(r.findings)}  ({len(r.orgs)} org{'s' if len(r.orgs) != 1 else ''}, "
+            f"{verdict_text(r.findings, self.fail_on)}  ({len(r.orgs)} org{'s' if len(r.orgs) != 1 else ''}, "
             f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
             f"{s['unknown']} unknown, {s['waived']} waived)",
         ]
-        worst = sorted(blocking(r.findings), key=lambda f: (SEVERITIES.index(f.severity), f.sort_key))
+        worst = sorted(shown_blocking(r.findings, self.fail_on), key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.sort_key))
         top = worst[:10]
         for f in top:
             subject = f" {f.subject}" if f.subject is not None else ""
@@ -138,7 +138,7 @@ def report_results(
     history: HistoryOptions | None = None,
 ) -> Outcome:
     """Write the reports; with a history, compare with the previous run first and store this one after."""
-    context = context or ReportContext()
+    context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
         from .history.review import context_for
 

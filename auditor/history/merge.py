@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import InputError, Location, Problem
-from ..model.results import OrgSummary, PolicyRef, Results, WaiverNote
+from ..model.results import OrgSummary, PolicyRef, Results, WaiverNote, complete_orgs
 
 
 def merge(shards: Sequence[tuple[str, Results]]) -> Results:
@@ -55,7 +55,7 @@ def merge(shards: Sequence[tuple[str, Results]]) -> Results:
         findings=final,
         unused_waivers=tuple(unused.values()),
         expired_waivers=tuple(expired.values()),
-        orgs=tuple(orgs),
+        orgs=complete_orgs(orgs, final),
         settings_path=", ".join(settings_paths) or None,
         collected_at=min(collected) if collected else None,
         summary=Results.count(final),

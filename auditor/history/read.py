@@ -27,6 +27,7 @@ from ..model.results import (
     Remediation,
     Results,
     WaiverNote,
+    complete_orgs,
 )
 
 SCHEMA = "rovo-audit/results/v1"
@@ -218,13 +219,8 @@ def results_from_dict(doc: Any) -> Results:
         raise _Bad(("schema",) if "schema" in d else (), f"schema: expected {SCHEMA!r}, got {schema!r} (is this a results.json?)")
     findings = _list(d, "findings", (), _finding)
     settings = _obj(d["settings"], ("settings",)) if isinstance(d.get("settings"), dict) else {}
-    if "orgs" in d:
-        orgs = _list(d, "orgs", (), _org)
-    else:  # FORMATS.md §6 requires no `orgs`: rebuild them from the findings, in order of appearance
-        by_org: dict[str, list[Finding]] = {}
-        for f in findings:
-            by_org.setdefault(f.org, []).append(f)
-        orgs = tuple(OrgSummary(o, fs[0].org_name, Results.count(fs), ()) for o, fs in by_org.items())
+    # FORMATS.md §6 requires no `orgs`: those missing are rebuilt from the findings
+    orgs = complete_orgs(_list(d, "orgs", (), _org) if "orgs" in d else (), findings)
     summary = _counts(d["summary"], ("summary",)) if "summary" in d else Results.count(findings)
     return Results(
         generated_at=_time(d, "generated_at", ()),  # type: ignore[arg-type]

@@ -48,8 +48,8 @@ def _warn(message: str) -> None:
     print(f"rovo-audit: warning: {message}", file=sys.stderr)
 
 
-def prepare(options: HistoryOptions, results: Results) -> tuple[Review, Results | None, tuple[Results, ...]]:
-    """(the review section, the previous run, earlier runs' summaries oldest first)."""
+def prepare(options: HistoryOptions, results: Results) -> Review:
+    """The review section: the diff with the previous run and the trends of earlier ones."""
     own = store.entry_name(results.generated_at, options.digest)
     earlier = store.earlier(options.folder, results, own)
     skipped: list[str] = []
@@ -80,14 +80,11 @@ def prepare(options: HistoryOptions, results: Results) -> tuple[Review, Results 
     if previous is not None:
         the_diff = diff(previous, results, expiring_days=options.expiring_days,
                         old_path=str(options.folder / previous_name) if previous_name else None)
-    history = tuple(Results(generated_at=s.generated_at, as_of=s.as_of, policies=(), findings=(), orgs=s.orgs,
-                            summary=s.summary) for s in summaries)
-    return Review(the_diff, previous_name, drawn, tuple(dict.fromkeys(skipped))), previous, history
+    return Review(the_diff, previous_name, drawn, tuple(dict.fromkeys(skipped)))
 
 
 def context_for(options: HistoryOptions, results: Results, base: ReportContext | None = None) -> ReportContext:
-    review, previous, history = prepare(options, results)
-    return dataclasses.replace(base or ReportContext(), previous=previous, history=history, review=review)
+    return dataclasses.replace(base or ReportContext(), review=prepare(options, results))
 
 
 def record(options: HistoryOptions, results: Results, json_text: str | None = None) -> Path:

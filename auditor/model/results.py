@@ -86,6 +86,19 @@ class Finding(NamedTuple):
 _status = itemgetter(Finding._fields.index("status"))
 
 
+def complete_orgs(orgs: Iterable[OrgSummary], findings: Iterable[Finding]) -> tuple[OrgSummary, ...]:
+    """The orgs as listed, plus one rebuilt from the findings for each org they name that
+    the list lacks (results.json need not list its orgs; a merged shard may not), so that
+    every output shows every finding's org."""
+    listed = tuple(orgs)
+    known = {o.id for o in listed}
+    missing: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.org not in known:
+            missing.setdefault(f.org, []).append(f)
+    return listed + tuple(OrgSummary(o, fs[0].org_name, Results.count(fs), ()) for o, fs in missing.items())
+
+
 def urgency(f: Finding) -> tuple[int, int, str, bool, str]:
     """Most urgent first: worst status, then highest severity, then (control, subject)."""
     return (STATUS_RANK.get(f.status, 9), SEVERITY_RANK.get(f.severity, 9), f.control, f.subject is not None,

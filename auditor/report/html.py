@@ -109,7 +109,7 @@ class HtmlFormat(Format):
 
     def render(self, results: Results, context: ReportContext) -> str:
         env = environment()
-        view = html_view.build(results)
+        view = html_view.build(results, context.fail_on)
         common = {"v": view, "context": context, "status_order": STATUS_WORST_FIRST}
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()

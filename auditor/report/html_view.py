@@ -16,7 +16,7 @@ import yaml
 from ..catalog import AREAS, controls
 from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_FIRST
 from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, urgency
-from ..verdict import BLOCKING, verdict_text
+from ..verdict import count_text, shown_blocking, verdict_text
 
 AREA_LABELS = {"domains": "Domains", "auth": "Auth", "scopes": "Scopes", "permissions": "Permissions",
                "ip_allowlist": "IP allowlist", "evidence": "Evidence"}
@@ -109,7 +109,7 @@ class PolicyVerdict:
     def verdict(self) -> str:
         if self.orgs == 0:
             return "Not checked: covers no org"  # fail closed: nothing judged is not "ready"
-        return "Ready for rollout" if self.blocking == 0 else f"Blocked: {self.blocking} finding{'s' if self.blocking != 1 else ''}"
+        return count_text(self.blocking)
 
     @property
     def state(self) -> str:
@@ -260,15 +260,16 @@ def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[S
     return tuple(out)
 
 
-def _org_view(n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int) -> OrgView:
+def _org_view(n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int,
+              fail_on: str) -> OrgView:
     todo = sorted((f for f in findings if f.status in ("fail", "unknown", "warn")), key=urgency)
     waived = sorted((f for f in findings if f.status == "waived"), key=urgency)
     cards = [_card(start + i, f, as_of) for i, f in enumerate([*todo, *waived])]
-    blocked = sum(1 for f in findings if f.status in BLOCKING["fail"])
+    blocked = len(shown_blocking(findings, fail_on))
     return OrgView(
         n=n, id=summary.id, name=summary.name, counts=summary.counts,
         # An org no policy covers was not judged: never "ready" (fail closed).
-        verdict=verdict_text(findings) if summary.policies or findings else "Not checked: no policy covers this org",
+        verdict=verdict_text(findings, fail_on) if summary.policies or findings else "Not checked: no policy covers this org",
         blocked=blocked > 0,
         policies=summary.policies, collection_errors=summary.collection_errors,
         evidence=section_evidence(findings, as_of),
@@ -277,33 +278,28 @@ def _org_view(n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: d
     )
 
 
-def policy_verdicts(results: Results) -> tuple[PolicyVerdict, ...]:
+def policy_verdicts(results: Results, fail_on: str = "fail") -> tuple[PolicyVerdict, ...]:
     """Blocking findings per policy: those whose rule is in the policy's file, plus rule-less
     ones (e.g. always-checked controls) in every org the policy covers."""
     out = []
     for p in results.policies:
         covered = {o.id for o in results.orgs if p.name in o.policies}
         prefix = f"{p.path}:"
-        n = sum(1 for f in results.findings
-                if f.status in BLOCKING["fail"] and f.org in covered
-                and (f.policy_ref is None or f.policy_ref.startswith(prefix)))
+        n = sum(1 for f in shown_blocking(results.findings, fail_on)
+                if f.org in covered and (f.policy_ref is None or f.policy_ref.startswith(prefix)))
         out.append(PolicyVerdict(p, len(covered), n))
     return tuple(out)
 
 
-def build(results: Results) -> View:
+def build(results: Results, fail_on: str = "fail") -> View:
     as_of = results.as_of
     per_org: dict[str, list[Finding]] = {}
     for f in results.findings:
         per_org.setdefault(f.org, []).append(f)
     orgs: list[OrgView] = []
     start = 0
-    summaries = list(results.orgs)
-    known = {o.id for o in summaries}
-    # Findings for an org the summary does not list (should not happen) still get a section.
-    summaries += [OrgSummary(oid, fs[0].org_name, Results.count(fs), ()) for oid, fs in per_org.items() if oid not in known]
-    for i, summary in enumerate(summaries):
-        view = _org_view(i, summary, per_org.get(summary.id, []), as_of, start)
+    for i, summary in enumerate(results.orgs):
+        view = _org_view(i, summary, per_org.get(summary.id, []), as_of, start, fail_on)
         start += len(view.todo) + len(view.waived)
         orgs.append(view)
     expiring = tuple(WaiverSoon(c, o.display) for o in orgs for c in o.waived if c.waiver_soon)
@@ -317,11 +313,10 @@ def build(results: Results) -> View:
     }
     return View(
         results=results,
-        # No finding at all means nothing was judged: say so rather than "ready" (fail closed).
-        verdict=verdict_text(results.findings) if results.findings else "Not checked: nothing was evaluated",
+        verdict=verdict_text(results.findings, fail_on),
         blocked=any(o.blocked for o in orgs),
         orgs=tuple(orgs),
-        policies=policy_verdicts(results),
+        policies=policy_verdicts(results, fail_on),
         charts=charts(results.findings),
         expiring=expiring,
         facets=facets,

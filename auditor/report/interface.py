@@ -23,11 +23,8 @@ if TYPE_CHECKING:
 class ReportContext:
     """What a format may need beyond the results themselves (all optional)."""
 
-    previous: Results | None = None  # the last run in the history, for "since the last review"
-    # Earlier runs in the history, oldest first: summaries only (orgs and counts; findings
-    # are not loaded, a large estate's runs are 100+ MB each).
-    history: tuple[Results, ...] = ()
-    review: Review | None = None  # diff with `previous` and per-org trends (auditor/history)
+    review: Review | None = None  # diff with the previous run and per-org trends (auditor/history)
+    fail_on: str = "fail"  # which statuses block, as for the exit status (verdict.BLOCKING)
 
 
 class Format(ABC):

@@ -43,11 +43,7 @@ def junit_xml(results: Results) -> str:
     stamp = (iso(results.as_of) or "").removesuffix("Z")  # xs:dateTime as JUnit readers expect it
     root = ET.Element("testsuites", {"name": "rovo-audit"})
     totals = {"tests": 0, "failures": 0, "skipped": 0}
-    orgs = [(o.id, o.name) for o in results.orgs]
-    listed = {o.id for o in results.orgs}
-    # Findings of an org the summary does not list (an inconsistent input) still get a suite.
-    orgs += [(org, fs[0].org_name) for org, fs in by_org.items() if org not in listed]
-    for org_id, org_name in orgs:
+    for org_id, org_name in ((o.id, o.name) for o in results.orgs):
         found = by_org.get(org_id, [])
         failures = sum(f.status in ("fail", "unknown") for f in found)
         skipped = sum(f.status == "waived" for f in found)

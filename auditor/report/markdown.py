@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model.results import Results, urgency
-from ..verdict import verdict_text
+from ..verdict import shown_blocking, verdict_text
 from .interface import Format, ReportContext, iso
 
 
@@ -18,7 +18,7 @@ class MarkdownFormat(Format):
     def render(self, results: Results, context: ReportContext) -> str:
         s = results.summary
         lines = [
-            f"# Rovo MCP audit: {verdict_text(results.findings)}",
+            f"# Rovo MCP audit: {verdict_text(results.findings, context.fail_on)}",
             "",
             f"As of {iso(results.as_of)} · policies: {', '.join(p.name for p in results.policies)} · "
             f"settings: {results.settings_path or '—'}",
@@ -34,8 +34,11 @@ class MarkdownFormat(Format):
                 by_org.setdefault(f.org, []).append(f)
         for org in results.orgs:
             todo = by_org.get(org.id, [])
-            blocking = [f for f in todo if f.status in ("fail", "unknown")]
             name = org.name or org.id
+            if not any(org.counts.values()):
+                lines += [f"## {_cell(name)} (not checked)", "", "No policy covers this org: nothing was evaluated.", ""]
+                continue
+            blocking = shown_blocking(todo, context.fail_on)
             state = "ready" if not blocking else f"blocked by {len(blocking)}"
             lines += [f"## {_cell(name)} ({state})", ""]
             if not todo:
