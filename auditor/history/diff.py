@@ -39,18 +39,6 @@ DEFAULT_EXPIRING_DAYS = 30
 SCHEMA = "rovo-audit/diff/v1"
 
 
-def waiver_expiry(text: str) -> dt.date | None:
-    """The date of a waiver's `expires` as written in the results; None when unreadable."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
-
-
 def _underlying(f: Finding) -> str:
     return (f.original_status or f.status) if f.status == "waived" else f.status
 
@@ -58,14 +46,14 @@ def _underlying(f: Finding) -> str:
 def _lapsed(f: Finding, today: dt.date) -> bool:
     if f.waiver is None:
         return False
-    expiry = waiver_expiry(f.waiver.expires)
+    expiry = f.waiver.expiry
     return expiry is None or expiry < today
 
 
 def _expiring(f: Finding, today: dt.date, days: int) -> bool:
     if f.status != "waived" or f.waiver is None:
         return False
-    expiry = waiver_expiry(f.waiver.expires)
+    expiry = f.waiver.expiry
     return expiry is not None and 0 <= (expiry - today).days <= days
 
 
@@ -157,7 +145,7 @@ def _note(change: str, old: Finding | None, new: Finding | None, today: dt.date)
     if change == "waiver-expired" and old is not None and old.waiver is not None:
         return f"waiver expired {old.waiver.expires} ({old.waiver.ref})"
     if change == "waiver-expiring" and new is not None and new.waiver is not None:
-        expiry = waiver_expiry(new.waiver.expires)
+        expiry = new.waiver.expiry
         left = (expiry - today).days if expiry else 0
         return f"waiver expires {new.waiver.expires}, in {left} day{'s' if left != 1 else ''} ({new.waiver.ref})"
     return None

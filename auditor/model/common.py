@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from typing import Annotated, Literal
 
@@ -34,6 +35,26 @@ PRODUCTS: tuple[str, ...] = (
     "jira", "confluence", "jsm", "bitbucket", "compass", "platform",
     "loom", "goals", "projects", "teams", "focus", "talent",
 )
+
+
+def expiry_date(value: object) -> dt.date | None:
+    """A waiver's expiry as a date: from YAML's date or timestamp, or from text (a date, or
+    a timestamp as results.json keeps it); None when it cannot be read."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
 
 
 class Strict(BaseModel):

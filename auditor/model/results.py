@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from .common import SEVERITY_RANK, STATUS_RANK, STATUSES
+from .common import SEVERITY_RANK, STATUS_RANK, STATUSES, expiry_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,10 @@ class AppliedWaiver:
     approved_by: str
     expires: str
     ref: str  # file:line of the waiver
+
+    @property
+    def expiry(self) -> dt.date | None:
+        return expiry_date(self.expires)
 
 
 class Finding(NamedTuple):

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .common import API_VERSION, Strict
+from .common import API_VERSION, Strict, expiry_date
 
 
 class Waiver(Strict):
@@ -30,17 +30,7 @@ class Waiver(Strict):
     @property
     def expiry(self) -> dt.date | None:
         """The expiry date, or None when it cannot be read as a date."""
-        v = self.expires
-        if isinstance(v, dt.datetime):
-            return v.date()
-        if isinstance(v, dt.date):
-            return v
-        if isinstance(v, str):
-            try:
-                return dt.date.fromisoformat(v.strip())
-            except ValueError:
-                return None
-        return None
+        return expiry_date(self.expires)
 
     @property
     def expires_text(self) -> str:

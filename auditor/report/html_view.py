@@ -225,12 +225,8 @@ def snippet(f: Finding, as_of: dt.datetime) -> tuple[str | None, str | None]:
 
 
 def _waiver_days(f: Finding, as_of: dt.datetime) -> int | None:
-    if f.waiver is None:
-        return None
-    try:
-        return (dt.date.fromisoformat(f.waiver.expires.strip()) - as_of.date()).days
-    except ValueError:
-        return None
+    expiry = f.waiver.expiry if f.waiver else None
+    return None if expiry is None else (expiry - as_of.date()).days
 
 
 def _card(n: int, f: Finding, as_of: dt.datetime) -> Card:

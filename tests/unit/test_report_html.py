@@ -186,6 +186,19 @@ def test_waivers_expiring_soon_unused_and_expired_are_called_out(tmp_path: Path)
     assert 'class="waiver"' in later and "(in 216 days)" in later
 
 
+def test_a_waiver_expiring_at_a_timestamp_is_called_out_too(tmp_path: Path):
+    # YAML reads an unquoted timestamp as a datetime; results.json then keeps it with its time.
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("apiVersion: rovo-audit/v1\nkind: Waivers\nwaivers:\n"
+                       "  - {control: RMCP-DOM-004, subject: 'https://*.vercel.app/**', reason: Preview deploys,\n"
+                       "     approved_by: ciso@example.com, expires: 2026-12-20T12:00:00Z}\n")
+    page = render(tmp_path / "out", "--waivers", waivers)
+    section = page[page.index('id="h-waivers"'):page.index('<div id="filters">')]
+    assert "expires in 24 days" in section and "Preview deploys" in section
+    soon = next(c for c in re.findall(r'<article class="card waived f".*?</article>', page, re.S) if "Preview" in c)
+    assert 'class="waiver soon"' in soon and "(in 24 days)" in soon
+
+
 def test_verdict_per_policy_and_per_org(tmp_path: Path):
     policy, settings = make_estate(3, 4, seed=11)
     (tmp_path / "p.yaml").write_text(policy)
