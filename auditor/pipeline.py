@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,23 +19,6 @@ from .verdict import blocking, shown_blocking, verdict_text
 
 if TYPE_CHECKING:
     from .history.review import HistoryOptions
-
-
-@contextmanager
-def batch_mode() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one audit.
-
-    An audit builds 100,000+ long-lived objects on a large estate and frees almost nothing
-    until it ends; the collector's repeated scans of them cost about a third of the run
-    (measured in tests/bench/test_audit_bench.py). Reference counting still frees the rest.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_policy(name: str) -> Loaded:

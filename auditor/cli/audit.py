@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import batch_mode
+    from ..batch import batch_mode
 
     with batch_mode():
         return _run(args)

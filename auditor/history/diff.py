@@ -20,13 +20,14 @@ block by default; "underlying" is a waived finding's `original_status`, else its
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..batch import batch_mode
 from ..model.results import Finding, Results
 from ..report.interface import iso
+from ..verdict import BLOCKING
 
 # Display order: what needs attention first.
 CHANGES: tuple[str, ...] = (
@@ -34,13 +35,9 @@ CHANGES: tuple[str, ...] = (
     "fixed", "new-check", "removed-check", "unchanged",
 )
 WORSE: frozenset[str] = frozenset({"new-fail", "regressed", "waiver-expired"})
-BAD: frozenset[str] = frozenset({"fail", "unknown"})
+BAD: frozenset[str] = BLOCKING["fail"]
 DEFAULT_EXPIRING_DAYS = 30
 SCHEMA = "rovo-audit/diff/v1"
-
-
-def _underlying(f: Finding) -> str:
-    return (f.original_status or f.status) if f.status == "waived" else f.status
 
 
 def _lapsed(f: Finding, today: dt.date) -> bool:
@@ -73,9 +70,9 @@ def classify(old: Finding | None, new: Finding | None, today: dt.date, expiring_
         return "regressed"
     if _expiring(new, today, expiring_days):
         return "waiver-expiring"
-    if old.status in BAD and _underlying(new) in BAD:
+    if old.status in BAD and new.underlying_status in BAD:
         return "still-failing"
-    if _underlying(old) in BAD and _underlying(new) not in BAD:
+    if old.underlying_status in BAD and new.underlying_status not in BAD:
         return "fixed"
     return "unchanged"
 
@@ -156,13 +153,8 @@ def diff(old: Results, new: Results, *, expiring_days: int = DEFAULT_EXPIRING_DA
     """Classify every key of either run. Pure and deterministic: sorted by (org, control, subject)."""
     if expiring_days < 0:
         raise ValueError("expiring_days must be 0 or more")
-    enabled = gc.isenabled()
-    gc.disable()  # 100,000+ acyclic objects: see history/read.py
-    try:
+    with batch_mode():
         return _diff(old, new, expiring_days, old_path, new_path)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, new_path: str | None) -> Diff:

@@ -8,13 +8,13 @@ what the reader needs but the file lacks is an input error naming file:line:colu
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..batch import batch_mode
 from ..errors import InputError, Location, Problem
 from ..load.yamlpos import read_text_file
 from ..model.common import STATUSES
@@ -74,10 +74,9 @@ def _time(d: dict[str, Any], key: str, path: JsonPath, *, required: bool = True)
     if text is None:
         return None
     try:
-        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return _parse_time(text)
     except ValueError:
         raise _Bad((*path, key), f"{key}: {text!r} is not an ISO date-time") from None
-    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
 
 
 def _list(d: dict[str, Any], key: str, path: JsonPath, item: Callable[[Any, JsonPath], T], *, required: bool = True) -> tuple[T, ...]:
@@ -247,11 +246,7 @@ def _locate(text: str, name: str, path: JsonPath) -> Location:
 
 
 def read_text(text: str, name: str) -> Results:
-    # Building 100,000+ small objects makes the cyclic GC rescan the whole heap again and
-    # again (half the time); nothing built here is cyclic, so it is paused meanwhile.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with batch_mode():
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
@@ -260,9 +255,6 @@ def read_text(text: str, name: str) -> Results:
             return results_from_dict(doc)
         except _Bad as e:
             raise InputError(Problem(_locate(text, name, e.path), e.message)) from None
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_raw(path: Path, name: str | None = None) -> str:

@@ -8,6 +8,7 @@ from functools import cache
 import jinja2
 
 from ..report.interface import ReportContext, iso
+from ..report.markdown import md_cell
 from .diff import Diff, diff_dict
 from .review import Review
 
@@ -47,10 +48,6 @@ def render_json(d: Diff) -> str:
     return json.dumps(diff_dict(d), indent=2, ensure_ascii=False) + "\n"
 
 
-def _cell(text: str | None) -> str:
-    return (text or "—").replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit: int = 200) -> str:
     counts = d.counts
     lines = [
@@ -65,8 +62,8 @@ def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit
     if notable:
         lines += ["| change | org | control | subject | was → now | note |", "| --- | --- | --- | --- | --- | --- |"]
         for c in notable[:limit]:
-            lines.append(f"| {c.change} | {_cell(c.org_name or c.org)} | {c.control} | {_cell(c.subject)} | "
-                         f"{_status(c.old_status)} → {_status(c.new_status)} | {_cell(c.note)} |")
+            lines.append(f"| {c.change} | {md_cell(c.org_name or c.org)} | {c.control} | {md_cell(c.subject)} | "
+                         f"{_status(c.old_status)} → {_status(c.new_status)} | {md_cell(c.note)} |")
         if len(notable) > limit:
             lines.append(f"\n… and {len(notable) - limit} more (run `rovo-audit diff` for all).")
         lines.append("")

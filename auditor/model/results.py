@@ -86,6 +86,11 @@ class Finding(NamedTuple):
     def key(self) -> tuple[str, str, str | None]:
         return (self.org, self.control, self.subject)
 
+    @property
+    def underlying_status(self) -> str:
+        """What the check found, a waiver aside."""
+        return (self.original_status or self.status) if self.status == "waived" else self.status
+
 
 _status = itemgetter(Finding._fields.index("status"))
 

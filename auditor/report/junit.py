@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model.results import Finding, Results
+from ..verdict import BLOCKING
 from .interface import Format, ReportContext, iso
 
 # Characters XML 1.0 cannot carry at all; a settings file could hold them in a label.
@@ -25,7 +26,7 @@ def _case(parent: ET.Element, f: Finding, suite_name: str) -> None:
     case = ET.SubElement(parent, "testcase", {"classname": _x(f"{suite_name}.{f.control}"), "name": _x(name), "time": "0"})
     body = (f"{f.title}\nexpected: {f.expected}\nactual: {f.actual}\nseverity: {f.severity}\n"
             f"rule: {f.policy_ref or '-'}\nfix: {f.remediation.summary}\n" + "".join(f"  - {s}\n" for s in f.remediation.steps))
-    if f.status in ("fail", "unknown"):
+    if f.status in BLOCKING["fail"]:
         el = ET.SubElement(case, "failure", {"message": _x(f"{f.status}: {f.remediation.summary}"), "type": f.status})
         el.text = _x(body)
     elif f.status == "waived":
@@ -45,7 +46,7 @@ def junit_xml(results: Results) -> str:
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for org_id, org_name in ((o.id, o.name) for o in results.orgs):
         found = by_org.get(org_id, [])
-        failures = sum(f.status in ("fail", "unknown") for f in found)
+        failures = sum(f.status in BLOCKING["fail"] for f in found)
         skipped = sum(f.status == "waived" for f in found)
         suite_name = org_name or org_id
         suite = ET.SubElement(root, "testsuite", {

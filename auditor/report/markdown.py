@@ -7,7 +7,7 @@ from ..verdict import shown_blocking, verdict_text
 from .interface import Format, ReportContext, iso
 
 
-def _cell(text: str | None) -> str:
+def md_cell(text: str | None) -> str:
     return (text or "—").replace("|", "\\|").replace("\n", " ")
 
 
@@ -36,24 +36,24 @@ class MarkdownFormat(Format):
             todo = by_org.get(org.id, [])
             name = org.name or org.id
             if not any(org.counts.values()):
-                lines += [f"## {_cell(name)} (not checked)", "", "No policy covers this org: nothing was evaluated.", ""]
+                lines += [f"## {md_cell(name)} (not checked)", "", "No policy covers this org: nothing was evaluated.", ""]
                 continue
             blocking = shown_blocking(todo, context.fail_on)
             state = "ready" if not blocking else f"blocked by {len(blocking)}"
-            lines += [f"## {_cell(name)} ({state})", ""]
+            lines += [f"## {md_cell(name)} ({state})", ""]
             if not todo:
                 lines += ["Every check passed.", ""]
                 continue
             lines += ["| status | severity | control | subject | what to do |", "| --- | --- | --- | --- | --- |"]
             todo.sort(key=urgency)
             for f in todo:
-                lines.append(f"| {f.status} | {f.severity} | {f.control} | {_cell(f.subject)} | {_cell(f.remediation.summary)} |")
+                lines.append(f"| {f.status} | {f.severity} | {f.control} | {md_cell(f.subject)} | {md_cell(f.remediation.summary)} |")
             lines.append("")
         if results.expired_waivers or results.unused_waivers:
             lines += ["## Waivers to review", ""]
             for w in results.expired_waivers:
-                lines.append(f"- {w.why}: {w.control} {_cell(w.subject)} (expires {w.expires}, {w.ref})")
+                lines.append(f"- {w.why}: {w.control} {md_cell(w.subject)} (expires {w.expires}, {w.ref})")
             for w in results.unused_waivers:
-                lines.append(f"- unused: {w.control} {_cell(w.subject)} (expires {w.expires}, {w.ref})")
+                lines.append(f"- unused: {w.control} {md_cell(w.subject)} (expires {w.expires}, {w.ref})")
             lines.append("")
         return "\n".join(lines)

@@ -73,7 +73,7 @@ def _rule(cid: str) -> dict[str, Any]:
 
 def _level(f: Finding) -> str:
     level = LEVEL.get(f.severity, "warning")
-    status = f.original_status if f.status == "waived" and f.original_status else f.status
+    status = f.underlying_status
     if status == "warn" and level == "error":
         return "warning"  # a warn never outranks a fail of the same control
     return level
@@ -87,7 +87,7 @@ def _fingerprint(f: Finding) -> str:
 def _result(f: Finding, index: int, fallback: str | None) -> dict[str, Any]:
     who = f.org_name or f.org
     subject = f" {f.subject}" if f.subject is not None else ""
-    status = f.original_status if f.status == "waived" and f.original_status else f.status
+    status = f.underlying_status
     text = f"[{status}] {who}: {f.title}{subject}. Actual: {f.actual}. Expected: {f.expected}. Fix: {f.remediation.summary}"
     result: dict[str, Any] = {
         "ruleId": f.control,
