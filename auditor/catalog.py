@@ -150,17 +150,14 @@ class LazyRemediation:
     def value(self) -> str | None:
         return self._args[1]
 
-    @property
-    def action(self) -> str | None:
-        return self._args[2]
-
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyRemediation):
             return self._args == other._args
         return self.get() == other
 
     def __hash__(self) -> int:
-        return hash(self._args)
+        # As the rendered Remediation's, since equal to it: rendering on hash is rare.
+        return hash(self.get())
 
     def __repr__(self) -> str:
         return repr(self.get())

@@ -124,7 +124,7 @@ def report_results(
         from .history.review import context_for
 
         context = context_for(history, results, context)
-    rendered = render_reports(results, formats, context)
+    rendered = render_reports(results, formats, context)  # all before writing any: no partial set
     written = write_rendered(out, rendered)
     if history is not None:
         from .history.review import record
@@ -146,8 +146,3 @@ def write_rendered(out: Path, rendered: dict[str, str | bytes]) -> list[Path]:
         write_atomic(path, data)
         written.append(path)
     return written
-
-
-def write_reports(results: Results, out: Path, formats: Sequence[str], context: ReportContext) -> list[Path]:
-    # Render everything before writing anything: a failure leaves no partial set.
-    return write_rendered(out, render_reports(results, formats, context))

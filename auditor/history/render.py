@@ -32,14 +32,15 @@ def render_text(d: Diff) -> str:
         f"  {headline(d)}",
     ]
     current = None
-    for c in d.notable:
+    notable = d.notable  # sorted on each read
+    for c in notable:
         if c.change != current:
             current = c.change
             lines += ["", current]
         note = f"  [{c.note}]" if c.note else ""
         lines.append(f"  {c.org_name or c.org}  {c.control}  {_subject(c.subject)}  "
                      f"({_status(c.old_status)} → {_status(c.new_status)}){note}")
-    if not d.notable:
+    if not notable:
         lines += ["", "No change in any finding."]
     return "\n".join(lines) + "\n"
 

@@ -58,10 +58,11 @@ def trends(runs: Sequence[RunSummary], limit: int = DEFAULT_RUNS) -> tuple[OrgTr
     if not recent:
         return ()
     out = []
+    by_id = [{o.id: o for o in run.orgs} for run in recent]
     for org in recent[-1].orgs:
         points = []
-        for run in recent:
-            found = next((o for o in run.orgs if o.id == org.id), None)
+        for run, orgs in zip(recent, by_id, strict=True):
+            found = orgs.get(org.id)
             if found is not None:
                 counts = {s: int(found.counts.get(s, 0)) for s, _, _ in SERIES}
                 points.append(Point(run.as_of.date().isoformat(), run.as_of, counts))

@@ -10,7 +10,7 @@ import pytest
 from auditor import pipeline
 from auditor.errors import InputError
 from auditor.model.results import Results
-from auditor.report import FORMATS, ReportContext, write_atomic
+from auditor.report import FORMATS, write_atomic
 from auditor.report.interface import Format
 
 NOW = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
@@ -49,5 +49,5 @@ def test_a_format_that_fails_to_render_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setitem(FORMATS, "broken", Broken)
     results = Results(generated_at=NOW, as_of=NOW, policies=(), findings=(), summary=Results.count(()))
     with pytest.raises(RuntimeError):
-        pipeline.write_reports(results, tmp_path / "out", ["json", "broken"], ReportContext())
+        pipeline.report_results(results, out=tmp_path / "out", formats=["json", "broken"])
     assert not (tmp_path / "out").exists()
