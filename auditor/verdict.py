@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from .model.results import Finding
+if TYPE_CHECKING:  # the CLI reads FAIL_ON_CHOICES at start-up: no models then
+    from .model.results import Finding
 
 FAIL_ON_CHOICES: tuple[str, ...] = ("fail", "warn", "never")
 

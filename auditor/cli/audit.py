@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 
-from ..verdict import FAIL_ON_CHOICES
 from .collect import add_source_options
 from .history import add_history_flags, history_options
-from .options import as_of, format_list, require
+from .options import add_report_flags, as_of, require
 
 HELP = """\
 Compare an org's settings with one or more policies and write the reports.
@@ -34,15 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--policy", action="append", default=[], metavar="FILE", help="policy file or bundled policy name (repeatable; rules add up)")
     p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)")
     p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--format", type=format_list, default=None, metavar="LIST", help="comma-separated: html,json,md,csv,sarif,junit (default: html,json)")
+    add_report_flags(p)
     p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the run's clock (reproducible output)")
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
-                   help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
     p.add_argument("--demo", action="store_true", help="audit the bundled sample org against the bundled baseline; no files needed")
     p.add_argument("--collect", action="store_true",
                    help="collect the settings first (as `rovo-audit collect`; written to OUT/settings.yaml) and audit them")
-    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_history_flags(p)
     add_source_options(p)
     p.set_defaults(handler=run)

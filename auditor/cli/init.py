@@ -16,8 +16,10 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..model.settings import Org, OrgSettings
+if TYPE_CHECKING:  # loaded by the handler; --help stays light
+    from ..model.settings import Org, OrgSettings
 
 HELP = """\
 Write a policy that describes the current settings exactly, as a starting point to tighten.

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..verdict import FAIL_ON_CHOICES
 from .history import add_history_flags, history_options
-from .options import format_list
+from .options import add_report_flags
 
 HELP = """\
 Combine results.json files of shards audited separately (one CI job per org, for an
@@ -28,12 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("merge", help="combine shard results.json files into one report", description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("shards", nargs="+", type=Path, metavar="RESULTS.json")
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--format", type=format_list, default=None, metavar="LIST",
-                   help="comma-separated: html,json,md,sarif,junit (default: html,json)")
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
-                   help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
-    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    add_report_flags(p)
     add_history_flags(p)
     p.set_defaults(handler=run)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from ..errors import UsageError
 
@@ -30,6 +31,21 @@ def format_list(text: str) -> list[str]:
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown format {unknown[0]!r}; expected some of: {', '.join(FORMATS)}")
     return list(dict.fromkeys(names))
+
+
+FORMAT_NAMES = "html,json,md,csv,sarif,junit"  # auditor.report.FORMATS, without importing it for --help
+
+
+def add_report_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of every command that writes reports (audit, merge)."""
+    from ..verdict import FAIL_ON_CHOICES
+
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--format", type=format_list, default=None, metavar="LIST",
+                   help=f"comma-separated: {FORMAT_NAMES} (default: html,json)")
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
+                   help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 
 def require(condition: bool, message: str) -> None:
