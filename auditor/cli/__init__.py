@@ -33,7 +33,9 @@ Exit status: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        # main() prints "rovo-audit: error: " before it: name only the subcommand here.
+        command = self.prog.partition(" ")[2]
+        raise UsageError(f"{command + ': ' if command else ''}{message} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -111,14 +111,9 @@ def run_prune(args: argparse.Namespace) -> int:
     from ..history import store
 
     _check_folder(args.history)
-    if args.dry_run:
-        found = store.entries(args.history)
-        doomed = [e.path for e in found[: max(0, len(found) - args.keep)]]
-    else:
-        doomed = store.prune(args.history, args.keep)
+    doomed, kept = store.prune(args.history, args.keep, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     for path in doomed:
         print(f"{verb} {path}")
-    kept = len(store.entries(args.history)) if not args.dry_run else len(store.entries(args.history)) - len(doomed)
     print(f"{verb} {len(doomed)} run(s); {kept} kept in {args.history}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,12 +24,14 @@ def run(args: argparse.Namespace) -> int:
     from ..load.documents import load_file
     from ..load.merge import merge_policies
     from ..model.policy import Policy
+    from ..pipeline import load_policy
 
     bad = 0
     policies = []
     for name in args.files:
         try:
-            doc = load_file(name)
+            # A missing plain name may be a bundled policy, as --policy accepts it.
+            doc = load_file(name) if Path(name).exists() or "/" in name else load_policy(name)
         except InputError as e:
             bad += 1
             for problem in e.problems:
@@ -42,5 +45,6 @@ def run(args: argparse.Namespace) -> int:
             merge_policies(policies)
         except InputError as e:
             bad += 1
-            print(str(e.problems[0]), file=sys.stderr)
+            for problem in e.problems:
+                print(f"{problem}", file=sys.stderr)
     return 2 if bad else 0

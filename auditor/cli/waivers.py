@@ -98,17 +98,14 @@ def _when(s: WaiverState) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..evaluate.engine import evaluate
-    from ..load.documents import load_file
-    from ..pipeline import load_policy
+    from ..pipeline import AuditInputs
 
     require(bool(args.settings), "waivers needs --settings FILE (the settings the waivers apply to)")
     require(bool(args.policy), "waivers needs at least one --policy FILE (the audit's policies)")
-    docs = [load_file(f, expect="Waivers") for f in args.files]
-    policies = [load_policy(p) for p in args.policy]
-    settings = load_file(args.settings, expect="OrgSettings")
+    inputs = AuditInputs.from_paths(args.policy, args.settings, args.files)
     now = args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    results = evaluate(policies, settings, docs, as_of=now)
-    found = states(docs, results, now.date(), args.expiring_days)
+    results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=now)
+    found = states(inputs.waivers, results, now.date(), args.expiring_days)
     counts = {s: sum(1 for w in found if w.state == s) for s in STATES}
     if args.format == "json":
         doc = {"schema": "rovo-audit/waivers/v1", "as_of": now.isoformat().replace("+00:00", "Z"),

@@ -94,15 +94,17 @@ def save(folder: Path, results: Results, digest: str, text: str | None = None) -
     return path
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` entries; returns what was deleted, oldest first."""
+def prune(folder: Path, keep: int, *, dry_run: bool = False) -> tuple[list[Path], int]:
+    """Delete all but the newest `keep` entries (or only say which, with `dry_run`):
+    (what is deleted, oldest first; how many stay)."""
     if keep < 0:
         raise ValueError("keep must be 0 or more")
     all_entries = entries(folder)
     doomed = all_entries[: max(0, len(all_entries) - keep)]
-    for e in doomed:
-        e.path.unlink(missing_ok=True)
-    return [e.path for e in doomed]
+    if not dry_run:
+        for e in doomed:
+            e.path.unlink(missing_ok=True)
+    return [e.path for e in doomed], len(all_entries) - len(doomed)
 
 
 @dataclass(frozen=True, slots=True)

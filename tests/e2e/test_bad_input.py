@@ -145,6 +145,7 @@ def test_usage_errors(args):
     r = run_cli(*args)
     assert r.code == 2 and "Traceback" not in r.err and r.err.strip()
     assert len(r.err.strip().splitlines()) == 1, r.err
+    assert r.err.startswith("rovo-audit: error: ") and r.err.count("rovo-audit") <= 2, r.err  # named once, + the --help hint
 
 
 def test_validate_lists_every_problem(tmp_path):
@@ -159,6 +160,13 @@ def test_validate_ok(tmp_path):
     r = run_cli("validate", EXAMPLE / "custom-webapp.policy.yaml", SETTINGS)
     assert r.code == 0, r.err
     assert "ok (Policy)" in r.out and "ok (OrgSettings)" in r.out
+
+
+def test_validate_takes_a_bundled_policy_name_as_audit_does(tmp_path):
+    r = run_cli("validate", "baseline", "rollout-custom-webapp", cwd=tmp_path)
+    assert r.code == 0 and r.out.count("ok (Policy)") == 2, r.err
+    r = run_cli("validate", "basline", cwd=tmp_path)
+    assert r.code == 2 and "bundled policies: baseline" in r.err
 
 
 def test_validate_together_finds_contradictions_between_files(tmp_path):
