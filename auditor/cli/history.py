@@ -91,6 +91,7 @@ def _check_folder(folder: Path) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..history import store
+    from ..model.common import iso
 
     _check_folder(args.history)
     found = store.entries(args.history)
@@ -101,7 +102,7 @@ def run_list(args: argparse.Namespace) -> int:
         try:
             s = store.read_summary(e)
             counts = ", ".join(f"{n} {k}" for k, n in s.summary.items())
-            print(f"{e.name}  as of {s.as_of.isoformat().replace('+00:00', 'Z')}  {len(s.orgs)} org(s)  {counts}")
+            print(f"{e.name}  as of {iso(s.as_of)}  {len(s.orgs)} org(s)  {counts}")
         except InputError as err:
             print(f"{e.name}  unreadable: {err}")
     return 0

@@ -233,7 +233,9 @@ def _ip(orgs: list[Org], lines: list[str]) -> None:
 
 def policy_text(settings: OrgSettings, orgs: list[Org], source: str, name: str) -> tuple[str, list[str]]:
     """(the policy's YAML, notes for the user about what no policy can accept)."""
-    when = settings.collected_at.isoformat().replace("+00:00", "Z") if settings.collected_at else "an unknown time"
+    from ..model.common import iso
+
+    when = iso(settings.collected_at) if settings.collected_at else "an unknown time"
     who = ", ".join(o.display_name for o in orgs)
     notes: list[str] = []
     lines = [

@@ -98,6 +98,7 @@ def _when(s: WaiverState) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..evaluate.engine import evaluate
+    from ..model.common import iso
     from ..pipeline import AuditInputs
 
     require(bool(args.settings), "waivers needs --settings FILE (the settings the waivers apply to)")
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     found = states(inputs.waivers, results, now.date(), args.expiring_days)
     counts = {s: sum(1 for w in found if w.state == s) for s in STATES}
     if args.format == "json":
-        doc = {"schema": "rovo-audit/waivers/v1", "as_of": now.isoformat().replace("+00:00", "Z"),
+        doc = {"schema": "rovo-audit/waivers/v1", "as_of": iso(now),
                "expiring_days": args.expiring_days, "summary": counts,
                "waivers": [{"ref": w.ref, "control": w.control, "subject": w.subject, "org": w.org, "state": w.state,
                             "expires": w.expires, "days_left": w.days_left, "waives": w.waives, "reason": w.reason,

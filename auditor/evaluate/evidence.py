@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model.common import SECTIONS
+from ..model.common import SECTIONS, iso
 from ..model.results import Finding
 from .factory import OrgView
 
@@ -52,5 +52,5 @@ def _age(view: OrgView) -> Iterator[Finding]:
         days = age.total_seconds() / 86400
         status = "warn" if days > rule.value else "pass"
         yield view.finding("RMCP-EVID-001", status, section, expected=expected,
-                           actual=f"{days:.1f} days old (gathered {at.isoformat().replace('+00:00', 'Z')})", rule=rule,
+                           actual=f"{days:.1f} days old (gathered {iso(at)})", rule=rule,
                            value=section, section=section)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -35,6 +36,15 @@ PRODUCTS: tuple[str, ...] = (
     "jira", "confluence", "jsm", "bitbucket", "compass", "platform",
     "loom", "goals", "projects", "teams", "focus", "talent",
 )
+
+
+@lru_cache(maxsize=4096)  # a run has few distinct times and many findings
+def iso(t: dt.datetime | None) -> str | None:
+    """RFC 3339 in UTC with a Z, to the second (sub-second precision only when present)."""
+    if t is None:
+        return None
+    t = t.astimezone(dt.UTC) if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return t.isoformat().replace("+00:00", "Z")
 
 
 def expiry_date(value: object) -> dt.date | None:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, Location, Problem
+from ..model.common import iso as iso  # where the formats have always found it
 from ..model.results import Results
 
 if TYPE_CHECKING:
@@ -36,13 +35,6 @@ class Format(ABC):
         """The whole output, in memory: written atomically by `write_atomic`."""
 
 
-@lru_cache(maxsize=4096)  # a run has few distinct times and many findings
-def iso(t: dt.datetime | None) -> str | None:
-    """RFC 3339 in UTC with a Z, to the second (sub-second precision only when present)."""
-    if t is None:
-        return None
-    t = t.astimezone(dt.UTC) if t.tzinfo else t.replace(tzinfo=dt.UTC)
-    return t.isoformat().replace("+00:00", "Z")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
