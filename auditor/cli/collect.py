@@ -91,7 +91,7 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     except CollectionFailed as e:
         print(redact(f"rovo-audit: collect failed: {e}"), file=sys.stderr)
         return None, 1
-    text = redact(dump_snapshot(outcome.settings, header=header_comment(outcome, redact)))
+    text = redact(dump_snapshot(outcome.settings, header=header_comment(outcome)))
     write_atomic(out, text)
     if not args.quiet:
         print(redact(outcome.summary() + f"\n  wrote {out}"), file=sys.stdout)

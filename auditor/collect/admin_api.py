@@ -25,6 +25,8 @@ SOURCE = "admin-api"
 # Endpoints whose lists run longest (many pages) start first: their chain of pages is the
 # run's critical path. A scheduling choice, not a fact about the API.
 _LONG_LISTS = {"api_tokens": 2, "events": 1}
+# What to do about a list too long to read whole, where there is something to do.
+_TOO_LONG_HINT = {"orgs": "; name the orgs to collect with --org"}
 
 
 class _Data(BaseModel):
@@ -252,7 +254,9 @@ class AdminApiCollector(Collector):
         return self.base + self.cat.endpoints[name].path.replace("{org}", org)
 
     async def _all_pages(self, name: str, org: str, params: Mapping[str, str] | None = None,
-                         max_pages: int = 100) -> tuple[list[Any], bool]:
+                         max_pages: int = 100, *, whole: bool = True) -> tuple[list[Any], bool]:
+        """(pages, truncated). With `whole`, a list longer than `max_pages` is an HttpError
+        (what it lists past the limit would silently go unjudged), so truncated is False."""
         spec = self.cat.endpoints[name]
         got: list[Any] = []
         try:
@@ -261,18 +265,23 @@ class AdminApiCollector(Collector):
                                                  priority=_LONG_LISTS.get(name, 0)):
                 got.append(body)
         except PageLimit:
+            if whole:
+                raise HttpError(name, f"more than {max_pages} pages of {name}; the list was not read whole"
+                                + _TOO_LONG_HINT.get(name, "")) from None
             return got, True
         return got, False
 
     async def list_orgs(self) -> list[tuple[str, str | None]]:
-        pages, truncated = await self._all_pages("orgs", "")
-        if truncated:  # the orgs past the limit would silently go unaudited
-            raise HttpError("orgs", "too many pages of orgs; name the orgs to collect with --org")
+        """(id, name) of every org the key sees. Raises HttpError, a bad shape included."""
+        pages, _ = await self._all_pages("orgs", "")
         out = []
-        for item in (i for body in pages for i in _items(body)):
-            if isinstance(item.get("id"), str):
-                name = _attrs(item).get("name")
-                out.append((item["id"], name if isinstance(name, str) else None))
+        try:
+            for item in (i for body in pages for i in _items(body)):
+                if isinstance(item.get("id"), str):
+                    name = _attrs(item).get("name")
+                    out.append((item["id"], name if isinstance(name, str) else None))
+        except ShapeError as e:
+            raise HttpError("orgs", f"unexpected response shape: {e}") from None
         return out
 
     async def collect(self, org_id: str) -> SourceResult:
@@ -297,7 +306,7 @@ class AdminApiCollector(Collector):
         try:
             return await run(), None
         except _Partial as e:
-            return e.observed, CouldNotCollect(e.section, SOURCE, e.message, e.endpoint)
+            return e.observed, CouldNotCollect(e.section, SOURCE, e.problem, endpoint)
         except HttpError as e:
             return [], CouldNotCollect(section, SOURCE, e.message, e.endpoint)
         except ShapeError as e:
@@ -311,15 +320,11 @@ class AdminApiCollector(Collector):
         return [Observed("name", name, evidence(SOURCE, at))] if name else []
 
     async def _domains(self, org: str, at: dt.datetime) -> list[Observed]:
-        pages, truncated = await self._all_pages("domains", org)
-        if truncated:
-            raise HttpError("domains", "too many pages of domains; the list was not read whole")
+        pages, _ = await self._all_pages("domains", org)
         return [Observed("verified_domains", parse_verified_domains(pages), evidence(SOURCE, at))]
 
     async def _ip_allowlist(self, org: str, at: dt.datetime) -> list[Observed]:
-        pages, truncated = await self._all_pages("policies", org)
-        if truncated:
-            raise HttpError("policies", "too many pages of policies; the allowlist was not read whole")
+        pages, _ = await self._all_pages("policies", org)
         enabled, ranges, problem = parse_ip_allowlist(pages, self.cat.ip_allowlist)
         ev = evidence(SOURCE, at, "ip-allowlist policies")
         out = [Observed("ip_allowlist.enabled", enabled, ev)]
@@ -333,39 +338,40 @@ class AdminApiCollector(Collector):
         # Tokens first, in this task, so their first page queues before the other endpoints'.
         keys_task = asyncio.ensure_future(self._optional_pages("api_keys", org))
         try:
-            tokens = await self._all_pages("api_tokens", org)
+            tokens, _ = await self._all_pages("api_tokens", org)
         except BaseException:
             keys_task.cancel()
             raise
         keys = await keys_task
-        if tokens[1] or keys[1]:
-            raise HttpError("api_tokens", "too many pages of tokens; the inventory was not read whole")
         inactive = self.cat.inactive_statuses
-        creds = parse_credentials(tokens[0], "api_token", inactive) + parse_credentials(keys[0], "service_account_key", inactive)
-        detail = "API tokens of managed accounts" + (" and API keys" if keys[0] else "")
+        creds = parse_credentials(tokens, "api_token", inactive) + parse_credentials(keys, "service_account_key", inactive)
+        detail = "API tokens of managed accounts" + (" and API keys" if keys else "")
         return [Observed("credentials", unique_labels(creds), evidence(SOURCE, at, detail))]
 
-    async def _optional_pages(self, name: str, org: str) -> tuple[list[Any], bool]:
+    async def _optional_pages(self, name: str, org: str) -> list[Any]:
         try:
-            return await self._all_pages(name, org)
+            pages, _ = await self._all_pages(name, org)
         except HttpError as e:
             if e.status == 404 and self.cat.endpoints[name].optional:
-                return [], False
+                return []
             raise
+        return pages
 
     async def _events(self, org: str, at: dt.datetime) -> list[Observed]:
         spec = self.cat.events
         since = at - dt.timedelta(days=self.events_days)
         scale = 1000 if spec.epoch_unit == "ms" else 1
         params = {"q": spec.query, "from": str(int(since.timestamp() * scale)), "to": str(int(at.timestamp() * scale))}
-        pages, truncated = await self._all_pages("events", org, params, max_pages=spec.max_pages)
+        # Not whole: a cut window still shows MCP use; the observation records the cut.
+        pages, truncated = await self._all_pages("events", org, params, max_pages=spec.max_pages, whole=False)
         activity = parse_mcp_events(pages, spec.match, since, at, truncated)
         return [Observed("mcp_activity", activity, evidence(SOURCE, at, f"audit log, last {self.events_days} days"))]
 
 
-class _Partial(HttpError):
-    """Some fields of a section were read, some not: keep the first, report the rest."""
+class _Partial(Exception):
+    """Some fields of a section were read, some not: keep the first, report the rest (the
+    endpoint is the one `_guard` ran)."""
 
     def __init__(self, observed: list[Observed], section: str, problem: str) -> None:
-        super().__init__("policies", problem)
-        self.observed, self.section = observed, section
+        super().__init__(problem)
+        self.observed, self.section, self.problem = observed, section, problem

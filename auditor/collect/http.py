@@ -25,6 +25,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 from pydantic import SecretStr
 
+from ..mcpclient import origin_of
+
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
@@ -74,7 +76,6 @@ class RateLimit:
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
         self._clock = clock
-        self.waited = 0.0  # total seconds spent waiting, for the progress display and tests
 
     async def acquire(self) -> None:
         async with self._lock:
@@ -85,9 +86,7 @@ class RateLimit:
                 if len(self._starts) < self.requests:
                     self._starts.append(now)
                     return
-                delay = self._starts[0] + self.per + self.margin - now
-                self.waited += delay
-                await asyncio.sleep(delay)
+                await asyncio.sleep(self._starts[0] + self.per + self.margin - now)
 
 
 class PrioritySlots:
@@ -149,7 +148,6 @@ class Stats:
     requests: int = 0
     retries: int = 0
     rate_limited: int = 0
-    per_endpoint: dict[str, int] = field(default_factory=dict)
     waiting: set[str] = field(default_factory=set)
 
 
@@ -185,25 +183,36 @@ def _retry_after(resp: httpx.Response, now: Callable[[], dt.datetime]) -> float 
     return None
 
 
+class NoCursor(ValueError):
+    """The server says there is a next page but not how to ask for it."""
+
+
 def next_cursor(body: Any) -> str | None:
-    """The cursor of the next page: `links.next` (a cursor, or a URL carrying `cursor=`), else `meta.next`."""
+    """The cursor of the next page: `links.next` (a cursor, or a URL carrying `cursor=`), else
+    `meta.next`; None when neither names a next page.
+
+    Raises NoCursor when a next page is announced without a usable cursor: stopping there would
+    report a truncated list as whole.
+    """
     if not isinstance(body, Mapping):
         return None
+    unusable = False
     for holder in (body.get("links"), body.get("meta")):
-        if isinstance(holder, Mapping):
-            nxt = holder.get("next")
-            if isinstance(nxt, str) and nxt:
-                if "://" in nxt or nxt.startswith("/") or "cursor=" in nxt:
-                    found = parse_qs(urlsplit(nxt).query).get("cursor")
-                    return found[0] if found else None
+        if not isinstance(holder, Mapping):
+            continue
+        nxt = holder.get("next")
+        if nxt is None or nxt == "":
+            continue
+        if isinstance(nxt, str):
+            if not ("://" in nxt or nxt.startswith("/") or "cursor=" in nxt):
                 return nxt
+            found = parse_qs(urlsplit(nxt).query).get("cursor")
+            if found:
+                return found[0]
+        unusable = True  # a link we cannot follow: `meta.next` may still say how
+    if unusable:
+        raise NoCursor("the server announced a next page without a cursor; the list was not read whole")
     return None
-
-
-def origin(url: httpx.URL | str) -> tuple[str, str, int | None]:
-    u = httpx.URL(str(url))
-    default = {"http": 80, "https": 443}.get(u.scheme)
-    return (u.scheme, u.host.lower(), u.port or default)
 
 
 class HttpSession:
@@ -273,49 +282,54 @@ class HttpSession:
                 async with self._slots.slot(priority) as slot:
                     resp = await self._send(self._client(slot), url, endpoint, auth, params)
             except httpx.TimeoutException:
-                failure, wait = f"timed out (no answer within {self._timeout}s)", None
+                failure, wait, status = f"timed out (no answer within {self._timeout}s)", None, None
             except httpx.TransportError as e:
-                failure, wait = f"connection failed ({type(e).__name__})", None
+                failure, wait, status = f"connection failed ({type(e).__name__})", None, None
             else:
                 if resp.status_code < 300:
                     return resp
                 if resp.status_code == 429:
                     self.stats.rate_limited += 1
-                    wait = _retry_after(resp, self._now)
+                    wait, status = _retry_after(resp, self._now), 429
                     failure = "rate limited (HTTP 429)"
                     if wait is not None and wait > self.retry.max_wait:
                         raise HttpError(endpoint, f"{failure}; the server asks to wait {wait:.0f}s, "
                                         f"more than the {self.retry.max_wait:.0f}s allowed", 429)
                 elif resp.status_code in RETRY_STATUSES:
-                    failure, wait = f"server error (HTTP {resp.status_code})", None
+                    # A 5xx that outlasts the retries gives the error no status: callers branch
+                    # on the status (e.g. the 404 of an optional endpoint), not on a server fault.
+                    failure, wait, status = f"server error (HTTP {resp.status_code})", None, None
                 else:
                     raise HttpError(endpoint, _describe_status(resp.status_code), resp.status_code)
             if attempt >= self.retry.max_retries:
-                raise HttpError(endpoint, f"{failure}, {attempt + 1} attempt{'s' if attempt else ''}",
-                                429 if failure.startswith("rate") else None)
+                raise HttpError(endpoint, f"{failure}, {attempt + 1} attempt{'s' if attempt else ''}", status)
             self.stats.retries += 1
             await asyncio.sleep(wait if wait is not None else self.retry.backoff(attempt))
             attempt += 1
 
     async def _send(self, client: httpx.AsyncClient, url: str, endpoint: str, auth: AuthHeader | None,
                     params: Mapping[str, str] | None) -> httpx.Response:
-        start = origin(url)
+        start = origin_of(str(httpx.URL(url)))  # parsed as the redirect targets are, below
         target: str = url
         query: Mapping[str, str] | None = params
         for _ in range(MAX_REDIRECTS + 1):
             headers = {"Authorization": auth.value()} if auth is not None else {}
             self.stats.requests += 1
-            self.stats.per_endpoint[endpoint] = self.stats.per_endpoint.get(endpoint, 0) + 1
             resp = await client.get(target, params=query, headers=headers)
             if resp.status_code not in REDIRECT_STATUSES or "location" not in resp.headers:
                 await resp.aread()
                 return resp
             await resp.aclose()
-            nxt = urljoin(str(resp.url), resp.headers["location"])
-            if origin(nxt) != start:
+            try:
+                # Parsed by httpx first, so the origin checked is the one httpx would connect to.
+                nxt = str(httpx.URL(urljoin(str(resp.url), resp.headers["location"])))
+                where = origin_of(nxt)
+            except (httpx.InvalidURL, ValueError):  # e.g. a port out of range; the text is not shown
+                raise HttpError(endpoint, "redirected to an invalid URL; not followed", resp.status_code) from None
+            if where != start:
                 # Never follow: the credential belongs to the host it was configured for.
-                s, h, p = origin(nxt)
-                raise HttpError(endpoint, f"redirected to another host ({s}://{h}:{p}); not followed, "
+                # Only the origin is shown: the rest of the URL may carry what the server echoed.
+                raise HttpError(endpoint, f"redirected to another host ({where}); not followed, "
                                 "so the credential is not sent there", resp.status_code)
             target, query = nxt, None
         raise HttpError(endpoint, f"more than {MAX_REDIRECTS} redirects")
@@ -330,7 +344,10 @@ class HttpSession:
         for page in range(max_pages):
             body = await self.get_json(url, endpoint=endpoint, auth=auth, params=query, priority=priority + page)
             yield body
-            cursor = next_cursor(body)
+            try:
+                cursor = next_cursor(body)
+            except NoCursor as e:
+                raise HttpError(endpoint, str(e)) from None
             if cursor is None:
                 return
             if cursor in seen:

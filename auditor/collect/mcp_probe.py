@@ -28,8 +28,6 @@ from ..mcpclient import (
     HttpStatusError,
     McpClientError,
     McpSession,
-    RpcError,
-    TransportError,
     discover,
 )
 from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
@@ -169,8 +167,8 @@ class McpProbe(Collector):
                 why = (" (API token authentication off, or a wrong, revoked or classic token: the probe cannot tell)"
                        if token_kind and e.status in (401, 403) else "")
                 return self._fail(org_id, sections, f"initialize refused: HTTP {e.status}{why}")
-            except (TransportError, RpcError, McpClientError) as e:
-                return self._fail(org_id, sections, f"initialize failed: {_short(e)}")
+            except McpClientError as e:  # TransportError, RpcError: the message names the kind
+                return self._fail(org_id, sections, f"initialize failed: {str(e)[:200]}")
             obs: list[Observed] = []
             if token_kind:
                 how = "Basic API-token" if self.kind == "api_token" else "service-account key"
@@ -179,7 +177,7 @@ class McpProbe(Collector):
             try:
                 listing = session.list_tools()
             except McpClientError as e:
-                res = self._fail(org_id, ("rovo_mcp.permissions",), f"tools/list failed: {_short(e)}")
+                res = self._fail(org_id, ("rovo_mcp.permissions",), f"tools/list failed: {str(e)[:200]}")
                 return SourceResult(SOURCE, org_id, tuple(obs), res.failures)
         values, unknown, notes = permissions_from_tools(listing.names)
         detail = f"tools/list on {url} listed {len(listing.names)} tools"
@@ -193,10 +191,3 @@ class McpProbe(Collector):
                          + (" ..." if len(unknown) > 10 else ""))
         return SourceResult(SOURCE, org_id, tuple(obs), (), tuple(notes))
 
-
-def _short(e: McpClientError) -> str:
-    if isinstance(e, TransportError):
-        return f"{e.failure.kind}: {e.failure.detail}"[:200]
-    if isinstance(e, RpcError):
-        return f"JSON-RPC error {e.code}: {e.rpc_message}"[:200]
-    return str(e)[:200]

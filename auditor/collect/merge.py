@@ -118,14 +118,13 @@ def merge_org(org_id: str, results: Sequence[SourceResult], *, name_hint: str | 
 
 def _merge_credentials(b: _Builder, full: Observed | None, partial: list[Observed], att: Observed | None,
                        failures: list[CouldNotCollect]) -> None:
-    failed = any(f.section == "credentials" and f.source == "admin-api" for f in failures)
     if full is not None:
         base, ev = list(full.value), full.evidence
         if att is not None:
             _compare_credentials(b, full, att)
     elif att is not None:
         base, ev = list(att.value), att.evidence
-    elif partial and not failed and not any(f.section == "credentials" for f in failures):
+    elif partial and not any(f.section == "credentials" for f in failures):
         # No inventory was attempted: keep what the OAuth token showed, and record the gap as a
         # collection error, so scope checks over every credential say `unknown`, not `pass`.
         base, ev = [], partial[0].evidence.model_copy(update={

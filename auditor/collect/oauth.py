@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ..mcpclient.oauth import parse_resources
 from ..model.settings import Credential, Site
 from .admin_api import ShapeError, catalog
 from .http import AuthHeader, HttpError, HttpSession
@@ -17,17 +18,19 @@ from .interface import Collector, CouldNotCollect, Observed, SourceResult, evide
 SOURCE = "oauth"
 
 
-def parse_resources(body: Any) -> tuple[tuple[Site, ...], tuple[str, ...]]:
-    """Sites and the union of the scopes granted on them."""
-    if not isinstance(body, list) or not all(isinstance(r, Mapping) for r in body):
-        raise ShapeError("expected a list of resources")
-    sites, scopes = [], set()
-    for r in body:
-        if not isinstance(r.get("url"), str):
+def sites_and_scopes(body: Any) -> tuple[tuple[Site, ...], tuple[str, ...]]:
+    """Sites (each must have a url: it is what policies name) and the union of the scopes
+    granted on them, from an accessible-resources answer."""
+    try:
+        resources = parse_resources(body)
+    except ValueError as e:
+        raise ShapeError(str(e)) from None
+    sites = []
+    for r in resources:
+        if r.url is None:
             raise ShapeError("a resource without url")
-        sites.append(Site(url=r["url"], cloud_id=r.get("id") if isinstance(r.get("id"), str) else None,
-                          name=r.get("name") if isinstance(r.get("name"), str) else None))
-        scopes.update(s for s in r.get("scopes") or () if isinstance(s, str))
+        sites.append(Site(url=r.url, cloud_id=r.id or None, name=r.name))
+    scopes = {s for r in resources for s in r.scopes}
     return tuple(sorted(sites, key=lambda s: s.url)), tuple(sorted(scopes))
 
 
@@ -59,14 +62,14 @@ class OAuthCollector(Collector):
         )
         failures = []
         for got in (res, me):
-            if isinstance(got, BaseException) and not isinstance(got, HttpError | ShapeError):
+            if isinstance(got, BaseException) and not isinstance(got, HttpError):
                 raise got
             if isinstance(got, HttpError):
                 failures.append(CouldNotCollect("credentials", SOURCE, got.message, got.endpoint))
         if failures:
             return SourceResult(SOURCE, org_id, (), tuple(failures))
         try:
-            sites, scopes = parse_resources(res)
+            sites, scopes = sites_and_scopes(res)
             account, who = parse_me(me)
         except ShapeError as e:
             return SourceResult(SOURCE, org_id, (), (CouldNotCollect("credentials", SOURCE, f"unexpected response shape: {e}"),))

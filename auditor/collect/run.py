@@ -18,9 +18,8 @@ from typing import TextIO
 import httpx
 import yaml
 
-from ..config import CollectConfig, Redactor
+from ..config import CollectConfig
 from ..errors import UsageError
-from ..mcpclient import Credentials
 from ..model.settings import OrgSettings
 from ..report.interface import iso
 from .admin_api import AdminApiCollector, catalog
@@ -168,7 +167,7 @@ async def _collect(config: CollectConfig, session: HttpSession, show: Progress, 
     if not ids and admin is not None:
         try:
             listed = await admin.list_orgs()
-        except HttpError as e:
+        except HttpError as e:  # a malformed org list included: list_orgs raises nothing else
             raise CollectionFailed(f"could not list the orgs of the admin API key: {e}") from None
         ids = [i for i, _ in listed]
         names.update({i: n for i, n in listed if n})
@@ -193,7 +192,7 @@ async def _collect(config: CollectConfig, session: HttpSession, show: Progress, 
                                                  AuthHeader("Bearer", config.oauth_token), as_of=as_of))
     else:
         not_configured.append("OAuth token (ROVO_AUDIT_OAUTH_TOKEN)")
-    creds = _mcp_credentials(config)
+    creds = config.mcp_credentials()
     per_org[probe_org].append(McpProbe(config.mcp_url, creds, config.mcp_credential_kind, as_of=as_of,
                                        timeout=config.timeout_seconds))
     if config.mcp_credential_kind is None:
@@ -236,16 +235,8 @@ async def _guarded(collector: Collector, org_id: str) -> SourceResult:
             CouldNotCollect(section, collector.source, error) for section in collector.sections))
 
 
-def _mcp_credentials(config: CollectConfig) -> Credentials:
-    if config.mcp_api_token is not None and config.mcp_email:
-        return Credentials.basic(config.mcp_email, config.mcp_api_token)
-    if config.mcp_bearer is not None:
-        return Credentials.bearer(config.mcp_bearer)
-    return Credentials.none()
-
-
-def header_comment(outcome: CollectOutcome, redact: Redactor) -> str:
+def header_comment(outcome: CollectOutcome) -> str:
     lines = [f"# Written by `rovo-audit collect` at {iso(outcome.settings.collected_at)}.",
              "# Absent sections were not collected; collection_errors says why. Values an admin",
              "# attested carry source `attested`; contradictions keep the observed value."]
-    return redact("\n".join(lines)) + "\n"
+    return "\n".join(lines) + "\n"

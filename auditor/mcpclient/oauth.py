@@ -44,17 +44,28 @@ def accessible_resources(http: Http, api_base: str) -> AccessibleResources:
     try:
         data = json.loads(raw)
     except ValueError:
-        data = None
-    if not isinstance(data, list):
-        failure = TransportFailure(FailureKind.PROTOCOL, "accessible-resources did not return a JSON list")
-        raise TransportError(failure, exchange)
-    return AccessibleResources(tuple(_resource(r) for r in data if isinstance(r, dict)), exchange)
+        data = None  # refused below, like any other shape
+    try:
+        resources = parse_resources(data)
+    except ValueError as e:
+        failure = TransportFailure(FailureKind.PROTOCOL, f"accessible-resources: {e}")
+        raise TransportError(failure, exchange) from None
+    return AccessibleResources(resources, exchange)
+
+
+def parse_resources(data: Any) -> tuple[Resource, ...]:
+    """The resources of an accessible-resources answer (already decoded JSON), in order; the
+    one parser of it (`doctor` and `collect`). Fields of the wrong type read as absent.
+    Raises ValueError unless `data` is a list of objects."""
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise ValueError("expected a list of resources")
+    return tuple(_resource(r) for r in data)
 
 
 def _resource(raw: dict[str, Any]) -> Resource:
     scopes = raw.get("scopes") if isinstance(raw.get("scopes"), list) else []
     return Resource(
-        id=str(raw.get("id", "")),
+        id=raw["id"] if isinstance(raw.get("id"), str) else "",
         url=raw.get("url") if isinstance(raw.get("url"), str) else None,
         name=raw.get("name") if isinstance(raw.get("name"), str) else None,
         scopes=tuple(s for s in scopes if isinstance(s, str)),

@@ -224,7 +224,7 @@ class McpSession:
 
 def _read_response(response: httpx.Response, request_id: int, exchange: Exchange) -> dict[str, Any]:
     """The JSON-RPC response to `request_id`, from a JSON body or an SSE stream."""
-    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind = exchange.content_type
     if kind == "application/json":
         raw = read_limited(response, MAX_BODY)
         try:

@@ -7,13 +7,14 @@ so callers (the doctor, the collect probe) can show evidence without ever holdin
 from __future__ import annotations
 
 import contextlib
+import re
 import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -126,6 +127,8 @@ class Http:
         self.settings = settings
         self.credentials = credentials or Credentials.none()
         self.credential_origins = frozenset(origin_of(o) for o in credential_origins)
+        # Same length floor as the Redactor: shorter strings would blank out ordinary text.
+        self._encoded = tuple(_percent_encoded(f) for f in self.credentials.secret_forms() if len(f) >= 4)
         self._client = httpx.Client(
             follow_redirects=False,
             timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
@@ -144,7 +147,13 @@ class Http:
         self.close()
 
     def redact(self, text: str) -> str:
-        return self.credentials.redact(text)
+        """Every form of the secret, also percent-encoded: a redirect (its Location, its HTML
+        body) or an error page may echo the credential inside a URL."""
+        text = self.credentials.redact(text)
+        if "%" in text:  # an encoded form needs one; the raw forms are gone already
+            for pattern in self._encoded:
+                text = pattern.sub("[redacted]", text)
+        return text
 
     def excerpt(self, text: str) -> str:
         """Redact first, then cut: cutting first could leave a secret's prefix at the edge."""
@@ -180,7 +189,7 @@ class Http:
                                     elapsed_ms=_ms(start), authenticated=base.authenticated)
                 if response.is_redirect:
                     body = self.read_excerpt(response)
-                    where = response.headers.get("location", "?")
+                    where = redirect_origin(str(response.url), response.headers.get("location"))
                     failure = TransportFailure(FailureKind.REDIRECT, f"HTTP {response.status_code} to {where}; not followed")
                     raise TransportError(failure, _with(exchange, body=body, failure=failure))
                 yield response, exchange
@@ -200,6 +209,25 @@ class Http:
                 raise TransportError(failure, _with(exchange, failure=failure)) from None
             excerpt = self.excerpt(raw[:_EXCERPT_READ].decode("utf-8", "replace"))
             return _with(exchange, body=excerpt, elapsed_ms=_ms(start)), raw
+
+
+def redirect_origin(url: str, location: str | None) -> str:
+    """Where a redirect points, as an origin only: the path and query may carry what the
+    server echoed (a token, in a form redaction does not know), and error text is stored."""
+    if not location:
+        return "(no Location)"
+    try:
+        return origin_of(urljoin(url, location))
+    except ValueError:  # e.g. a port out of range
+        return "(an invalid URL)"
+
+
+def _percent_encoded(secret: str) -> re.Pattern[str]:
+    """`secret` with any of its characters percent-encoded (hex digits in either case)."""
+    def hexed(byte: int) -> str:
+        return "%" + "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{byte:02x}")
+
+    return re.compile("".join(f"(?:{re.escape(ch)}|{''.join(hexed(b) for b in ch.encode())})" for ch in secret))
 
 
 def _verify(value: bool | str) -> bool | ssl.SSLContext:
