@@ -7,19 +7,21 @@ into a message: validation errors name the variable, never its value.
 
 from __future__ import annotations
 
-import base64
 import difflib
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import InputError, Location, Problem, UsageError
+from .mcpclient.credentials import Credentials
+from .mcpclient.credentials import Redactor as Redactor  # re-exported: collect's last guard before output
 
 ENV_PREFIX = "ROVO_AUDIT_"
 DEFAULT_API_BASE_URL = "https://api.atlassian.com"
@@ -84,11 +86,12 @@ class CollectConfig(BaseSettings):
 
     @model_validator(mode="after")
     def _one_mcp_credential(self) -> CollectConfig:
-        basic = (self.mcp_email is not None, self.mcp_api_token is not None)
-        if any(basic) and not all(basic):
-            raise ValueError("mcp_api_token: an API token needs ROVO_AUDIT_MCP_EMAIL and ROVO_AUDIT_MCP_API_TOKEN together")
-        if all(basic) and self.mcp_bearer is not None:
-            raise ValueError("mcp_bearer: set either ROVO_AUDIT_MCP_EMAIL + ROVO_AUDIT_MCP_API_TOKEN or ROVO_AUDIT_MCP_BEARER, not both")
+        email, token = self.mcp_email is not None, self.mcp_api_token is not None
+        if email != token:
+            given, missing = ("mcp_email", "mcp_api_token") if email else ("mcp_api_token", "mcp_email")
+            raise PydanticCustomError("mcp_pair", _PAIR, {"given": given, "missing": missing})
+        if email and self.mcp_bearer is not None:
+            raise PydanticCustomError("mcp_either", _EITHER.format(**_VARS))
         return self
 
     @property
@@ -96,35 +99,32 @@ class CollectConfig(BaseSettings):
         raw = (self.org_id or "").replace(",", " ").split()
         return tuple(dict.fromkeys(raw))
 
-    @property
-    def mcp_auth(self) -> tuple[str, SecretStr] | None:
-        """The MCP probe's Authorization header as (scheme, secret), or None for discovery only."""
+    def mcp_credentials(self) -> Credentials:
+        """The MCP credential: Basic email:API token, else Bearer, else none (discovery only)."""
         if self.mcp_api_token is not None and self.mcp_email:
-            raw = f"{self.mcp_email}:{self.mcp_api_token.get_secret_value()}".encode()
-            return "Basic", SecretStr(base64.b64encode(raw).decode("ascii"))
+            return Credentials.basic(self.mcp_email, self.mcp_api_token)
         if self.mcp_bearer is not None:
-            return "Bearer", self.mcp_bearer
-        return None
+            return Credentials.bearer(self.mcp_bearer)
+        return Credentials.none()
 
     @property
     def mcp_credential_kind(self) -> Literal["api_token", "service_account_key", "oauth"] | None:
-        if self.mcp_api_token is not None and self.mcp_email:
-            return "api_token"
-        if self.mcp_bearer is not None:
-            return self.mcp_bearer_kind
-        return None
+        scheme = self.mcp_credentials().scheme
+        return "api_token" if scheme == "basic" else self.mcp_bearer_kind if scheme == "bearer" else None
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret string (and derived header value), for redaction and for tests."""
-        out: list[str] = []
-        for s in (self.admin_api_key, self.mcp_api_token, self.mcp_bearer, self.oauth_token):
-            if s is not None and s.get_secret_value():
-                out.append(s.get_secret_value())
-        auth = self.mcp_auth
-        if auth is not None:
-            out.append(auth[1].get_secret_value())
-        return tuple(dict.fromkeys(out))
+        out = [s.get_secret_value() for s in (self.admin_api_key, self.oauth_token) if s is not None]
+        out.extend(self.mcp_credentials().secret_forms())
+        return tuple(dict.fromkeys(s for s in out if s))
 
+
+_VARS = {f: ENV_PREFIX + f.upper() for f in ("mcp_email", "mcp_api_token", "mcp_bearer")}
+# The rules across the MCP credential settings; load_config names each setting as the user gave it.
+_PAIR = "an API token needs ROVO_AUDIT_MCP_EMAIL and ROVO_AUDIT_MCP_API_TOKEN together (Basic auth is email:token)"
+_EITHER = "give either {mcp_api_token} (with {mcp_email}) or {mcp_bearer}, not both"
+# One MCP credential: a flag for one kind hides the other kind read from the environment or .env.
+_MCP_KINDS: tuple[tuple[str, ...], ...] = (("mcp_email", "mcp_api_token"), ("mcp_bearer",))
 
 FIELD_FLAGS: dict[str, str] = {
     "org_id": "--org", "api_base_url": "--api-base-url", "mcp_url": "--mcp-url", "probe_org": "--probe-org",
@@ -132,39 +132,74 @@ FIELD_FLAGS: dict[str, str] = {
 }
 
 
-def load_config(overrides: Mapping[str, Any] | None = None, env_file: str | Path | None = None) -> CollectConfig:
+def load_config(overrides: Mapping[str, Any] | None = None, env_file: str | Path | None = None, *,
+                flag_names: Mapping[str, str] | None = None, only: Collection[str] | None = None) -> CollectConfig:
     """Read the configuration; flags (`overrides`, None values dropped) win over env and `.env`.
 
+    `flag_names`: the calling command's flag for each field (default: collect's), so messages
+    name what the user typed. `only`: the fields the command reads; the others keep their
+    defaults whatever env or `.env` say, so another command's bad setting cannot stop it.
     Bad values raise UsageError/InputError naming the variable (and the `.env` line), never the value.
     """
     flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    names = FIELD_FLAGS if flag_names is None else flag_names
     path = Path(env_file) if env_file is not None else Path(".env")
     if env_file is not None and not path.is_file():
         raise InputError(Problem(Location(str(path), 1, 1), "no such .env file"))
     dotenv = path if path.is_file() else None
+    init: dict[str, Any] = {}
+    if only is not None:
+        init.update({f: info.default for f, info in CollectConfig.model_fields.items() if f not in only})
+    flagged = [kind for kind in _MCP_KINDS if any(f in flags for f in kind)]
+    if len(flagged) == 1:
+        init.update({f: None for kind in _MCP_KINDS if kind is not flagged[0] for f in kind})
     try:
-        return CollectConfig(_env_file=dotenv, **flags)
+        return CollectConfig(_env_file=dotenv, **{**init, **flags})
     except ValidationError as e:
         err = e.errors(include_url=False)[0]
         msg = err["msg"].removeprefix("Value error, ")
-        if not err["loc"]:  # a rule across settings: its message names them
-            raise UsageError(f"configuration: {msg.split(': ', 1)[-1]}") from None
-        raise _config_problem(str(err["loc"][0]), msg, flags, os.environ, dotenv) from None
+        if not err["loc"]:  # a rule across settings
+            raise UsageError(f"configuration: {_rule_message(err['type'], err.get('ctx', {}), flags, names) or msg}") from None
+        raise _config_problem(str(err["loc"][0]), msg, flags, names, dotenv) from None
 
 
-def _config_problem(name: str, msg: str, flags: Mapping[str, Any], env: Mapping[str, str],
+def _rule_message(rule: str, ctx: Mapping[str, Any], flags: Mapping[str, Any], names: Mapping[str, str]) -> str | None:
+    def name(field: str) -> str:
+        return names.get(field, field) if field in flags else _VARS[field]
+
+    if rule == "mcp_pair":
+        given, missing = ctx["given"], ctx["missing"]
+        if given not in flags:
+            return _PAIR
+        other = f"{names[missing]} (or {_VARS[missing]})" if missing in names else _VARS[missing]
+        return f"{name(given)} needs {other}: Basic auth is email:token"
+    if rule == "mcp_either":
+        return _EITHER.format(**{f: name(f) for f in _VARS})
+    return None
+
+
+def _config_problem(name: str, msg: str, flags: Mapping[str, Any], names: Mapping[str, str],
                     env_file: Path | None) -> Exception:
     var = ENV_PREFIX + name.upper()
     if name in flags:
-        return UsageError(f"{FIELD_FLAGS.get(name, name)}: {msg}")
-    if any(k.upper() == var for k in env):
+        return UsageError(f"{names.get(name, name)}: {msg}")
+    if any(k.upper() == var for k in os.environ):
         return UsageError(f"{var} (environment): {msg}")
     if env_file is not None:
-        for i, line in enumerate(env_file.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            key = line.strip().removeprefix("export ").split("=", 1)[0].strip()
-            if key.upper() == var:
-                return InputError(Problem(Location(str(env_file), i, 1), f"{var}: {msg}"))
+        for line, key in _dotenv_keys(env_file):
+            if key == var:
+                return InputError(Problem(Location(str(env_file), line, 1), f"{var}: {msg}"))
     return UsageError(f"{var}: {msg}")
+
+
+def _dotenv_keys(path: Path) -> list[tuple[int, str]]:
+    """(line number, upper-cased key) of each `KEY=value` line of a `.env` file."""
+    out = []
+    for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        key = line.strip().removeprefix("export ").split("=", 1)[0].strip().upper()
+        if key:
+            out.append((i, key))
+    return out
 
 
 def unknown_settings(env_file: str | Path | None = None) -> list[str]:
@@ -173,26 +208,9 @@ def unknown_settings(env_file: str | Path | None = None) -> list[str]:
     names = {k.upper() for k in os.environ if k.upper().startswith(ENV_PREFIX)}
     path = Path(env_file) if env_file is not None else Path(".env")
     if path.is_file():
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            key = line.strip().removeprefix("export ").split("=", 1)[0].strip().upper()
-            if key.startswith(ENV_PREFIX):
-                names.add(key)
+        names.update(key for _, key in _dotenv_keys(path) if key.startswith(ENV_PREFIX))
     out = []
     for n in sorted(names - known):
         close = difflib.get_close_matches(n, sorted(known), n=1)
         out.append(f"{n} is not a rovo-audit collect setting" + (f"; did you mean {close[0]}?" if close else ""))
     return out
-
-
-class Redactor:
-    """Replaces every known secret in a text: a last guard before anything is printed or written."""
-
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        # Longest first, so a secret that contains another is replaced whole.
-        self._secrets = sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for s in self._secrets:
-            if s in text:
-                text = text.replace(s, "[redacted]")
-        return text

@@ -6,13 +6,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from .options import as_of, require
+
+DEFAULT_TIMEOUT = 15.0
+# The configuration fields the doctor reads, and the doctor's flag for each.
+FLAGS = {"mcp_url": "--url", "api_base_url": "--api-base-url", "mcp_email": "--email",
+         "mcp_api_token": "--api-token", "mcp_bearer": "--bearer", "timeout_seconds": "--timeout"}
 
 HELP = """\
 Check a live Rovo MCP endpoint step by step and say exactly why a client cannot connect.
@@ -25,7 +29,9 @@ examples:
   rovo-audit doctor --explain "We are having trouble completing this action"
 
 Secrets: prefer ROVO_AUDIT_MCP_API_TOKEN / ROVO_AUDIT_MCP_BEARER (or `-` to read stdin) over
-flags, which other users of the machine can see. The doctor only reads: dynamic client
+flags, which other users of the machine can see. Settings come from ROVO_AUDIT_* variables and
+./.env as for collect; flags win, and a credential flag replaces the other kind of credential
+set there. The doctor only reads: dynamic client
 registration needs --try-register; a tool is called only with --call-tool, and only when it is
 read-only. Writes doctor.json and doctor.html to --out (default reports/).
 Exit status: 0 works as expected (or --explain recognised the message); 1 a cause was found
@@ -50,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--call-args", metavar="JSON", default="{}", help="arguments for --call-tool, a JSON object")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
     p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the clock (endpoint sunset dates, generated_at)")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-request timeout (default 15)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-request timeout (default ROVO_AUDIT_TIMEOUT_SECONDS or 15)")
     p.add_argument("--ca-file", metavar="FILE", help="CA bundle to trust (e.g. a TLS-inspecting proxy's)")
     p.add_argument("--explain", metavar="MESSAGE", help="offline: explain a pasted error message ('-' reads stdin)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every step's details")
@@ -65,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from ..doctor.steps import run_doctor
 
     options = build_options(args)
-    report = run_doctor(options, generated_at=None if args.as_of is None else args.as_of)
+    report = run_doctor(options)
     written = write(report, args.out)
     if not args.quiet:
         print(render_text(report, verbose=args.verbose))
@@ -74,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _explain(message: str) -> int:
-    from ..doctor.knowledge import explain
-    from ..doctor.report import render_explain
+    from ..doctor.knowledge import explain, render_explain
 
     text = sys.stdin.read() if message == "-" else message
     require(bool(text.strip()), "--explain needs the error message text (or '-' to read it from stdin)")
@@ -90,29 +95,24 @@ def build_options(args: argparse.Namespace) -> Any:
     from ..config import load_config
     from ..doctor.model import DoctorOptions
 
-    require(not (args.bearer and args.api_token), "give either --api-token (with --email) or --bearer, not both")
-    require(not (args.bearer and args.email), "--email goes with --api-token; a --bearer token carries no email")
-    # Flag pairs are checked here so the message names flags; the config names variables.
-    require(not args.api_token or bool(args.email or os.environ.get("ROVO_AUDIT_MCP_EMAIL")),
-            "--api-token needs --email (or ROVO_AUDIT_MCP_EMAIL): Basic auth is email:token")
-    require(not args.email or bool(args.api_token or os.environ.get("ROVO_AUDIT_MCP_API_TOKEN")),
-            "--email needs --api-token (or ROVO_AUDIT_MCP_API_TOKEN)")
     overrides: dict[str, Any] = {
         "mcp_url": args.url, "api_base_url": args.api_base_url, "mcp_email": args.email,
         "mcp_api_token": SecretStr(_secret_arg(args.api_token)) if args.api_token else None,
         "mcp_bearer": SecretStr(_secret_arg(args.bearer)) if args.bearer else None,
         "timeout_seconds": args.timeout,
     }
-    config = load_config(overrides)
-    credentials = _credentials(args, config)
+    # Only the settings the doctor reads: a collect-only setting in env or .env is not its business.
+    config = load_config(overrides, flag_names=FLAGS, only=FLAGS)
+    # collect's default timeout is 30 s; the doctor answers sooner unless told otherwise.
+    timeout = config.timeout_seconds if "timeout_seconds" in config.model_fields_set else DEFAULT_TIMEOUT
     org, settings_path = _settings(args.settings, args.org)
     return DoctorOptions(
-        url=config.mcp_url, credentials=credentials, api_base=config.api_base_url,
+        url=config.mcp_url, credentials=config.mcp_credentials(), api_base=config.api_base_url,
         as_of=args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0),
         origin=_origin(args.origin), settings=org, settings_path=settings_path,
         expect=_expect(args.expect), try_register=args.try_register,
         call_tool=args.call_tool, call_args=_call_args(args.call_args),
-        timeout=args.timeout or 15.0, ca_file=_ca_file(args.ca_file),
+        timeout=timeout, ca_file=_ca_file(args.ca_file),
     )
 
 
@@ -122,20 +122,6 @@ def _secret_arg(value: str) -> str:
     secret = sys.stdin.readline().strip()
     require(bool(secret), "expected the secret on stdin ('-')")
     return secret
-
-
-def _credentials(args: argparse.Namespace, config: Any) -> Any:
-    from ..mcpclient import Credentials
-
-    if args.bearer:
-        return Credentials.bearer(config.mcp_bearer)
-    if config.mcp_api_token is not None:
-        require(bool(config.mcp_email), "--api-token needs --email (or ROVO_AUDIT_MCP_EMAIL): Basic auth is email:token")
-        return Credentials.basic(config.mcp_email, config.mcp_api_token)
-    require(not args.email, "--email needs --api-token (or ROVO_AUDIT_MCP_API_TOKEN)")
-    if config.mcp_bearer is not None:
-        return Credentials.bearer(config.mcp_bearer)
-    return Credentials.none()
 
 
 def _settings(path: str | None, wanted: str | None) -> tuple[Any, str | None]:

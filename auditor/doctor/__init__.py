@@ -18,8 +18,23 @@ order a client meets them, and name the first one that breaks, with the admin's 
 The HTTP side is auditor.mcpclient; origin checks reuse auditor.patterns.
 """
 
-from .knowledge import Cause, Match, explain
-from .model import DoctorOptions, DoctorReport, StepResult
-from .steps import run_doctor, step_codes
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .knowledge import Cause, Match, explain
+    from .model import DoctorOptions, DoctorReport, StepResult
+    from .steps import run_doctor, step_codes
+
+# Imported on first use: `--explain` works offline and must not pay for httpx or the MCP client.
+_LAZY = {"Cause": "knowledge", "Match": "knowledge", "explain": "knowledge", "DoctorOptions": "model",
+         "DoctorReport": "model", "StepResult": "model", "run_doctor": "steps", "step_codes": "steps"}
 __all__ = ["Cause", "DoctorOptions", "DoctorReport", "Match", "StepResult", "explain", "run_doctor", "step_codes"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)

@@ -124,7 +124,6 @@ def cause(cause_id: str) -> Cause:
 class Match:
     message: MessageSpec
     score: float  # 1.0 verbatim; lower for fragments and word overlap
-    matched_text: str
 
     @property
     def causes(self) -> tuple[Cause, ...]:
@@ -160,10 +159,9 @@ def explain(message: str) -> list[Match]:
     pasted_words = _words(message)
     found: list[tuple[float, int, Match]] = []
     for index, spec in enumerate(knowledge().messages):
-        best, text = max(((_score(t, pasted_norm, pasted_words), t) for t in (spec.text, *spec.variants)),
-                         key=lambda pair: pair[0])
+        best = max(_score(t, pasted_norm, pasted_words) for t in (spec.text, *spec.variants))
         if best > 0:
-            found.append((-round(best, 6), index, Match(spec, round(best, 3), text)))
+            found.append((-round(best, 6), index, Match(spec, round(best, 3))))
     matches = [m for _, _, m in sorted(found, key=lambda item: (item[0], item[1]))]
     if matches and matches[0].score == FULL:
         # A verbatim hit outranks paraphrase guesses that merely share its words.
@@ -189,5 +187,26 @@ def source() -> dict[str, str]:
     return {"file": "auditor/data/known_errors.yaml", "as_of": k.as_of.isoformat(), "source": " ".join(k.source.split())}
 
 
-def cause_ids() -> tuple[str, ...]:
-    return tuple(knowledge().causes)
+# `--explain` prints this; it lives here, not in report.py, so explaining offline imports
+# neither the HTTP client nor the HTML templates.
+def render_explain(message: str, matches: list[Match]) -> str:
+    if not matches:
+        return (f"Not recognised: {message!r}\n"
+                "  No known message matches. Run `rovo-audit doctor --url ...` against the endpoint to find the cause live.")
+    lines: list[str] = []
+    best = matches[0].score
+    for m in matches:
+        if m.score < best * 0.75:
+            break  # weaker matches than the best are noise
+        lines.append(f"Recognised: \"{m.message.text}\" (match {m.score:.0%}, known message {m.message.id})")
+        lines.append("  Likely causes, most likely first:")
+        for i, c in enumerate(m.causes, 1):
+            lines.append(f"  {i}. {c.title}  [{c.id}; fixed by: {c.who}" + (f"; audit control {c.control}" if c.control else "") + "]")
+            lines.append(f"     Fix: {c.fix.summary}")
+            lines.extend(f"       - {s}" for s in c.fix.steps)
+            lines.extend(f"       see {link}" for link in c.fix.links)
+            if c.checked_by:
+                lines.append(f"     Checked live by: {', '.join(c.checked_by)} (rovo-audit doctor)")
+    k = source()
+    lines.append(f"Knowledge: {k['file']} (as of {k['as_of']})")
+    return "\n".join(lines)

@@ -6,7 +6,6 @@ Each step is a function `(run, out) -> StepResult`; `run` carries what earlier s
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -127,7 +126,7 @@ def step_codes() -> tuple[str, ...]:
     return tuple(code for code, _, _ in _steps())
 
 
-def run_doctor(options: DoctorOptions, generated_at: dt.datetime | None = None) -> DoctorReport:
+def run_doctor(options: DoctorOptions) -> DoctorReport:
     """Run every step in order against the live endpoint; never raises for what it meets."""
     origins = {options.url}
     if options.credentials.scheme == "bearer":
@@ -145,7 +144,7 @@ def run_doctor(options: DoctorOptions, generated_at: dt.datetime | None = None) 
         finally:
             if run.session is not None:
                 run.session.close()
-    return DoctorReport(options, tuple(results), generated_at or options.as_of)
+    return DoctorReport(options, tuple(results), options.as_of)
 
 
 def _guarded(fn: StepFn, run: Run, out: Out) -> StepResult:

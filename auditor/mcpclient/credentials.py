@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -68,18 +69,12 @@ class Credentials:
         """Every form in which the secret could reach text: raw, header value, base64 pair."""
         if self.secret is None:
             return ()
-        raw = self.secret.get_secret_value()
-        forms = {raw}
-        header = self.authorization()
-        if header:
-            forms.add(header.split(" ", 1)[1])
-        return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
+        header = self.authorization() or ""
+        return tuple(dict.fromkeys((self.secret.get_secret_value(), header.split(" ", 1)[-1])))
 
     def redact(self, text: str) -> str:
         """`text` with every form of the secret replaced: server bodies may echo what we sent."""
-        for form in self.secret_forms():
-            text = text.replace(form, "[redacted]")
-        return text
+        return Redactor(self.secret_forms())(text)
 
     def token_claims(self) -> dict[str, Any] | None:
         """The issuer/client claims of a JWT-shaped bearer token (read, not verified), or None.
@@ -100,6 +95,20 @@ class Credentials:
         if not isinstance(payload, dict):
             return None
         return {k: payload[k] for k in _SAFE_CLAIMS if k in payload}
+
+
+class Redactor:
+    """Replaces every known secret in a text: a last guard before anything is printed or written."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # Longest first, so a secret that contains another is replaced whole; shorter strings
+        # would blank out ordinary words.
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for s in self._secrets:
+            text = text.replace(s, "[redacted]")
+        return text
 
 
 def mask_email(email: str) -> str:
