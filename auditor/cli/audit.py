@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from .collect import add_source_options
 from .history import add_history_flags, history_options
-from .options import add_report_flags, as_of, require
+from .options import add_report_flags, as_of, require, run_clock
 
 HELP = """\
 Compare an org's settings with one or more policies and write the reports.
@@ -68,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         require(bool(args.policy), "audit needs at least one --policy FILE (or try --demo)")
         require(bool(args.settings), "audit needs --settings FILE (write one by hand, or `rovo-audit collect`)")
         inputs = AuditInputs.from_paths(args.policy, args.settings, args.waivers)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = run_clock(None)
     from ..history.store import inputs_digest
 
     history = history_options(args, inputs_digest([*inputs.policies, inputs.settings, *inputs.waivers]))

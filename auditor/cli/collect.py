@@ -5,12 +5,11 @@ configuration."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
-from .options import as_of
+from .options import as_of, run_clock
 
 HELP = """\
 Collect an org's Rovo MCP settings into an OrgSettings snapshot for `rovo-audit audit`.
@@ -83,7 +82,7 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     for warning in unknown_settings(args.env_file):
         print(f"rovo-audit: warning: {warning}", file=sys.stderr)
     attestation = load_attestation(args.attest) if args.attest else None
-    when = args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    when = run_clock(args.as_of)
     progress = not args.quiet and sys.stderr.isatty()
     try:
         outcome = asyncio.run(collect_async(config, org_ids=orgs or config.org_ids, attestation=attestation,

@@ -4,14 +4,13 @@ order, and name the first one that breaks; `--explain` reads a pasted error mess
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .options import as_of, require
+from .options import as_of, require, run_clock, select_orgs
 
 DEFAULT_TIMEOUT = 15.0
 # The configuration fields the doctor reads, and the doctor's flag for each.
@@ -108,7 +107,7 @@ def build_options(args: argparse.Namespace) -> Any:
     org, settings_path = _settings(args.settings, args.org)
     return DoctorOptions(
         url=config.mcp_url, credentials=config.mcp_credentials(), api_base=config.api_base_url,
-        as_of=args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        as_of=run_clock(args.as_of),
         origin=_origin(args.origin), settings=org, settings_path=settings_path,
         expect=_expect(args.expect), try_register=args.try_register,
         call_tool=args.call_tool, call_args=_call_args(args.call_args),
@@ -132,9 +131,7 @@ def _settings(path: str | None, wanted: str | None) -> tuple[Any, str | None]:
 
     orgs = load_file(path, expect="OrgSettings").model.orgs
     if wanted is not None:
-        found = [o for o in orgs if wanted in (o.id, o.name)]
-        require(bool(found), f"--org {wanted}: no such org in {path} (orgs: {', '.join(o.display_name for o in orgs)})")
-        return found[0], path
+        return select_orgs(orgs, [wanted], path)[0], path
     require(len(orgs) == 1, f"{path} has {len(orgs)} orgs; choose one with --org ID|NAME")
     return orgs[0], path
 

@@ -273,14 +273,10 @@ def run(args: argparse.Namespace) -> int:
     from ..load.documents import load_file, load_text
     from ..load.merge import merge_policies
     from ..report.interface import write_atomic
+    from .options import select_orgs
 
     settings = load_file(args.from_settings, expect="OrgSettings").model
-    orgs = list(settings.orgs)
-    if args.org:
-        orgs = [o for o in orgs if o.id in args.org or (o.name is not None and o.name in args.org)]
-        missing = [w for w in args.org if not any(w in (o.id, o.name) for o in settings.orgs)]
-        if missing:
-            raise UsageError(f"--org {missing[0]!r}: no such org in {args.from_settings}")
+    orgs = select_orgs(settings.orgs, args.org or (), args.from_settings)
     if not orgs:
         raise UsageError(f"{args.from_settings} has no org to describe")
     name = args.name or _name(args.from_settings)

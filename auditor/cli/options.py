@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..model.settings import Org
 
 
 def as_of(text: str) -> dt.datetime:
@@ -46,6 +51,21 @@ def add_report_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
                    help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+
+def run_clock(as_of: dt.datetime | None) -> dt.datetime:
+    """The run's clock: --as-of when given, else now (UTC, to the second)."""
+    return as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def select_orgs(orgs: Sequence[Org], wanted: Sequence[str], path: str) -> list[Org]:
+    """The orgs of a snapshot named by id or name (every org when none is named)."""
+    if not wanted:
+        return list(orgs)
+    missing = [w for w in wanted if not any(w in (o.id, o.name) for o in orgs)]
+    if missing:
+        raise UsageError(f"--org {missing[0]}: no such org in {path} (orgs: {', '.join(o.display_name for o in orgs)})")
+    return [o for o in orgs if o.id in wanted or (o.name is not None and o.name in wanted)]
 
 
 def require(condition: bool, message: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .history import non_negative
-from .options import as_of, require
+from .options import as_of, require, run_clock
 
 HELP = """\
 List the waivers that need attention: expired, unreadable, unused, and expiring within
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     require(bool(args.settings), "waivers needs --settings FILE (the settings the waivers apply to)")
     require(bool(args.policy), "waivers needs at least one --policy FILE (the audit's policies)")
     inputs = AuditInputs.from_paths(args.policy, args.settings, args.files)
-    now = args.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = run_clock(args.as_of)
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=now)
     found = states(inputs.waivers, results, now.date(), args.expiring_days)
     counts = {s: sum(1 for w in found if w.state == s) for s in STATES}

@@ -190,3 +190,11 @@ def test_waivers_lists_expired_expiring_unused(tmp_path):
     r = run_cli("waivers", files.waivers, "--settings", files.old_settings, "--policy", files.policy, "--as-of", "2026-11-26")
     assert "0 expired" in r.out
     assert run_cli("waivers", files.waivers, "--settings", files.old_settings).code == 2
+
+
+def test_init_and_doctor_name_an_unknown_org_alike(tmp_path):
+    settings = EXAMPLE / "example-corp.settings.yaml"
+    for args in (("init", "--from-settings", settings, "--org", "nope"), ("doctor", "--settings", settings, "--org", "nope")):
+        r = run_cli(*args, cwd=tmp_path)
+        assert r.code == 2 and "Traceback" not in r.err, r.err
+        assert f"--org nope: no such org in {settings} (orgs: Example Corp)" in r.err
