@@ -197,7 +197,7 @@ def _waiver_note(v: Any, path: JsonPath) -> WaiverNote:
 
 def _policy(v: Any, path: JsonPath) -> PolicyRef:
     d = _obj(v, path)
-    return PolicyRef(_get(d, "name", path, str), _get(d, "path", path, str))
+    return PolicyRef(_get(d, "name", path, str), _get(d, "path", path, str), _get(d, "title", path, str, required=False))
 
 
 def _org(v: Any, path: JsonPath) -> OrgSummary:

@@ -50,7 +50,7 @@ def results_dict(results: Results) -> dict[str, Any]:
         "schema": SCHEMA,
         "generated_at": iso(results.generated_at),
         "as_of": iso(results.as_of),
-        "policies": [{"name": p.name, "path": p.path} for p in results.policies],
+        "policies": [{"name": p.name, "path": p.path, **({"title": p.title} if p.title else {})} for p in results.policies],
         "summary": dict(results.summary),
         "unused_waivers": [waiver_dict(w) for w in results.unused_waivers],
         "expired_waivers": [waiver_dict(w) for w in results.expired_waivers],

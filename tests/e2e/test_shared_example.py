@@ -45,7 +45,8 @@ def test_results_shape_and_order(tmp_path):
     doc = json.loads((tmp_path / "results.json").read_text())
     assert doc["schema"] == "rovo-audit/results/v1"
     assert doc["generated_at"] == doc["as_of"] == "2026-11-26T00:00:00Z"
-    assert doc["policies"] == [{"name": "custom-webapp-rollout", "path": str(POLICY)}]
+    assert doc["policies"] == [{"name": "custom-webapp-rollout", "path": str(POLICY),
+                               "title": "Our web app on the Rovo MCP server, with scoped API tokens"}]  # title: an extension
     assert set(doc["summary"]) == {"pass", "fail", "warn", "unknown", "waived"}
     assert sum(doc["summary"].values()) == len(doc["findings"])
     keys = [(f["org"], f["control"], f["subject"] is not None, f["subject"] or "") for f in doc["findings"]]
