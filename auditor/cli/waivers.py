@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
-def states(files: list[Any], results: Any, today: dt.date, expiring_days: int) -> list[WaiverState]:
+def states(files: Sequence[Any], results: Any, today: dt.date, expiring_days: int) -> list[WaiverState]:
     expired = {w.ref: w.why for w in results.expired_waivers}
     unused = {w.ref for w in results.unused_waivers}
     waives: dict[str, int] = {}
