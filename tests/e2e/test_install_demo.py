@@ -25,7 +25,8 @@ def test_wheel_install_runs_demo_from_empty_folder(tmp_path):
     assert "Traceback" not in p.stderr
     assert p.stdout.startswith("Blocked: ")
     doc = json.loads((empty / "reports" / "results.json").read_text())
-    assert doc["policies"] == [{"name": "baseline", "path": "policies/baseline.yaml"}]
+    assert doc["policies"] == [{"name": "baseline", "path": "policies/baseline.yaml",
+                               "title": "Secure baseline for the Rovo MCP server"}]
     assert doc["summary"]["fail"] > 0 and doc["summary"]["pass"] > 0
     assert (empty / "reports" / "report.html").stat().st_size > 1000
     assert (empty / "reports" / "summary.md").read_text().startswith("# Rovo MCP audit: Blocked")
