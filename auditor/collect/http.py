@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 from pydantic import SecretStr
 
-from ..mcpclient import origin_of
+from ..mcpclient import FailureKind, origin_of
+from ..mcpclient.transport import classify
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -284,6 +285,10 @@ class HttpSession:
             except httpx.TimeoutException:
                 failure, wait, status = f"timed out (no answer within {self._timeout}s)", None, None
             except httpx.TransportError as e:
+                kind = classify(e)
+                if kind.kind is FailureKind.TLS:
+                    # A certificate that does not verify will not on the next attempt either.
+                    raise HttpError(endpoint, f"TLS failed: {kind.detail} (behind a proxy? trust its CA with SSL_CERT_FILE)") from None
                 failure, wait, status = f"connection failed ({type(e).__name__})", None, None
             else:
                 if resp.status_code < 300:

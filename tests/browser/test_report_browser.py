@@ -256,6 +256,7 @@ def test_without_javascript_everything_is_visible_and_no_filters(open_page, exam
     page.click("details.passes > summary")
     assert page.locator("details.passes tr.f").first.is_visible()
     assert page.locator("details.passes tr.f").count() == results["summary"]["pass"]
+    g.assert_clean()
 
 
 PAYLOADS = (

@@ -4,7 +4,8 @@
 
     with running_admin_api([FakeOrg(...)], page_size=2, latency=0.0) as api:   # in a thread
     with running_admin_api_process([FakeOrg(...)], latency=0.1) as url:        # in a child process
-        api.url                                  # "http://127.0.0.1:PORT"
+    with running_admin_api([...], tls=make_tls_files(tmp_path)) as api:        # HTTPS (rovo_sim.make_tls_files)
+        api.url                                  # "http://127.0.0.1:PORT" ("https://..." with tls)
         api.faults["api_tokens"] = ["500", "429"]  # the next requests to that endpoint fail so
         api.log                                  # every request seen: endpoint, path, query, auth scheme
         api.other.log                            # the "other host" a redirect points at
@@ -48,7 +49,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -56,6 +57,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .rovo_sim import TlsFiles
 
 ADMIN_KEY = "adminKey-PLANTED-s3cr3t-9f8e7d6c5b4a"
 OAUTH_TOKEN = "oauthTok-PLANTED-s3cr3t-1a2b3c4d5e6f"
@@ -322,10 +326,12 @@ def _free_port(host: str) -> int:
 
 
 @contextlib.contextmanager
-def _serve(app: Any, host: str) -> Iterator[str]:
+def _serve(app: Any, host: str, tls: TlsFiles | None = None) -> Iterator[str]:
     port = _free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                                           backlog=256, limit_concurrency=1000, timeout_graceful_shutdown=1))
+                                           backlog=256, limit_concurrency=1000, timeout_graceful_shutdown=1,
+                                           ssl_certfile=str(tls.cert) if tls else None,
+                                           ssl_keyfile=str(tls.key) if tls else None))
     thread = threading.Thread(target=server.run, name=f"fake-admin:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -334,7 +340,7 @@ def _serve(app: Any, host: str) -> Iterator[str]:
             raise RuntimeError("the fake admin API did not start")
         time.sleep(0.01)
     try:
-        yield f"http://{host}:{port}"
+        yield f"{'https' if tls else 'http'}://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -360,13 +366,15 @@ def _other_host() -> str:
 @contextlib.contextmanager
 def running_admin_api(orgs: list[FakeOrg], *, page_size: int = 2, latency: float = 0.0, next_style: str = "cursor",
                       events_limit: int = 10, events_window: float = 60.0, hang: float = 5.0,
-                      resources: list[dict[str, Any]] | None = None) -> Iterator[FakeAdminApi]:
+                      resources: list[dict[str, Any]] | None = None,
+                      tls: TlsFiles | None = None) -> Iterator[FakeAdminApi]:
+    """`tls`: serve HTTPS with that certificate (the "other host" stays plain HTTP)."""
     st = _State(orgs, page_size, latency, next_style, events_limit, events_window, hang, resources)
     other = OtherHost()
     base: list[str] = []
     with _serve(_other_app(other), _other_host()) as other_url:
         other.url = other_url
-        with _serve(build_app(st, other, base), "127.0.0.1") as url:
+        with _serve(build_app(st, other, base), "127.0.0.1", tls) as url:
             base.append(url)
             yield FakeAdminApi(url, st, other)
 

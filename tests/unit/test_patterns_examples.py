@@ -17,6 +17,7 @@ from auditor.patterns import (
     rule_violations,
     supported_domain_patterns,
     supported_domains_source,
+    syntax,
 )
 
 P = parse_pattern
@@ -251,7 +252,18 @@ def test_parse_fields() -> None:
     assert P("https://a.com").path == "/" and P("https://a.com").port is None
     assert P("https://a.com:8443/x").port == 8443
     assert P("https://a.com") is P("https://a.com")  # cached
-    assert hash(P("https://a.com")) == hash(P("https://a.com"))
+    # Two parses of one text (the cached fast path, and a fresh full parse) are distinct
+    # objects that are interchangeable: equal fields, equal, same hash, one dict key.
+    for text in ("https://a.com", "HTTPS://App.Example.com:*/A/**", "https://{a,b}.example.com/x/**"):
+        fresh = syntax._parse_full(text)
+        assert fresh is not P(text) and tuple(fresh) == tuple(P(text))
+        assert fresh == P(text) and (fresh != P(text)) is False and hash(fresh) == hash(P(text))
+        assert len({fresh: 1, P(text): 2}) == 1
+    # Equality is the text's: another text differs, even one with the same fields but its spelling.
+    assert syntax._parse_full("https://a.com") != P("https://b.com")
+    upper = syntax._parse_full("HTTPS://A.com")
+    assert tuple(upper)[1:] == tuple(P("https://a.com"))[1:] and upper != P("https://a.com")
+    assert P("https://a.com") != ("https://a.com",) and P("https://a.com") != "https://a.com"
     assert P("https://a.com") != P("https://a.com/")  # distinct entries, same language
     assert covers(P("https://a.com"), P("https://a.com/"))
 
