@@ -3,11 +3,14 @@ loopback, plus the environment that points `rovo-audit collect` at them."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import STEP_SUMMARY, Run, run_cli
+from tests.conftest import assert_no_secret as assert_no_secret  # the one leak check, for older imports
 from tests.servers.fake_admin_api import (
     ADMIN_KEY,
     OAUTH_TOKEN,
@@ -44,9 +47,17 @@ def example_org(org_id: str = ORG, name: str = "Example Corp") -> FakeOrg:
     )
 
 
+def step_summary_here() -> str:
+    """A GitHub step-summary file in the working folder when that is a test's temporary one
+    (the `workdir` fixture), else "" (none): never the CI runner's own summary."""
+    here = Path.cwd().resolve()
+    return str(here / "step-summary.md") if here.is_relative_to(Path(tempfile.gettempdir()).resolve()) else ""
+
+
 def collect_env(api: FakeAdminApi, *, mcp_url: str = "http://127.0.0.1:9/v1/mcp", **extra: str) -> dict[str, str]:
     """Everything `collect` needs, pointed at loopback; fast retries so failure tests stay quick."""
     env = {
+        STEP_SUMMARY: step_summary_here(),
         "ROVO_AUDIT_ADMIN_API_KEY": ADMIN_KEY,
         "ROVO_AUDIT_API_BASE_URL": api.url,
         "ROVO_AUDIT_MCP_URL": mcp_url,
@@ -72,11 +83,11 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def assert_no_secret(*texts: str, secrets: tuple[str, ...] = PLANTED) -> None:
-    for text in texts:
-        for s in secrets:
-            assert s not in text, "a planted secret reached an output"
+def collect(workdir: Path, env: dict[str, str], *args: str | Path, out: str = "settings.yaml") -> Run:
+    """The real `rovo-audit collect`, run in `workdir`, writing `workdir/out` as of AS_OF."""
+    return run_cli("collect", "--out", workdir / out, "--as-of", AS_OF, *args, cwd=workdir, env=env)
 
 
 def all_output_files(folder: Path) -> list[str]:
+    """Every file's text under `folder` (older callers; `assert_no_secret(run, folder)` reads them itself)."""
     return [p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file()]

@@ -3,24 +3,18 @@ simulator over real HTTP on loopback."""
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
 import yaml
 
 from auditor.load.documents import load_file
-from tests.collect.conftest import AS_OF, ORG, PLANTED, all_output_files, assert_no_secret, collect_env, example_org
-from tests.conftest import run_cli
+from tests.collect.conftest import AS_OF, ORG, collect, collect_env, example_org, step_summary_here
+from tests.conftest import assert_no_secret, assert_usage_error, run_cli
 from tests.servers.fake_admin_api import OAUTH_TOKEN, FakeAdminApi, ip_policy, running_admin_api
 from tests.servers.rovo_sim import SCENARIOS, SIM_API_TOKEN, SIM_EMAIL, running_sim
 
-# The raw token and the Basic header value it travels in.
-SIM_SECRETS = (*PLANTED, SIM_API_TOKEN, base64.b64encode(f"{SIM_EMAIL}:{SIM_API_TOKEN}".encode()).decode())
-
-
-def collect(workdir: Path, env: dict[str, str], *args: str, out: str = "settings.yaml"):
-    return run_cli("collect", "--out", workdir / out, "--as-of", AS_OF, *args, cwd=workdir, env=env)
+EVERY_FORMAT = "html,json,md,csv,sarif,junit"
 
 
 def test_complete_collection_writes_a_snapshot_that_loads_and_audits(api: FakeAdminApi, workdir: Path) -> None:
@@ -51,11 +45,13 @@ def test_complete_collection_writes_a_snapshot_that_loads_and_audits(api: FakeAd
         assert org.collection_errors == ()
         assert run_cli("validate", workdir / "settings.yaml").code == 0
         audit = run_cli("audit", "--policy", "baseline", "--settings", workdir / "settings.yaml", "--out", workdir / "rep",
-                        "--format", "html,json", "--as-of", "2026-11-26", cwd=workdir)
+                        "--format", "html,json", "--as-of", "2026-11-26", cwd=workdir,
+                        env={"GITHUB_STEP_SUMMARY": step_summary_here()})
         assert audit.code in (0, 1) and "error" not in audit.err, audit.err
         results = json.loads((workdir / "rep" / "results.json").read_text())
         assert results["findings"]
-        assert_no_secret(r.out, r.err, audit.out, audit.err, *all_output_files(workdir), secrets=SIM_SECRETS)
+        # The planted secrets (the MCP token raw and as its Basic pair, the Admin key, the OAuth token).
+        assert_no_secret(r, audit, workdir)
         assert all(v.split(" ")[0] == "Basic" for v in sim.authorization_values)
         # Each credential went only to its own host.
         assert all(v.endswith(("Bearer " + env["ROVO_AUDIT_ADMIN_API_KEY"], "Bearer " + OAUTH_TOKEN))
@@ -102,14 +98,14 @@ def test_redirect_to_another_host_fails_closed_without_leaking(api: FakeAdminApi
     assert api.other.log == []
     org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
     assert org.ip_allowlist is None
-    assert_no_secret(r.out, r.err, *all_output_files(workdir))
+    assert_no_secret(r, workdir)
 
 
 def test_secret_echoed_by_the_server_never_reaches_an_output(api: FakeAdminApi, workdir: Path) -> None:
     api.faults["policies"] = ["echo-auth"]
     r = collect(workdir, collect_env(api, ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN))
     assert r.code == 1
-    assert_no_secret(r.out, r.err, *all_output_files(workdir))
+    assert_no_secret(r, workdir)
 
 
 def test_rate_limited_endpoint_recovers(api: FakeAdminApi, workdir: Path) -> None:
@@ -146,19 +142,24 @@ def test_unknown_org_is_a_collection_failure(api: FakeAdminApi, workdir: Path) -
 
 def test_audit_collect_collects_then_audits(api: FakeAdminApi, workdir: Path) -> None:
     r = run_cli("audit", "--collect", "--policy", "baseline", "--out", workdir / "rep", "--as-of", AS_OF,
-                "--format", "json", cwd=workdir, env=collect_env(api))
+                "--format", EVERY_FORMAT, cwd=workdir, env=collect_env(api, ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN))
     assert r.code == 1, r.err  # the baseline asks for what no API shows: unknown findings
     assert (workdir / "rep" / "settings.yaml").is_file() and (workdir / "rep" / "results.json").is_file()
+    written = {p.name for p in (workdir / "rep").iterdir()}
+    assert {"report.html", "results.json", "summary.md", "action-plan.csv", "results.sarif", "junit.xml",
+            "history"} <= written, written
+    assert r.summary is not None and r.summary.parent == workdir and r.summary.is_file()  # searched below
     assert "collect: 1 org, complete" in r.out
     results = json.loads((workdir / "rep" / "results.json").read_text())
     ev = [f for f in results["findings"] if f["control"] == "RMCP-EVID-001" and f["subject"] == "ip_allowlist"]
     assert ev and ev[0]["status"] == "pass" and ev[0]["evidence"]["source"] == "admin-api"
-    assert_no_secret(r.out, r.err, *all_output_files(workdir))
+    assert_no_secret(r, workdir)
 
 
 def test_audit_collect_refuses_settings_too(api: FakeAdminApi, workdir: Path) -> None:
     r = run_cli("audit", "--collect", "--settings", "x.yaml", "--policy", "baseline", cwd=workdir, env=collect_env(api))
     assert r.code == 2 and r.err.count("\n") == 1
+    assert_usage_error(r, "--collect")
 
 
 def test_a_probe_secret_with_a_line_break_never_reaches_the_snapshot(workdir: Path) -> None:
@@ -169,7 +170,7 @@ def test_a_probe_secret_with_a_line_break_never_reaches_the_snapshot(workdir: Pa
     assert r.code == 1, r.err + r.out
     org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
     assert org.rovo_mcp is None and any("header value is invalid" in e.error for e in org.collection_errors)
-    assert_no_secret(r.out, r.err, *all_output_files(workdir), secrets=(secret,))
+    assert_no_secret(r, workdir, secrets=(secret,))
 
 
 def test_an_ip_policy_of_unrecognised_status_leaves_the_allowlist_absent(workdir: Path) -> None:

@@ -9,20 +9,9 @@ import pytest
 
 from auditor.config import CollectConfig, Redactor, load_config
 from auditor.errors import InputError, UsageError
-from tests.collect.conftest import AS_OF, ORG, assert_no_secret, collect_env
-from tests.conftest import run_cli
+from tests.collect.conftest import ORG, collect, collect_env
+from tests.conftest import assert_no_secret, assert_usage_error
 from tests.servers.fake_admin_api import ADMIN_KEY, FakeAdminApi
-
-
-def collect(workdir: Path, env: dict[str, str], *args: str):
-    return run_cli("collect", "--out", workdir / "s.yaml", "--as-of", AS_OF, *args, cwd=workdir, env=env)
-
-
-def one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rovo-audit: error: "), err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 @pytest.mark.parametrize(("var", "value", "expect"), [
@@ -36,9 +25,11 @@ def one_error_line(err: str) -> str:
 def test_bad_environment_exits_2_naming_the_variable(api: FakeAdminApi, workdir: Path, var: str, value: str, expect: str) -> None:
     r = collect(workdir, collect_env(api, **{var: value}))
     assert r.code == 2
-    assert expect in one_error_line(r.err)
-    assert_no_secret(r.out, r.err)
-    assert not (workdir / "s.yaml").exists()
+    assert_usage_error(r, expect)
+    assert_no_secret(r)
+    assert value not in r.err + r.out  # the setting is named, its value is not shown
+    assert "user:pw" not in r.err + r.out
+    assert not (workdir / "settings.yaml").exists()
 
 
 def test_bad_dotenv_value_names_file_line_and_column(api: FakeAdminApi, workdir: Path) -> None:
@@ -47,9 +38,10 @@ def test_bad_dotenv_value_names_file_line_and_column(api: FakeAdminApi, workdir:
     (workdir / ".env").write_text(f"# settings\nROVO_AUDIT_ADMIN_API_KEY={ADMIN_KEY}\nROVO_AUDIT_MCP_URL=not a url\n")
     r = collect(workdir, env)
     assert r.code == 2
-    line = one_error_line(r.err)
+    line = assert_usage_error(r)
     assert line == "rovo-audit: error: .env:3:1: ROVO_AUDIT_MCP_URL: expected an http(s) URL such as https://api.atlassian.com"
-    assert_no_secret(r.err)
+    assert_no_secret(r)
+    assert "not a url" not in r.err + r.out
 
 
 def test_secrets_can_come_from_dotenv(api: FakeAdminApi, workdir: Path) -> None:
@@ -59,6 +51,7 @@ def test_secrets_can_come_from_dotenv(api: FakeAdminApi, workdir: Path) -> None:
     r = collect(workdir, env)
     assert r.code == 0, r.err
     assert api.count("api_tokens") >= 1 and f"Bearer {ADMIN_KEY}" in api.state.auth_values
+    assert_no_secret(r, workdir / "settings.yaml")  # a secret read from .env is as secret
 
 
 def test_env_file_flag_and_flags_over_env(api: FakeAdminApi, workdir: Path) -> None:
@@ -67,23 +60,25 @@ def test_env_file_flag_and_flags_over_env(api: FakeAdminApi, workdir: Path) -> N
     (workdir / "prod.env").write_text(f"ROVO_AUDIT_ADMIN_API_KEY={ADMIN_KEY}\nROVO_AUDIT_API_BASE_URL=http://127.0.0.1:9\n")
     r = collect(workdir, env, "--env-file", "prod.env", "--api-base-url", api.url)
     assert r.code == 0, r.out + r.err
+    assert_no_secret(r, workdir / "settings.yaml")
     missing = collect(workdir, env, "--env-file", "nope.env")
-    assert missing.code == 2 and "nope.env:1:1: no such .env file" in one_error_line(missing.err)
+    assert missing.code == 2
+    assert_usage_error(missing, "nope.env:1:1: no such .env file")
 
 
 def test_bad_flag_value_names_the_flag(api: FakeAdminApi, workdir: Path) -> None:
     r = collect(workdir, collect_env(api), "--concurrency", "0")
-    assert r.code == 2 and "--concurrency:" in one_error_line(r.err)
+    assert_usage_error(r, "--concurrency:")
 
 
 def test_nothing_to_collect_is_a_usage_error(workdir: Path) -> None:
     r = collect(workdir, {"ROVO_AUDIT_ORG_ID": ORG, "ROVO_AUDIT_MCP_URL": "http://127.0.0.1:9/v1/mcp"})
-    assert r.code == 2 and "nothing to collect" in one_error_line(r.err)
+    assert_usage_error(r, "nothing to collect")
 
 
 def test_no_org_and_no_key_is_a_usage_error(workdir: Path) -> None:
     r = collect(workdir, {"ROVO_AUDIT_OAUTH_TOKEN": "x" * 20})
-    assert r.code == 2 and "no org to collect" in one_error_line(r.err)
+    assert_usage_error(r, "no org to collect")
 
 
 def test_misspelt_setting_is_warned_about(api: FakeAdminApi, workdir: Path) -> None:

@@ -12,8 +12,8 @@ from auditor.collect.merge import merge_org
 from auditor.collect.run import dump_snapshot
 from auditor.load.documents import load_file, load_text
 from auditor.model.settings import Credential, OrgSettings
-from tests.collect.conftest import AS_OF, ORG, assert_no_secret, collect_env
-from tests.conftest import run_cli
+from tests.collect.conftest import ORG, collect, collect_env, step_summary_here
+from tests.conftest import assert_no_secret, run_cli
 from tests.servers.fake_admin_api import FakeAdminApi
 
 T0 = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
@@ -132,8 +132,7 @@ orgs:
 
 def test_attestation_through_collect_and_audit(api: FakeAdminApi, workdir: Path) -> None:
     (workdir / "attest.yaml").write_text(ATTEST.format(org=ORG))
-    r = run_cli("collect", "--out", workdir / "s.yaml", "--as-of", AS_OF, "--attest", workdir / "attest.yaml",
-                cwd=workdir, env=collect_env(api))
+    r = collect(workdir, collect_env(api), "--attest", workdir / "attest.yaml", out="s.yaml")
     assert r.code == 0, r.err
     assert "CONTRADICTION  ip_allowlist.enabled: observed true (admin-api), attested false by admin@example.com" in r.out
     org = load_file(workdir / "s.yaml", expect="OrgSettings").model.orgs[0]
@@ -142,7 +141,8 @@ def test_attestation_through_collect_and_audit(api: FakeAdminApi, workdir: Path)
     policy = workdir / "p.yaml"
     policy.write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\nauth: {api_token: forbid}\n")
     audit = run_cli("audit", "--policy", policy, "--settings", workdir / "s.yaml", "--out", workdir / "rep",
-                    "--format", "json", "--as-of", "2026-11-26", cwd=workdir)
+                    "--format", "json", "--as-of", "2026-11-26", cwd=workdir,
+                    env={"GITHUB_STEP_SUMMARY": step_summary_here()})
     findings = json.loads((workdir / "rep" / "results.json").read_text())["findings"]
     evid = {(f["subject"], f["status"]) for f in findings if f["control"] == "RMCP-EVID-002"}
     assert evid == {("ip_allowlist.enabled", "fail")}
@@ -150,7 +150,8 @@ def test_attestation_through_collect_and_audit(api: FakeAdminApi, workdir: Path)
     assert auth["status"] == "pass" and auth["evidence"] == {"source": "attested", "at": "2026-11-18T09:00:00Z",
                                                              "by": "admin@example.com"}
     assert audit.code == 1
-    assert_no_secret(r.out, r.err, audit.out, (workdir / "s.yaml").read_text())
+    assert (workdir / "rep" / "history").is_dir()
+    assert_no_secret(r, audit, workdir)  # stdout, stderr, the step summary, s.yaml, rep/results.json, rep/history/*
 
 
 def test_attestation_without_a_signature_is_refused(api: FakeAdminApi, workdir: Path) -> None:

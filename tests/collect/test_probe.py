@@ -12,8 +12,8 @@ import pytest
 from auditor.collect.mcp_probe import McpProbe, permissions_from_tools, tool_groups
 from auditor.load.documents import load_file
 from auditor.mcpclient import Credentials
-from tests.collect.conftest import AS_OF, assert_no_secret, collect_env
-from tests.conftest import run_cli
+from tests.collect.conftest import collect, collect_env
+from tests.conftest import assert_no_secret
 from tests.servers.fake_admin_api import FakeAdminApi
 from tests.servers.rovo_sim import (
     SCENARIOS,
@@ -116,12 +116,13 @@ def test_tool_mapping_data_file() -> None:
 def test_probe_through_the_command(api: FakeAdminApi, workdir: Path, scenario: str) -> None:
     with running_sim(SCENARIOS[scenario]) as sim:
         env = collect_env(api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN)
-        r = run_cli("collect", "--out", workdir / "s.yaml", "--as-of", AS_OF, cwd=workdir, env=env)
-    org = load_file(workdir / "s.yaml", expect="OrgSettings").model.orgs[0]
+        r = collect(workdir, env)
+    org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
     if scenario == "healthy":
         assert r.code == 0 and org.rovo_mcp.api_token_auth is True
         assert org.evidence["rovo_mcp"].source == "mcp-probe"
     else:
         assert r.code == 1 and org.rovo_mcp is None
         assert {e.section for e in org.collection_errors} == {"rovo_mcp.api_token_auth", "rovo_mcp.permissions"}
-    assert_no_secret(r.out, r.err, (workdir / "s.yaml").read_text(), secrets=SECRETS)
+    # Always with the Admin key and the Basic pair's base64, not only the raw MCP tokens.
+    assert_no_secret(r, workdir, secrets=SECRETS)

@@ -26,8 +26,8 @@ from auditor.collect.oauth import OAuthCollector, sites_and_scopes
 from auditor.load.documents import load_file
 from auditor.mcpclient import Credentials
 from auditor.mcpclient.oauth import parse_resources
-from tests.collect.conftest import AS_OF, ORG, all_output_files, assert_no_secret, example_org
-from tests.conftest import run_cli
+from tests.collect.conftest import AS_OF, ORG, collect, example_org
+from tests.conftest import assert_no_secret, assert_usage_error, run_cli
 from tests.servers.fake_admin_api import ADMIN_KEY, OAUTH_TOKEN, running_admin_api
 
 T0 = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
@@ -90,10 +90,6 @@ def scripted() -> Iterator[Scripted]:
         thread.join(timeout=10)
 
 
-def collect(workdir: Path, env: dict[str, str], *args: str):
-    return run_cli("collect", "--out", workdir / "settings.yaml", "--as-of", AS_OF, *args, cwd=workdir, env=env)
-
-
 def only_admin_env(url: str) -> dict[str, str]:
     """The admin API key alone, no org named: `collect` lists the orgs first."""
     return {"ROVO_AUDIT_ADMIN_API_KEY": ADMIN_KEY, "ROVO_AUDIT_API_BASE_URL": url,
@@ -116,13 +112,11 @@ def test_malformed_org_list_is_a_one_line_collection_failure(workdir: Path, body
     with scripted() as srv:
         srv.json("/admin/v1/orgs", body)
         r = collect(workdir, only_admin_env(srv.url))
-    assert "Traceback" not in r.err, r.err
-    assert r.code == 1, (r.code, r.err)  # CollectionFailed: nothing could be collected
-    lines = r.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rovo-audit: collect failed: could not list the orgs"), r.err
-    assert "unexpected response shape" in lines[0]
+    # CollectionFailed (exit 1): nothing could be collected
+    assert_usage_error(r, "unexpected response shape", code=1,
+                       prefix="rovo-audit: collect failed: could not list the orgs")
     assert not (workdir / "settings.yaml").exists()
-    assert_no_secret(r.out, r.err, *all_output_files(workdir))
+    assert_no_secret(r, workdir)
 
 
 # --- 2. a redirect that echoes the credential in its Location -----------------------------
@@ -145,7 +139,7 @@ def test_redirect_location_echoing_the_token_reaches_no_output_of_collect(workdi
     org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
     errors = [e.error for e in org.collection_errors if e.source == "mcp-probe"]
     assert errors and all(e == f"initialize failed: redirect: HTTP 302 to {srv.url}; not followed" for e in errors)
-    assert_no_secret(r.out, r.err, *all_output_files(workdir), secrets=MCP_SECRET_FORMS)
+    assert_no_secret(r, workdir, secrets=MCP_SECRET_FORMS)
 
 
 def test_redirect_location_echoing_the_token_reaches_no_output_of_doctor(tmp_path: Path) -> None:
@@ -158,7 +152,7 @@ def test_redirect_location_echoing_the_token_reaches_no_output_of_doctor(tmp_pat
     report = json.loads((out / "doctor.json").read_text(encoding="utf-8"))
     reach = next(s for s in report["steps"] if s["code"] == "DOC-ENDPOINT-002")
     assert reach["status"] == "failed" and f"HTTP 302 to {srv.url}; not followed" in reach["summary"]
-    assert_no_secret(r.out, r.err, *all_output_files(tmp_path), secrets=MCP_SECRET_FORMS)
+    assert_no_secret(r, tmp_path, secrets=MCP_SECRET_FORMS)
 
 
 def test_admin_api_redirect_error_names_only_the_origin() -> None:
@@ -216,6 +210,7 @@ def test_org_list_with_an_unfollowable_next_link_is_not_collected_as_whole(workd
         assert [p for _, p, _ in srv.log] == ["/admin/v1/orgs"]  # no org audited from half a list
     assert r.code == 1 and "Traceback" not in r.err
     assert "could not list the orgs" in r.err and "without a cursor" in r.err, r.err
+    assert_usage_error(r, "without a cursor", code=1, prefix="rovo-audit: collect failed: could not list the orgs")
     assert not (workdir / "settings.yaml").exists()
 
 

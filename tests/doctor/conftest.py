@@ -1,29 +1,30 @@
 """Helpers for the doctor tests: run the real command against the simulator and read what
-it wrote, checking every time that no planted secret reached any output."""
+it wrote, checking every time that no secret (planted, or given on the command line or in the
+environment) reached any output."""
 
 from __future__ import annotations
 
-import base64
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.conftest import run_cli
-from tests.servers.rovo_sim import SIM_API_TOKEN, SIM_CLASSIC_API_TOKEN, SIM_EMAIL, SIM_SERVICE_KEY
+from tests.conftest import assert_no_secret, run_cli
+from tests.servers.rovo_sim import SIM_API_TOKEN, SIM_EMAIL
 
 AS_OF = "2026-11-26T10:00:00Z"
-PLANTED = (SIM_API_TOKEN, SIM_CLASSIC_API_TOKEN, SIM_SERVICE_KEY)
+SECRET_FLAGS = ("--bearer", "--api-token")
+SECRET_VARIABLES = ("ROVO_AUDIT_MCP_BEARER", "ROVO_AUDIT_MCP_API_TOKEN")
 
 
-def secret_forms(*secrets: str) -> list[str]:
-    """Each secret raw, as the Basic pair's base64, and the distinctive middle of the token."""
-    out = []
-    for s in secrets:
-        out += [s, base64.b64encode(f"{SIM_EMAIL}:{s}".encode()).decode(), s[8:-8]]
-    return out
+def given_secrets(args: tuple[str, ...], env: dict[str, str] | None) -> tuple[str, ...]:
+    """The value after every --bearer/--api-token (`-` reads stdin: no value here), the
+    `--flag=value` spelling, and the credential variables of `env`."""
+    found = [v for flag, v in itertools.pairwise(args) if flag in SECRET_FLAGS]
+    found += [a.split("=", 1)[1] for a in args if a.split("=", 1)[0] in SECRET_FLAGS and "=" in a]
+    found += [v for k, v in (env or {}).items() if k in SECRET_VARIABLES]
+    return tuple(s for s in found if s and s != "-")
 
 
 @dataclass
@@ -51,15 +52,15 @@ class DoctorRun:
 
 def doctor(base: str, tmp_path: Path, *args: str, path: str = "/v1/mcp", secrets: tuple[str, ...] = (),
            env: dict[str, str] | None = None) -> DoctorRun:
+    """The real command, run in `tmp_path` (so a developer's own `.env` is never read, and a
+    test's `.env` there is); no secret reaches stdout, stderr or any file it wrote."""
     out = tmp_path / "out"
     r = run_cli("doctor", "--url", base + path, "--api-base-url", base, "--out", out, "--as-of", AS_OF, *args,
-                env=env, timeout=120)
+                cwd=tmp_path, env=env, timeout=120)
     assert r.code in (0, 1), (r.code, r.out, r.err)
     report_text = (out / "doctor.json").read_text(encoding="utf-8")
     html = (out / "doctor.html").read_text(encoding="utf-8")
-    for text in (r.out, r.err, report_text, html):
-        for form in secret_forms(*PLANTED, *secrets):
-            assert form not in text, "a planted secret reached an output"
+    assert_no_secret(r, out, secrets=(*given_secrets(args, env), *secrets))
     run = DoctorRun(r.code, r.out, r.err, json.loads(report_text), html)
     assert run.code == (1 if run.first_failure else 0)
     return run
@@ -90,9 +91,3 @@ orgs:
 """, encoding="utf-8")
     return path
 
-
-@pytest.fixture
-def run_doctor(tmp_path: Path):
-    def go(base: str, *args: str, **kw: Any) -> DoctorRun:
-        return doctor(base, tmp_path, *args, **kw)
-    return go

@@ -6,7 +6,6 @@ are not the doctor's business, and ROVO_AUDIT_TIMEOUT_SECONDS is honoured."""
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -16,40 +15,20 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Run, run_cli
-from tests.doctor.conftest import AS_OF, PLANTED, secret_forms
+from tests.conftest import assert_no_secret, assert_usage_error, run_cli
+from tests.doctor.conftest import doctor
 from tests.servers.rovo_sim import SIM_API_TOKEN, SIM_EMAIL, SIM_SERVICE_KEY, SimConfig, running_sim
 
 SERVER_DELAY = 1.0  # seconds the slow server waits before answering
 
 
-def run_doctor(base: str, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[Run, dict[str, Any]]:
-    """The real command, run in `tmp_path` (so a `.env` there is read); secrets reach no output."""
-    out = tmp_path / "out"
-    r = run_cli("doctor", "--url", base + "/v1/mcp", "--api-base-url", base, "--out", out, "--as-of", AS_OF, *args,
-                cwd=tmp_path, env=env)
-    assert r.code in (0, 1), (r.code, r.out, r.err)
-    report = (out / "doctor.json").read_text(encoding="utf-8")
-    for text in (r.out, r.err, report, (out / "doctor.html").read_text(encoding="utf-8")):
-        for form in secret_forms(*PLANTED):
-            assert form not in text, "a planted secret reached an output"
-    return r, json.loads(report)
-
-
-def usage_error(r: Run) -> str:
-    assert r.code == 2, (r.code, r.out, r.err)
-    lines = r.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rovo-audit: error: ") and "Traceback" not in r.err, r.err
-    return lines[0]
-
-
 def test_dotenv_email_completes_an_api_token_flag(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(f"ROVO_AUDIT_MCP_EMAIL={SIM_EMAIL}\n", encoding="utf-8")
     with running_sim(SimConfig()) as base:
-        r, report = run_doctor(base, tmp_path, "--api-token", SIM_API_TOKEN)
+        r = doctor(base, tmp_path, "--api-token", SIM_API_TOKEN)  # run in tmp_path: its .env is read
         schemes = {q.authorization for q in base.requests if q.authorization}
     assert "needs --email" not in r.err
-    assert report["credential"]["scheme"] == "basic" and r.code == 0, r.out
+    assert r.report["credential"]["scheme"] == "basic" and r.code == 0, r.out
     assert schemes == {"Basic"}
 
 
@@ -60,18 +39,18 @@ def test_dotenv_email_completes_an_api_token_flag(tmp_path: Path) -> None:
 def test_a_credential_flag_overrides_the_other_kind_from_the_environment(
         tmp_path: Path, env: dict[str, str], flags: tuple[str, ...], scheme: str) -> None:
     with running_sim(SimConfig()) as base:
-        r, report = run_doctor(base, tmp_path, *flags, env=env)
+        r = doctor(base, tmp_path, *flags, env=env)
         schemes = {q.authorization for q in base.requests if q.authorization}
     assert "not both" not in r.err
-    assert report["credential"]["scheme"] == scheme.lower()
+    assert r.report["credential"]["scheme"] == scheme.lower()
     assert schemes == {scheme}  # the environment's credential was never sent
 
 
 def test_both_credential_kinds_from_the_environment_are_still_refused(tmp_path: Path) -> None:
     env = {"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN, "ROVO_AUDIT_MCP_BEARER": SIM_SERVICE_KEY}
     r = run_cli("doctor", "--out", tmp_path / "out", cwd=tmp_path, env=env)
-    assert "give either ROVO_AUDIT_MCP_API_TOKEN (with ROVO_AUDIT_MCP_EMAIL) or ROVO_AUDIT_MCP_BEARER, not both" in usage_error(r)
-    assert not any(form in r.err for form in secret_forms(*PLANTED))
+    assert_usage_error(r, "give either ROVO_AUDIT_MCP_API_TOKEN (with ROVO_AUDIT_MCP_EMAIL) or ROVO_AUDIT_MCP_BEARER, not both")
+    assert_no_secret(r)
 
 
 @pytest.mark.parametrize(("args", "message", "not_named"), [
@@ -81,24 +60,26 @@ def test_both_credential_kinds_from_the_environment_are_still_refused(tmp_path: 
      "--email: expected the email address", "mcp_email"),
 ])
 def test_messages_name_the_doctors_own_flags(tmp_path: Path, args: tuple[str, ...], message: str, not_named: str) -> None:
-    line = usage_error(run_cli("doctor", "--out", tmp_path / "out", *args, cwd=tmp_path))
-    assert message in line and not_named not in line
+    r = run_cli("doctor", "--out", tmp_path / "out", *args, cwd=tmp_path)
+    line = assert_usage_error(r, message)
+    assert not_named not in line
     assert "t0k3n-value" not in line
+    assert_no_secret(r, secrets=("t0k3n-value",))
 
 
 def test_collect_only_settings_do_not_stop_the_doctor(tmp_path: Path) -> None:
     env = {"ROVO_AUDIT_EVENTS_DAYS": "9999", "ROVO_AUDIT_CONCURRENCY": "many"}
     (tmp_path / ".env").write_text("ROVO_AUDIT_MAX_RETRIES=99\n", encoding="utf-8")
     with running_sim(SimConfig()) as base:
-        r, report = run_doctor(base, tmp_path, env=env)
+        r = doctor(base, tmp_path, env=env)
     assert r.code == 0, r.out + r.err
     assert "ROVO_AUDIT" not in r.err
-    assert report["steps"][1]["code"] == "DOC-ENDPOINT-002" and report["steps"][1]["status"] == "passed"
+    assert r.report["steps"][1]["code"] == "DOC-ENDPOINT-002" and r.report["steps"][1]["status"] == "passed"
 
 
 def test_a_setting_the_doctor_reads_is_still_checked(tmp_path: Path) -> None:
     r = run_cli("doctor", "--out", tmp_path / "out", cwd=tmp_path, env={"ROVO_AUDIT_TIMEOUT_SECONDS": "-3"})
-    assert "ROVO_AUDIT_TIMEOUT_SECONDS (environment)" in usage_error(r)
+    assert_usage_error(r, "ROVO_AUDIT_TIMEOUT_SECONDS (environment)")
 
 
 class _SlowHandler(BaseHTTPRequestHandler):
@@ -131,8 +112,8 @@ def slow_server() -> Iterator[str]:
 def test_timeout_comes_from_the_environment_and_the_flag_wins(tmp_path: Path) -> None:
     env = {"ROVO_AUDIT_TIMEOUT_SECONDS": "0.2"}
     with slow_server() as base:
-        _, from_env = run_doctor(base, tmp_path, env=env)
-        _, from_flag = run_doctor(base, tmp_path, "--timeout", "20", env=env)
+        from_env = doctor(base, tmp_path, env=env).report
+        from_flag = doctor(base, tmp_path, "--timeout", "20", env=env).report
     reach = {"env": from_env["steps"][1], "flag": from_flag["steps"][1]}
     assert reach["env"]["code"] == "DOC-ENDPOINT-002"
     assert reach["env"]["summary"].startswith("timeout"), reach  # 0.2 s < the server's delay

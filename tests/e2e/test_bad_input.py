@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, run_cli
+from tests.conftest import EXAMPLE, assert_usage_error, run_cli
 
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
 POLICY_HEAD = "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\n"
@@ -20,15 +20,13 @@ def write(tmp: Path, name: str, text: str) -> Path:
     return p
 
 
-def assert_input_error(r, file: Path | str, line: int, col: int | None, *needles: str) -> None:
-    assert r.code == 2, (r.code, r.out, r.err)
-    assert "Traceback" not in r.err + r.out
-    lines = [ln for ln in r.err.strip().splitlines() if ln]
-    assert len(lines) == 1, r.err
-    where = f"{file}:{line}:" + (f"{col}:" if col is not None else r"\d+:")
-    assert re.search(re.escape(f"{file}:{line}:") + (re.escape(f"{col}:") if col else r"\d+:"), lines[0]), (where, lines[0])
-    for n in needles:
-        assert n in lines[0], (n, lines[0])
+def assert_input_error(r, file: Path | str, line: int, col: int | None, *needles: str,
+                       prefix: str = "rovo-audit: error: ") -> None:
+    """One `rovo-audit: error: file:line:column: message` line (any column when `col` is None);
+    `validate` lists its problems as bare `file:line:column: message` lines."""
+    message = assert_usage_error(r, *needles, prefix=prefix)
+    where = re.escape(f"{file}:{line}:") + (re.escape(f"{col}:") if col is not None else r"\d+:")
+    assert re.search(where, message), (where, message)
 
 
 POLICY_CASES = [
@@ -112,6 +110,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     p = write(tmp_path, "bomb.yaml", POLICY_HEAD + "\n".join(lines) + "\n")
     r = run_cli("validate", p, timeout=20)
     assert r.code == 2 and "alias" in r.err and "Traceback" not in r.err
+    assert_usage_error(r, "alias", prefix=f"{p}:")
 
 
 def test_absurd_size_is_refused(tmp_path):
@@ -119,13 +118,13 @@ def test_absurd_size_is_refused(tmp_path):
     with p.open("wb") as fh:
         fh.truncate(65 * 1024 * 1024)  # sparse: refused on its size, before any read
     r = run_cli("validate", p, timeout=20)
-    assert_input_error(r, p, 1, 1, "MiB")
+    assert_input_error(r, p, 1, 1, "MiB", prefix=f"{p}:1:1: ")
 
 
 def test_not_utf8(tmp_path):
     p = tmp_path / "bin.yaml"
     p.write_bytes(b"apiVersion: rovo-audit/v1\nkind: \xff\xfe\n")
-    assert_input_error(run_cli("validate", p), p, 1, 1, "UTF-8")
+    assert_input_error(run_cli("validate", p), p, 1, 1, "UTF-8", prefix=f"{p}:1:1: ")
 
 
 def test_missing_file(tmp_path):
@@ -143,8 +142,7 @@ def test_missing_file(tmp_path):
 ])
 def test_usage_errors(args):
     r = run_cli(*args)
-    assert r.code == 2 and "Traceback" not in r.err and r.err.strip()
-    assert len(r.err.strip().splitlines()) == 1, r.err
+    assert_usage_error(r)
     assert r.err.startswith("rovo-audit: error: ") and r.err.count("rovo-audit") <= 2, r.err  # named once, + the --help hint
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, run_cli
+from tests.conftest import EXAMPLE, assert_usage_error, run_cli
 
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
 
@@ -26,7 +26,4 @@ def test_unwritable_output_is_exit_2_with_one_line(case: str, tmp_path: Path) ->
         results = tmp_path / "rep" / "results.json"
         r = (run_cli("diff", results, results, "--out", blocker) if case == "diff-out-is-a-folder"
              else run_cli("init", "--from-settings", SETTINGS, "--out", blocker, "--force"))
-    assert r.code == 2, (r.code, r.out, r.err)
-    assert "Traceback" not in r.err + r.out
-    lines = [ln for ln in r.err.strip().splitlines() if ln]
-    assert len(lines) == 1 and lines[0].startswith("rovo-audit: error: ") and "taken" in lines[0] and "cannot write" in lines[0], r.err
+    assert_usage_error(r, "taken", "cannot write")

@@ -8,8 +8,11 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import run_cli
+from tests.collect.conftest import collect_env, example_org
+from tests.conftest import assert_no_secret, run_cli
 from tests.review.scenario import NEW_AS_OF, OLD_AS_OF, audit, write_files
+from tests.servers.fake_admin_api import ADMIN_KEY, OAUTH_TOKEN, running_admin_api
+from tests.servers.rovo_sim import SCENARIOS, SIM_API_TOKEN, SIM_EMAIL, running_sim
 
 NAME = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}\.json$")
 
@@ -173,20 +176,28 @@ def test_github_step_summary_is_appended(tmp_path):
 
 
 def test_no_secret_reaches_history_summary_or_ci_files(tmp_path):
-    """Secrets live in ROVO_AUDIT_* variables; nothing this feature writes may carry one."""
-    secret = "planted-SECRET-7f3a9c"
+    """`audit --collect` reads the planted Admin API key, OAuth token and MCP API token and uses
+    them; nothing it writes (every format, settings.yaml, the history, the step summary, a diff
+    of its two runs) nor its stdout/stderr carries one, in any form."""
     files = write_files(tmp_path / "in")
-    summary = tmp_path / "summary.md"
-    env = {"GITHUB_STEP_SUMMARY": str(summary), "ROVO_AUDIT_ADMIN_API_KEY": secret, "ROVO_AUDIT_OAUTH_TOKEN": secret,
-           "ROVO_AUDIT_MCP_API_TOKEN": secret}
-    outs = []
-    for settings, as_of in ((files.old_settings, OLD_AS_OF), (files.new_settings, NEW_AS_OF)):
-        r = run_cli("audit", "--policy", files.policy, "--settings", settings, "--waivers", files.waivers,
-                    "--out", tmp_path / "out", "--as-of", as_of, "--format", "html,json,md,sarif,junit", env=env)
-        outs += [r.out, r.err]
-    h = sorted((tmp_path / "out" / "history").iterdir())
-    r = run_cli("diff", h[0], h[1], "--format", "html", env=env)
-    outs += [r.out, r.err]
-    written = [p.read_text() for p in (tmp_path / "out").rglob("*") if p.is_file()] + [summary.read_text()]
-    assert len(written) >= 8
-    assert not [t for t in outs + written if secret in t]
+    out, summary = tmp_path / "out", tmp_path / "summary.md"
+    runs = []
+    with running_admin_api([example_org()]) as api, running_sim(SCENARIOS["healthy"]) as sim:
+        env = collect_env(api, mcp_url=f"{sim}/v1/mcp", GITHUB_STEP_SUMMARY=str(summary), ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
+                          ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN)
+        for as_of in (OLD_AS_OF, NEW_AS_OF):
+            runs.append(run_cli("audit", "--collect", "--policy", files.policy, "--waivers", files.waivers, "--out", out,
+                                "--as-of", as_of, "--format", "html,json,md,csv,sarif,junit", cwd=tmp_path, env=env))
+            assert runs[-1].code == 1, runs[-1].err + runs[-1].out
+        # Each secret was read and sent: the test plants what the command really handles.
+        assert {a.rsplit(" ", 1)[-1] for a in api.state.auth_values} == {ADMIN_KEY, OAUTH_TOKEN}
+        assert sim.authorization_values and all(v.startswith("Basic ") for v in sim.authorization_values)
+    h = sorted((out / "history").iterdir())
+    assert len(h) == 2
+    diffs = [run_cli("diff", h[0], h[1], "--format", "html", "--out", tmp_path / "diff.html", cwd=tmp_path, env=env),
+             run_cli("diff", h[0], h[1], "--format", "md", cwd=tmp_path, env=env)]
+    assert [d.code for d in diffs] == [1, 1] and "## Since the last review" in diffs[1].out
+    assert summary.read_text().count("# Rovo MCP audit") == 2  # both runs wrote their summary
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) >= 9 and {"settings.yaml", "summary.md", "action-plan.csv"} <= {p.name for p in written}
+    assert_no_secret(*runs, *diffs, out, summary, tmp_path / "diff.html")
