@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import yaml
 
-from tests.conftest import EXAMPLE, SHARED, run_cli
+from tests.conftest import EXAMPLE, SHARED, run_cli, unavailable
 
 POLICY = EXAMPLE / "custom-webapp.policy.yaml"
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
@@ -22,7 +21,7 @@ def audit(out: Path, *extra: str):
 
 def test_fixture_copy_matches_shared():
     if not (SHARED / "examples").is_dir():
-        pytest.skip("../shared is not beside this checkout")
+        unavailable("../shared is not beside this checkout")
     for f in EXAMPLE.iterdir():
         assert f.read_bytes() == (SHARED / "examples" / f.name).read_bytes(), f.name
 
