@@ -9,7 +9,9 @@ POLICY_PACKAGE = "auditor.policies"  # the top-level policies/ folder, mapped in
 
 
 def policy_names() -> list[str]:
-    return sorted(p.name.removesuffix(".yaml") for p in resources.files(POLICY_PACKAGE).iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in resources.files(POLICY_PACKAGE).iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def policy_file(name: str) -> Traversable:

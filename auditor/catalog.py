@@ -124,7 +124,9 @@ class LazyRemediation:
 
     __slots__ = ("_args", "_rendered")
 
-    def __init__(self, control: str, value: str | None, action: str | None, fields: tuple[tuple[str, str], ...]) -> None:
+    def __init__(
+        self, control: str, value: str | None, action: str | None, fields: tuple[tuple[str, str], ...]
+    ) -> None:
         self._args = (control, value, action, fields)
         self._rendered: Remediation | None = None
 

@@ -52,8 +52,14 @@ def _check_url(value: str) -> str:
 class CollectConfig(BaseSettings):
     """Everything `collect` needs. Field `x` is read from `ROVO_AUDIT_X` or the `.env` file."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore", frozen=True, case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        case_sensitive=False,
+    )
 
     org_id: str | None = None  # one id, or several separated by commas or spaces
     admin_api_key: SecretStr | None = None
@@ -127,13 +133,23 @@ _EITHER = "give either {mcp_api_token} (with {mcp_email}) or {mcp_bearer}, not b
 _MCP_KINDS: tuple[tuple[str, ...], ...] = (("mcp_email", "mcp_api_token"), ("mcp_bearer",))
 
 FIELD_FLAGS: dict[str, str] = {
-    "org_id": "--org", "api_base_url": "--api-base-url", "mcp_url": "--mcp-url", "probe_org": "--probe-org",
-    "timeout_seconds": "--timeout", "concurrency": "--concurrency", "events_days": "--events-days",
+    "org_id": "--org",
+    "api_base_url": "--api-base-url",
+    "mcp_url": "--mcp-url",
+    "probe_org": "--probe-org",
+    "timeout_seconds": "--timeout",
+    "concurrency": "--concurrency",
+    "events_days": "--events-days",
 }
 
 
-def load_config(overrides: Mapping[str, Any] | None = None, env_file: str | Path | None = None, *,
-                flag_names: Mapping[str, str] | None = None, only: Collection[str] | None = None) -> CollectConfig:
+def load_config(
+    overrides: Mapping[str, Any] | None = None,
+    env_file: str | Path | None = None,
+    *,
+    flag_names: Mapping[str, str] | None = None,
+    only: Collection[str] | None = None,
+) -> CollectConfig:
     """Read the configuration; flags (`overrides`, None values dropped) win over env and `.env`.
 
     `flag_names`: the calling command's flag for each field (default: collect's), so messages
@@ -159,7 +175,9 @@ def load_config(overrides: Mapping[str, Any] | None = None, env_file: str | Path
         err = e.errors(include_url=False)[0]
         msg = err["msg"].removeprefix("Value error, ")
         if not err["loc"]:  # a rule across settings
-            raise UsageError(f"configuration: {_rule_message(err['type'], err.get('ctx', {}), flags, names) or msg}") from None
+            raise UsageError(
+                f"configuration: {_rule_message(err['type'], err.get('ctx', {}), flags, names) or msg}"
+            ) from None
         raise _config_problem(str(err["loc"][0]), msg, flags, names, dotenv) from None
 
 
@@ -178,8 +196,9 @@ def _rule_message(rule: str, ctx: Mapping[str, Any], flags: Mapping[str, Any], n
     return None
 
 
-def _config_problem(name: str, msg: str, flags: Mapping[str, Any], names: Mapping[str, str],
-                    env_file: Path | None) -> Exception:
+def _config_problem(
+    name: str, msg: str, flags: Mapping[str, Any], names: Mapping[str, str], env_file: Path | None
+) -> Exception:
     var = ENV_PREFIX + name.upper()
     if name in flags:
         return UsageError(f"{names.get(name, name)}: {msg}")

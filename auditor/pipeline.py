@@ -26,7 +26,9 @@ def load_policy(name: str) -> Loaded:
     path = Path(name)
     if not path.exists() and "/" not in name and name.removesuffix(".yaml") in bundled.policy_names():
         res = bundled.policy_file(name)
-        return load_text(res.read_text(encoding="utf-8"), f"policies/{name.removesuffix('.yaml')}.yaml", expect="Policy")
+        return load_text(
+            res.read_text(encoding="utf-8"), f"policies/{name.removesuffix('.yaml')}.yaml", expect="Policy"
+        )
     if not path.exists():
         hint = f"; bundled policies: {', '.join(bundled.policy_names())}" if "/" not in name else ""
         raise InputError(Problem(Location(name, 1, 1), f"no such file{hint}"))
@@ -77,7 +79,9 @@ class Outcome:
             f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
             f"{s['unknown']} unknown, {s['waived']} waived)",
         ]
-        worst = sorted(shown_blocking(r.findings, self.fail_on), key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.sort_key))
+        worst = sorted(
+            shown_blocking(r.findings, self.fail_on), key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.sort_key)
+        )
         top = worst[:10]
         for f in top:
             subject = f" {f.subject}" if f.subject is not None else ""

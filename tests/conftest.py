@@ -30,13 +30,25 @@ class Run:
     summary: Path | None = None  # the GitHub step-summary file the run was given, if any
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120,
-            input: str | None = None) -> Run:
+def run_cli(
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    input: str | None = None,
+) -> Run:
     """The real `rovo-audit` command, as a user runs it (python -m auditor, same interpreter)."""
     # GITHUB_STEP_SUMMARY blank unless a test sets it: on a CI runner, never append to the real one.
     full_env = {**os.environ, "PYTHONWARNINGS": "ignore", "GITHUB_STEP_SUMMARY": "", **(env or {})}
-    p = subprocess.run([sys.executable, "-m", "auditor", *map(str, args)], capture_output=True, text=True,
-                       cwd=cwd, env=full_env, timeout=timeout, input=input)
+    p = subprocess.run(
+        [sys.executable, "-m", "auditor", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        input=input,
+    )
     summary = full_env.get(STEP_SUMMARY)
     return Run(p.returncode, p.stdout, p.stderr, Path(cwd or ".", summary).resolve() if summary else None)
 
@@ -55,6 +67,7 @@ def cli():
 
 
 # --- secrets ---------------------------------------------------------------------------------
+
 
 @cache
 def planted_secrets() -> tuple[str, ...]:
@@ -99,12 +112,18 @@ def assert_no_secret(*outputs: Run | Path | str, secrets: Iterable[str] = (), em
     """No planted secret (plus `secrets`), in any of its forms, in any of the outputs: a run's
     stdout, stderr and step summary, every file under a folder, a file, or a text."""
     forms = secret_forms(*planted_secrets(), *secrets, emails=emails)
-    leaks = [f"{where}: {form[:12]}…" for output in outputs for where, text in _texts(output) for form in forms
-             if form in text]
+    leaks = [
+        f"{where}: {form[:12]}…"
+        for output in outputs
+        for where, text in _texts(output)
+        for form in forms
+        if form in text
+    ]
     assert not leaks, f"a planted secret reached an output: {leaks}"
 
 
 # --- usage errors ------------------------------------------------------------------------------
+
 
 def assert_usage_error(r: Run, *needles: str, code: int = 2, prefix: str = "rovo-audit: error: ") -> str:
     """Exit `code` (2: bad usage or input) with one line on stderr, starting with `prefix` and

@@ -19,20 +19,68 @@ import yaml
 COLLECTED_AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 AS_OF = "2026-11-26T00:00:00Z"
 
-_COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Hooli",
-              "Vandelay", "Wonka", "Soylent", "Gringotts", "Oscorp", "Nakatomi", "Monarch", "Aperture")
-_UNITS = ("Engineering", "Finance", "Support", "Research", "Sales", "Legal", "Operations", "Design",
-          "Data", "Platform", "Security", "Marketing")
+_COMPANIES = (
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Cyberdyne",
+    "Hooli",
+    "Vandelay",
+    "Wonka",
+    "Soylent",
+    "Gringotts",
+    "Oscorp",
+    "Nakatomi",
+    "Monarch",
+    "Aperture",
+)
+_UNITS = (
+    "Engineering",
+    "Finance",
+    "Support",
+    "Research",
+    "Sales",
+    "Legal",
+    "Operations",
+    "Design",
+    "Data",
+    "Platform",
+    "Security",
+    "Marketing",
+)
 # Wildcards over these span a public suffix (PSL private section): RMCP-DOM-004.
-_PSL = ("vercel.app", "github.io", "netlify.app", "herokuapp.com", "pages.dev", "web.app",
-        "ngrok-free.app", "azurewebsites.net", "fly.dev", "onrender.com")
+_PSL = (
+    "vercel.app",
+    "github.io",
+    "netlify.app",
+    "herokuapp.com",
+    "pages.dev",
+    "web.app",
+    "ngrok-free.app",
+    "azurewebsites.net",
+    "fly.dev",
+    "onrender.com",
+)
 _PERMISSIONS = {
     "jira": ("read", "search", "write", "delete", "manage"),
     "confluence": ("read", "search", "write"),
 }
-_SCOPES = ("read:jira-work", "write:jira-work", "read:page:confluence", "write:page:confluence",
-           "read:issue:jira", "write:issue:jira", "delete:page:confluence", "manage:jira-configuration",
-           "read:confluence-content.all", "search:confluence")
+_SCOPES = (
+    "read:jira-work",
+    "write:jira-work",
+    "read:page:confluence",
+    "write:page:confluence",
+    "read:issue:jira",
+    "write:issue:jira",
+    "delete:page:confluence",
+    "manage:jira-configuration",
+    "read:confluence-content.all",
+    "search:confluence",
+)
 _SOURCES = ("admin-api", "admin-api", "attested", "mcp-probe", "file")
 
 POLICY: dict[str, object] = {
@@ -92,9 +140,17 @@ def _org(rng: random.Random, n: int, entries: int) -> dict[str, object]:
         domains.append("https://app.corp.example/**")
     domains += [_entry(rng, n, i, used_psl) for i in range(max(0, entries - len(domains)))]
     domains = list(dict.fromkeys(domains))
-    perms = {p: {g: rng.choice(("allowed", "allowed", "blocked", "partial")) if g in ("write", "delete") else
-                 ("allowed" if rng.random() < 0.9 else "partial") if g in ("read", "search") else "blocked"
-                 for g in groups} for p, groups in _PERMISSIONS.items()}
+    perms = {
+        p: {
+            g: rng.choice(("allowed", "allowed", "blocked", "partial"))
+            if g in ("write", "delete")
+            else ("allowed" if rng.random() < 0.9 else "partial")
+            if g in ("read", "search")
+            else "blocked"
+            for g in groups
+        }
+        for p, groups in _PERMISSIONS.items()
+    }
     org: dict[str, object] = {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "name": name,
@@ -109,13 +165,22 @@ def _org(rng: random.Random, n: int, entries: int) -> dict[str, object]:
     evidence: dict[str, object] = {}
     ages = {s: rng.choice((1, 3, 6, 12, 25, 45)) for s in ("rovo_mcp", "ip_allowlist", "credentials")}
     if rng.random() < 0.9:  # otherwise not collected: every IP control is `unknown`
-        org["ip_allowlist"] = {"enabled": rng.random() < 0.8,
-                               "ranges": ["203.0.113.0/24"] + (["198.51.100.0/28"] if rng.random() < 0.6 else [])}
+        org["ip_allowlist"] = {
+            "enabled": rng.random() < 0.8,
+            "ranges": ["203.0.113.0/24"] + (["198.51.100.0/28"] if rng.random() < 0.6 else []),
+        }
     creds = []
     for c in range(rng.randint(1, 4)):
         scopes = sorted(rng.sample(_SCOPES, rng.randint(1, 4)))
-        creds.append({"label": f"bot-{n}-{c}", "kind": rng.choice(("api_token", "service_account_key", "oauth")),
-                      "owner": f"bot-{n}-{c}@corp.example", "scopes": scopes, "expires": dt.date(2027, 1 + c, 1)})
+        creds.append(
+            {
+                "label": f"bot-{n}-{c}",
+                "kind": rng.choice(("api_token", "service_account_key", "oauth")),
+                "owner": f"bot-{n}-{c}@corp.example",
+                "scopes": scopes,
+                "expires": dt.date(2027, 1 + c, 1),
+            }
+        )
     org["credentials"] = creds
     for section in ("rovo_mcp", "ip_allowlist", "credentials"):
         if section not in org:
@@ -143,5 +208,7 @@ def make_estate(orgs: int, entries_per_org: int, seed: int) -> tuple[str, str]:
         "collected_at": COLLECTED_AT,
         "orgs": [_org(rng, n, entries_per_org) for n in range(orgs)],
     }
-    return (yaml.safe_dump(POLICY, sort_keys=False, allow_unicode=True),
-            yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
+    return (
+        yaml.safe_dump(POLICY, sort_keys=False, allow_unicode=True),
+        yaml.safe_dump(settings, sort_keys=False, allow_unicode=True),
+    )

@@ -14,8 +14,19 @@ from collections.abc import Sequence
 from ..errors import InputError, UsageError
 
 # Order is the order of `rovo-audit --help`.
-COMMANDS: tuple[str, ...] = ("audit", "collect", "doctor", "validate", "controls",
-                              "diff", "history", "merge", "waivers", "init", "schema")
+COMMANDS: tuple[str, ...] = (
+    "audit",
+    "collect",
+    "doctor",
+    "validate",
+    "controls",
+    "diff",
+    "history",
+    "merge",
+    "waivers",
+    "init",
+    "schema",
+)
 
 DESCRIPTION = """\
 Audit an Atlassian organisation's Rovo MCP server settings against YAML policies.

@@ -26,16 +26,35 @@ action-plan.csv, results.sarif, junit.xml (by --format), and history/.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("audit", help="audit settings against policies and write reports", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--policy", action="append", default=[], metavar="FILE", help="policy file or bundled policy name (repeatable; rules add up)")
-    p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)")
+    p = sub.add_parser(
+        "audit",
+        help="audit settings against policies and write reports",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="policy file or bundled policy name (repeatable; rules add up)",
+    )
+    p.add_argument(
+        "--settings", metavar="FILE", help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)"
+    )
     p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
     add_report_flags(p)
-    p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the run's clock (reproducible output)")
-    p.add_argument("--demo", action="store_true", help="audit the bundled sample org against the bundled baseline; no files needed")
-    p.add_argument("--collect", action="store_true",
-                   help="collect the settings first (as `rovo-audit collect`; written to OUT/settings.yaml) and audit them")
+    p.add_argument(
+        "--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the run's clock (reproducible output)"
+    )
+    p.add_argument(
+        "--demo", action="store_true", help="audit the bundled sample org against the bundled baseline; no files needed"
+    )
+    p.add_argument(
+        "--collect",
+        action="store_true",
+        help="collect the settings first (as `rovo-audit collect`; written to OUT/settings.yaml) and audit them",
+    )
     add_history_flags(p)
     add_source_options(p)
     p.set_defaults(handler=run)
@@ -52,7 +71,10 @@ def _run(args: argparse.Namespace) -> int:
     from ..pipeline import AuditInputs, run_audit
 
     if args.collect:
-        require(not args.settings and not args.demo, "--collect gathers the settings itself; drop --settings/--demo (or drop --collect)")
+        require(
+            not args.settings and not args.demo,
+            "--collect gathers the settings itself; drop --settings/--demo (or drop --collect)",
+        )
         require(bool(args.policy), "audit needs at least one --policy FILE")
         from .collect import collect_to_file
 
@@ -71,8 +93,15 @@ def _run(args: argparse.Namespace) -> int:
     from ..history.store import inputs_digest
 
     history = history_options(args, inputs_digest([*inputs.policies, inputs.settings, *inputs.waivers]))
-    outcome = run_audit(inputs, as_of=args.as_of or now, generated_at=now if args.as_of is None else None,
-                        out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on, history=history)
+    outcome = run_audit(
+        inputs,
+        as_of=args.as_of or now,
+        generated_at=now if args.as_of is None else None,
+        out=args.out,
+        formats=args.format or ["html", "json"],
+        fail_on=args.fail_on,
+        history=history,
+    )
     from ..history.ci import append_step_summary
 
     append_step_summary(outcome.results, outcome.context)

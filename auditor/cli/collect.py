@@ -38,22 +38,51 @@ Secrets are never printed, logged or written.
 def add_source_options(p: argparse.ArgumentParser) -> None:
     """The flags shared by `collect` and `audit --collect` (flags win over env and .env)."""
     g = p.add_argument_group("collection")
-    g.add_argument("--org", action="append", default=[], metavar="ID", help="org id (repeatable; default ROVO_AUDIT_ORG_ID, else every org the admin API key sees)")
+    g.add_argument(
+        "--org",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="org id (repeatable; default ROVO_AUDIT_ORG_ID, else every org the admin API key sees)",
+    )
     g.add_argument("--attest", metavar="FILE", help="OrgSettings written by an admin for what no API shows")
-    g.add_argument("--env-file", metavar="FILE", help="read ROVO_AUDIT_* settings from this file (default: ./.env if present)")
+    g.add_argument(
+        "--env-file", metavar="FILE", help="read ROVO_AUDIT_* settings from this file (default: ./.env if present)"
+    )
     g.add_argument("--api-base-url", metavar="URL", help="Atlassian API base (default https://api.atlassian.com)")
-    g.add_argument("--mcp-url", metavar="URL", help="Rovo MCP endpoint to probe (default https://mcp.atlassian.com/v1/mcp)")
-    g.add_argument("--probe-org", metavar="ID", help="the org the OAuth token and MCP credential belong to (default: the first org)")
+    g.add_argument(
+        "--mcp-url", metavar="URL", help="Rovo MCP endpoint to probe (default https://mcp.atlassian.com/v1/mcp)"
+    )
+    g.add_argument(
+        "--probe-org",
+        metavar="ID",
+        help="the org the OAuth token and MCP credential belong to (default: the first org)",
+    )
     g.add_argument("--timeout", type=float, metavar="SECONDS", help="per-request timeout (default 30)")
-    g.add_argument("--concurrency", type=int, metavar="N", help="requests in flight at most, across endpoints and orgs (default 16)")
-    g.add_argument("--events-days", type=int, metavar="N", help="audit-log window for MCP use, in days; 0 skips it (default 30)")
+    g.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="requests in flight at most, across endpoints and orgs (default 16)",
+    )
+    g.add_argument(
+        "--events-days", type=int, metavar="N", help="audit-log window for MCP use, in days; 0 skips it (default 30)"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("collect", help="collect settings from Atlassian into a snapshot", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="where to write the OrgSettings snapshot (YAML)")
-    p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the collection time (reproducible snapshots)")
+    p = sub.add_parser(
+        "collect",
+        help="collect settings from Atlassian into a snapshot",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="where to write the OrgSettings snapshot (YAML)"
+    )
+    p.add_argument(
+        "--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the collection time (reproducible snapshots)"
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary; errors only")
     add_source_options(p)
     p.set_defaults(handler=run)
@@ -75,8 +104,14 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     orgs = [o.strip() for o in args.org]
     if any(not o for o in orgs):
         raise UsageError("--org: an org id cannot be empty")
-    overrides = {"api_base_url": args.api_base_url, "mcp_url": args.mcp_url, "probe_org": args.probe_org,
-                 "timeout_seconds": args.timeout, "concurrency": args.concurrency, "events_days": args.events_days}
+    overrides = {
+        "api_base_url": args.api_base_url,
+        "mcp_url": args.mcp_url,
+        "probe_org": args.probe_org,
+        "timeout_seconds": args.timeout,
+        "concurrency": args.concurrency,
+        "events_days": args.events_days,
+    }
     config = load_config(overrides, args.env_file)
     redact = Redactor(config.secret_values())
     for warning in unknown_settings(args.env_file):
@@ -85,8 +120,11 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     when = run_clock(args.as_of)
     progress = not args.quiet and sys.stderr.isatty()
     try:
-        outcome = asyncio.run(collect_async(config, org_ids=orgs or config.org_ids, attestation=attestation,
-                                            as_of=when, progress=progress))
+        outcome = asyncio.run(
+            collect_async(
+                config, org_ids=orgs or config.org_ids, attestation=attestation, as_of=when, progress=progress
+            )
+        )
     except CollectionFailed as e:
         print(redact(f"rovo-audit: collect failed: {e}"), file=sys.stderr)
         return None, 1

@@ -27,14 +27,25 @@ FORMATS = ("text", "json", "md", "html")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("diff", help="what changed between two runs (results.json files)", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two runs (results.json files)",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("old", type=Path, metavar="OLD.json")
     p.add_argument("new", type=Path, metavar="NEW.json")
     p.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, md or html")
-    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write here (atomically) instead of standard output")
-    p.add_argument("--expiring-days", type=non_negative, default=30, metavar="N",
-                   help="a waiver expiring within N days of NEW's as_of is waiver-expiring (default: 30)")
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write here (atomically) instead of standard output"
+    )
+    p.add_argument(
+        "--expiring-days",
+        type=non_negative,
+        default=30,
+        metavar="N",
+        help="a waiver expiring within N days of NEW's as_of is waiver-expiring (default: 30)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -47,8 +58,12 @@ def run(args: argparse.Namespace) -> int:
     old = read_results(args.old)
     new = read_results(args.new)
     d = diff(old, new, expiring_days=args.expiring_days, old_path=str(args.old), new_path=str(args.new))
-    text = {"text": render.render_text, "json": render.render_json, "md": render.render_markdown,
-            "html": render.render_html}[args.format](d)
+    text = {
+        "text": render.render_text,
+        "json": render.render_json,
+        "md": render.render_markdown,
+        "html": render.render_html,
+    }[args.format](d)
     if args.out is not None:
         write_atomic(args.out, text)
         print(f"wrote {args.out}", file=sys.stderr)

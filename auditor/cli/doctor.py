@@ -14,8 +14,14 @@ from .options import as_of, require, run_clock, select_orgs
 
 DEFAULT_TIMEOUT = 15.0
 # The configuration fields the doctor reads, and the doctor's flag for each.
-FLAGS = {"mcp_url": "--url", "api_base_url": "--api-base-url", "mcp_email": "--email",
-         "mcp_api_token": "--api-token", "mcp_bearer": "--bearer", "timeout_seconds": "--timeout"}
+FLAGS = {
+    "mcp_url": "--url",
+    "api_base_url": "--api-base-url",
+    "mcp_email": "--email",
+    "mcp_api_token": "--api-token",
+    "mcp_bearer": "--bearer",
+    "timeout_seconds": "--timeout",
+}
 
 HELP = """\
 Check a live Rovo MCP endpoint step by step and say exactly why a client cannot connect.
@@ -39,23 +45,56 @@ Exit status: 0 works as expected (or --explain recognised the message); 1 a caus
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("doctor", help="say exactly why an MCP client cannot connect", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--url", metavar="URL", help="MCP endpoint (default: ROVO_AUDIT_MCP_URL or https://mcp.atlassian.com/v1/mcp)")
-    p.add_argument("--origin", metavar="URL", help="the client's origin or OAuth redirect URL, as the domain allowlist sees it")
+    p = sub.add_parser(
+        "doctor",
+        help="say exactly why an MCP client cannot connect",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--url", metavar="URL", help="MCP endpoint (default: ROVO_AUDIT_MCP_URL or https://mcp.atlassian.com/v1/mcp)"
+    )
+    p.add_argument(
+        "--origin", metavar="URL", help="the client's origin or OAuth redirect URL, as the domain allowlist sees it"
+    )
     p.add_argument("--email", metavar="EMAIL", help="account email for --api-token (Basic auth)")
     p.add_argument("--api-token", metavar="TOKEN", help="API token, sent as Basic with --email ('-' reads stdin)")
-    p.add_argument("--bearer", metavar="TOKEN", help="OAuth access token or service-account key, sent as Bearer ('-' reads stdin)")
-    p.add_argument("--api-base-url", metavar="URL", help="Atlassian API for accessible-resources (default https://api.atlassian.com)")
-    p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot: check the origin, auth mode and permissions")
+    p.add_argument(
+        "--bearer", metavar="TOKEN", help="OAuth access token or service-account key, sent as Bearer ('-' reads stdin)"
+    )
+    p.add_argument(
+        "--api-base-url",
+        metavar="URL",
+        help="Atlassian API for accessible-resources (default https://api.atlassian.com)",
+    )
+    p.add_argument(
+        "--settings", metavar="FILE", help="OrgSettings snapshot: check the origin, auth mode and permissions"
+    )
     p.add_argument("--org", metavar="ID|NAME", help="which org of --settings (needed when it has several)")
-    p.add_argument("--expect", metavar="LIST", default="", help="permission groups the client needs, e.g. jira.read,confluence.search")
+    p.add_argument(
+        "--expect",
+        metavar="LIST",
+        default="",
+        help="permission groups the client needs, e.g. jira.read,confluence.search",
+    )
     p.add_argument("--try-register", action="store_true", help="attempt dynamic client registration (creates a client)")
     p.add_argument("--call-tool", metavar="NAME", help="call this tool once, only if it is read-only")
     p.add_argument("--call-args", metavar="JSON", default="{}", help="arguments for --call-tool, a JSON object")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the clock (endpoint sunset dates, generated_at)")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-request timeout (default ROVO_AUDIT_TIMEOUT_SECONDS or 15)")
+    p.add_argument(
+        "--as-of",
+        type=as_of,
+        default=None,
+        metavar="ISO-DATE",
+        help="pin the clock (endpoint sunset dates, generated_at)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-request timeout (default ROVO_AUDIT_TIMEOUT_SECONDS or 15)",
+    )
     p.add_argument("--ca-file", metavar="FILE", help="CA bundle to trust (e.g. a TLS-inspecting proxy's)")
     p.add_argument("--explain", metavar="MESSAGE", help="offline: explain a pasted error message ('-' reads stdin)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every step's details")
@@ -95,7 +134,9 @@ def build_options(args: argparse.Namespace) -> Any:
     from ..doctor.model import DoctorOptions
 
     overrides: dict[str, Any] = {
-        "mcp_url": args.url, "api_base_url": args.api_base_url, "mcp_email": args.email,
+        "mcp_url": args.url,
+        "api_base_url": args.api_base_url,
+        "mcp_email": args.email,
         "mcp_api_token": SecretStr(_secret_arg(args.api_token)) if args.api_token else None,
         "mcp_bearer": SecretStr(_secret_arg(args.bearer)) if args.bearer else None,
         "timeout_seconds": args.timeout,
@@ -106,12 +147,19 @@ def build_options(args: argparse.Namespace) -> Any:
     timeout = config.timeout_seconds if "timeout_seconds" in config.model_fields_set else DEFAULT_TIMEOUT
     org, settings_path = _settings(args.settings, args.org)
     return DoctorOptions(
-        url=config.mcp_url, credentials=config.mcp_credentials(), api_base=config.api_base_url,
+        url=config.mcp_url,
+        credentials=config.mcp_credentials(),
+        api_base=config.api_base_url,
         as_of=run_clock(args.as_of),
-        origin=_origin(args.origin), settings=org, settings_path=settings_path,
-        expect=_expect(args.expect), try_register=args.try_register,
-        call_tool=args.call_tool, call_args=_call_args(args.call_args),
-        timeout=timeout, ca_file=_ca_file(args.ca_file),
+        origin=_origin(args.origin),
+        settings=org,
+        settings_path=settings_path,
+        expect=_expect(args.expect),
+        try_register=args.try_register,
+        call_tool=args.call_tool,
+        call_args=_call_args(args.call_args),
+        timeout=timeout,
+        ca_file=_ca_file(args.ca_file),
     )
 
 
@@ -155,7 +203,9 @@ def _origin(text: str | None) -> str | None:
     from urllib.parse import urlsplit
 
     parts = urlsplit(text.strip())
-    require(bool(parts.scheme and parts.netloc), f"--origin: expected a URL such as https://app.example.com, got {text!r}")
+    require(
+        bool(parts.scheme and parts.netloc), f"--origin: expected a URL such as https://app.example.com, got {text!r}"
+    )
     return text.strip()
 
 
@@ -164,7 +214,7 @@ def _call_args(text: str) -> dict[str, Any]:
         value = json.loads(text)
     except ValueError as e:
         raise UsageError(f"--call-args: not JSON ({e.msg} at column {e.colno})") from None
-    require(isinstance(value, dict), "--call-args: expected a JSON object, e.g. '{\"issueIdOrKey\": \"PROJ-1\"}'")
+    require(isinstance(value, dict), '--call-args: expected a JSON object, e.g. \'{"issueIdOrKey": "PROJ-1"}\'')
     return value
 
 

@@ -30,14 +30,29 @@ def non_negative(text: str) -> int:
 
 def add_history_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("history (periodic reviews)")
-    g.add_argument("--history", type=Path, default=None, metavar="DIR",
-                   help="folder of past runs: this run is compared with the newest one and stored in it "
-                        "(default: the history/ folder inside --out, i.e. reports/history/)")
+    g.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of past runs: this run is compared with the newest one and stored in it "
+        "(default: the history/ folder inside --out, i.e. reports/history/)",
+    )
     g.add_argument("--no-history", action="store_true", help="neither compare with nor store into a history")
-    g.add_argument("--expiring-days", type=non_negative, default=30, metavar="N",
-                   help="a waiver expiring within N days is reported as waiver-expiring (default: 30)")
-    g.add_argument("--trend-runs", type=non_negative, default=12, metavar="N",
-                   help="the report's trend shows the last N runs, this one included (default: 12)")
+    g.add_argument(
+        "--expiring-days",
+        type=non_negative,
+        default=30,
+        metavar="N",
+        help="a waiver expiring within N days is reported as waiver-expiring (default: 30)",
+    )
+    g.add_argument(
+        "--trend-runs",
+        type=non_negative,
+        default=12,
+        metavar="N",
+        help="the report's trend shows the last N runs, this one included (default: 12)",
+    )
 
 
 def history_options(args: argparse.Namespace, digest: str) -> HistoryOptions | None:
@@ -62,14 +77,22 @@ examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("history", help="list or prune the history of past runs", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "history",
+        help="list or prune the history of past runs",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     ls = actions.add_parser("list", help="list the runs in the history, oldest first")
-    ls.add_argument("--history", type=Path, default=DEFAULT_FOLDER, metavar="DIR", help="history folder (default: reports/history/)")
+    ls.add_argument(
+        "--history", type=Path, default=DEFAULT_FOLDER, metavar="DIR", help="history folder (default: reports/history/)"
+    )
     ls.set_defaults(handler=run_list)
     pr = actions.add_parser("prune", help="delete all but the newest N runs")
-    pr.add_argument("--history", type=Path, default=DEFAULT_FOLDER, metavar="DIR", help="history folder (default: reports/history/)")
+    pr.add_argument(
+        "--history", type=Path, default=DEFAULT_FOLDER, metavar="DIR", help="history folder (default: reports/history/)"
+    )
     pr.add_argument("--keep", type=non_negative, required=True, metavar="N", help="how many of the newest runs to keep")
     pr.add_argument("--dry-run", action="store_true", help="say what would be deleted, delete nothing")
     pr.set_defaults(handler=run_prune)

@@ -35,13 +35,21 @@ passes every one of them.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("init", help="write a policy describing current settings (a starting point)", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "init",
+        help="write a policy describing current settings (a starting point)",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--from-settings", required=True, metavar="FILE", help="OrgSettings snapshot to describe")
-    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the policy here (default: standard output)")
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write the policy here (default: standard output)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--org", action="append", default=[], metavar="ID|NAME", help="describe only this org (repeatable)")
-    p.add_argument("--name", default=None, metavar="NAME", help="metadata.name of the policy (default: from the file name)")
+    p.add_argument(
+        "--name", default=None, metavar="NAME", help="metadata.name of the policy (default: from the file name)"
+    )
     p.set_defaults(handler=run)
 
 
@@ -104,20 +112,34 @@ def _domains(orgs: list[Org], lines: list[str], notes: list[str]) -> None:
     everywhere = [t for t in clean if all(t in e for e in listed) and t not in suffix_wildcards]
     elsewhere = [t for t in [*clean, *broken] if t not in everywhere]
     toggle = _agree((m.atlassian_supported_domains for m in mcps), "require", "forbid")
-    lines += ["", "domains:",
-              "  # The \"Allow Atlassian supported domains\" toggle as it is. Set `forbid` to trust only",
-              "  # the origins you list (the supported list has multi-tenant wildcards).",
-              f"  atlassian_supported: {toggle}",
-              "  # Every entry now in Your domains" + (" of every org" if len(orgs) > 1 else "") + ": each must stay allowed.",
-              "  # Delete the clients you no longer need."]
+    lines += [
+        "",
+        "domains:",
+        '  # The "Allow Atlassian supported domains" toggle as it is. Set `forbid` to trust only',
+        "  # the origins you list (the supported list has multi-tenant wildcards).",
+        f"  atlassian_supported: {toggle}",
+        "  # Every entry now in Your domains"
+        + (" of every org" if len(orgs) > 1 else "")
+        + ": each must stay allowed.",
+        "  # Delete the clients you no longer need.",
+    ]
     lines += ["  required:"] + [f"    - {q(t)}" for t in everywhere] if everywhere else ["  required: []"]
     if elsewhere:
-        lines.append("  # Further entries: " + ("in some orgs only, " if len(orgs) > 1 else "") + "risky, or breaking Atlassian's rules.")
+        lines.append(
+            "  # Further entries: "
+            + ("in some orgs only, " if len(orgs) > 1 else "")
+            + "risky, or breaking Atlassian's rules."
+        )
     if elsewhere:
         lines.append("  allowed:")
         for t in elsewhere:
-            why = (f"  # breaks Atlassian's rules: {broken[t]} (RMCP-DOM-006 fails until it is fixed)" if t in broken
-                   else "  # a wildcard over a public suffix: replace it with your own hosts" if t in suffix_wildcards else "")
+            why = (
+                f"  # breaks Atlassian's rules: {broken[t]} (RMCP-DOM-006 fails until it is fixed)"
+                if t in broken
+                else "  # a wildcard over a public suffix: replace it with your own hosts"
+                if t in suffix_wildcards
+                else ""
+            )
             lines.append(f"    - {q(t)}{why}")
             if t in broken:
                 notes.append(f"{t}: {broken[t]}; RMCP-DOM-006 fails on it whatever the policy says")
@@ -126,15 +148,19 @@ def _domains(orgs: list[Org], lines: list[str], notes: list[str]) -> None:
     for t, why in malformed.items():
         lines.append(f"  # not listed, malformed: {q(t)}: {why}")
         notes.append(f"{t}: malformed ({why}); RMCP-DOM-006 fails on it whatever the policy says")
-    lines += ["  # Nothing is forbidden yet. Tunnel services are a good start, e.g.:",
-              "  #   forbidden: [\"https://*.ngrok-free.app/**\", \"https://*.trycloudflare.com/**\"]",
-              "  forbidden: []",
-              "  unlisted: fail                  # a new, undeclared entry is a finding"]
+    lines += [
+        "  # Nothing is forbidden yet. Tunnel services are a good start, e.g.:",
+        '  #   forbidden: ["https://*.ngrok-free.app/**", "https://*.trycloudflare.com/**"]',
+        "  forbidden: []",
+        "  unlisted: fail                  # a new, undeclared entry is a finding",
+    ]
     if suffix_wildcards:
         shown = ", ".join(dict.fromkeys(suffix_wildcards))
-        lines += [f"  # warn, not fail: today's list has wildcards over a public suffix ({shown}).",
-                  "  # Replace them with your own hosts, then set this to fail.",
-                  "  public_suffix_wildcards: warn"]
+        lines += [
+            f"  # warn, not fail: today's list has wildcards over a public suffix ({shown}).",
+            "  # Replace them with your own hosts, then set this to fail.",
+            "  public_suffix_wildcards: warn",
+        ]
     else:
         lines.append("  public_suffix_wildcards: fail")
 
@@ -145,9 +171,12 @@ def _auth(orgs: list[Org], lines: list[str]) -> None:
     oauth = _agree((_oauth_open(o) for o in orgs), "require", "forbid")
     if api == "allow" and oauth == "allow" and not any(m.api_token_auth is not None for m in mcps):
         return
-    lines += ["", "auth:",
-              f"  oauth: {oauth}                   # OAuth 2.1 access {'open' if oauth == 'require' else 'closed' if oauth == 'forbid' else 'differs or unknown'} today",
-              f"  api_token: {api}               # API token authentication {'on' if api == 'require' else 'off' if api == 'forbid' else 'differs or unknown'} today"]
+    lines += [
+        "",
+        "auth:",
+        f"  oauth: {oauth}                   # OAuth 2.1 access {'open' if oauth == 'require' else 'closed' if oauth == 'forbid' else 'differs or unknown'} today",
+        f"  api_token: {api}               # API token authentication {'on' if api == 'require' else 'off' if api == 'forbid' else 'differs or unknown'} today",
+    ]
 
 
 def _scopes(orgs: list[Org], lines: list[str]) -> None:
@@ -158,8 +187,11 @@ def _scopes(orgs: list[Org], lines: list[str]) -> None:
         return
     held = [set(c.scopes) for creds in collected for c in creds if c.scopes is not None]
     shared: set[str] = set.intersection(*held) if held and all(collected) else set()
-    classic = any(c.kind == "api_token" and c.scopes and any(is_classic(s) for s in c.scopes)
-                  for creds in collected for c in creds)
+    classic = any(
+        c.kind == "api_token" and c.scopes and any(is_classic(s) for s in c.scopes)
+        for creds in collected
+        for c in creds
+    )
     lines += ["", "scopes:", "  # Today's credentials and their scopes:"]
     for org, creds in ((o, o.credentials) for o in orgs if o.credentials is not None):
         prefix = f"{org.display_name}: " if len(orgs) > 1 else ""
@@ -168,15 +200,19 @@ def _scopes(orgs: list[Org], lines: list[str]) -> None:
             lines.append(f"  #   {prefix}{c.label} ({c.kind}): {scopes}")
         if not creds:
             lines.append(f"  #   {prefix}(no credentials)")
-    lines += ["  credentials: [\"*\"]",
-              "  # The scopes every credential holds today. Narrow `credentials` to your app's labels",
-              "  # and list the scopes its tools need."]
+    lines += [
+        '  credentials: ["*"]',
+        "  # The scopes every credential holds today. Narrow `credentials` to your app's labels",
+        "  # and list the scopes its tools need.",
+    ]
     ordered = [s for creds in collected for c in creds for s in (c.scopes or ()) if s in shared]
     lines.append(f"  required: {_flow(dict.fromkeys(ordered))}")
-    lines += ["  # Nothing is forbidden yet, e.g. [\"manage:*\", \"delete:*\", \"admin:*\"].", "  forbidden: []"]
+    lines += ['  # Nothing is forbidden yet, e.g. ["manage:*", "delete:*", "admin:*"].', "  forbidden: []"]
     if classic:
-        lines += ["  # warn, not fail: an API token holds classic scopes today (the MCP server ignores them).",
-                  "  classic_on_api_tokens: warn"]
+        lines += [
+            "  # warn, not fail: an API token holds classic scopes today (the MCP server ignores them).",
+            "  classic_on_api_tokens: warn",
+        ]
     else:
         lines.append("  classic_on_api_tokens: fail")
 
@@ -190,9 +226,12 @@ def _permissions(orgs: list[Org], lines: list[str]) -> None:
         return
     api_off = any(o.rovo_mcp is not None and o.rovo_mcp.api_token_auth is False for o in orgs)
     oauth_closed = any(_oauth_open(o) is False for o in orgs)
-    lines += ["", "permissions:",
-              "  # Each group as it is: allowed → require, blocked → forbid; partially allowed (or",
-              "  # different between orgs) → allow, which checks nothing: decide, then tighten."]
+    lines += [
+        "",
+        "permissions:",
+        "  # Each group as it is: allowed → require, blocked → forbid; partially allowed (or",
+        "  # different between orgs) → allow, which checks nothing: decide, then tighten.",
+    ]
     for product, spec in cat.products.items():
         values: dict[str, str] = {}
         comments: list[str] = []
@@ -204,8 +243,10 @@ def _permissions(orgs: list[Org], lines: list[str]) -> None:
                 word = "require"
                 if (spec.requires == "api_token" and api_off) or (spec.requires == "oauth" and oauth_closed):
                     word = "allow"
-                    comments.append(f"{group}: allowed, but {spec.title} tools need "
-                                    f"{'API token authentication' if spec.requires == 'api_token' else 'OAuth 2.1 access'}, off today")
+                    comments.append(
+                        f"{group}: allowed, but {spec.title} tools need "
+                        f"{'API token authentication' if spec.requires == 'api_token' else 'OAuth 2.1 access'}, off today"
+                    )
             elif seen == {"blocked"}:
                 word = "forbid"
             else:
@@ -225,10 +266,15 @@ def _ip(orgs: list[Org], lines: list[str]) -> None:
     enabled = _agree((i.enabled for i in ips), "require", "forbid")
     considered = [i.ranges for i in ips if i.ranges is not None and i.enabled is not False]
     common = [r for r in dict.fromkeys(r for rs in considered for r in rs) if all(r in rs for rs in considered)]
-    lines += ["", "ip_allowlist:", f"  enabled: {enabled}",
-              "  # Today's ranges" + (" (those every org has)" if len(orgs) > 1 else "") +
-              ". Keep the ones your clients' egress needs.",
-              f"  required_ranges: {_flow(common)}"]
+    lines += [
+        "",
+        "ip_allowlist:",
+        f"  enabled: {enabled}",
+        "  # Today's ranges"
+        + (" (those every org has)" if len(orgs) > 1 else "")
+        + ". Keep the ones your clients' egress needs.",
+        f"  required_ranges: {_flow(common)}",
+    ]
 
 
 def policy_text(settings: OrgSettings, orgs: list[Org], source: str, name: str) -> tuple[str, list[str]]:
@@ -283,7 +329,9 @@ def run(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[a-z0-9-]+", name):
         raise UsageError(f"--name {name!r}: use lowercase letters, digits and dashes")
     text, notes = policy_text(settings, orgs, args.from_settings, name)
-    merge_policies([load_text(text, str(args.out or "<generated policy>"), expect="Policy")])  # must load, or it is our bug
+    merge_policies(
+        [load_text(text, str(args.out or "<generated policy>"), expect="Policy")]
+    )  # must load, or it is our bug
     if args.out is not None:
         if args.out.exists() and not args.force:
             raise UsageError(f"--out {args.out} exists; add --force to overwrite it")

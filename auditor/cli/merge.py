@@ -24,8 +24,12 @@ Exit status as `audit`: 0 nothing at or above --fail-on; 1 findings at or above 
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("merge", help="combine shard results.json files into one report", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "merge",
+        help="combine shard results.json files into one report",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("shards", nargs="+", type=Path, metavar="RESULTS.json")
     add_report_flags(p)
     add_history_flags(p)
@@ -42,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     texts = [(str(p), read_raw(p)) for p in args.shards]
     results = merge([(name, read_text(text, name)) for name, text in texts])
     history = history_options(args, digest_parts(text.encode("utf-8") for _, text in texts))
-    outcome = report_results(results, out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on,
-                             history=history)
+    outcome = report_results(
+        results, out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on, history=history
+    )
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:
         print(f"merged {len(args.shards)} shard(s)", file=sys.stdout)

@@ -20,7 +20,9 @@ def as_of(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-26 or 2026-11-26T10:00:00Z)") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date or date-time (e.g. 2026-11-26 or 2026-11-26T10:00:00Z)"
+        ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
@@ -46,10 +48,19 @@ def add_report_flags(p: argparse.ArgumentParser) -> None:
     from ..verdict import FAIL_ON_CHOICES
 
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--format", type=format_list, default=None, metavar="LIST",
-                   help=f"comma-separated: {FORMAT_NAMES} (default: html,json)")
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="fail",
-                   help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never")
+    p.add_argument(
+        "--format",
+        type=format_list,
+        default=None,
+        metavar="LIST",
+        help=f"comma-separated: {FORMAT_NAMES} (default: html,json)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="fail",
+        help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 

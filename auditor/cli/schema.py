@@ -50,8 +50,12 @@ def _permissions(values: dict[str, Any], description: str) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            product: {"description": spec.title, "type": "object", "additionalProperties": False,
-                      "properties": {g: dict(values) for g in spec.groups}}
+            product: {
+                "description": spec.title,
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {g: dict(values) for g in spec.groups},
+            }
             for product, spec in cat.products.items()
         },
     }
@@ -74,15 +78,19 @@ def json_schema(kind: str) -> dict[str, Any]:
 
     model = {"policy": Policy, "settings": OrgSettings, "waivers": Waivers}[kind]
     schema: dict[str, Any] = {"$schema": SCHEMA_DIALECT, **model.model_json_schema()}
-    schema["description"] = {"policy": "rovo-audit Policy: what an org requires of its Rovo MCP server settings.",
-                             "settings": "rovo-audit OrgSettings: what an org's settings actually are; absent means not collected.",
-                             "waivers": "rovo-audit Waivers: accepted exceptions, each with a reason, an approver and an expiry."}[kind]
+    schema["description"] = {
+        "policy": "rovo-audit Policy: what an org requires of its Rovo MCP server settings.",
+        "settings": "rovo-audit OrgSettings: what an org's settings actually are; absent means not collected.",
+        "waivers": "rovo-audit Waivers: accepted exceptions, each with a reason, an approver and an expiry.",
+    }[kind]
     _require_api_version(schema)
     props = schema["properties"]
     defs = schema.get("$defs", {})
     if kind == "policy":
-        props["permissions"] = {"anyOf": [_permissions(TRI, POLICY_HELP["permissions"]), {"type": "null"}],
-                                "default": None}
+        props["permissions"] = {
+            "anyOf": [_permissions(TRI, POLICY_HELP["permissions"]), {"type": "null"}],
+            "default": None,
+        }
         props["severity"]["propertyNames"] = {"enum": _control_ids()}
         for key, text in POLICY_HELP.items():
             props[key]["description"] = text
@@ -90,15 +98,25 @@ def json_schema(kind: str) -> dict[str, Any]:
             defs["DomainRules"]["properties"][key]["description"] = text
     elif kind == "settings":
         rovo = defs["RovoMcp"]["properties"]
-        rovo["permissions"] = {"anyOf": [_permissions({"enum": ["allowed", "blocked", "partial"], "type": "string"},
-                                                      "The Permissions tab as seen: allowed, blocked or partial (Partially allowed)"),
-                                         {"type": "null"}], "default": None}
+        rovo["permissions"] = {
+            "anyOf": [
+                _permissions(
+                    {"enum": ["allowed", "blocked", "partial"], "type": "string"},
+                    "The Permissions tab as seen: allowed, blocked or partial (Partially allowed)",
+                ),
+                {"type": "null"},
+            ],
+            "default": None,
+        }
     else:
         waiver = defs["Waiver"]["properties"]
         waiver["control"] = {**waiver["control"], "enum": _control_ids()}
-        waiver["expires"] = {"title": "Expires", "description": "The last day the waiver applies, YYYY-MM-DD. "
-                             "An expired or unreadable date waives nothing (it is reported, not an error).",
-                             "examples": ["2027-01-31"]}
+        waiver["expires"] = {
+            "title": "Expires",
+            "description": "The last day the waiver applies, YYYY-MM-DD. "
+            "An expired or unreadable date waives nothing (it is reported, not an error).",
+            "examples": ["2027-01-31"],
+        }
     return schema
 
 
@@ -107,10 +125,13 @@ def schema_text(kind: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("schema", help="print the JSON Schema of a policy, settings or waivers file",
-                       description="Print a JSON Schema (draft 2020-12) for editors and other tools. "
-                                   "The bundled policies name schema/policy.schema.json in their first line "
-                                   "(# yaml-language-server: $schema=...), which VS Code's YAML extension reads.")
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a policy, settings or waivers file",
+        description="Print a JSON Schema (draft 2020-12) for editors and other tools. "
+        "The bundled policies name schema/policy.schema.json in their first line "
+        "(# yaml-language-server: $schema=...), which VS Code's YAML extension reads.",
+    )
     p.add_argument("kind", choices=KINDS)
     p.set_defaults(handler=run)
 

@@ -8,14 +8,20 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="check policy / settings / waiver files and list every problem",
-                       description="Load each file as the kind it declares (Policy, OrgSettings or Waivers) and report "
-                                   "every problem as file:line:column. With --together, the policies given are also "
-                                   "checked for contradictions, as `audit` would when given them all. "
-                                   "Exit 0 when all are valid, 2 otherwise.")
+    p = sub.add_parser(
+        "validate",
+        help="check policy / settings / waiver files and list every problem",
+        description="Load each file as the kind it declares (Policy, OrgSettings or Waivers) and report "
+        "every problem as file:line:column. With --together, the policies given are also "
+        "checked for contradictions, as `audit` would when given them all. "
+        "Exit 0 when all are valid, 2 otherwise.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--together", action="store_true",
-                   help="also check that the policies given can be audited together (no contradiction)")
+    p.add_argument(
+        "--together",
+        action="store_true",
+        help="also check that the policies given can be audited together (no contradiction)",
+    )
     p.set_defaults(handler=run)
 
 

@@ -49,13 +49,21 @@ class WaiverState:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("waivers", help="list expired, expiring and unused waivers", description=HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "waivers",
+        help="list expired, expiring and unused waivers",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="Waivers file(s)")
     p.add_argument("--settings", metavar="FILE", help="OrgSettings snapshot the waivers apply to")
-    p.add_argument("--policy", action="append", default=[], metavar="FILE", help="policy file or bundled name (repeatable)")
+    p.add_argument(
+        "--policy", action="append", default=[], metavar="FILE", help="policy file or bundled name (repeatable)"
+    )
     p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the clock (default: now)")
-    p.add_argument("--expiring-days", type=non_negative, default=30, metavar="N", help="the heads-up window (default: 30)")
+    p.add_argument(
+        "--expiring-days", type=non_negative, default=30, metavar="N", help="the heads-up window (default: 30)"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--all", action="store_true", help="list the waivers that are ok too")
     p.set_defaults(handler=run)
@@ -84,8 +92,20 @@ def states(files: Sequence[Any], results: Any, today: dt.date, expiring_days: in
                 state = "expiring"
             else:
                 state = "ok"
-            out.append(WaiverState(ref, w.control, w.subject, w.org, w.reason, w.approved_by, w.expires_text,
-                                   state, days, waives.get(ref, 0)))
+            out.append(
+                WaiverState(
+                    ref,
+                    w.control,
+                    w.subject,
+                    w.org,
+                    w.reason,
+                    w.approved_by,
+                    w.expires_text,
+                    state,
+                    days,
+                    waives.get(ref, 0),
+                )
+            )
     return out
 
 
@@ -110,11 +130,27 @@ def run(args: argparse.Namespace) -> int:
     found = states(inputs.waivers, results, now.date(), args.expiring_days)
     counts = {s: sum(1 for w in found if w.state == s) for s in STATES}
     if args.format == "json":
-        doc = {"schema": "rovo-audit/waivers/v1", "as_of": iso(now),
-               "expiring_days": args.expiring_days, "summary": counts,
-               "waivers": [{"ref": w.ref, "control": w.control, "subject": w.subject, "org": w.org, "state": w.state,
-                            "expires": w.expires, "days_left": w.days_left, "waives": w.waives, "reason": w.reason,
-                            "approved_by": w.approved_by} for w in found]}
+        doc = {
+            "schema": "rovo-audit/waivers/v1",
+            "as_of": iso(now),
+            "expiring_days": args.expiring_days,
+            "summary": counts,
+            "waivers": [
+                {
+                    "ref": w.ref,
+                    "control": w.control,
+                    "subject": w.subject,
+                    "org": w.org,
+                    "state": w.state,
+                    "expires": w.expires,
+                    "days_left": w.days_left,
+                    "waives": w.waives,
+                    "reason": w.reason,
+                    "approved_by": w.approved_by,
+                }
+                for w in found
+            ],
+        }
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         head = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -125,6 +161,10 @@ def run(args: argparse.Namespace) -> int:
                 continue
             subject = f" {w.subject}" if w.subject else ""
             org = f" [{w.org}]" if w.org else ""
-            use = f"; waives {w.waives} finding{'s' if w.waives != 1 else ''}" if w.state not in ("expired", "unreadable") else ""
+            use = (
+                f"; waives {w.waives} finding{'s' if w.waives != 1 else ''}"
+                if w.state not in ("expired", "unreadable")
+                else ""
+            )
             print(f"  {w.state:<10} {w.ref}  {w.control}{subject}{org}: {_when(w)}{use}; approved by {w.approved_by}")
     return 1 if counts["expired"] or counts["unreadable"] or counts["unused"] else 0

@@ -69,8 +69,11 @@ class AdminApiCatalog(_Data):
     events: EventsSpec
 
     def rate_limits(self) -> dict[str, tuple[int, float]]:
-        return {k: (e.rate_limit.requests, e.rate_limit.per_seconds)
-                for k, e in self.endpoints.items() if e.rate_limit is not None}
+        return {
+            k: (e.rate_limit.requests, e.rate_limit.per_seconds)
+            for k, e in self.endpoints.items()
+            if e.rate_limit is not None
+        }
 
 
 @cache
@@ -121,6 +124,7 @@ def _time(value: Any) -> dt.datetime | None:
 
 
 # --- pure parsers (one per endpoint), tested without a network -------------------------------
+
 
 def parse_org_name(body: Any) -> str | None:
     data = body.get("data") if isinstance(body, Mapping) else None
@@ -193,11 +197,16 @@ def parse_credentials(pages: Iterable[Any], kind: str, inactive: Iterable[str]) 
             user = item.get("user") or item.get("serviceAccount") or {}
             owner = (user.get("email") or user.get("name")) if isinstance(user, Mapping) else None
             scopes = item.get("scopes")
-            out.append(Credential(
-                label=label, kind=kind, owner=owner if isinstance(owner, str) else None,  # type: ignore[arg-type]
-                scopes=tuple(sorted(s for s in scopes if isinstance(s, str))) if isinstance(scopes, list) else None,
-                expires=_date(item.get("expiresAt")), created=_date(item.get("createdAt")),
-            ))
+            out.append(
+                Credential(
+                    label=label,
+                    kind=kind,
+                    owner=owner if isinstance(owner, str) else None,  # type: ignore[arg-type]
+                    scopes=tuple(sorted(s for s in scopes if isinstance(s, str))) if isinstance(scopes, list) else None,
+                    expires=_date(item.get("expiresAt")),
+                    created=_date(item.get("createdAt")),
+                )
+            )
     return out
 
 
@@ -206,13 +215,15 @@ def unique_labels(creds: list[Credential]) -> tuple[Credential, ...]:
     count: dict[str, int] = {}
     for c in creds:
         count[c.label] = count.get(c.label, 0) + 1
-    renamed = [c if count[c.label] == 1 else c.model_copy(update={"label": f"{c.label} ({c.owner or c.kind})"})
-               for c in creds]
+    renamed = [
+        c if count[c.label] == 1 else c.model_copy(update={"label": f"{c.label} ({c.owner or c.kind})"}) for c in creds
+    ]
     return tuple(sorted(renamed, key=lambda c: (c.kind, c.label, c.owner or "")))
 
 
-def parse_mcp_events(pages: Iterable[Any], match: str, since: dt.datetime, until: dt.datetime,
-                     truncated: bool) -> McpActivity:
+def parse_mcp_events(
+    pages: Iterable[Any], match: str, since: dt.datetime, until: dt.datetime, truncated: bool
+) -> McpActivity:
     needle = match.lower()
     actions: set[str] = set()
     actors: set[str] = set()
@@ -233,19 +244,28 @@ def parse_mcp_events(pages: Iterable[Any], match: str, since: dt.datetime, until
             t = _time(attrs.get("time"))
             if t is not None and (last is None or t > last):
                 last = t
-    return McpActivity(since=since, until=until, events=count, actors=len(actors), last_seen=last,
-                       actions=tuple(sorted(a for a in actions if a)), truncated=truncated)
+    return McpActivity(
+        since=since,
+        until=until,
+        events=count,
+        actors=len(actors),
+        last_seen=last,
+        actions=tuple(sorted(a for a in actions if a)),
+        truncated=truncated,
+    )
 
 
 # --- the collector ----------------------------------------------------------------------------
+
 
 class AdminApiCollector(Collector):
     source = SOURCE
     label = "admin API"
     sections = ("name", "verified_domains", "ip_allowlist", "credentials", "mcp_activity")
 
-    def __init__(self, session: HttpSession, base_url: str, key: AuthHeader, *, as_of: dt.datetime,
-                 events_days: int = 30) -> None:
+    def __init__(
+        self, session: HttpSession, base_url: str, key: AuthHeader, *, as_of: dt.datetime, events_days: int = 30
+    ) -> None:
         self.session, self.base, self.key = session, base_url.rstrip("/"), key
         self.as_of, self.events_days = as_of, events_days
         self.cat = catalog()
@@ -253,21 +273,30 @@ class AdminApiCollector(Collector):
     def _url(self, name: str, org: str = "") -> str:
         return self.base + self.cat.endpoints[name].path.replace("{org}", org)
 
-    async def _all_pages(self, name: str, org: str, params: Mapping[str, str] | None = None,
-                         max_pages: int = 100, *, whole: bool = True) -> tuple[list[Any], bool]:
+    async def _all_pages(
+        self, name: str, org: str, params: Mapping[str, str] | None = None, max_pages: int = 100, *, whole: bool = True
+    ) -> tuple[list[Any], bool]:
         """(pages, truncated). With `whole`, a list longer than `max_pages` is an HttpError
         (what it lists past the limit would silently go unjudged), so truncated is False."""
         spec = self.cat.endpoints[name]
         got: list[Any] = []
         try:
-            async for body in self.session.pages(self._url(name, org), endpoint=name, auth=self.key,
-                                                 params={**spec.params, **(params or {})}, max_pages=max_pages,
-                                                 priority=_LONG_LISTS.get(name, 0)):
+            async for body in self.session.pages(
+                self._url(name, org),
+                endpoint=name,
+                auth=self.key,
+                params={**spec.params, **(params or {})},
+                max_pages=max_pages,
+                priority=_LONG_LISTS.get(name, 0),
+            ):
                 got.append(body)
         except PageLimit:
             if whole:
-                raise HttpError(name, f"more than {max_pages} pages of {name}; the list was not read whole"
-                                + _TOO_LONG_HINT.get(name, "")) from None
+                raise HttpError(
+                    name,
+                    f"more than {max_pages} pages of {name}; the list was not read whole"
+                    + _TOO_LONG_HINT.get(name, ""),
+                ) from None
             return got, True
         return got, False
 
@@ -301,8 +330,9 @@ class AdminApiCollector(Collector):
         fails = tuple(f for _, f in outcomes if f is not None)
         return SourceResult(SOURCE, org_id, obs, fails)
 
-    async def _guard(self, endpoint: str, section: str, run: Callable[[], Awaitable[list[Observed]]]
-                     ) -> tuple[list[Observed], CouldNotCollect | None]:
+    async def _guard(
+        self, endpoint: str, section: str, run: Callable[[], Awaitable[list[Observed]]]
+    ) -> tuple[list[Observed], CouldNotCollect | None]:
         try:
             return await run(), None
         except _Partial as e:
@@ -344,7 +374,9 @@ class AdminApiCollector(Collector):
             raise
         keys = await keys_task
         inactive = self.cat.inactive_statuses
-        creds = parse_credentials(tokens, "api_token", inactive) + parse_credentials(keys, "service_account_key", inactive)
+        creds = parse_credentials(tokens, "api_token", inactive) + parse_credentials(
+            keys, "service_account_key", inactive
+        )
         detail = "API tokens of managed accounts" + (" and API keys" if keys else "")
         return [Observed("credentials", unique_labels(creds), evidence(SOURCE, at, detail))]
 

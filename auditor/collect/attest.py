@@ -49,11 +49,20 @@ def _observations(doc: Loaded[OrgSettings], i: int, org: Org, problems: list[Pro
         at = (ev.at if ev else None) or collected
         where = ("orgs", i, "evidence", section) if ev else ("orgs", i, section)
         if not by:
-            problems.append(Problem(doc.at(*where), f"{section} is attested but evidence.{section}.by is missing: "
-                                    "an attestation names who vouches for it"))
+            problems.append(
+                Problem(
+                    doc.at(*where),
+                    f"{section} is attested but evidence.{section}.by is missing: "
+                    "an attestation names who vouches for it",
+                )
+            )
         if at is None:
-            problems.append(Problem(doc.at(*where), f"{section} is attested but has no time: set "
-                                    f"evidence.{section}.at or the file's collected_at"))
+            problems.append(
+                Problem(
+                    doc.at(*where),
+                    f"{section} is attested but has no time: set evidence.{section}.at or the file's collected_at",
+                )
+            )
         return by, at
 
     def add(path: str, value: object, by: str | None, at: dt.datetime | None) -> None:

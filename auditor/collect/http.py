@@ -65,14 +65,15 @@ class RetryPolicy:
     max_wait: float = 60.0  # a server asking to wait longer than this is an error, not a hang
 
     def backoff(self, attempt: int) -> float:
-        return random.uniform(0, min(self.cap, self.base * (2 ** attempt)))
+        return random.uniform(0, min(self.cap, self.base * (2**attempt)))
 
 
 class RateLimit:
     """At most `requests` starts in any `per`-second window (a sliding log, exact, FIFO)."""
 
-    def __init__(self, requests: int, per: float, *, margin: float = 0.05,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, requests: int, per: float, *, margin: float = 0.05, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.requests, self.per, self.margin = requests, per, margin
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
@@ -220,10 +221,17 @@ class HttpSession:
     """One httpx client shared by every collector: a concurrency bound across endpoints and
     orgs, a rate limit per endpoint name, retries and bounded waits."""
 
-    def __init__(self, *, timeout: float = 30.0, retry: RetryPolicy | None = None, concurrency: int = 16,
-                 rate_limits: Mapping[str, tuple[int, float]] | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, user_agent: str = "rovo-audit",
-                 tls: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        concurrency: int = 16,
+        rate_limits: Mapping[str, tuple[int, float]] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str = "rovo-audit",
+        tls: bool = True,
+    ) -> None:
         self.retry = retry or RetryPolicy()
         self._slots = PrioritySlots(concurrency)
         self.limits = {k: RateLimit(n, per) for k, (n, per) in (rate_limits or {}).items()}
@@ -248,8 +256,11 @@ class HttpSession:
         client = self._clients.get(slot)
         if client is None:
             client = self._clients[slot] = httpx.AsyncClient(
-                verify=self._verify, timeout=httpx.Timeout(self._timeout), follow_redirects=False,
-                transport=self._transport, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                verify=self._verify,
+                timeout=httpx.Timeout(self._timeout),
+                follow_redirects=False,
+                transport=self._transport,
+                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 headers={"Accept": "application/json", "User-Agent": self._user_agent},
             )
         return client
@@ -258,17 +269,32 @@ class HttpSession:
     def _now() -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
-    async def get_json(self, url: str, *, endpoint: str, auth: AuthHeader | None,
-                       params: Mapping[str, str] | None = None, priority: int = 0) -> Any:
+    async def get_json(
+        self,
+        url: str,
+        *,
+        endpoint: str,
+        auth: AuthHeader | None,
+        params: Mapping[str, str] | None = None,
+        priority: int = 0,
+    ) -> Any:
         resp = await self.get(url, endpoint=endpoint, auth=auth, params=params, priority=priority)
         try:
             return resp.json()
         except ValueError:
-            raise HttpError(endpoint, f"HTTP {resp.status_code} but the response is not valid JSON",
-                            resp.status_code) from None
+            raise HttpError(
+                endpoint, f"HTTP {resp.status_code} but the response is not valid JSON", resp.status_code
+            ) from None
 
-    async def get(self, url: str, *, endpoint: str, auth: AuthHeader | None,
-                  params: Mapping[str, str] | None = None, priority: int = 0) -> httpx.Response:
+    async def get(
+        self,
+        url: str,
+        *,
+        endpoint: str,
+        auth: AuthHeader | None,
+        params: Mapping[str, str] | None = None,
+        priority: int = 0,
+    ) -> httpx.Response:
         """GET with retries (idempotent), 429 waits and same-origin redirects; 2xx or HttpError."""
         attempt = 0
         while True:
@@ -288,7 +314,9 @@ class HttpSession:
                 kind = classify(e)
                 if kind.kind is FailureKind.TLS:
                     # A certificate that does not verify will not on the next attempt either.
-                    raise HttpError(endpoint, f"TLS failed: {kind.detail} (behind a proxy? trust its CA with SSL_CERT_FILE)") from None
+                    raise HttpError(
+                        endpoint, f"TLS failed: {kind.detail} (behind a proxy? trust its CA with SSL_CERT_FILE)"
+                    ) from None
                 failure, wait, status = f"connection failed ({type(e).__name__})", None, None
             else:
                 if resp.status_code < 300:
@@ -298,8 +326,12 @@ class HttpSession:
                     wait, status = _retry_after(resp, self._now), 429
                     failure = "rate limited (HTTP 429)"
                     if wait is not None and wait > self.retry.max_wait:
-                        raise HttpError(endpoint, f"{failure}; the server asks to wait {wait:.0f}s, "
-                                        f"more than the {self.retry.max_wait:.0f}s allowed", 429)
+                        raise HttpError(
+                            endpoint,
+                            f"{failure}; the server asks to wait {wait:.0f}s, "
+                            f"more than the {self.retry.max_wait:.0f}s allowed",
+                            429,
+                        )
                 elif resp.status_code in RETRY_STATUSES:
                     # A 5xx that outlasts the retries gives the error no status: callers branch
                     # on the status (e.g. the 404 of an optional endpoint), not on a server fault.
@@ -312,8 +344,14 @@ class HttpSession:
             await asyncio.sleep(wait if wait is not None else self.retry.backoff(attempt))
             attempt += 1
 
-    async def _send(self, client: httpx.AsyncClient, url: str, endpoint: str, auth: AuthHeader | None,
-                    params: Mapping[str, str] | None) -> httpx.Response:
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        endpoint: str,
+        auth: AuthHeader | None,
+        params: Mapping[str, str] | None,
+    ) -> httpx.Response:
         start = origin_of(str(httpx.URL(url)))  # parsed as the redirect targets are, below
         target: str = url
         query: Mapping[str, str] | None = params
@@ -334,14 +372,24 @@ class HttpSession:
             if where != start:
                 # Never follow: the credential belongs to the host it was configured for.
                 # Only the origin is shown: the rest of the URL may carry what the server echoed.
-                raise HttpError(endpoint, f"redirected to another host ({where}); not followed, "
-                                "so the credential is not sent there", resp.status_code)
+                raise HttpError(
+                    endpoint,
+                    f"redirected to another host ({where}); not followed, so the credential is not sent there",
+                    resp.status_code,
+                )
             target, query = nxt, None
         raise HttpError(endpoint, f"more than {MAX_REDIRECTS} redirects")
 
-    async def pages(self, url: str, *, endpoint: str, auth: AuthHeader | None,
-                    params: Mapping[str, str] | None = None, max_pages: int = 100,
-                    priority: int = 0) -> AsyncIterator[Any]:
+    async def pages(
+        self,
+        url: str,
+        *,
+        endpoint: str,
+        auth: AuthHeader | None,
+        params: Mapping[str, str] | None = None,
+        max_pages: int = 100,
+        priority: int = 0,
+    ) -> AsyncIterator[Any]:
         """Each page's JSON body, following the cursor until there is none (or `max_pages`).
         Each later page queues with a higher priority than the one before."""
         seen: set[str] = set()

@@ -101,13 +101,16 @@ def permissions_from_tools(names: tuple[str, ...]) -> tuple[dict[tuple[str, str]
             listed.setdefault(key, set()).add(name)
         elif name not in data.ungrouped:
             unknown.append(name)
-    values = {key: ("allowed" if tools >= set(data.groups[key[0]][key[1]]) else "partial")
-              for key, tools in listed.items()}
+    values = {
+        key: ("allowed" if tools >= set(data.groups[key[0]][key[1]]) else "partial") for key, tools in listed.items()
+    }
     notes = []
     products = {p for p, _ in listed}
     if products and products <= set(data.legacy_token_products):
-        notes.append("only Teamwork Graph tools are listed: the credential looks legacy or classic-scoped, "
-                     "so the other permission groups could not be observed")
+        notes.append(
+            "only Teamwork Graph tools are listed: the credential looks legacy or classic-scoped, "
+            "so the other permission groups could not be observed"
+        )
     return dict(sorted(values.items())), sorted(unknown), notes
 
 
@@ -116,8 +119,10 @@ def describe_discovery(d: Discovery) -> list[str]:
     if not d.reachable:
         failure = d.challenge.exchange.failure
         return [f"MCP endpoint {d.endpoint}: not reachable ({failure.kind if failure else '?'})"]
-    lines = [f"MCP endpoint {d.endpoint}: anonymous initialize answered HTTP {d.challenge.status}"
-             + (" with a Bearer challenge" if d.challenge.scheme else " without a Bearer challenge")]
+    lines = [
+        f"MCP endpoint {d.endpoint}: anonymous initialize answered HTTP {d.challenge.status}"
+        + (" with a Bearer challenge" if d.challenge.scheme else " without a Bearer challenge")
+    ]
     if d.resource_metadata is None or d.resource_metadata.found is None:
         lines.append("  protected resource metadata: not found")
         return lines
@@ -126,9 +131,13 @@ def describe_discovery(d: Discovery) -> list[str]:
     if meta is None:
         lines.append("  authorization server metadata: not found")
         return lines
-    lines.append(f"  authorization server: {meta.issuer or '?'} (issuer {'matches' if d.issuer_matches else 'does not match'})")
-    lines.append(f"  registration endpoint: {meta.registration_endpoint or 'none'}; PKCE S256: "
-                 f"{'yes' if 'S256' in meta.code_challenge_methods else 'no'}")
+    lines.append(
+        f"  authorization server: {meta.issuer or '?'} (issuer {'matches' if d.issuer_matches else 'does not match'})"
+    )
+    lines.append(
+        f"  registration endpoint: {meta.registration_endpoint or 'none'}; PKCE S256: "
+        f"{'yes' if 'S256' in meta.code_challenge_methods else 'no'}"
+    )
     return lines
 
 
@@ -137,8 +146,15 @@ class McpProbe(Collector):
     label = "MCP probe"
     sections = ("rovo_mcp.api_token_auth", "rovo_mcp.permissions")
 
-    def __init__(self, url: str, credentials: Credentials, kind: CredentialKind | None, *, as_of: dt.datetime,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        credentials: Credentials,
+        kind: CredentialKind | None,
+        *,
+        as_of: dt.datetime,
+        timeout: float = 30.0,
+    ) -> None:
         self.url, self.credentials, self.kind, self.as_of, self.timeout = url, credentials, kind, as_of, timeout
 
     async def collect(self, org_id: str) -> SourceResult:
@@ -154,7 +170,9 @@ class McpProbe(Collector):
             return self._session(http, org_id)
 
     def _fail(self, org_id: str, sections: tuple[str, ...], error: str) -> SourceResult:
-        return SourceResult(SOURCE, org_id, failures=tuple(CouldNotCollect(s, SOURCE, error, self.url) for s in sections))
+        return SourceResult(
+            SOURCE, org_id, failures=tuple(CouldNotCollect(s, SOURCE, error, self.url) for s in sections)
+        )
 
     def _session(self, http: Http, org_id: str) -> SourceResult:
         token_kind = self.kind in ("api_token", "service_account_key")
@@ -164,16 +182,24 @@ class McpProbe(Collector):
             try:
                 session.initialize()
             except HttpStatusError as e:
-                why = (" (API token authentication off, or a wrong, revoked or classic token: the probe cannot tell)"
-                       if token_kind and e.status in (401, 403) else "")
+                why = (
+                    " (API token authentication off, or a wrong, revoked or classic token: the probe cannot tell)"
+                    if token_kind and e.status in (401, 403)
+                    else ""
+                )
                 return self._fail(org_id, sections, f"initialize refused: HTTP {e.status}{why}")
             except McpClientError as e:  # TransportError, RpcError: the message names the kind
                 return self._fail(org_id, sections, f"initialize failed: {str(e)[:200]}")
             obs: list[Observed] = []
             if token_kind:
                 how = "Basic API-token" if self.kind == "api_token" else "service-account key"
-                obs.append(Observed("rovo_mcp.api_token_auth", True,
-                                    evidence(SOURCE, self.as_of, f"a {how} session initialized on {self.url}")))
+                obs.append(
+                    Observed(
+                        "rovo_mcp.api_token_auth",
+                        True,
+                        evidence(SOURCE, self.as_of, f"a {how} session initialized on {self.url}"),
+                    )
+                )
             try:
                 listing = session.list_tools()
             except McpClientError as e:
@@ -182,12 +208,21 @@ class McpProbe(Collector):
         values, unknown, notes = permissions_from_tools(listing.names)
         detail = f"tools/list on {url} listed {len(listing.names)} tools"
         for (product, group), value in values.items():
-            obs.append(Observed(f"rovo_mcp.permissions.{product}.{group}", value,
-                                evidence(SOURCE, self.as_of, detail), certainty="at_least"))
-        notes.append(f"MCP probe ({self.credentials.label}): {len(listing.names)} tools listed, "
-                     f"{len(values)} permission group(s) seen at least partly allowed")
+            obs.append(
+                Observed(
+                    f"rovo_mcp.permissions.{product}.{group}",
+                    value,
+                    evidence(SOURCE, self.as_of, detail),
+                    certainty="at_least",
+                )
+            )
+        notes.append(
+            f"MCP probe ({self.credentials.label}): {len(listing.names)} tools listed, "
+            f"{len(values)} permission group(s) seen at least partly allowed"
+        )
         if unknown:
-            notes.append(f"tools not in tool_groups.yaml ({tool_groups().as_of}): {', '.join(unknown[:10])}"
-                         + (" ..." if len(unknown) > 10 else ""))
+            notes.append(
+                f"tools not in tool_groups.yaml ({tool_groups().as_of}): {', '.join(unknown[:10])}"
+                + (" ..." if len(unknown) > 10 else "")
+            )
         return SourceResult(SOURCE, org_id, tuple(obs), (), tuple(notes))
-

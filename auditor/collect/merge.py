@@ -73,14 +73,27 @@ class _Builder:
         self.values[path] = o.value
         self.prov[path] = o.evidence
 
-    def compare(self, path: str, obs: Observed, att: Observed, *, observed_shown: str | None = None,
-                attested_shown: str | None = None) -> bool:
+    def compare(
+        self,
+        path: str,
+        obs: Observed,
+        att: Observed,
+        *,
+        observed_shown: str | None = None,
+        attested_shown: str | None = None,
+    ) -> bool:
         self.checked.add(path)
         if _agrees(obs, att):
             return True
-        self.contradictions.append(Contradiction(
-            field=path, observed=observed_shown or _show(obs.value), observed_source=obs.evidence.source,
-            attested=attested_shown or _show(att.value), attested_by=att.evidence.by))
+        self.contradictions.append(
+            Contradiction(
+                field=path,
+                observed=observed_shown or _show(obs.value),
+                observed_source=obs.evidence.source,
+                attested=attested_shown or _show(att.value),
+                attested_by=att.evidence.by,
+            )
+        )
         return False
 
 
@@ -116,8 +129,9 @@ def merge_org(org_id: str, results: Sequence[SourceResult], *, name_hint: str | 
     return _assemble(b, failures, name_hint)
 
 
-def _merge_credentials(b: _Builder, full: Observed | None, partial: list[Observed], att: Observed | None,
-                       failures: list[CouldNotCollect]) -> None:
+def _merge_credentials(
+    b: _Builder, full: Observed | None, partial: list[Observed], att: Observed | None, failures: list[CouldNotCollect]
+) -> None:
     if full is not None:
         base, ev = list(full.value), full.evidence
         if att is not None:
@@ -127,10 +141,19 @@ def _merge_credentials(b: _Builder, full: Observed | None, partial: list[Observe
     elif partial and not any(f.section == "credentials" for f in failures):
         # No inventory was attempted: keep what the OAuth token showed, and record the gap as a
         # collection error, so scope checks over every credential say `unknown`, not `pass`.
-        base, ev = [], partial[0].evidence.model_copy(update={
-            "detail": "only the configured OAuth token; API tokens and keys were not listed (no admin API key)"})
-        failures.append(CouldNotCollect("credentials", "admin-api",
-                                        "API tokens and keys were not listed: no admin API key configured", None))
+        base, ev = (
+            [],
+            partial[0].evidence.model_copy(
+                update={
+                    "detail": "only the configured OAuth token; API tokens and keys were not listed (no admin API key)"
+                }
+            ),
+        )
+        failures.append(
+            CouldNotCollect(
+                "credentials", "admin-api", "API tokens and keys were not listed: no admin API key configured", None
+            )
+        )
     else:
         return  # absent: an inventory failed and nobody attested one
     labels = {c.label for c in base}
@@ -147,8 +170,10 @@ def _compare_credentials(b: _Builder, full: Observed, att: Observed) -> None:
         o = seen.get(c.label)
         key = f"credentials[{c.label}]"
         pair = (Observed(key, None if o is None else o.label, full.evidence), Observed(key, c.label, att.evidence))
-        if not b.compare(key, *pair, observed_shown="(not listed)" if o is None else "listed",
-                         attested_shown="listed") or o is None:
+        if (
+            not b.compare(key, *pair, observed_shown="(not listed)" if o is None else "listed", attested_shown="listed")
+            or o is None
+        ):
             continue
         for name in ("kind", "scopes", "expires"):
             ov, av = getattr(o, name), getattr(c, name)
@@ -162,12 +187,18 @@ def _assemble(b: _Builder, failures: list[CouldNotCollect], name_hint: str | Non
     catalog = permission_groups().products
     perms: dict[str, dict[str, Any]] = {}
     for product, spec in catalog.items():
-        groups = {g: v[f"rovo_mcp.permissions.{product}.{g}"] for g in spec.groups
-                  if f"rovo_mcp.permissions.{product}.{g}" in v}
+        groups = {
+            g: v[f"rovo_mcp.permissions.{product}.{g}"]
+            for g in spec.groups
+            if f"rovo_mcp.permissions.{product}.{g}" in v
+        }
         if groups:
             perms[product] = groups
-    mcp_fields = {k: v[f"rovo_mcp.{k}"] for k in ("atlassian_supported_domains", "domains", "api_token_auth")
-                  if f"rovo_mcp.{k}" in v}
+    mcp_fields = {
+        k: v[f"rovo_mcp.{k}"]
+        for k in ("atlassian_supported_domains", "domains", "api_token_auth")
+        if f"rovo_mcp.{k}" in v
+    }
     rovo = RovoMcp(**mcp_fields, permissions=perms or None) if mcp_fields or perms else None
     ip_fields = {k: v[f"ip_allowlist.{k}"] for k in ("enabled", "ranges") if f"ip_allowlist.{k}" in v}
     ip = IpAllowlist(**ip_fields) if ip_fields else None
@@ -176,13 +207,27 @@ def _assemble(b: _Builder, failures: list[CouldNotCollect], name_hint: str | Non
     activity: McpActivity | None = v.get("mcp_activity")
     evidence, provenance = _evidence(b.prov)
     return Org(
-        id=b.org_id, name=v.get("name") or name_hint, sites=sites, rovo_mcp=rovo, ip_allowlist=ip,
-        credentials=creds, evidence=evidence, verified_domains=v.get("verified_domains"),
-        collection_errors=tuple(sorted(
-            (CollectionError(section=f.section, source=f.source, error=f.error, endpoint=f.endpoint) for f in failures),
-            key=lambda e: (e.section, e.source, e.endpoint or ""))),
+        id=b.org_id,
+        name=v.get("name") or name_hint,
+        sites=sites,
+        rovo_mcp=rovo,
+        ip_allowlist=ip,
+        credentials=creds,
+        evidence=evidence,
+        verified_domains=v.get("verified_domains"),
+        collection_errors=tuple(
+            sorted(
+                (
+                    CollectionError(section=f.section, source=f.source, error=f.error, endpoint=f.endpoint)
+                    for f in failures
+                ),
+                key=lambda e: (e.section, e.source, e.endpoint or ""),
+            )
+        ),
         contradictions=tuple(sorted(b.contradictions, key=lambda c: c.field)),
-        provenance=provenance, cross_checked=tuple(sorted(b.checked)), mcp_activity=activity,
+        provenance=provenance,
+        cross_checked=tuple(sorted(b.checked)),
+        mcp_activity=activity,
     )
 
 
@@ -198,7 +243,7 @@ def _evidence(prov: dict[str, Evidence]) -> tuple[dict[str, Evidence], dict[str,
         fields = {p: e for p, e in prov.items() if p == section or p.startswith((section + ".", section + "["))}
         if not fields:
             continue
-        evs = sorted(fields.values(), key=lambda e: (_PRIORITY[e.source] if e.source != "attested" else -1))
+        evs = sorted(fields.values(), key=lambda e: _PRIORITY[e.source] if e.source != "attested" else -1)
         head = evs[0]
         oldest = min((e.at for e in evs if e.at is not None), default=None)
         others = sorted({e.source for e in evs} - {head.source})
@@ -212,4 +257,3 @@ def _evidence(prov: dict[str, Evidence]) -> tuple[dict[str, Evidence], dict[str,
         if path in prov:
             exceptions[path] = prov[path]
     return sections, dict(sorted(exceptions.items()))
-

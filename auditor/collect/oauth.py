@@ -72,10 +72,17 @@ class OAuthCollector(Collector):
             sites, scopes = sites_and_scopes(res)
             account, who = parse_me(me)
         except ShapeError as e:
-            return SourceResult(SOURCE, org_id, (), (CouldNotCollect("credentials", SOURCE, f"unexpected response shape: {e}"),))
+            return SourceResult(
+                SOURCE, org_id, (), (CouldNotCollect("credentials", SOURCE, f"unexpected response shape: {e}"),)
+            )
         label = f"oauth:{who or account or 'token'}"
         cred = Credential(label=label, kind="oauth", owner=who, scopes=scopes, sites=tuple(s.url for s in sites))
         ev = evidence(SOURCE, self.as_of, "accessible-resources and /me of the configured OAuth token")
         obs = (Observed("credentials", (cred,), ev, complete=False), Observed("sites", sites, ev))
-        return SourceResult(SOURCE, org_id, obs, (), (f"OAuth token of {who or account or 'an unknown account'}: "
-                                                      f"{len(sites)} site(s), {len(scopes)} scope(s)",))
+        return SourceResult(
+            SOURCE,
+            org_id,
+            obs,
+            (),
+            (f"OAuth token of {who or account or 'an unknown account'}: {len(sites)} site(s), {len(scopes)} scope(s)",),
+        )

@@ -56,19 +56,29 @@ class CollectOutcome:
         problems = sum(len(o.collection_errors) for o in orgs)
         state = "complete" if self.complete else f"PARTIAL ({problems} problem{'s' if problems != 1 else ''})"
         s = self.stats
-        lines = [f"collect: {len(orgs)} org{'s' if len(orgs) != 1 else ''}, {state}  "
-                 f"({s.requests} requests, {s.retries} retries, {s.rate_limited} rate-limited, {self.elapsed:.1f}s)"]
+        lines = [
+            f"collect: {len(orgs)} org{'s' if len(orgs) != 1 else ''}, {state}  "
+            f"({s.requests} requests, {s.retries} retries, {s.rate_limited} rate-limited, {self.elapsed:.1f}s)"
+        ]
         for o in orgs:
-            have = [f"{sec} [{o.evidence[sec].source}]" for sec in ("rovo_mcp", "ip_allowlist", "credentials")  # type: ignore[index]
-                    if getattr(o, sec) is not None and sec in o.evidence]
+            have = [
+                f"{sec} [{o.evidence[sec].source}]"
+                for sec in ("rovo_mcp", "ip_allowlist", "credentials")  # type: ignore[index]
+                if getattr(o, sec) is not None and sec in o.evidence
+            ]
             missing = [sec for sec in ("rovo_mcp", "ip_allowlist", "credentials") if getattr(o, sec) is None]
-            lines.append(f"  {o.display_name} ({o.id}): " + (", ".join(have) or "nothing collected")
-                         + (f"; absent: {', '.join(missing)}" if missing else ""))
+            lines.append(
+                f"  {o.display_name} ({o.id}): "
+                + (", ".join(have) or "nothing collected")
+                + (f"; absent: {', '.join(missing)}" if missing else "")
+            )
             for e in o.collection_errors:
                 lines.append(f"    FAILED  {e.section}: {e.source}{' ' + e.endpoint if e.endpoint else ''}: {e.error}")
             for c in o.contradictions:
-                lines.append(f"    CONTRADICTION  {c.field}: observed {c.observed} ({c.observed_source}), "
-                             f"attested {c.attested}{' by ' + c.attested_by if c.attested_by else ''}; kept the observed value")
+                lines.append(
+                    f"    CONTRADICTION  {c.field}: observed {c.observed} ({c.observed_source}), "
+                    f"attested {c.attested}{' by ' + c.attested_by if c.attested_by else ''}; kept the observed value"
+                )
         for note in self.notes:
             lines.append(f"  note: {note}")
         if self.not_configured:
@@ -101,8 +111,7 @@ class Progress:
     def line(self) -> str:
         s = self.stats
         wait = f", waiting for the {', '.join(sorted(s.waiting))} rate limit" if s.waiting else ""
-        return (f"collecting: {self.orgs_done}/{self.orgs_total} orgs, {s.requests} requests, "
-                f"{s.retries} retries{wait}")
+        return f"collecting: {self.orgs_done}/{self.orgs_total} orgs, {s.requests} requests, {s.retries} retries{wait}"
 
     async def _loop(self) -> None:
         await asyncio.sleep(self.delay)
@@ -140,10 +149,14 @@ async def collect_async(
     now = clock or loop.time
     started = now()
     session = HttpSession(
-        timeout=config.timeout_seconds, concurrency=config.concurrency, rate_limits=catalog().rate_limits(),
-        retry=RetryPolicy(max_retries=config.max_retries, base=config.retry_base_seconds,
-                          max_wait=config.max_retry_wait_seconds),
-        transport=transport, tls=config.api_base_url.startswith("https://"),
+        timeout=config.timeout_seconds,
+        concurrency=config.concurrency,
+        rate_limits=catalog().rate_limits(),
+        retry=RetryPolicy(
+            max_retries=config.max_retries, base=config.retry_base_seconds, max_wait=config.max_retry_wait_seconds
+        ),
+        transport=transport,
+        tls=config.api_base_url.startswith("https://"),
     )
     show = Progress(session.stats, progress)
     show.start()
@@ -155,13 +168,23 @@ async def collect_async(
     return CollectOutcome(outcome[0], outcome[1], outcome[2], session.stats, now() - started)
 
 
-async def _collect(config: CollectConfig, session: HttpSession, show: Progress, org_ids: Sequence[str],
-                   attestation: Attestation | None, as_of: dt.datetime
-                   ) -> tuple[OrgSettings, tuple[str, ...], tuple[str, ...]]:
+async def _collect(
+    config: CollectConfig,
+    session: HttpSession,
+    show: Progress,
+    org_ids: Sequence[str],
+    attestation: Attestation | None,
+    as_of: dt.datetime,
+) -> tuple[OrgSettings, tuple[str, ...], tuple[str, ...]]:
     admin = None
     if config.admin_api_key is not None:
-        admin = AdminApiCollector(session, config.api_base_url, AuthHeader("Bearer", config.admin_api_key),
-                                  as_of=as_of, events_days=config.events_days)
+        admin = AdminApiCollector(
+            session,
+            config.api_base_url,
+            AuthHeader("Bearer", config.admin_api_key),
+            as_of=as_of,
+            events_days=config.events_days,
+        )
     names: dict[str, str | None] = dict(attestation.names) if attestation else {}
     ids = list(org_ids)
     if not ids and admin is not None:
@@ -174,8 +197,10 @@ async def _collect(config: CollectConfig, session: HttpSession, show: Progress, 
     if not ids and attestation is not None:
         ids = list(attestation.orgs)
     if not ids:
-        raise UsageError("no org to collect: set ROVO_AUDIT_ORG_ID or pass --org ID "
-                         "(or set ROVO_AUDIT_ADMIN_API_KEY to collect every org the key can see)")
+        raise UsageError(
+            "no org to collect: set ROVO_AUDIT_ORG_ID or pass --org ID "
+            "(or set ROVO_AUDIT_ADMIN_API_KEY to collect every org the key can see)"
+        )
     probe_org = config.probe_org or ids[0]
     if probe_org not in ids:
         raise UsageError(f"--probe-org {probe_org!r} is not among the orgs collected ({', '.join(ids)})")
@@ -186,21 +211,29 @@ async def _collect(config: CollectConfig, session: HttpSession, show: Progress, 
         for i in ids:
             per_org[i].append(admin)
     else:
-        not_configured.append("admin API (ROVO_AUDIT_ADMIN_API_KEY): no org, IP allowlist, token inventory or audit log")
+        not_configured.append(
+            "admin API (ROVO_AUDIT_ADMIN_API_KEY): no org, IP allowlist, token inventory or audit log"
+        )
     if config.oauth_token is not None:
-        per_org[probe_org].append(OAuthCollector(session, config.api_base_url,
-                                                 AuthHeader("Bearer", config.oauth_token), as_of=as_of))
+        per_org[probe_org].append(
+            OAuthCollector(session, config.api_base_url, AuthHeader("Bearer", config.oauth_token), as_of=as_of)
+        )
     else:
         not_configured.append("OAuth token (ROVO_AUDIT_OAUTH_TOKEN)")
     creds = config.mcp_credentials()
-    per_org[probe_org].append(McpProbe(config.mcp_url, creds, config.mcp_credential_kind, as_of=as_of,
-                                       timeout=config.timeout_seconds))
+    per_org[probe_org].append(
+        McpProbe(config.mcp_url, creds, config.mcp_credential_kind, as_of=as_of, timeout=config.timeout_seconds)
+    )
     if config.mcp_credential_kind is None:
-        not_configured.append("MCP credential (ROVO_AUDIT_MCP_EMAIL + ROVO_AUDIT_MCP_API_TOKEN, or "
-                              "ROVO_AUDIT_MCP_BEARER): discovery chain only")
+        not_configured.append(
+            "MCP credential (ROVO_AUDIT_MCP_EMAIL + ROVO_AUDIT_MCP_API_TOKEN, or "
+            "ROVO_AUDIT_MCP_BEARER): discovery chain only"
+        )
     if admin is None and config.oauth_token is None and config.mcp_credential_kind is None and attestation is None:
-        raise UsageError("nothing to collect: set ROVO_AUDIT_ADMIN_API_KEY, ROVO_AUDIT_OAUTH_TOKEN or the "
-                         "MCP credentials, or pass --attest FILE")
+        raise UsageError(
+            "nothing to collect: set ROVO_AUDIT_ADMIN_API_KEY, ROVO_AUDIT_OAUTH_TOKEN or the "
+            "MCP credentials, or pass --attest FILE"
+        )
 
     show.orgs_total = len(ids)
 
@@ -231,12 +264,17 @@ async def _guarded(collector: Collector, org_id: str) -> SourceResult:
         return await collector.collect(org_id)
     except Exception as e:  # the type only: a message could quote what a server sent
         error = f"{collector.label} failed unexpectedly ({type(e).__name__}); please report it"
-        return SourceResult(collector.source, org_id, failures=tuple(
-            CouldNotCollect(section, collector.source, error) for section in collector.sections))
+        return SourceResult(
+            collector.source,
+            org_id,
+            failures=tuple(CouldNotCollect(section, collector.source, error) for section in collector.sections),
+        )
 
 
 def header_comment(outcome: CollectOutcome) -> str:
-    lines = [f"# Written by `rovo-audit collect` at {iso(outcome.settings.collected_at)}.",
-             "# Absent sections were not collected; collection_errors says why. Values an admin",
-             "# attested carry source `attested`; contradictions keep the observed value."]
+    lines = [
+        f"# Written by `rovo-audit collect` at {iso(outcome.settings.collected_at)}.",
+        "# Absent sections were not collected; collection_errors says why. Values an admin",
+        "# attested carry source `attested`; contradictions keep the observed value.",
+    ]
     return "\n".join(lines) + "\n"

@@ -29,8 +29,16 @@ if TYPE_CHECKING:
     from .steps import run_doctor, step_codes
 
 # Imported on first use: `--explain` works offline and must not pay for httpx or the MCP client.
-_LAZY = {"Cause": "knowledge", "Match": "knowledge", "explain": "knowledge", "DoctorOptions": "model",
-         "DoctorReport": "model", "StepResult": "model", "run_doctor": "steps", "step_codes": "steps"}
+_LAZY = {
+    "Cause": "knowledge",
+    "Match": "knowledge",
+    "explain": "knowledge",
+    "DoctorOptions": "model",
+    "DoctorReport": "model",
+    "StepResult": "model",
+    "run_doctor": "steps",
+    "step_codes": "steps",
+}
 __all__ = ["Cause", "DoctorOptions", "DoctorReport", "Match", "StepResult", "explain", "run_doctor", "step_codes"]
 
 

@@ -20,6 +20,7 @@ class _Data(BaseModel):
 
 # -- credential shapes (credential_shapes.yaml) ---------------------------------------------
 
+
 class Shape(_Data):
     id: str
     kind: Literal["api_token", "oauth", "service_account_key"]
@@ -70,6 +71,7 @@ def guess_shape(secret: str, sent_as: str) -> ShapeGuess:
 
 
 # -- endpoints (mcp_endpoints.yaml) ---------------------------------------------------------
+
 
 class Endpoint(_Data):
     path: str

@@ -24,7 +24,31 @@ FRAGMENT = 0.9  # the pasted text is a piece of a known message
 OVERLAP_WEIGHT = 0.8  # token overlap never outranks a verbatim match
 MIN_OVERLAP = 0.6
 # Words too common to tell messages apart.
-STOPWORDS = frozenset(["a", "an", "the", "to", "this", "that", "of", "from", "for", "your", "you", "is", "are", "be", "please", "try", "again", "and", "or", "in", "on"])
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "this",
+        "that",
+        "of",
+        "from",
+        "for",
+        "your",
+        "you",
+        "is",
+        "are",
+        "be",
+        "please",
+        "try",
+        "again",
+        "and",
+        "or",
+        "in",
+        "on",
+    ]
+)
 
 
 class _Data(BaseModel):
@@ -100,8 +124,13 @@ class Cause:
     fix: Remediation
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "title": self.title, "who": self.who, "control": self.control,
-                "fix": {"summary": self.fix.summary, "steps": list(self.fix.steps), "links": list(self.fix.links)}}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "who": self.who,
+            "control": self.control,
+            "fix": {"summary": self.fix.summary, "steps": list(self.fix.steps), "links": list(self.fix.links)},
+        }
 
 
 _MENU = re.compile(r"\{menu\.(\w+)\}")
@@ -184,24 +213,34 @@ def classify(*texts: str | None) -> tuple[str, ...]:
 
 def source() -> dict[str, str]:
     k = knowledge()
-    return {"file": "auditor/data/known_errors.yaml", "as_of": k.as_of.isoformat(), "source": " ".join(k.source.split())}
+    return {
+        "file": "auditor/data/known_errors.yaml",
+        "as_of": k.as_of.isoformat(),
+        "source": " ".join(k.source.split()),
+    }
 
 
 # `--explain` prints this; it lives here, not in report.py, so explaining offline imports
 # neither the HTTP client nor the HTML templates.
 def render_explain(message: str, matches: list[Match]) -> str:
     if not matches:
-        return (f"Not recognised: {message!r}\n"
-                "  No known message matches. Run `rovo-audit doctor --url ...` against the endpoint to find the cause live.")
+        return (
+            f"Not recognised: {message!r}\n"
+            "  No known message matches. Run `rovo-audit doctor --url ...` against the endpoint to find the cause live."
+        )
     lines: list[str] = []
     best = matches[0].score
     for m in matches:
         if m.score < best * 0.75:
             break  # weaker matches than the best are noise
-        lines.append(f"Recognised: \"{m.message.text}\" (match {m.score:.0%}, known message {m.message.id})")
+        lines.append(f'Recognised: "{m.message.text}" (match {m.score:.0%}, known message {m.message.id})')
         lines.append("  Likely causes, most likely first:")
         for i, c in enumerate(m.causes, 1):
-            lines.append(f"  {i}. {c.title}  [{c.id}; fixed by: {c.who}" + (f"; audit control {c.control}" if c.control else "") + "]")
+            lines.append(
+                f"  {i}. {c.title}  [{c.id}; fixed by: {c.who}"
+                + (f"; audit control {c.control}" if c.control else "")
+                + "]"
+            )
             lines.append(f"     Fix: {c.fix.summary}")
             lines.extend(f"       - {s}" for s in c.fix.steps)
             lines.extend(f"       see {link}" for link in c.fix.links)

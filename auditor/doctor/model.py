@@ -53,11 +53,20 @@ class StepResult:
         return out
 
 
-def step(code: str, title: str, status: Status, summary: str, *, details: tuple[str, ...] | list[str] = (),
-         causes: tuple[str, ...] | list[str] = (), evidence: tuple[Exchange, ...] | list[Exchange] = ()) -> StepResult:
+def step(
+    code: str,
+    title: str,
+    status: Status,
+    summary: str,
+    *,
+    details: tuple[str, ...] | list[str] = (),
+    causes: tuple[str, ...] | list[str] = (),
+    evidence: tuple[Exchange, ...] | list[Exchange] = (),
+) -> StepResult:
     """A StepResult with cause ids resolved through the knowledge file."""
-    return StepResult(code, title, status, summary, tuple(details), tuple(cause(c) for c in dict.fromkeys(causes)),
-                      tuple(evidence))
+    return StepResult(
+        code, title, status, summary, tuple(details), tuple(cause(c) for c in dict.fromkeys(causes)), tuple(evidence)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,15 +37,21 @@ def to_dict(report: DoctorReport) -> dict[str, Any]:
         "generated_at": iso(report.generated_at),
         "endpoint": o.url,
         "origin": o.origin,
-        "credential": {"scheme": o.credentials.scheme,
-                       "account": mask_email(o.credentials.email) if o.credentials.email else None},
+        "credential": {
+            "scheme": o.credentials.scheme,
+            "account": mask_email(o.credentials.email) if o.credentials.email else None,
+        },
         "settings": o.settings_path,
         "expect": list(o.expect),
         "verdict": report.verdict,
         "exit_status": report.exit_status,
         "summary": report.counts,
-        "first_cause": None if first is None else {
-            "step": first.code, "title": first.title, "summary": first.summary,
+        "first_cause": None
+        if first is None
+        else {
+            "step": first.code,
+            "title": first.title,
+            "summary": first.summary,
             "cause": first.causes[0].to_dict() if first.causes else None,
         },
         "steps": [s.to_dict() for s in report.steps],
@@ -60,11 +66,18 @@ def render_json(report: DoctorReport) -> str:
 
 def render_html(report: DoctorReport) -> str:
     env = environment()
-    css = (env.get_template("_style.css.j2").render().strip() + "\n" + _DOCTOR_CSS)
-    csp = (f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; "
-           "form-action 'none'; object-src 'none'")
+    css = env.get_template("_style.css.j2").render().strip() + "\n" + _DOCTOR_CSS
+    csp = (
+        f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; "
+        "form-action 'none'; object-src 'none'"
+    )
     html = env.get_template("doctor.html.j2").render(
-        r=report, d=to_dict(report), css=Markup(css), csp=csp, css_class=CSS_CLASS, mark=MARK,
+        r=report,
+        d=to_dict(report),
+        css=Markup(css),
+        csp=csp,
+        css_class=CSS_CLASS,
+        mark=MARK,
         first=report.first_failure,
     )
     return report.options.credentials.redact(html)
@@ -72,8 +85,12 @@ def render_html(report: DoctorReport) -> str:
 
 def render_text(report: DoctorReport, *, verbose: bool = False) -> str:
     o = report.options
-    lines = [f"rovo-audit doctor: {o.url}", f"  credential: {o.credentials.label}"
-             + (f" · origin: {o.origin}" if o.origin else "") + (f" · settings: {o.settings_path}" if o.settings_path else "")]
+    lines = [
+        f"rovo-audit doctor: {o.url}",
+        f"  credential: {o.credentials.label}"
+        + (f" · origin: {o.origin}" if o.origin else "")
+        + (f" · settings: {o.settings_path}" if o.settings_path else ""),
+    ]
     first = report.first_failure
     for s in report.steps:
         lines.append(f"  {MARK[s.status]} {s.code:<17} {s.title}: {s.summary}")

@@ -23,8 +23,15 @@ class Out:
     code: str
     title: str
 
-    def __call__(self, status: Status, summary: str, *, details: tuple[str, ...] | list[str] = (),
-                 causes: tuple[str, ...] | list[str] = (), evidence: tuple[Exchange, ...] | list[Exchange] = ()) -> StepResult:
+    def __call__(
+        self,
+        status: Status,
+        summary: str,
+        *,
+        details: tuple[str, ...] | list[str] = (),
+        causes: tuple[str, ...] | list[str] = (),
+        evidence: tuple[Exchange, ...] | list[Exchange] = (),
+    ) -> StepResult:
         return step(self.code, self.title, status, summary, details=details, causes=causes, evidence=evidence)
 
     def passed(self, summary: str, **kw: Any) -> StepResult:
@@ -131,8 +138,12 @@ def run_doctor(options: DoctorOptions) -> DoctorReport:
     origins = {options.url}
     if options.credentials.scheme == "bearer":
         origins.add(options.api_base)  # accessible-resources takes the OAuth token
-    settings = HttpSettings(timeout=options.timeout, verify=options.ca_file or True,
-                            user_agent="rovo-audit-doctor", origin=origin_of(options.origin) if options.origin else None)
+    settings = HttpSettings(
+        timeout=options.timeout,
+        verify=options.ca_file or True,
+        user_agent="rovo-audit-doctor",
+        origin=origin_of(options.origin) if options.origin else None,
+    )
     results: list[StepResult] = []
     with Http(settings, options.credentials, frozenset(origins)) as http:
         run = Run(options, http)

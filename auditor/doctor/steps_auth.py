@@ -22,16 +22,26 @@ def challenge(run: Run, out: Out) -> StepResult:
     c = d.challenge
     evidence = [c.exchange]
     if c.status == 401 and c.resource_metadata:
-        return out.passed(f"401 with a Bearer challenge naming resource_metadata={c.resource_metadata}", evidence=evidence)
+        return out.passed(
+            f"401 with a Bearer challenge naming resource_metadata={c.resource_metadata}", evidence=evidence
+        )
     if c.status == 401:
         what = "a Bearer challenge without resource_metadata" if c.scheme else "no WWW-Authenticate challenge"
-        return out.warning(f"401 with {what}: clients must fall back to the well-known URLs (DOC-AUTH-002)", evidence=evidence)
+        return out.warning(
+            f"401 with {what}: clients must fall back to the well-known URLs (DOC-AUTH-002)", evidence=evidence
+        )
     if c.status is not None and 200 <= c.status < 300:
-        return out.warning(f"HTTP {c.status}: the endpoint accepted an anonymous initialize (no authorization asked)",
-                           evidence=evidence)
+        return out.warning(
+            f"HTTP {c.status}: the endpoint accepted an anonymous initialize (no authorization asked)",
+            evidence=evidence,
+        )
     known = classify(c.exchange.body, c.params.get("error_description"))
-    return out(run.discovery_failure, f"HTTP {c.status} instead of 401 to an anonymous request",
-               causes=known or ["not-an-mcp-endpoint"], evidence=evidence)
+    return out(
+        run.discovery_failure,
+        f"HTTP {c.status} instead of 401 to an anonymous request",
+        causes=known or ["not-an-mcp-endpoint"],
+        evidence=evidence,
+    )
 
 
 def resource_metadata(run: Run, out: Out) -> StepResult:
@@ -43,17 +53,35 @@ def resource_metadata(run: Run, out: Out) -> StepResult:
     found = lookup.found
     evidence = [f.exchange for f in lookup.attempts]
     if found is None:
-        return out(run.discovery_failure, f"not found at any of {len(lookup.attempts)} candidate URLs",
-                   details=details, causes=["prm-missing", "client-skipped-discovery"], evidence=evidence)
+        return out(
+            run.discovery_failure,
+            f"not found at any of {len(lookup.attempts)} candidate URLs",
+            details=details,
+            causes=["prm-missing", "client-skipped-discovery"],
+            evidence=evidence,
+        )
     if d.resource_matches is False:
-        return out(run.discovery_failure, f"the metadata at {found.url} is about {d.resource}, not {d.endpoint}",
-                   details=details, causes=["prm-resource-mismatch"], evidence=evidence)
+        return out(
+            run.discovery_failure,
+            f"the metadata at {found.url} is about {d.resource}, not {d.endpoint}",
+            details=details,
+            causes=["prm-resource-mismatch"],
+            evidence=evidence,
+        )
     if not d.authorization_servers:
-        return out(run.discovery_failure, f"the metadata at {found.url} names no authorization server",
-                   details=details, causes=["prm-missing"], evidence=evidence)
+        return out(
+            run.discovery_failure,
+            f"the metadata at {found.url} names no authorization server",
+            details=details,
+            causes=["prm-missing"],
+            evidence=evidence,
+        )
     resource = d.resource or "(no resource field)"
-    return out.passed(f"found at {found.url}: resource {resource}, authorization server {d.authorization_servers[0]}",
-                      details=details, evidence=evidence)
+    return out.passed(
+        f"found at {found.url}: resource {resource}, authorization server {d.authorization_servers[0]}",
+        details=details,
+        evidence=evidence,
+    )
 
 
 def server_metadata(run: Run, out: Out) -> StepResult:
@@ -65,8 +93,13 @@ def server_metadata(run: Run, out: Out) -> StepResult:
     evidence = [f.exchange for f in lookup.attempts]
     meta = d.metadata
     if meta is None or lookup.found is None:
-        return out(run.discovery_failure, f"no metadata for {d.authorization_server_url} at any of "
-                   f"{len(lookup.attempts)} candidate URLs", details=details, causes=["asm-missing"], evidence=evidence)
+        return out(
+            run.discovery_failure,
+            f"no metadata for {d.authorization_server_url} at any of {len(lookup.attempts)} candidate URLs",
+            details=details,
+            causes=["asm-missing"],
+            evidence=evidence,
+        )
     via = "OpenID Connect discovery" if meta.via == "openid-configuration" else "RFC 8414"
     return out.passed(f"found at {lookup.found.url} ({via})", details=details, evidence=evidence)
 
@@ -78,9 +111,12 @@ def issuer(run: Run, out: Out) -> StepResult:
         return out.skipped("no authorization server metadata (DOC-AUTH-003)")
     if d.issuer_matches:
         return out.passed(f"issuer {meta.issuer} is the authorization server's URL")
-    return out(run.discovery_failure, f"issuer {meta.issuer!s} differs from {d.authorization_server_url}",
-               details=["RFC 8414 §3.3: clients must reject metadata whose issuer is not the URL they looked up"],
-               causes=["issuer-mismatch"])
+    return out(
+        run.discovery_failure,
+        f"issuer {meta.issuer!s} differs from {d.authorization_server_url}",
+        details=["RFC 8414 §3.3: clients must reject metadata whose issuer is not the URL they looked up"],
+        causes=["issuer-mismatch"],
+    )
 
 
 def pkce(run: Run, out: Out) -> StepResult:
@@ -90,8 +126,11 @@ def pkce(run: Run, out: Out) -> StepResult:
     offered = ", ".join(meta.code_challenge_methods) or "none"
     if "S256" in meta.code_challenge_methods:
         return out.passed(f"code_challenge_methods_supported: {offered}")
-    return out(run.discovery_failure, f"S256 is not offered (code_challenge_methods_supported: {offered})",
-               causes=["pkce-s256-missing"])
+    return out(
+        run.discovery_failure,
+        f"S256 is not offered (code_challenge_methods_supported: {offered})",
+        causes=["pkce-s256-missing"],
+    )
 
 
 def registration(run: Run, out: Out) -> StepResult:
@@ -102,18 +141,27 @@ def registration(run: Run, out: Out) -> StepResult:
     if endpoint is None:
         if meta.cimd_supported:
             return out.passed("no registration_endpoint, but client ID metadata documents are supported (DOC-AUTH-007)")
-        return out(run.discovery_failure, "no registration_endpoint and no client ID metadata documents: "
-                   "clients cannot register (\"dynamic client registration 404\")",
-                   causes=["registration-missing", "client-skipped-discovery"])
+        return out(
+            run.discovery_failure,
+            "no registration_endpoint and no client ID metadata documents: "
+            'clients cannot register ("dynamic client registration 404")',
+            causes=["registration-missing", "client-skipped-discovery"],
+        )
     if not run.options.try_register:
         return out.passed(f"registration_endpoint advertised: {endpoint} (not called: --try-register creates a client)")
     redirect = run.options.origin or "http://127.0.0.1:33418/callback"
     result = register_client(run.http, endpoint, redirect)
     if result.client_id_issued:
-        return out.passed(f"registered a test client at {endpoint} (HTTP {result.status}; client id not shown)",
-                          evidence=[result.exchange])
-    return out(run.discovery_failure, f"registration at {endpoint} answered HTTP {result.status} without a client id",
-               causes=["registration-missing"], evidence=[result.exchange])
+        return out.passed(
+            f"registered a test client at {endpoint} (HTTP {result.status}; client id not shown)",
+            evidence=[result.exchange],
+        )
+    return out(
+        run.discovery_failure,
+        f"registration at {endpoint} answered HTTP {result.status} without a client id",
+        causes=["registration-missing"],
+        evidence=[result.exchange],
+    )
 
 
 def cimd(run: Run, out: Out) -> StepResult:
@@ -123,6 +171,7 @@ def cimd(run: Run, out: Out) -> StepResult:
     if meta.cimd_supported:
         return out.passed("client_id_metadata_document_supported: true (clients may use an HTTPS URL as client id)")
     if meta.registration_endpoint is None:
-        return out.warning("not supported either: no way for a client to register (see DOC-AUTH-006)",
-                           causes=["registration-missing"])
+        return out.warning(
+            "not supported either: no way for a client to register (see DOC-AUTH-006)", causes=["registration-missing"]
+        )
     return out.skipped("not advertised; clients register dynamically instead (DOC-AUTH-006)")

@@ -24,14 +24,20 @@ def shape(run: Run, out: Out) -> StepResult:
         if guess.kind == "oauth":
             return out.failed(seen, causes=["oauth-token-as-basic"], details=details)
         if guess.legacy:
-            return out.warning(f"{seen}: legacy tokens see only Teamwork Graph tools", causes=["classic-or-legacy-token"],
-                               details=details)
+            return out.warning(
+                f"{seen}: legacy tokens see only Teamwork Graph tools",
+                causes=["classic-or-legacy-token"],
+                details=details,
+            )
         if guess.kind == "unknown":
             return out.warning(f"{seen}: not recognised as an Atlassian API token", details=details)
         return out.passed(seen, details=details)
     if guess.kind == "api_token":
-        return out.failed(f"{seen}: a user's API token must be sent as Basic with the account's email",
-                          causes=["user-token-as-bearer", "classic-or-legacy-token"], details=details)
+        return out.failed(
+            f"{seen}: a user's API token must be sent as Basic with the account's email",
+            causes=["user-token-as-bearer", "classic-or-legacy-token"],
+            details=details,
+        )
     return out.passed(seen, details=details)
 
 
@@ -42,17 +48,23 @@ def issuer(run: Run, out: Out) -> StepResult:
     if not claims or not isinstance(claims.get("iss"), str):
         return out.skipped("the token carries no readable issuer (not a JWT, or no iss claim)")
     meta = run.discovery.metadata if run.discovery else None
-    expected = meta.issuer if meta and meta.issuer else (run.discovery.authorization_server_url if run.discovery else None)
+    expected = (
+        meta.issuer if meta and meta.issuer else (run.discovery.authorization_server_url if run.discovery else None)
+    )
     if expected is None:
         return out.skipped("the MCP server's authorization server is unknown (DOC-AUTH-002/003)")
     iss = str(claims["iss"])
     client = f"; client_id {claims['client_id']}" if isinstance(claims.get("client_id"), str) else ""
     if iss.rstrip("/") == expected.rstrip("/"):
         return out.passed(f"issued by the MCP server's authorization server {iss}{client}")
-    return out.failed(f"issued by {iss}, not by the MCP server's authorization server {expected}{client}",
-                      details=["a token minted for another client (e.g. a Developer Console 3LO app) works on the "
-                               "REST APIs but not on the MCP server (claims read, not verified)"],
-                      causes=["custom-3lo-app", "client-not-registered"])
+    return out.failed(
+        f"issued by {iss}, not by the MCP server's authorization server {expected}{client}",
+        details=[
+            "a token minted for another client (e.g. a Developer Console 3LO app) works on the "
+            "REST APIs but not on the MCP server (claims read, not verified)"
+        ],
+        causes=["custom-3lo-app", "client-not-registered"],
+    )
 
 
 def resources(run: Run, out: Out) -> StepResult:
@@ -63,7 +75,9 @@ def resources(run: Run, out: Out) -> StepResult:
         found = accessible_resources(run.http, api)
     except HttpStatusError as e:
         if e.status == 401:
-            return out.failed(f"{api} refused the token (HTTP 401)", causes=["oauth-token-invalid"], evidence=[e.exchange])
+            return out.failed(
+                f"{api} refused the token (HTTP 401)", causes=["oauth-token-invalid"], evidence=[e.exchange]
+            )
         return out.warning(f"accessible-resources answered HTTP {e.status}", evidence=[e.exchange])
     except McpClientError as e:
         return out.warning(f"could not read accessible-resources at {api}: {e}", evidence=[e.exchange])
@@ -78,14 +92,25 @@ def resources(run: Run, out: Out) -> StepResult:
     agent = bool(families["agent-interface"])
     other = bool(families["granular"] or families["classic"])
     if want == "agent-interface" and not agent:
-        return out.failed(f"{run.path} expects agent-interface scopes; the token has none",
-                          details=details, causes=["scope-mismatch"], evidence=[found.exchange])
+        return out.failed(
+            f"{run.path} expects agent-interface scopes; the token has none",
+            details=details,
+            causes=["scope-mismatch"],
+            evidence=[found.exchange],
+        )
     if want == "classic-granular" and agent and not other:
-        return out.failed(f"{run.path} expects classic or granular scopes; the token has only agent-interface ones",
-                          details=details, causes=["scope-mismatch"], evidence=[found.exchange])
+        return out.failed(
+            f"{run.path} expects classic or granular scopes; the token has only agent-interface ones",
+            details=details,
+            causes=["scope-mismatch"],
+            evidence=[found.exchange],
+        )
     n = len(found.resources)
-    return out.passed(f"{n} site{'s' if n != 1 else ''}, {len(scopes)} scopes fit for {run.path}",
-                      details=details, evidence=[found.exchange])
+    return out.passed(
+        f"{n} site{'s' if n != 1 else ''}, {len(scopes)} scopes fit for {run.path}",
+        details=details,
+        evidence=[found.exchange],
+    )
 
 
 def _families(scopes: tuple[str, ...]) -> dict[str, list[str]]:

@@ -16,16 +16,21 @@ def url_form(run: Run, out: Out) -> StepResult:
     known = data.find(path)
     if known is None:
         documented = ", ".join(e.path for e in data.endpoints if e.status != "deprecated")
-        return out.warning(f"{path} is not a documented Rovo MCP endpoint path (documented: {documented})",
-                           causes=["not-an-mcp-endpoint"], details=[f"endpoints as of {data.as_of}: {data.source_url}"])
+        return out.warning(
+            f"{path} is not a documented Rovo MCP endpoint path (documented: {documented})",
+            causes=["not-an-mcp-endpoint"],
+            details=[f"endpoints as of {data.as_of}: {data.source_url}"],
+        )
     if known.status == "deprecated":
         sunset = known.unsupported_after
         replacement = known.replacement or data.recommended
         if sunset is not None and run.options.as_of.date() > sunset:
-            return out.failed(f"{path} is unsupported since {sunset.isoformat()}; use {replacement}",
-                              causes=["endpoint-deprecated"])
-        return out.warning(f"{path} is deprecated (unsupported after {sunset}); move to {replacement}",
-                           causes=["endpoint-deprecated"])
+            return out.failed(
+                f"{path} is unsupported since {sunset.isoformat()}; use {replacement}", causes=["endpoint-deprecated"]
+            )
+        return out.warning(
+            f"{path} is deprecated (unsupported after {sunset}); move to {replacement}", causes=["endpoint-deprecated"]
+        )
     note = f" ({known.note})" if known.note else ""
     if known.status == "recommended":
         return out.passed(f"{path} is the recommended endpoint{note}")
@@ -40,14 +45,19 @@ def reachable(run: Run, out: Out) -> StepResult:
         if failure.kind == FailureKind.TLS:
             return out.passed("the host answered (the TLS handshake failed: see DOC-ENDPOINT-003)", evidence=[exchange])
         cause = {FailureKind.REDIRECT: "endpoint-redirects", FailureKind.PROTOCOL: "not-an-mcp-endpoint"}.get(
-            failure.kind, "endpoint-unreachable")
+            failure.kind, "endpoint-unreachable"
+        )
         return out.failed(f"{failure.kind}: {failure.detail}", causes=[cause], evidence=[exchange])
     status = exchange.status or 0
     seen = f"HTTP {status} to an anonymous initialize in {exchange.elapsed_ms:.0f} ms"
     if status == 410 or (status == 404 and run.status("DOC-ENDPOINT-001") == "failed"):
-        return out.failed(f"{seen}: the endpoint is gone", causes=["endpoint-deprecated", "not-an-mcp-endpoint"], evidence=[exchange])
+        return out.failed(
+            f"{seen}: the endpoint is gone", causes=["endpoint-deprecated", "not-an-mcp-endpoint"], evidence=[exchange]
+        )
     if status in (404, 405):
-        return out.failed(f"{seen}: nothing serves MCP at this path", causes=["not-an-mcp-endpoint"], evidence=[exchange])
+        return out.failed(
+            f"{seen}: nothing serves MCP at this path", causes=["not-an-mcp-endpoint"], evidence=[exchange]
+        )
     if status >= 500:
         return out.failed(f"{seen}: a server error", causes=["server-fault"], evidence=[exchange])
     return out.passed(seen, evidence=[exchange])
@@ -59,9 +69,15 @@ def tls(run: Run, out: Out) -> StepResult:
     discovery = run.discovery
     failure = discovery.challenge.exchange.failure if discovery else None
     if failure is not None and failure.kind == FailureKind.TLS:
-        trust = f"the CA file {run.options.ca_file}" if run.options.ca_file else "the system trust store (or SSL_CERT_FILE)"
-        return out.failed(f"the certificate is not trusted: {failure.detail}", details=[f"trusted roots: {trust}"],
-                          causes=["tls-untrusted"], evidence=[discovery.challenge.exchange] if discovery else [])
+        trust = (
+            f"the CA file {run.options.ca_file}" if run.options.ca_file else "the system trust store (or SSL_CERT_FILE)"
+        )
+        return out.failed(
+            f"the certificate is not trusted: {failure.detail}",
+            details=[f"trusted roots: {trust}"],
+            causes=["tls-untrusted"],
+            evidence=[discovery.challenge.exchange] if discovery else [],
+        )
     if run.status("DOC-ENDPOINT-002") != "passed":
         return out.skipped("the endpoint did not answer (DOC-ENDPOINT-002)")
     trust = f"the CA file {run.options.ca_file}" if run.options.ca_file else "the system trust store"

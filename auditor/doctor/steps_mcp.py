@@ -11,8 +11,11 @@ from .knowledge import classify
 from .model import StepResult
 from .steps import Out, Run
 
-_TRANSPORT_CAUSE = {FailureKind.TLS: "tls-untrusted", FailureKind.REDIRECT: "endpoint-redirects",
-                    FailureKind.PROTOCOL: "not-an-mcp-endpoint"}
+_TRANSPORT_CAUSE = {
+    FailureKind.TLS: "tls-untrusted",
+    FailureKind.REDIRECT: "endpoint-redirects",
+    FailureKind.PROTOCOL: "not-an-mcp-endpoint",
+}
 
 
 def diagnose(run: Run, error: McpClientError) -> tuple[str, list[str]]:
@@ -29,11 +32,19 @@ def diagnose(run: Run, error: McpClientError) -> tuple[str, list[str]]:
     if status == 401:
         if params.get("error") == "insufficient_scope":
             known.insert(0, "scope-mismatch")
-        guesses = (["api-token-auth-off", "api-token-invalid"] if kind in ("api_token", "service_account_key")
-                   else ["oauth-token-invalid", "client-not-registered", "custom-3lo-app"])
+        guesses = (
+            ["api-token-auth-off", "api-token-invalid"]
+            if kind in ("api_token", "service_account_key")
+            else ["oauth-token-invalid", "client-not-registered", "custom-3lo-app"]
+        )
         causes = known + guesses
     elif status == 403:
-        causes = [*known, "ip-blocked", *(["origin-not-allowlisted"] if kind == "oauth" else []), "permission-group-blocked"]
+        causes = [
+            *known,
+            "ip-blocked",
+            *(["origin-not-allowlisted"] if kind == "oauth" else []),
+            "permission-group-blocked",
+        ]
     elif status in (404, 405, 410):
         causes = [*known, "not-an-mcp-endpoint"]
     else:
@@ -80,8 +91,14 @@ def tools(run: Run, out: Out) -> StepResult:
     wants_more = not expect or any(e.split(".")[0] not in legacy for e in expect)
     seen = f"{len(names)} tools in {listing.pages} page{'s' if listing.pages != 1 else ''}"
     if legacy_only and wants_more:
-        first = "user-token-as-bearer" if run.credential_kind == "api_token" and run.options.credentials.scheme == "bearer" else None
-        causes = [c for c in (first, "classic-or-legacy-token", "user-token-as-bearer", "permission-group-blocked") if c]
+        first = (
+            "user-token-as-bearer"
+            if run.credential_kind == "api_token" and run.options.credentials.scheme == "bearer"
+            else None
+        )
+        causes = [
+            c for c in (first, "classic-or-legacy-token", "user-token-as-bearer", "permission-group-blocked") if c
+        ]
         return out.failed(f"{seen}: only Teamwork Graph tools are listed", details=details, causes=causes)
     missing = [e for e in expect if e not in seen_groups]
     unknowable = [e for e in missing if not data.groups.get(e.split(".")[0], {}).get(e.split(".")[1])]
@@ -89,11 +106,16 @@ def tools(run: Run, out: Out) -> StepResult:
     if unknowable:
         details.append(f"no tool of {', '.join(unknowable)} is known to tool_groups.yaml: not checked")
     if missing:
-        return out.failed(f"{seen}; no tool of {', '.join(missing)} is listed", details=details,
-                          causes=_missing_causes(run, missing))
+        return out.failed(
+            f"{seen}; no tool of {', '.join(missing)} is listed", details=details, causes=_missing_causes(run, missing)
+        )
     if unknowable:
-        return out.warning(seen + (f"; expected groups listed: {', '.join(e for e in expect if e in seen_groups)}"), details=details)
-    return out.passed(seen + (f"; every expected group is listed ({', '.join(expect)})" if expect else ""), details=details)
+        return out.warning(
+            seen + (f"; expected groups listed: {', '.join(e for e in expect if e in seen_groups)}"), details=details
+        )
+    return out.passed(
+        seen + (f"; every expected group is listed ({', '.join(expect)})" if expect else ""), details=details
+    )
 
 
 def _missing_causes(run: Run, missing: list[str]) -> list[str]:
@@ -115,20 +137,30 @@ def call_tool(run: Run, out: Out) -> StepResult:
         return out.skipped("no tool listing (DOC-MCP-002)")
     tool = next((t for t in run.tools.tools if t.name == name), None)
     if tool is None:
-        return out.failed(f"{name} is not among the listed tools", causes=["permission-group-blocked", "classic-or-legacy-token"])
+        return out.failed(
+            f"{name} is not among the listed tools", causes=["permission-group-blocked", "classic-or-legacy-token"]
+        )
     found = tool_groups().group_of(name)
-    read_only = (is_read_group(found[1]) if found else tool.read_only is True) and tool.read_only is not False \
+    read_only = (
+        (is_read_group(found[1]) if found else tool.read_only is True)
+        and tool.read_only is not False
         and tool.destructive is not True
+    )
     if not read_only:
         group = ".".join(found) if found else "unknown"
-        return out.skipped(f"refused: {name} is not known to be read-only (group {group}, "
-                           f"readOnlyHint {tool.read_only}); the doctor never calls such a tool")
+        return out.skipped(
+            f"refused: {name} is not known to be read-only (group {group}, "
+            f"readOnlyHint {tool.read_only}); the doctor never calls such a tool"
+        )
     try:
         result = run.session.call_tool(name, run.options.call_args)
     except McpClientError as e:
         summary, causes = diagnose(run, e)
         return out.failed(f"tools/call {name} failed: {summary}", causes=causes, evidence=[e.exchange])
     if result.is_error:
-        return out.failed(f"{name} returned an error: {result.text[:300]}",
-                          causes=[*classify(result.text), "server-fault"], evidence=[result.exchange])
+        return out.failed(
+            f"{name} returned an error: {result.text[:300]}",
+            causes=[*classify(result.text), "server-fault"],
+            evidence=[result.exchange],
+        )
     return out.passed(f"{name} answered ({len(result.text)} characters of text)", evidence=[result.exchange])

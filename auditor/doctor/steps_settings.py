@@ -39,15 +39,23 @@ def origin(run: Run, out: Out) -> StepResult:
     if supported and mcp.atlassian_supported_domains:
         return out.passed(f"{url} is allowed by the Atlassian supported domain {supported} ({dated})", details=details)
     if supported and mcp.atlassian_supported_domains is None:
-        return out.warning(f"{url} is on the {dated}, but the settings do not record whether that toggle is on",
-                           details=details)
+        return out.warning(
+            f"{url} is on the {dated}, but the settings do not record whether that toggle is on", details=details
+        )
     if supported:
-        return out.failed(f"{url} is on the {dated}, but Allow Atlassian supported domains is off and no entry of "
-                          "the org's own allows it", details=details, causes=["supported-domains-off", "origin-not-allowlisted"])
+        return out.failed(
+            f"{url} is on the {dated}, but Allow Atlassian supported domains is off and no entry of "
+            "the org's own allows it",
+            details=details,
+            causes=["supported-domains-off", "origin-not-allowlisted"],
+        )
     own = len(mcp.domains)
-    return out.failed(f"{url} is matched by none of the org's {own} domain entr{'y' if own == 1 else 'ies'}"
-                      + (" nor by the supported domains" if mcp.atlassian_supported_domains else ""),
-                      details=details, causes=["origin-not-allowlisted"])
+    return out.failed(
+        f"{url} is matched by none of the org's {own} domain entr{'y' if own == 1 else 'ies'}"
+        + (" nor by the supported domains" if mcp.atlassian_supported_domains else ""),
+        details=details,
+        causes=["origin-not-allowlisted"],
+    )
 
 
 def auth_mode(run: Run, out: Out) -> StepResult:
@@ -64,16 +72,19 @@ def auth_mode(run: Run, out: Out) -> StepResult:
             return out.warning("the settings do not record whether API token authentication is on")
         if value:
             return out.passed("API token authentication is on")
-        return out.failed("API token authentication is off, and this credential is an API token",
-                          causes=["api-token-auth-off"])
+        return out.failed(
+            "API token authentication is off, and this credential is an API token", causes=["api-token-auth-off"]
+        )
     toggle = mcp.atlassian_supported_domains if mcp else None
     domains = mcp.domains if mcp else None
     if toggle or domains:
         return out.passed("OAuth 2.1 access is open (supported domains on, or the org lists domains of its own)")
     if toggle is None or domains is None:
         return out.warning("the settings do not record the supported-domains toggle and the domain list")
-    return out.failed("OAuth 2.1 access is closed: supported domains off and no domain of the org's own",
-                      causes=["oauth-access-closed"])
+    return out.failed(
+        "OAuth 2.1 access is closed: supported domains off and no domain of the org's own",
+        causes=["oauth-access-closed"],
+    )
 
 
 def permissions(run: Run, out: Out) -> StepResult:
@@ -91,13 +102,20 @@ def permissions(run: Run, out: Out) -> StepResult:
         value = recorded.get(product, {}).get(group)
         {"allowed": fine, "partial": partial, "blocked": blocked}.get(value or "", unknown).append(item)
     catalog = permission_groups().products
-    details = [f"{item}: requires {catalog[item.split('.')[0]].requires.replace('_', ' ')} auth"
-               for item in run.options.expect if catalog[item.split(".")[0]].requires]
+    details = [
+        f"{item}: requires {catalog[item.split('.')[0]].requires.replace('_', ' ')} auth"
+        for item in run.options.expect
+        if catalog[item.split(".")[0]].requires
+    ]
     if blocked:
-        return out.failed(f"blocked in the Permissions tab: {', '.join(blocked)}", details=details,
-                          causes=["permission-group-blocked"])
+        return out.failed(
+            f"blocked in the Permissions tab: {', '.join(blocked)}",
+            details=details,
+            causes=["permission-group-blocked"],
+        )
     if partial or unknown:
         parts = ([f"partially allowed (some tools hidden): {', '.join(partial)}"] if partial else []) + (
-            [f"not recorded: {', '.join(unknown)}"] if unknown else [])
+            [f"not recorded: {', '.join(unknown)}"] if unknown else []
+        )
         return out.warning("; ".join(parts), details=details, causes=["permission-group-blocked"] if partial else [])
     return out.passed(f"allowed: {', '.join(fine)}", details=details)

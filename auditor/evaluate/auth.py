@@ -33,22 +33,56 @@ def check(view: OrgView) -> Iterator[Finding]:
         expected = f"API token authentication {'on' if want else 'off'}"
         action = "Turn on" if want else "Turn off"
         if actual_on is None:
-            yield view.finding("RMCP-AUTH-001", "unknown", None, expected=expected,
-                               actual=view.missing("rovo_mcp.api_token_auth", "rovo_mcp"), rule=policy.api_token, action=action)
+            yield view.finding(
+                "RMCP-AUTH-001",
+                "unknown",
+                None,
+                expected=expected,
+                actual=view.missing("rovo_mcp.api_token_auth", "rovo_mcp"),
+                rule=policy.api_token,
+                action=action,
+            )
         else:
-            yield view.finding("RMCP-AUTH-001", "pass" if actual_on == want else "fail", None, expected=expected,
-                               actual=f"API token authentication {'on' if actual_on else 'off'}", rule=policy.api_token, action=action)
+            yield view.finding(
+                "RMCP-AUTH-001",
+                "pass" if actual_on == want else "fail",
+                None,
+                expected=expected,
+                actual=f"API token authentication {'on' if actual_on else 'off'}",
+                rule=policy.api_token,
+                action=action,
+            )
     if policy.oauth is not None:
         want = policy.oauth.value == "require"
         is_open = oauth_open(view)
-        expected = "OAuth 2.1 access open (at least one allowed origin)" if want else "OAuth 2.1 access closed (no allowed origin)"
-        fix = ("Add the origins of your OAuth clients under Your domains, or turn on Allow Atlassian supported domains"
-               if want else "Turn off Allow Atlassian supported domains and delete every entry under Your domains")
+        expected = (
+            "OAuth 2.1 access open (at least one allowed origin)"
+            if want
+            else "OAuth 2.1 access closed (no allowed origin)"
+        )
+        fix = (
+            "Add the origins of your OAuth clients under Your domains, or turn on Allow Atlassian supported domains"
+            if want
+            else "Turn off Allow Atlassian supported domains and delete every entry under Your domains"
+        )
         if is_open is None:
-            yield view.finding("RMCP-AUTH-002", "unknown", None, expected=expected,
-                               actual=view.missing("rovo_mcp.atlassian_supported_domains or rovo_mcp.domains", "rovo_mcp"),
-                               rule=policy.oauth, detail=fix)
+            yield view.finding(
+                "RMCP-AUTH-002",
+                "unknown",
+                None,
+                expected=expected,
+                actual=view.missing("rovo_mcp.atlassian_supported_domains or rovo_mcp.domains", "rovo_mcp"),
+                rule=policy.oauth,
+                detail=fix,
+            )
         else:
             actual = "OAuth 2.1 access open" if is_open else "OAuth 2.1 access closed: no allowed origin"
-            yield view.finding("RMCP-AUTH-002", "pass" if is_open == want else "fail", None, expected=expected,
-                               actual=actual, rule=policy.oauth, detail=fix)
+            yield view.finding(
+                "RMCP-AUTH-002",
+                "pass" if is_open == want else "fail",
+                None,
+                expected=expected,
+                actual=actual,
+                rule=policy.oauth,
+                detail=fix,
+            )

@@ -67,8 +67,16 @@ class PreparedDomains:
             pattern = parse_pattern(text)
         except PatternSyntaxError as e:
             # Unparsable: only RMCP-DOM-006 can say anything about it.
-            dom6 = template("RMCP-DOM-006", "fail", text, "a valid allowlist entry: scheme://host[:port][path]",
-                            f"column {e.column}: {e.message}", self.always, text, e.message)
+            dom6 = template(
+                "RMCP-DOM-006",
+                "fail",
+                text,
+                "a valid allowlist entry: scheme://host[:port][path]",
+                f"column {e.column}: {e.message}",
+                self.always,
+                text,
+                e.message,
+            )
             return EntryVerdict(None, (), (None, None, None, dom6))
         rules = self.rules
         # One pass over the policy's patterns that share a URL with the entry.
@@ -85,12 +93,18 @@ class PreparedDomains:
             if i < n_required:  # does the entry cover the required pattern (the other way round)?
                 required.append((i, covers(pattern, patterns[i])))
         violations = rule_violations(pattern)
-        return EntryVerdict(pattern, tuple(required), (
-            _forbidden(self, text, tuple(forbidden)) if rules.forbidden else None,
-            _unlisted(self, text, covering) if rules.unlisted.value != "ignore" else None,
-            _public_suffix(self, text, public_suffix_wildcard(pattern)) if rules.public_suffix_wildcards.value != "ignore" else None,
-            _rules(self, text, "; ".join(v.message for v in violations) if violations else ""),
-        ))
+        return EntryVerdict(
+            pattern,
+            tuple(required),
+            (
+                _forbidden(self, text, tuple(forbidden)) if rules.forbidden else None,
+                _unlisted(self, text, covering) if rules.unlisted.value != "ignore" else None,
+                _public_suffix(self, text, public_suffix_wildcard(pattern))
+                if rules.public_suffix_wildcards.value != "ignore"
+                else None,
+                _rules(self, text, "; ".join(v.message for v in violations) if violations else ""),
+            ),
+        )
 
 
 _PREPARED: dict[int, tuple[DomainRules, PreparedDomains]] = {}
@@ -164,72 +178,173 @@ def _toggle(view: OrgView, rules: DomainRules, toggle: bool | None) -> Iterator[
     want = rule.value == "require"
     expected = f"Allow Atlassian supported domains: {'on' if want else 'off'}"
     if toggle is None:
-        yield view.finding("RMCP-DOM-005", "unknown", None, expected=expected,
-                           actual=view.missing("rovo_mcp.atlassian_supported_domains", "rovo_mcp"), rule=rule,
-                           action="Turn on" if want else "Turn off")
+        yield view.finding(
+            "RMCP-DOM-005",
+            "unknown",
+            None,
+            expected=expected,
+            actual=view.missing("rovo_mcp.atlassian_supported_domains", "rovo_mcp"),
+            rule=rule,
+            action="Turn on" if want else "Turn off",
+        )
         return
     status = "pass" if toggle == want else "fail"
-    yield view.finding("RMCP-DOM-005", status, None, expected=expected,
-                       actual=f"Allow Atlassian supported domains: {'on' if toggle else 'off'}", rule=rule,
-                       action="Turn on" if want else "Turn off")
+    yield view.finding(
+        "RMCP-DOM-005",
+        status,
+        None,
+        expected=expected,
+        actual=f"Allow Atlassian supported domains: {'on' if toggle else 'off'}",
+        rule=rule,
+        action="Turn on" if want else "Turn off",
+    )
 
 
 def _no_allowlist(view: OrgView, rules: DomainRules) -> Iterator[Finding]:
     actual = view.missing("rovo_mcp.domains", "rovo_mcp")
     for req in rules.required:
-        yield view.finding("RMCP-DOM-001", "unknown", req.value, expected=f"the allowlist allows every URL matching {req.value}",
-                           actual=actual, rule=req, value=req.value)
+        yield view.finding(
+            "RMCP-DOM-001",
+            "unknown",
+            req.value,
+            expected=f"the allowlist allows every URL matching {req.value}",
+            actual=actual,
+            rule=req,
+            value=req.value,
+        )
     if rules.forbidden:
-        yield view.finding("RMCP-DOM-002", "unknown", None, expected="no entry matches a forbidden pattern", actual=actual,
-                           rule=rules.forbidden[0], detail="the forbidden patterns")
+        yield view.finding(
+            "RMCP-DOM-002",
+            "unknown",
+            None,
+            expected="no entry matches a forbidden pattern",
+            actual=actual,
+            rule=rules.forbidden[0],
+            detail="the forbidden patterns",
+        )
     if rules.unlisted.value != "ignore":
-        yield view.finding("RMCP-DOM-003", "unknown", None, expected="every entry is declared in required or allowed",
-                           actual=actual, rule=rules.unlisted)
+        yield view.finding(
+            "RMCP-DOM-003",
+            "unknown",
+            None,
+            expected="every entry is declared in required or allowed",
+            actual=actual,
+            rule=rules.unlisted,
+        )
     if rules.public_suffix_wildcards.value != "ignore":
-        yield view.finding("RMCP-DOM-004", "unknown", None, expected="no wildcard entry spans a public suffix", actual=actual,
-                           rule=rules.public_suffix_wildcards, detail="a public suffix")
-    yield view.finding("RMCP-DOM-006", "unknown", None, expected="every entry is well formed", actual=actual,
-                       rule=Rule("always", rules.at), detail="see the entry")
+        yield view.finding(
+            "RMCP-DOM-004",
+            "unknown",
+            None,
+            expected="no wildcard entry spans a public suffix",
+            actual=actual,
+            rule=rules.public_suffix_wildcards,
+            detail="a public suffix",
+        )
+    yield view.finding(
+        "RMCP-DOM-006",
+        "unknown",
+        None,
+        expected="every entry is well formed",
+        actual=actual,
+        rule=Rule("always", rules.at),
+        detail="see the entry",
+    )
 
 
 def _rules(prepared: PreparedDomains, text: str, violations: str) -> FindingTemplate:
     if violations:
-        return template("RMCP-DOM-006", "fail", text, "an entry that follows Atlassian's pattern rules", violations,
-                        prepared.always, text, violations)
+        return template(
+            "RMCP-DOM-006",
+            "fail",
+            text,
+            "an entry that follows Atlassian's pattern rules",
+            violations,
+            prepared.always,
+            text,
+            violations,
+        )
     return template("RMCP-DOM-006", "pass", text, "a valid allowlist entry", "well formed", prepared.always, text)
 
 
 def _forbidden(prepared: PreparedDomains, text: str, hits: tuple[str, ...]) -> FindingTemplate:
     if not hits:
-        return template("RMCP-DOM-002", "pass", text, "matches no forbidden pattern", "matches no forbidden pattern",
-                        prepared.rules.forbidden[0], text, "")
+        return template(
+            "RMCP-DOM-002",
+            "pass",
+            text,
+            "matches no forbidden pattern",
+            "matches no forbidden pattern",
+            prepared.rules.forbidden[0],
+            text,
+            "",
+        )
     names = ", ".join(hits)
-    return template("RMCP-DOM-002", "fail", text, f"no origin matched by forbidden {names}",
-                    f"{text} allows origins that {names} matches", prepared.forbidden_rules[hits[0]],
-                    text, names)
+    return template(
+        "RMCP-DOM-002",
+        "fail",
+        text,
+        f"no origin matched by forbidden {names}",
+        f"{text} allows origins that {names} matches",
+        prepared.forbidden_rules[hits[0]],
+        text,
+        names,
+    )
 
 
 def _unlisted(prepared: PreparedDomains, text: str, covered_by: str | None) -> FindingTemplate:
     expected = "covered by a required or allowed pattern"
     if covered_by is not None:
-        return template("RMCP-DOM-003", "pass", text, expected, f"covered by {covered_by}",
-                        prepared.declared_rules[covered_by], text)
+        return template(
+            "RMCP-DOM-003",
+            "pass",
+            text,
+            expected,
+            f"covered by {covered_by}",
+            prepared.declared_rules[covered_by],
+            text,
+        )
     unlisted = prepared.rules.unlisted
-    return template("RMCP-DOM-003", _level_status(unlisted.value), text, expected,
-                    "allows URLs that no required or allowed pattern covers", unlisted, text)
+    return template(
+        "RMCP-DOM-003",
+        _level_status(unlisted.value),
+        text,
+        expected,
+        "allows URLs that no required or allowed pattern covers",
+        unlisted,
+        text,
+    )
 
 
 def _public_suffix(prepared: PreparedDomains, text: str, fixed: str | None) -> FindingTemplate:
     rule = prepared.rules.public_suffix_wildcards
     if fixed is None:
-        return template("RMCP-DOM-004", "pass", text, "no wildcard over a public suffix",
-                        "no wildcard over a public suffix", rule, text, "")
+        return template(
+            "RMCP-DOM-004",
+            "pass",
+            text,
+            "no wildcard over a public suffix",
+            "no wildcard over a public suffix",
+            rule,
+            text,
+            "",
+        )
     shown = fixed or "(empty: the wildcard is the whole host)"
-    return template("RMCP-DOM-004", _level_status(rule.value), text, "wildcards only under a domain the org controls",
-                    f"the wildcard's fixed part {shown} is a public suffix", rule, text, fixed or "example.com")
+    return template(
+        "RMCP-DOM-004",
+        _level_status(rule.value),
+        text,
+        "wildcards only under a domain the org controls",
+        f"the wildcard's fixed part {shown} is a public suffix",
+        rule,
+        text,
+        fixed or "example.com",
+    )
 
 
-def _required(view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerdict], toggle: bool | None) -> Iterator[Finding]:
+def _required(
+    view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerdict], toggle: bool | None
+) -> Iterator[Finding]:
     """RMCP-DOM-001 without an index per org: each distinct entry already knows (in its
     verdict) which required patterns it meets; only those feed the exact union check."""
     if not prepared.required:
@@ -247,18 +362,38 @@ def _required(view: OrgView, prepared: PreparedDomains, verdicts: list[EntryVerd
         expected = f"the allowlist allows every URL matching {req.text}"
         if covered_by[i] is not None or (len(meets[i]) > 1 and covered_by_union(req, meets[i])):
             actual = f"allowed by {covered_by[i]}" if covered_by[i] else "allowed by the org's entries together"
-            yield view.finding("RMCP-DOM-001", "pass", req.text, expected=expected, actual=actual, rule=rule, value=req.text)
+            yield view.finding(
+                "RMCP-DOM-001", "pass", req.text, expected=expected, actual=actual, rule=rule, value=req.text
+            )
             continue
         supported = prepared.supported_meeting[i]
         supported_covers = bool(supported) and covered_by_union(req, [*meets[i], *supported])
         if supported_covers and toggle:
-            yield view.finding("RMCP-DOM-001", "pass", req.text, expected=expected,
-                               actual="allowed by the Atlassian supported domains (toggle on)", rule=rule, value=req.text)
+            yield view.finding(
+                "RMCP-DOM-001",
+                "pass",
+                req.text,
+                expected=expected,
+                actual="allowed by the Atlassian supported domains (toggle on)",
+                rule=rule,
+                value=req.text,
+            )
         elif supported_covers and toggle is None:
-            yield view.finding("RMCP-DOM-001", "unknown", req.text, expected=expected,
-                               actual="allowed only if Allow Atlassian supported domains is on, and that toggle was not collected",
-                               rule=rule, value=req.text)
+            yield view.finding(
+                "RMCP-DOM-001",
+                "unknown",
+                req.text,
+                expected=expected,
+                actual="allowed only if Allow Atlassian supported domains is on, and that toggle was not collected",
+                rule=rule,
+                value=req.text,
+            )
         else:
-            actual = (f"only partly allowed (by {', '.join(p.text for p in meets[i])})" if meets[i]
-                      else "no allowlist entry matches it")
-            yield view.finding("RMCP-DOM-001", "fail", req.text, expected=expected, actual=actual, rule=rule, value=req.text)
+            actual = (
+                f"only partly allowed (by {', '.join(p.text for p in meets[i])})"
+                if meets[i]
+                else "no allowlist entry matches it"
+            )
+            yield view.finding(
+                "RMCP-DOM-001", "fail", req.text, expected=expected, actual=actual, rule=rule, value=req.text
+            )

@@ -86,7 +86,8 @@ def evaluate(
     counts = {chunk[0].org: Results.count(chunk) for chunk in chunks if chunk}
     orgs = tuple(
         OrgSummary(
-            id=o.id, name=o.name,
+            id=o.id,
+            name=o.name,
             counts=counts.get(o.id) or Results.count(()),
             policies=org_policies[o.id],
             collection_errors=tuple(f"{e.section}: {e.source}: {e.error}" for e in o.collection_errors),

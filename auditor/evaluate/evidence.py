@@ -25,13 +25,29 @@ def _attested(view: OrgView) -> Iterator[Finding]:
         where = section if section in SECTIONS else None
         c = contradicted.get(path)
         if c is None:
-            yield view.finding("RMCP-EVID-002", "pass", path, expected=expected, actual="attested and observed agree",
-                               rule=None, value=path, section=where)
+            yield view.finding(
+                "RMCP-EVID-002",
+                "pass",
+                path,
+                expected=expected,
+                actual="attested and observed agree",
+                rule=None,
+                value=path,
+                section=where,
+            )
             continue
         by = f" by {c.attested_by}" if c.attested_by else ""
-        yield view.finding("RMCP-EVID-002", "fail", path, expected=expected,
-                           actual=f"attested {c.attested}{by}, observed {c.observed} ({c.observed_source}); "
-                                  "the observed value was kept", rule=None, value=path, section=where)
+        yield view.finding(
+            "RMCP-EVID-002",
+            "fail",
+            path,
+            expected=expected,
+            actual=f"attested {c.attested}{by}, observed {c.observed} ({c.observed_source}); "
+            "the observed value was kept",
+            rule=None,
+            value=path,
+            section=where,
+        )
 
 
 def _age(view: OrgView) -> Iterator[Finding]:
@@ -45,12 +61,27 @@ def _age(view: OrgView) -> Iterator[Finding]:
         at = (ev.at if ev else None) or view.collected_at
         expected = f"evidence at most {rule.value} days old"
         if at is None:
-            yield view.finding("RMCP-EVID-001", "unknown", section, expected=expected,
-                               actual="no time recorded (evidence.at or collected_at)", rule=rule, value=section, section=section)
+            yield view.finding(
+                "RMCP-EVID-001",
+                "unknown",
+                section,
+                expected=expected,
+                actual="no time recorded (evidence.at or collected_at)",
+                rule=rule,
+                value=section,
+                section=section,
+            )
             continue
         age = view.as_of - at
         days = age.total_seconds() / 86400
         status = "warn" if days > rule.value else "pass"
-        yield view.finding("RMCP-EVID-001", status, section, expected=expected,
-                           actual=f"{days:.1f} days old (gathered {iso(at)})", rule=rule,
-                           value=section, section=section)
+        yield view.finding(
+            "RMCP-EVID-001",
+            status,
+            section,
+            expected=expected,
+            actual=f"{days:.1f} days old (gathered {iso(at)})",
+            rule=rule,
+            value=section,
+            section=section,
+        )

@@ -37,11 +37,21 @@ class FindingTemplate(NamedTuple):
     remediation: LazyRemediation
 
 
-def template(control: str, status: str, subject: str | None, expected: str, actual: str, rule: Rule[object] | None,
-             value: str | None = None, detail: str | None = None) -> FindingTemplate:
+def template(
+    control: str,
+    status: str,
+    subject: str | None,
+    expected: str,
+    actual: str,
+    rule: Rule[object] | None,
+    value: str | None = None,
+    detail: str | None = None,
+) -> FindingTemplate:
     """Positional and plain: an estate's audit builds one per distinct entry and control."""
     remediation = LazyRemediation(control, value, None, () if detail is None else (("detail", detail),))
-    return _new_template(FindingTemplate, (control, status, subject, expected, actual, rule.ref if rule else None, remediation))
+    return _new_template(
+        FindingTemplate, (control, status, subject, expected, actual, rule.ref if rule else None, remediation)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +82,12 @@ class OrgView:
         for cid, spec in controls().controls.items():
             override = self.policy.severity.get(cid)
             section = SECTION_OF_AREA.get(spec.area)
-            facts[cid] = _ControlFacts(override.value if override else spec.severity, spec.title, spec.area,
-                                       evidence[section] if section else _NO_EVIDENCE)
+            facts[cid] = _ControlFacts(
+                override.value if override else spec.severity,
+                spec.title,
+                spec.area,
+                evidence[section] if section else _NO_EVIDENCE,
+            )
         object.__setattr__(self, "_evidence", evidence)
         object.__setattr__(self, "_org_id", self.org.id)
         object.__setattr__(self, "_org_name", self.org.name)
@@ -104,9 +118,13 @@ class OrgView:
         comprehension with everything else looked up once."""
         f, oid, name, new = self._facts[control], self._org_id, self._org_name, _new_finding
         severity, title, evidence, area = f.severity, f.title, f.evidence, f.area
-        return [new(Finding, (control, t[1], severity, oid, name, t[2], title, t[3], t[4], evidence, t[5], t[6], area,
-                              None, None))
-                for t in templates]
+        return [
+            new(
+                Finding,
+                (control, t[1], severity, oid, name, t[2], title, t[3], t[4], evidence, t[5], t[6], area, None, None),
+            )
+            for t in templates
+        ]
 
     def finding(
         self,
@@ -125,5 +143,23 @@ class OrgView:
         facts = self._facts[control]
         ev = self._evidence[section] if section else facts.evidence
         remediation = LazyRemediation(control, value, action, tuple(fields.items()) if fields else ())
-        return _new_finding(Finding, (control, status, facts.severity, self._org_id, self._org_name, subject, facts.title,
-                                      expected, actual, ev, rule.ref if rule else None, remediation, facts.area, None, None))
+        return _new_finding(
+            Finding,
+            (
+                control,
+                status,
+                facts.severity,
+                self._org_id,
+                self._org_name,
+                subject,
+                facts.title,
+                expected,
+                actual,
+                ev,
+                rule.ref if rule else None,
+                remediation,
+                facts.area,
+                None,
+                None,
+            ),
+        )

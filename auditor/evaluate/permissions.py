@@ -24,12 +24,28 @@ def check(view: OrgView) -> Iterator[Finding]:
         value = (perms or {}).get(product, {}).get(group) if perms is not None else None
         if value is None:
             what = "rovo_mcp.permissions" if perms is None else f"rovo_mcp.permissions.{product}.{group}"
-            yield view.finding(control, "unknown", subject, expected=want, actual=view.missing(what, "rovo_mcp"),
-                               rule=rule, value=subject, **fields)
+            yield view.finding(
+                control,
+                "unknown",
+                subject,
+                expected=want,
+                actual=view.missing(what, "rovo_mcp"),
+                rule=rule,
+                value=subject,
+                **fields,
+            )
         else:
             ok = value == ("allowed" if rule.value == "require" else "blocked")
-            yield view.finding(control, "pass" if ok else "fail", subject, expected=want, actual=SHOWN[value],
-                               rule=rule, value=subject, **fields)
+            yield view.finding(
+                control,
+                "pass" if ok else "fail",
+                subject,
+                expected=want,
+                actual=SHOWN[value],
+                rule=rule,
+                value=subject,
+                **fields,
+            )
         if rule.value == "require" and products[product].requires:
             yield _workable(view, product, group, products[product].requires, rule)
 
@@ -52,7 +68,25 @@ def _workable(view: OrgView, product: str, group: str, needs: str, rule: object)
         fix = "Allow your OAuth clients' origins under Your domains (or Allow Atlassian supported domains)"
         missing = "rovo_mcp.domains / atlassian_supported_domains"
     if state is None:
-        return view.finding("RMCP-PERM-003", "unknown", subject, expected=expected, actual=view.missing(missing, "rovo_mcp"),
-                            rule=rule, value=subject, detail=detail, fix=fix)  # type: ignore[arg-type]
-    return view.finding("RMCP-PERM-003", "pass" if state else "fail", subject, expected=expected,
-                        actual=expected if state else detail, rule=rule, value=subject, detail=detail, fix=fix)  # type: ignore[arg-type]
+        return view.finding(
+            "RMCP-PERM-003",
+            "unknown",
+            subject,
+            expected=expected,
+            actual=view.missing(missing, "rovo_mcp"),
+            rule=rule,
+            value=subject,
+            detail=detail,
+            fix=fix,
+        )  # type: ignore[arg-type]
+    return view.finding(
+        "RMCP-PERM-003",
+        "pass" if state else "fail",
+        subject,
+        expected=expected,
+        actual=expected if state else detail,
+        rule=rule,
+        value=subject,
+        detail=detail,
+        fix=fix,
+    )  # type: ignore[arg-type]

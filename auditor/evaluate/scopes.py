@@ -47,8 +47,16 @@ def _check_set(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
             return  # "none selected" may only mean "not listed": the unknowns above say it
         selector = ", ".join(rules.credentials)
         for req in rules.required:
-            yield view.finding("RMCP-SCOPE-001", "fail", f"(none)/{req.value}", expected=f"a credential matching {selector} with scope {req.value}",
-                               actual=f"no collected credential matches {selector}", rule=req, value=req.value, credential=f"a credential for {selector}")
+            yield view.finding(
+                "RMCP-SCOPE-001",
+                "fail",
+                f"(none)/{req.value}",
+                expected=f"a credential matching {selector} with scope {req.value}",
+                actual=f"no collected credential matches {selector}",
+                rule=req,
+                value=req.value,
+                credential=f"a credential for {selector}",
+            )
         return
     for cred in selected:
         yield from _check_credential(view, rules, cred)
@@ -57,14 +65,37 @@ def _check_set(view: OrgView, rules: ScopeRules) -> Iterator[Finding]:
 def _unseen_credentials(view: OrgView, rules: ScopeRules, actual: str) -> Iterator[Finding]:
     """`unknown` for every scope rule, subject `*/...`: credentials that were not (all) collected."""
     for req in rules.required:
-        yield view.finding("RMCP-SCOPE-001", "unknown", f"*/{req.value}", expected=f"scope {req.value} granted",
-                           actual=actual, rule=req, value=req.value, credential="each credential")
+        yield view.finding(
+            "RMCP-SCOPE-001",
+            "unknown",
+            f"*/{req.value}",
+            expected=f"scope {req.value} granted",
+            actual=actual,
+            rule=req,
+            value=req.value,
+            credential="each credential",
+        )
     for forb in rules.forbidden:
-        yield view.finding("RMCP-SCOPE-002", "unknown", f"*/{forb.value}", expected=f"no scope matching {forb.value}",
-                           actual=actual, rule=forb, value=forb.value, credential="each credential")
+        yield view.finding(
+            "RMCP-SCOPE-002",
+            "unknown",
+            f"*/{forb.value}",
+            expected=f"no scope matching {forb.value}",
+            actual=actual,
+            rule=forb,
+            value=forb.value,
+            credential="each credential",
+        )
     if rules.classic_on_api_tokens.value != "ignore":
-        yield view.finding("RMCP-SCOPE-003", "unknown", "*/*", expected="granular scopes only on API tokens",
-                           actual=actual, rule=rules.classic_on_api_tokens, credential="each API token")
+        yield view.finding(
+            "RMCP-SCOPE-003",
+            "unknown",
+            "*/*",
+            expected="granular scopes only on API tokens",
+            actual=actual,
+            rule=rules.classic_on_api_tokens,
+            credential="each API token",
+        )
 
 
 def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Iterator[Finding]:
@@ -72,34 +103,77 @@ def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Ite
     if cred.scopes is None:
         actual = view.missing(f"credentials[{label}].scopes", "credentials")
         for req in rules.required:
-            yield view.finding("RMCP-SCOPE-001", "unknown", f"{label}/{req.value}", expected=f"scope {req.value} granted",
-                               actual=actual, rule=req, value=req.value, credential=label)
+            yield view.finding(
+                "RMCP-SCOPE-001",
+                "unknown",
+                f"{label}/{req.value}",
+                expected=f"scope {req.value} granted",
+                actual=actual,
+                rule=req,
+                value=req.value,
+                credential=label,
+            )
         for forb in rules.forbidden:
-            yield view.finding("RMCP-SCOPE-002", "unknown", f"{label}/{forb.value}", expected=f"no scope matching {forb.value}",
-                               actual=actual, rule=forb, value=forb.value, credential=label)
+            yield view.finding(
+                "RMCP-SCOPE-002",
+                "unknown",
+                f"{label}/{forb.value}",
+                expected=f"no scope matching {forb.value}",
+                actual=actual,
+                rule=forb,
+                value=forb.value,
+                credential=label,
+            )
         if cred.kind == "api_token" and rules.classic_on_api_tokens.value != "ignore":
-            yield view.finding("RMCP-SCOPE-003", "unknown", f"{label}/*", expected="granular scopes only",
-                               actual=actual, rule=rules.classic_on_api_tokens, credential=label)
+            yield view.finding(
+                "RMCP-SCOPE-003",
+                "unknown",
+                f"{label}/*",
+                expected="granular scopes only",
+                actual=actual,
+                rule=rules.classic_on_api_tokens,
+                credential=label,
+            )
         return
     held = set(cred.scopes)
     scopes = tuple(dict.fromkeys(cred.scopes))  # a scope listed twice is one subject
     for req in rules.required:
         ok = req.value in held
-        yield view.finding("RMCP-SCOPE-001", "pass" if ok else "fail", f"{label}/{req.value}",
-                           expected=f"scope {req.value} granted", actual="granted" if ok else f"not granted (holds: {', '.join(cred.scopes) or 'none'})",
-                           rule=req, value=req.value, credential=label)
+        yield view.finding(
+            "RMCP-SCOPE-001",
+            "pass" if ok else "fail",
+            f"{label}/{req.value}",
+            expected=f"scope {req.value} granted",
+            actual="granted" if ok else f"not granted (holds: {', '.join(cred.scopes) or 'none'})",
+            rule=req,
+            value=req.value,
+            credential=label,
+        )
     if rules.forbidden:
         for scope in scopes:
             hit = next((f for f in rules.forbidden if fnmatchcase(scope, f.value)), None)
-            yield view.finding("RMCP-SCOPE-002", "fail" if hit else "pass", f"{label}/{scope}",
-                               expected="no scope matching " + ", ".join(f.value for f in rules.forbidden),
-                               actual=f"holds {scope}, forbidden by {hit.value}" if hit else f"holds {scope}, not forbidden",
-                               rule=hit or rules.forbidden[0], value=scope, credential=label)
+            yield view.finding(
+                "RMCP-SCOPE-002",
+                "fail" if hit else "pass",
+                f"{label}/{scope}",
+                expected="no scope matching " + ", ".join(f.value for f in rules.forbidden),
+                actual=f"holds {scope}, forbidden by {hit.value}" if hit else f"holds {scope}, not forbidden",
+                rule=hit or rules.forbidden[0],
+                value=scope,
+                credential=label,
+            )
     level = rules.classic_on_api_tokens.value
     if cred.kind == "api_token" and level != "ignore":
         for scope in scopes:
             classic = is_classic(scope)
             status = ("warn" if level == "warn" else "fail") if classic else "pass"
-            yield view.finding("RMCP-SCOPE-003", status, f"{label}/{scope}", expected="granular scopes (three parts) on API tokens",
-                               actual=f"{scope} is a classic scope" if classic else f"{scope} is granular",
-                               rule=rules.classic_on_api_tokens, value=scope, credential=label)
+            yield view.finding(
+                "RMCP-SCOPE-003",
+                status,
+                f"{label}/{scope}",
+                expected="granular scopes (three parts) on API tokens",
+                actual=f"{scope} is a classic scope" if classic else f"{scope} is granular",
+                rule=rules.classic_on_api_tokens,
+                value=scope,
+                credential=label,
+            )

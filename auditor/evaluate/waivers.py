@@ -55,7 +55,8 @@ def apply_waivers(
                 if _matches(w, f):
                     used[idx] = True
                     f = f._replace(
-                        status="waived", original_status=f.status,
+                        status="waived",
+                        original_status=f.status,
                         waiver=AppliedWaiver(w.reason, w.approved_by, w.expires_text, ref),
                     )
                     break

@@ -31,8 +31,15 @@ from ..verdict import BLOCKING
 
 # Display order: what needs attention first.
 CHANGES: tuple[str, ...] = (
-    "new-fail", "regressed", "waiver-expired", "still-failing", "waiver-expiring",
-    "fixed", "new-check", "removed-check", "unchanged",
+    "new-fail",
+    "regressed",
+    "waiver-expired",
+    "still-failing",
+    "waiver-expiring",
+    "fixed",
+    "new-check",
+    "removed-check",
+    "unchanged",
 )
 WORSE: frozenset[str] = frozenset({"new-fail", "regressed", "waiver-expired"})
 BAD: frozenset[str] = BLOCKING["fail"]
@@ -54,7 +61,9 @@ def _expiring(f: Finding, today: dt.date, days: int) -> bool:
     return expiry is not None and 0 <= (expiry - today).days <= days
 
 
-def classify(old: Finding | None, new: Finding | None, today: dt.date, expiring_days: int = DEFAULT_EXPIRING_DAYS) -> str:
+def classify(
+    old: Finding | None, new: Finding | None, today: dt.date, expiring_days: int = DEFAULT_EXPIRING_DAYS
+) -> str:
     """The one change class of a key; `today` is NEW's as_of date. See the module docstring."""
     if new is None:
         if old is None:
@@ -131,7 +140,9 @@ class Diff:
     def notable(self) -> tuple[Change, ...]:
         """Every change but `unchanged`, most urgent class first, then by key."""
         order = {c: i for i, c in enumerate(CHANGES)}
-        return tuple(sorted((c for c in self.changes if c.change != "unchanged"), key=lambda c: (order[c.change], c.sort_key)))
+        return tuple(
+            sorted((c for c in self.changes if c.change != "unchanged"), key=lambda c: (order[c.change], c.sort_key))
+        )
 
     @property
     def worse(self) -> bool:
@@ -148,8 +159,14 @@ def _note(change: str, old: Finding | None, new: Finding | None, today: dt.date)
     return None
 
 
-def diff(old: Results, new: Results, *, expiring_days: int = DEFAULT_EXPIRING_DAYS,
-         old_path: str | None = None, new_path: str | None = None) -> Diff:
+def diff(
+    old: Results,
+    new: Results,
+    *,
+    expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    old_path: str | None = None,
+    new_path: str | None = None,
+) -> Diff:
     """Classify every key of either run. Pure and deterministic: sorted by (org, control, subject)."""
     if expiring_days < 0:
         raise ValueError("expiring_days must be 0 or more")
@@ -167,11 +184,20 @@ def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, 
         kind = classify(o, n, today, expiring_days)
         ref = n or o
         assert ref is not None
-        changes.append(Change(
-            org=ref.org, org_name=(n.org_name if n else None) or (o.org_name if o else None), control=ref.control,
-            subject=ref.subject, change=kind, old_status=o.status if o else None, new_status=n.status if n else None,
-            severity=ref.severity, title=ref.title, note=_note(kind, o, n, today),
-        ))
+        changes.append(
+            Change(
+                org=ref.org,
+                org_name=(n.org_name if n else None) or (o.org_name if o else None),
+                control=ref.control,
+                subject=ref.subject,
+                change=kind,
+                old_status=o.status if o else None,
+                new_status=n.status if n else None,
+                severity=ref.severity,
+                title=ref.title,
+                note=_note(kind, o, n, today),
+            )
+        )
     changes.sort(key=lambda c: c.sort_key)
     return Diff(RunRef.of(old, old_path), RunRef.of(new, new_path), expiring_days, tuple(changes))
 
@@ -189,9 +215,18 @@ def diff_dict(d: Diff, *, include_unchanged: bool = True) -> dict[str, Any]:
         "expiring_days": d.expiring_days,
         "summary": d.counts,
         "changes": [
-            {"org": c.org, "control": c.control, "subject": c.subject, "change": c.change,
-             "old_status": c.old_status, "new_status": c.new_status, "org_name": c.org_name,
-             "severity": c.severity, "title": c.title, "note": c.note}
+            {
+                "org": c.org,
+                "control": c.control,
+                "subject": c.subject,
+                "change": c.change,
+                "old_status": c.old_status,
+                "new_status": c.new_status,
+                "org_name": c.org_name,
+                "severity": c.severity,
+                "title": c.title,
+                "note": c.note,
+            }
             for c in changes
         ],
     }

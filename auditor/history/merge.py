@@ -27,8 +27,12 @@ def merge(shards: Sequence[tuple[str, Results]]) -> Results:
         ids = [o.id for o in r.orgs] or list(dict.fromkeys(f.org for f in r.findings))
         for org_id in ids:
             if org_id in owner:
-                raise InputError(Problem(Location(path, 1, 1),
-                                         f"org {org_id} is also in {owner[org_id]}: each org must come from one shard only"))
+                raise InputError(
+                    Problem(
+                        Location(path, 1, 1),
+                        f"org {org_id} is also in {owner[org_id]}: each org must come from one shard only",
+                    )
+                )
             owner[org_id] = path
         orgs.extend(r.orgs)
     findings = sorted((f for _, r in shards for f in r.findings), key=lambda f: f.sort_key)

@@ -61,8 +61,15 @@ def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type | tuple[type, .
 
 
 def _json_name(py: str) -> str:
-    return {"str": "a string", "dict": "an object", "list": "an array", "int": "a number",
-            "NoneType": "null", "float": "a number", "bool": "true/false"}.get(py, py)
+    return {
+        "str": "a string",
+        "dict": "an object",
+        "list": "an array",
+        "int": "a number",
+        "NoneType": "null",
+        "float": "a number",
+        "bool": "true/false",
+    }.get(py, py)
 
 
 def _opt_str(d: dict[str, Any], key: str, path: JsonPath) -> str | None:
@@ -79,7 +86,9 @@ def _time(d: dict[str, Any], key: str, path: JsonPath, *, required: bool = True)
         raise _Bad((*path, key), f"{key}: {text!r} is not an ISO date-time") from None
 
 
-def _list(d: dict[str, Any], key: str, path: JsonPath, item: Callable[[Any, JsonPath], T], *, required: bool = True) -> tuple[T, ...]:
+def _list(
+    d: dict[str, Any], key: str, path: JsonPath, item: Callable[[Any, JsonPath], T], *, required: bool = True
+) -> tuple[T, ...]:
     raw = _get(d, key, path, list, required=required)
     return tuple(item(v, (*path, key, i)) for i, v in enumerate(raw or ()))
 
@@ -126,10 +135,16 @@ def _fast_finding(d: Any) -> Finding | None:
         strs = (d["control"], d["severity"], d["org"], d["title"], d["expected"], d["actual"], rem["summary"])
         opts = (d["org_name"], d["subject"], d["policy_ref"], ev["source"], ev.get("by"), rem.get("value"))
         steps, links = rem["steps"], rem["links"]
-        if (any(type(x) is not str for x in strs) or any(x is not None and type(x) is not str for x in opts)
-                or d["status"] not in STATUSES or d.get("original_status", "pass") not in (*STATUSES, None)
-                or type(steps) is not list or type(links) is not list
-                or any(type(x) is not str for x in steps) or any(type(x) is not str for x in links)):
+        if (
+            any(type(x) is not str for x in strs)
+            or any(x is not None and type(x) is not str for x in opts)
+            or d["status"] not in STATUSES
+            or d.get("original_status", "pass") not in (*STATUSES, None)
+            or type(steps) is not list
+            or type(links) is not list
+            or any(type(x) is not str for x in steps)
+            or any(type(x) is not str for x in links)
+        ):
             return None
         at = ev["at"]
         waiver = None
@@ -141,11 +156,21 @@ def _fast_finding(d: Any) -> Finding | None:
         if type(area) is not str:
             return None
         return Finding(
-            control=strs[0], status=d["status"], severity=strs[1], org=strs[2], org_name=opts[0], subject=opts[1],
-            title=strs[3], expected=strs[4], actual=strs[5],
+            control=strs[0],
+            status=d["status"],
+            severity=strs[1],
+            org=strs[2],
+            org_name=opts[0],
+            subject=opts[1],
+            title=strs[3],
+            expected=strs[4],
+            actual=strs[5],
             evidence=EvidenceRef(opts[3], None if at is None else _parse_time(at), opts[4]),
-            policy_ref=opts[2], remediation=Remediation(strs[6], tuple(steps), tuple(links), opts[5]),
-            area=area, original_status=d.get("original_status"), waiver=waiver,
+            policy_ref=opts[2],
+            remediation=Remediation(strs[6], tuple(steps), tuple(links), opts[5]),
+            area=area,
+            original_status=d.get("original_status"),
+            waiver=waiver,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
@@ -163,8 +188,12 @@ def _finding(v: Any, path: JsonPath) -> Finding:
     if d.get("waiver") is not None:
         w = _obj(d["waiver"], (*path, "waiver"))
         wp = (*path, "waiver")
-        waiver = AppliedWaiver(_get(w, "reason", wp, str), _get(w, "approved_by", wp, str),
-                               _get(w, "expires", wp, str), _get(w, "ref", wp, str))
+        waiver = AppliedWaiver(
+            _get(w, "reason", wp, str),
+            _get(w, "approved_by", wp, str),
+            _get(w, "expires", wp, str),
+            _get(w, "ref", wp, str),
+        )
     return Finding(
         control=_get(d, "control", path, str),
         status=_status(d, "status", path),  # type: ignore[arg-type]
@@ -175,11 +204,18 @@ def _finding(v: Any, path: JsonPath) -> Finding:
         title=_get(d, "title", path, str),
         expected=_get(d, "expected", path, str),
         actual=_get(d, "actual", path, str),
-        evidence=EvidenceRef(_opt_str(ev, "source", (*path, "evidence")), _time(ev, "at", (*path, "evidence"), required=False),
-                             _opt_str(ev, "by", (*path, "evidence"))),
+        evidence=EvidenceRef(
+            _opt_str(ev, "source", (*path, "evidence")),
+            _time(ev, "at", (*path, "evidence"), required=False),
+            _opt_str(ev, "by", (*path, "evidence")),
+        ),
         policy_ref=_opt_str(d, "policy_ref", path),
-        remediation=Remediation(_get(rem, "summary", rp, str), _list(rem, "steps", rp, _str_item),
-                                _list(rem, "links", rp, _str_item), _opt_str(rem, "value", rp)),
+        remediation=Remediation(
+            _get(rem, "summary", rp, str),
+            _list(rem, "steps", rp, _str_item),
+            _list(rem, "links", rp, _str_item),
+            _opt_str(rem, "value", rp),
+        ),
         area=_get(d, "area", path, str, required=False) or "",
         original_status=_status(d, "original_status", path, required=False),
         waiver=waiver,
@@ -189,21 +225,29 @@ def _finding(v: Any, path: JsonPath) -> Finding:
 def _waiver_note(v: Any, path: JsonPath) -> WaiverNote:
     d = _obj(v, path)
     return WaiverNote(
-        control=_get(d, "control", path, str), subject=_opt_str(d, "subject", path), org=_opt_str(d, "org", path),
-        reason=_get(d, "reason", path, str), approved_by=_get(d, "approved_by", path, str),
-        expires=_get(d, "expires", path, str), ref=_get(d, "ref", path, str), why=_get(d, "why", path, str),
+        control=_get(d, "control", path, str),
+        subject=_opt_str(d, "subject", path),
+        org=_opt_str(d, "org", path),
+        reason=_get(d, "reason", path, str),
+        approved_by=_get(d, "approved_by", path, str),
+        expires=_get(d, "expires", path, str),
+        ref=_get(d, "ref", path, str),
+        why=_get(d, "why", path, str),
     )
 
 
 def _policy(v: Any, path: JsonPath) -> PolicyRef:
     d = _obj(v, path)
-    return PolicyRef(_get(d, "name", path, str), _get(d, "path", path, str), _get(d, "title", path, str, required=False))
+    return PolicyRef(
+        _get(d, "name", path, str), _get(d, "path", path, str), _get(d, "title", path, str, required=False)
+    )
 
 
 def _org(v: Any, path: JsonPath) -> OrgSummary:
     d = _obj(v, path)
     return OrgSummary(
-        id=_get(d, "id", path, str), name=_opt_str(d, "name", path),
+        id=_get(d, "id", path, str),
+        name=_opt_str(d, "name", path),
         counts=_counts(_get(d, "summary", path, dict), (*path, "summary")),
         policies=_list(d, "policies", path, _str_item, required=False),
         collection_errors=_list(d, "collection_errors", path, _str_item, required=False),
@@ -215,7 +259,10 @@ def results_from_dict(doc: Any) -> Results:
     d = _obj(doc, ())
     schema = d.get("schema")
     if schema != SCHEMA:
-        raise _Bad(("schema",) if "schema" in d else (), f"schema: expected {SCHEMA!r}, got {schema!r} (is this a results.json?)")
+        raise _Bad(
+            ("schema",) if "schema" in d else (),
+            f"schema: expected {SCHEMA!r}, got {schema!r} (is this a results.json?)",
+        )
     findings = _list(d, "findings", (), _finding)
     settings = _obj(d["settings"], ("settings",)) if isinstance(d.get("settings"), dict) else {}
     # FORMATS.md §6 requires no `orgs`: those missing are rebuilt from the findings

@@ -38,8 +38,10 @@ def render_text(d: Diff) -> str:
             current = c.change
             lines += ["", current]
         note = f"  [{c.note}]" if c.note else ""
-        lines.append(f"  {c.org_name or c.org}  {c.control}  {_subject(c.subject)}  "
-                     f"({_status(c.old_status)} → {_status(c.new_status)}){note}")
+        lines.append(
+            f"  {c.org_name or c.org}  {c.control}  {_subject(c.subject)}  "
+            f"({_status(c.old_status)} → {_status(c.new_status)}){note}"
+        )
     if not notable:
         lines += ["", "No change in any finding."]
     return "\n".join(lines) + "\n"
@@ -52,8 +54,10 @@ def render_json(d: Diff) -> str:
 def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit: int = 200) -> str:
     counts = d.counts
     lines = [
-        heading, "",
-        f"Compared with the run as of {iso(d.old.as_of)}; this run is as of {iso(d.new.as_of)}.", "",
+        heading,
+        "",
+        f"Compared with the run as of {iso(d.old.as_of)}; this run is as of {iso(d.new.as_of)}.",
+        "",
         "| " + " | ".join(counts) + " |",
         "|" + " ---: |" * len(counts),
         "| " + " | ".join(str(n) for n in counts.values()) + " |",
@@ -63,8 +67,10 @@ def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit
     if notable:
         lines += ["| change | org | control | subject | was → now | note |", "| --- | --- | --- | --- | --- | --- |"]
         for c in notable[:limit]:
-            lines.append(f"| {c.change} | {md_cell(c.org_name or c.org)} | {c.control} | {md_cell(c.subject)} | "
-                         f"{_status(c.old_status)} → {_status(c.new_status)} | {md_cell(c.note)} |")
+            lines.append(
+                f"| {c.change} | {md_cell(c.org_name or c.org)} | {c.control} | {md_cell(c.subject)} | "
+                f"{_status(c.old_status)} → {_status(c.new_status)} | {md_cell(c.note)} |"
+            )
         if len(notable) > limit:
             lines.append(f"\n… and {len(notable) - limit} more (run `rovo-audit diff` for all).")
         lines.append("")
@@ -75,8 +81,9 @@ def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit
 def environment() -> jinja2.Environment:
     """The diff page's own template plus the report's templates (for `_review.html.j2`)."""
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("auditor.history", "templates"),
-                                    jinja2.PackageLoader("auditor.report", "templates")]),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader("auditor.history", "templates"), jinja2.PackageLoader("auditor.report", "templates")]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -87,6 +94,7 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(d: Diff) -> str:
-    context = ReportContext(review=Review(diff=d, previous_name=d.old.path, trends=(), row_limit=len(d.changes) or 1,
-                                          heading="Changes"))
+    context = ReportContext(
+        review=Review(diff=d, previous_name=d.old.path, trends=(), row_limit=len(d.changes) or 1, heading="Changes")
+    )
     return environment().get_template("diff.html.j2").render(context=context, diff=d)

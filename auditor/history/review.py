@@ -66,7 +66,7 @@ def prepare(options: HistoryOptions, results: Results) -> Review:
             skipped.append(entry.name)
             _warn(f"history entry skipped: {e}")
     summaries: list[store.RunSummary] = []
-    for entry in earlier[-max(0, options.trend_runs - 1):] if options.trend_runs > 1 else []:
+    for entry in earlier[-max(0, options.trend_runs - 1) :] if options.trend_runs > 1 else []:
         if entry.name in skipped:
             continue
         try:
@@ -78,8 +78,12 @@ def prepare(options: HistoryOptions, results: Results) -> Review:
     drawn = trends(runs, options.trend_runs) if len(runs) > 1 else ()
     the_diff = None
     if previous is not None:
-        the_diff = diff(previous, results, expiring_days=options.expiring_days,
-                        old_path=str(options.folder / previous_name) if previous_name else None)
+        the_diff = diff(
+            previous,
+            results,
+            expiring_days=options.expiring_days,
+            old_path=str(options.folder / previous_name) if previous_name else None,
+        )
     return Review(the_diff, previous_name, drawn, tuple(dict.fromkeys(skipped)))
 
 

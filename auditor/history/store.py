@@ -157,13 +157,15 @@ def _quick_summary(head: bytes, tail: bytes, name: str) -> RunSummary | None:
         return None
     try:
         top = json.loads(head[:cut_head].decode("utf-8").rstrip().rstrip(",") + "}")
-        rest = json.loads(b"{" + tail[cut_tail + 1:])
+        rest = json.loads(b"{" + tail[cut_tail + 1 :])
         if top.get("schema") != "rovo-audit/results/v1" or "orgs" not in rest:
             return None
         return RunSummary(
-            name=name, generated_at=_time(top, "generated_at", ()),  # type: ignore[arg-type]
+            name=name,
+            generated_at=_time(top, "generated_at", ()),  # type: ignore[arg-type]
             as_of=_time(top, "as_of", ()),  # type: ignore[arg-type]
-            summary=dict(top["summary"]), orgs=tuple(_org(o, ("orgs", i)) for i, o in enumerate(rest["orgs"])),
+            summary=dict(top["summary"]),
+            orgs=tuple(_org(o, ("orgs", i)) for i, o in enumerate(rest["orgs"])),
         )
     except (ValueError, KeyError, TypeError, AttributeError, _Bad):
         return None

@@ -88,8 +88,10 @@ def render_svg(trend: OrgTrend) -> Markup:
 
     name = trend.name or trend.org
     latest = pts[-1].counts if pts else dict.fromkeys(("fail", "unknown", "waived"), 0)
-    label = (f"Trend for {name} over {n} run{'s' if n != 1 else ''}: {trend.direction}; latest "
-             f"{latest['fail']} fail, {latest['unknown']} unknown, {latest['waived']} waived")
+    label = (
+        f"Trend for {name} over {n} run{'s' if n != 1 else ''}: {trend.direction}; latest "
+        f"{latest['fail']} fail, {latest['unknown']} unknown, {latest['waived']} waived"
+    )
     parts = [
         f'<svg class="trend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(label)}">',
@@ -101,23 +103,35 @@ def render_svg(trend: OrgTrend) -> Markup:
         f'<text x="{LEFT - 4}" y="{TOP + plot_h}" text-anchor="end" font-size="10" fill="currentColor">0</text>',
     ]
     if pts:
-        parts.append(f'<text x="{_fmt(x(0))}" y="{HEIGHT - 8}" text-anchor="{"start" if n > 1 else "middle"}" '
-                     f'font-size="10" fill="currentColor">{escape(pts[0].label)}</text>')
+        parts.append(
+            f'<text x="{_fmt(x(0))}" y="{HEIGHT - 8}" text-anchor="{"start" if n > 1 else "middle"}" '
+            f'font-size="10" fill="currentColor">{escape(pts[0].label)}</text>'
+        )
         if n > 1:
-            parts.append(f'<text x="{_fmt(x(n - 1))}" y="{HEIGHT - 8}" text-anchor="end" font-size="10" '
-                         f'fill="currentColor">{escape(pts[-1].label)}</text>')
+            parts.append(
+                f'<text x="{_fmt(x(n - 1))}" y="{HEIGHT - 8}" text-anchor="end" font-size="10" '
+                f'fill="currentColor">{escape(pts[-1].label)}</text>'
+            )
     for row, (status, colour, dash) in enumerate(SERIES):
         coords = " ".join(f"{_fmt(x(i))},{_fmt(y(p.counts[status]))}" for i, p in enumerate(pts))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         if n > 1:
-            parts.append(f'<polyline class="series-{status}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr} '
-                         f'points="{coords}"/>')
+            parts.append(
+                f'<polyline class="series-{status}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr} '
+                f'points="{coords}"/>'
+            )
         for i, p in enumerate(pts):
-            parts.append(f'<circle class="point-{status}" cx="{_fmt(x(i))}" cy="{_fmt(y(p.counts[status]))}" r="2.5" '
-                         f'fill="{colour}"><title>{escape(p.label)}: {p.counts[status]} {status}</title></circle>')
+            parts.append(
+                f'<circle class="point-{status}" cx="{_fmt(x(i))}" cy="{_fmt(y(p.counts[status]))}" r="2.5" '
+                f'fill="{colour}"><title>{escape(p.label)}: {p.counts[status]} {status}</title></circle>'
+            )
         ly = TOP + 10 + row * 16
         lx = LEFT + plot_w + 12
-        parts.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 16}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"{dash_attr}/>')
-        parts.append(f'<text x="{lx + 20}" y="{ly}" font-size="11" fill="currentColor">{status} {latest[status]}</text>')
+        parts.append(
+            f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 16}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+        )
+        parts.append(
+            f'<text x="{lx + 20}" y="{ly}" font-size="11" fill="currentColor">{status} {latest[status]}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -140,7 +140,9 @@ def _semantic_problems(kind: str, data: dict[str, Any], pos: Positions) -> list[
         problems += _check_permissions(pos, data.get("permissions"), ("permissions",))
         for cid in _mapping(data.get("severity")):
             if cid not in known:
-                problems.append(Problem(pos.at(("severity", cid), key=True), f"unknown control {cid!r} (see `rovo-audit controls`)"))
+                problems.append(
+                    Problem(pos.at(("severity", cid), key=True), f"unknown control {cid!r} (see `rovo-audit controls`)")
+                )
         from ..patterns import PatternSyntaxError, parse_pattern
 
         domains = _mapping(data.get("domains"))
@@ -165,14 +167,18 @@ def _semantic_problems(kind: str, data: dict[str, Any], pos: Positions) -> list[
                 oid = str(oid)
                 if oid in seen:
                     first = pos.at(("orgs", seen[oid], "id")).line
-                    problems.append(Problem(pos.at(("orgs", i, "id")), f"org id {oid!r} appears twice (first at line {first})"))
+                    problems.append(
+                        Problem(pos.at(("orgs", i, "id")), f"org id {oid!r} appears twice (first at line {first})")
+                    )
                 seen.setdefault(oid, i)
     elif kind == "Waivers":
         waivers = data.get("waivers")
         for i, w in enumerate(waivers if isinstance(waivers, list) else []):
             cid = _mapping(w).get("control")
             if isinstance(cid, str) and cid not in known:
-                problems.append(Problem(pos.at(("waivers", i, "control")), f"unknown control {cid!r} (see `rovo-audit controls`)"))
+                problems.append(
+                    Problem(pos.at(("waivers", i, "control")), f"unknown control {cid!r} (see `rovo-audit controls`)")
+                )
     return problems
 
 
@@ -182,11 +188,21 @@ def _check_permissions(pos: Positions, perms: Any, base: PathKey) -> list[Proble
     for product, groups in _mapping(perms).items():
         spec = catalog.products.get(product)
         if spec is None:
-            problems.append(Problem(pos.at((*base, product), key=True), f"unknown product {product!r}; expected one of: {', '.join(catalog.products)}"))
+            problems.append(
+                Problem(
+                    pos.at((*base, product), key=True),
+                    f"unknown product {product!r}; expected one of: {', '.join(catalog.products)}",
+                )
+            )
             continue
         for group in _mapping(groups):
             if group not in spec.groups:
-                problems.append(Problem(pos.at((*base, product, group), key=True), f"{product} has no permission group {group!r}; it has: {', '.join(spec.groups)} (permission_groups.yaml, {catalog.as_of})"))
+                problems.append(
+                    Problem(
+                        pos.at((*base, product, group), key=True),
+                        f"{product} has no permission group {group!r}; it has: {', '.join(spec.groups)} (permission_groups.yaml, {catalog.as_of})",
+                    )
+                )
     return problems
 
 

@@ -133,7 +133,9 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
             )
             if domains is None:
                 toggle = _tri(None, new.atlassian_supported, "domains.atlassian_supported")  # type: ignore[arg-type]
-                domains = DomainRules(new.at, toggle, new.required, new.allowed, new.forbidden, new.unlisted, new.public_suffix_wildcards)
+                domains = DomainRules(
+                    new.at, toggle, new.required, new.allowed, new.forbidden, new.unlisted, new.public_suffix_wildcards
+                )
             else:
                 domains = DomainRules(
                     domains.at,
@@ -151,20 +153,30 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
                 api_token = _tri(api_token, Rule(p.auth.api_token, doc.at("auth", "api_token")), "auth.api_token")
         if p.scopes is not None:
             s = p.scopes
-            scopes.append(ScopeRules(
-                at=doc.at("scopes"),
-                credentials=s.credentials,
-                required=_items(doc, s.required, "scopes", "required"),
-                forbidden=_items(doc, s.forbidden, "scopes", "forbidden"),
-                classic_on_api_tokens=_rule(doc, s, "classic_on_api_tokens", "scopes"),
-            ))
+            scopes.append(
+                ScopeRules(
+                    at=doc.at("scopes"),
+                    credentials=s.credentials,
+                    required=_items(doc, s.required, "scopes", "required"),
+                    forbidden=_items(doc, s.forbidden, "scopes", "forbidden"),
+                    classic_on_api_tokens=_rule(doc, s, "classic_on_api_tokens", "scopes"),
+                )
+            )
         for product, groups in (p.permissions or {}).items():
             for group, value in groups.items():
-                merged = _tri(perms.get((product, group)), Rule(value, doc.at("permissions", product, group)), f"permissions.{product}.{group}")
+                merged = _tri(
+                    perms.get((product, group)),
+                    Rule(value, doc.at("permissions", product, group)),
+                    f"permissions.{product}.{group}",
+                )
                 if merged is not None:
                     perms[(product, group)] = merged
         if p.ip_allowlist is not None:
-            enabled = _tri(ip.enabled if ip else None, _rule(doc, p.ip_allowlist, "enabled", "ip_allowlist"), "ip_allowlist.enabled")
+            enabled = _tri(
+                ip.enabled if ip else None,
+                _rule(doc, p.ip_allowlist, "enabled", "ip_allowlist"),
+                "ip_allowlist.enabled",
+            )
             ranges = _items(doc, p.ip_allowlist.required_ranges, "ip_allowlist", "required_ranges")
             ip = IpRules(enabled, _union(ip.required_ranges if ip else (), ranges))
         if p.evidence is not None and p.evidence.max_age_days is not None:
@@ -207,4 +219,6 @@ def _check_cross_rules(policy: EffectivePolicy) -> None:
             for req in a.required:
                 for forb in b.forbidden:
                     if fnmatchcase(req.value, forb.value):
-                        raise _conflict(forb.at, req.at, f"scope {req.value!r} is required and forbidden by {forb.value!r}")
+                        raise _conflict(
+                            forb.at, req.at, f"scope {req.value!r} is required and forbidden by {forb.value!r}"
+                        )

@@ -55,7 +55,9 @@ class Positions:
         for part in path:
             child: tuple[yaml.Node, yaml.Node | None] | None = None
             if isinstance(node, yaml.MappingNode) and not isinstance(part, int):
-                child = next(((v, k) for k, v in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == part), None)
+                child = next(
+                    ((v, k) for k, v in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == part), None
+                )
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 child = (node.value[part], None)
             if child is None:
@@ -141,7 +143,11 @@ class _Converter:
             for key_node, value_node in node.value:
                 if key_node.tag == _MERGE_TAG:
                     line, col = _mark(key_node)
-                    raise InputError(Problem(Location(self.file, line, col), "YAML merge keys (<<) are not supported; write the keys out"))
+                    raise InputError(
+                        Problem(
+                            Location(self.file, line, col), "YAML merge keys (<<) are not supported; write the keys out"
+                        )
+                    )
                 if type(key_node) is not yaml.ScalarNode:
                     line, col = _mark(key_node)
                     raise InputError(Problem(Location(self.file, line, col), "mapping keys must be plain strings"))
@@ -157,7 +163,11 @@ class _Converter:
 def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
     """Parse one YAML document into plain values plus a position table."""
     if len(text) > MAX_FILE_BYTES:
-        raise InputError(Problem(Location(file, 1, 1), f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; refusing to read it"))
+        raise InputError(
+            Problem(
+                Location(file, 1, 1), f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; refusing to read it"
+            )
+        )
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -171,10 +181,17 @@ def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
     finally:
         loader.dispose()
     if node is None:
-        raise InputError(Problem(Location(file, 1, 1), "the file is empty; expected a document with apiVersion and kind"))
+        raise InputError(
+            Problem(Location(file, 1, 1), "the file is empty; expected a document with apiVersion and kind")
+        )
     if _may_have_aliases(text) and _expanded_size(node, file) > MAX_NODES:
         line, col = _mark(node)
-        raise InputError(Problem(Location(file, line, col), f"document expands to more than {MAX_NODES:,} values (YAML alias bomb?); refusing it"))
+        raise InputError(
+            Problem(
+                Location(file, line, col),
+                f"document expands to more than {MAX_NODES:,} values (YAML alias bomb?); refusing it",
+            )
+        )
     return YamlDocument(_Converter(loader, file).convert(node), Positions(file, node))
 
 
@@ -183,7 +200,11 @@ def read_text_file(path: Path, name: str, *, max_bytes: int, expected: str) -> s
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(Problem(Location(name, 1, 1), f"file is {size:,} bytes, over the {max_bytes // (1024 * 1024)} MiB limit"))
+            raise InputError(
+                Problem(
+                    Location(name, 1, 1), f"file is {size:,} bytes, over the {max_bytes // (1024 * 1024)} MiB limit"
+                )
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(Location(name, 1, 1), "no such file")) from None

@@ -154,7 +154,9 @@ def discover(http: Http, endpoint: str) -> Discovery:
 def probe_challenge(http: Http, endpoint: str) -> Challenge:
     """An anonymous `initialize`: read-only, and the answer names the authorization chain."""
     try:
-        exchange, _ = http.request("POST", endpoint, json=initialize_request_body(0), headers=mcp_headers(http.settings))
+        exchange, _ = http.request(
+            "POST", endpoint, json=initialize_request_body(0), headers=mcp_headers(http.settings)
+        )
     except TransportError as e:
         return Challenge(e.exchange, None, {})
     scheme, params = bearer_challenge(exchange.headers.get("www-authenticate", ""))
@@ -219,7 +221,8 @@ def parse_www_authenticate(value: str) -> list[tuple[str, dict[str, str]]]:
         if param and param.group(0).strip() and challenges:
             raw = param.group(2)
             challenges[-1][1][param.group(1).lower()] = (
-                re.sub(r"\\(.)", r"\1", raw[1:-1]) if raw.startswith('"') else raw)
+                re.sub(r"\\(.)", r"\1", raw[1:-1]) if raw.startswith('"') else raw
+            )
             pos = param.end()
             continue
         scheme = _SCHEME.match(value, pos)
@@ -236,7 +239,7 @@ def bearer_challenge(value: str) -> tuple[str | None, dict[str, str]]:
     for scheme, params in challenges:
         if scheme.lower() == "bearer":
             return scheme, params
-    return (challenges[0] if challenges else (None, {}))
+    return challenges[0] if challenges else (None, {})
 
 
 def resource_covers(resource: str, endpoint: str) -> bool:

@@ -81,8 +81,12 @@ class Registration:
     exchange: Exchange
 
 
-def register_client(http: Http, registration_endpoint: str, redirect_uri: str,
-                    client_name: str = "rovo-audit doctor (connectivity check)") -> Registration:
+def register_client(
+    http: Http,
+    registration_endpoint: str,
+    redirect_uri: str,
+    client_name: str = "rovo-audit doctor (connectivity check)",
+) -> Registration:
     """POST a public-client registration; no credentials are sent. Never raises for a status."""
     body = {
         "client_name": client_name,

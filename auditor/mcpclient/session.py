@@ -100,11 +100,16 @@ def mcp_headers(settings: HttpSettings) -> dict[str, str]:
 
 
 def initialize_request_body(request_id: int) -> dict[str, Any]:
-    return {"jsonrpc": "2.0", "id": request_id, "method": "initialize", "params": {
-        "protocolVersion": PROTOCOL_VERSION,
-        "capabilities": {},
-        "clientInfo": {"name": "rovo-audit", "version": __version__},
-    }}
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": PROTOCOL_VERSION,
+            "capabilities": {},
+            "clientInfo": {"name": "rovo-audit", "version": __version__},
+        },
+    }
 
 
 class McpSession:
@@ -166,7 +171,9 @@ class McpSession:
     def call_tool(self, name: str, arguments: Mapping[str, Any]) -> ToolCallResult:
         """One `tools/call`. The caller decides whether the tool is safe to call."""
         result, exchange = self._call("tools/call", {"name": name, "arguments": dict(arguments)})
-        texts = [c.get("text", "") for c in result.get("content", []) if isinstance(c, dict) and c.get("type") == "text"]
+        texts = [
+            c.get("text", "") for c in result.get("content", []) if isinstance(c, dict) and c.get("type") == "text"
+        ]
         text = self.http.excerpt("\n".join(t for t in texts if isinstance(t, str)))
         return ToolCallResult(result.get("isError") is True, text, exchange)
 
@@ -189,17 +196,23 @@ class McpSession:
         return headers
 
     def _call(self, method: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], Exchange]:
-        result, exchange = self._call_raw({"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": dict(params)})
+        result, exchange = self._call_raw(
+            {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": dict(params)}
+        )
         return result, _without_session(exchange)
 
     def _notify(self, method: str) -> None:
-        exchange, _ = self.http.request("POST", self.url, json={"jsonrpc": "2.0", "method": method},
-                                        headers=self._headers(), authenticate=True)
+        exchange, _ = self.http.request(
+            "POST", self.url, json={"jsonrpc": "2.0", "method": method}, headers=self._headers(), authenticate=True
+        )
         if exchange.status is not None and exchange.status >= 400:
             raise HttpStatusError(f"{method}: HTTP {exchange.status}", exchange)
 
     def _call_raw(self, body: dict[str, Any]) -> tuple[dict[str, Any], Exchange]:
-        with self.http.stream("POST", self.url, json=body, headers=self._headers(), authenticate=True) as (response, exchange):
+        with self.http.stream("POST", self.url, json=body, headers=self._headers(), authenticate=True) as (
+            response,
+            exchange,
+        ):
             if response.status_code >= 400 or response.status_code in (202, 204):
                 text = self.http.read_excerpt(response)
                 failed = replace(exchange, body=text)
@@ -214,8 +227,9 @@ class McpSession:
         shown = replace(exchange, body=self.http.excerpt(json.dumps(message)))
         if "error" in message:
             err = message["error"] if isinstance(message["error"], dict) else {}
-            raise RpcError(int(err.get("code", 0) or 0), self.http.redact(str(err.get("message", ""))),
-                           err.get("data"), shown)
+            raise RpcError(
+                int(err.get("code", 0) or 0), self.http.redact(str(err.get("message", ""))), err.get("data"), shown
+            )
         result = message.get("result")
         if not isinstance(result, dict):
             raise _protocol_error(shown, "response has no result object")
@@ -243,7 +257,11 @@ def _read_response(response: httpx.Response, request_id: int, exchange: Exchange
             except ValueError:
                 continue
             # Server requests and notifications may come first; only our response ends the wait.
-            if isinstance(message, dict) and message.get("id") == request_id and ("result" in message or "error" in message):
+            if (
+                isinstance(message, dict)
+                and message.get("id") == request_id
+                and ("result" in message or "error" in message)
+            ):
                 return message
         raise _protocol_error(exchange, "the event stream ended without a response")
     raise _protocol_error(exchange, f"unexpected content type {kind or '(none)'!r}")

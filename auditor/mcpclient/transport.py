@@ -60,8 +60,12 @@ class Exchange:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": self.method, "url": self.url, "status": self.status,
-                               "authenticated": self.authenticated}
+        out: dict[str, Any] = {
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "authenticated": self.authenticated,
+        }
         if self.headers:
             out["headers"] = dict(self.headers)
         if self.body:
@@ -122,8 +126,12 @@ class Http:
     that asks for credentials elsewhere is a programming error and raises ValueError.
     """
 
-    def __init__(self, settings: HttpSettings, credentials: Credentials | None = None,
-                 credential_origins: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        credentials: Credentials | None = None,
+        credential_origins: frozenset[str] = frozenset(),
+    ) -> None:
         self.settings = settings
         self.credentials = credentials or Credentials.none()
         self.credential_origins = frozenset(origin_of(o) for o in credential_origins)
@@ -173,8 +181,15 @@ class Http:
         return out
 
     @contextlib.contextmanager
-    def stream(self, method: str, url: str, *, json: Any = None, headers: Mapping[str, str] | None = None,
-               authenticate: bool = False) -> Iterator[tuple[httpx.Response, Exchange]]:
+    def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        authenticate: bool = False,
+    ) -> Iterator[tuple[httpx.Response, Exchange]]:
         """Open a response for streaming; the Exchange has status and headers but no body yet.
 
         Transport failures and redirects raise `TransportError`; HTTP error statuses do not
@@ -185,20 +200,35 @@ class Http:
         base = Exchange(method, url, authenticated="Authorization" in sent)
         try:
             with self._client.stream(method, url, json=json, headers=sent) as response:
-                exchange = Exchange(method, url, response.status_code, _kept(response, self.redact),
-                                    elapsed_ms=_ms(start), authenticated=base.authenticated)
+                exchange = Exchange(
+                    method,
+                    url,
+                    response.status_code,
+                    _kept(response, self.redact),
+                    elapsed_ms=_ms(start),
+                    authenticated=base.authenticated,
+                )
                 if response.is_redirect:
                     body = self.read_excerpt(response)
                     where = redirect_origin(str(response.url), response.headers.get("location"))
-                    failure = TransportFailure(FailureKind.REDIRECT, f"HTTP {response.status_code} to {where}; not followed")
+                    failure = TransportFailure(
+                        FailureKind.REDIRECT, f"HTTP {response.status_code} to {where}; not followed"
+                    )
                     raise TransportError(failure, _with(exchange, body=body, failure=failure))
                 yield response, exchange
         except httpx.HTTPError as e:
             failure = classify(e)
             raise TransportError(failure, _with(base, failure=failure, elapsed_ms=_ms(start))) from None
 
-    def request(self, method: str, url: str, *, json: Any = None, headers: Mapping[str, str] | None = None,
-                authenticate: bool = False) -> tuple[Exchange, bytes]:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        authenticate: bool = False,
+    ) -> tuple[Exchange, bytes]:
         """A whole request: the Exchange (with a redacted body excerpt) and the raw body."""
         start = time.monotonic()
         with self.stream(method, url, json=json, headers=headers, authenticate=authenticate) as (response, exchange):
@@ -224,6 +254,7 @@ def redirect_origin(url: str, location: str | None) -> str:
 
 def _percent_encoded(secret: str) -> re.Pattern[str]:
     """`secret` with any of its characters percent-encoded (hex digits in either case)."""
+
     def hexed(byte: int) -> str:
         return "%" + "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{byte:02x}")
 
@@ -276,8 +307,13 @@ def classify(error: httpx.HTTPError) -> TransportFailure:
     if isinstance(error, httpx.LocalProtocolError):
         # Our own request was refused before sending; its text quotes the offending header
         # (the credential), escaped so that redaction cannot find it: never show it.
-        return TransportFailure(FailureKind.UNREACHABLE, "the request could not be sent: a header value is invalid "
-                                "(does the credential contain a space or a line break?)")
+        return TransportFailure(
+            FailureKind.UNREACHABLE,
+            "the request could not be sent: a header value is invalid "
+            "(does the credential contain a space or a line break?)",
+        )
     if isinstance(error, httpx.TransportError):
-        return TransportFailure(FailureKind.UNREACHABLE, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+        return TransportFailure(
+            FailureKind.UNREACHABLE, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        )
     return TransportFailure(FailureKind.PROTOCOL, f"{type(error).__name__}: {error}")

@@ -29,12 +29,25 @@ STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_WORST_FIRST)}
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 # Which settings section a control area's evidence comes from.
 SECTION_OF_AREA: dict[str, str] = {
-    "domains": "rovo_mcp", "auth": "rovo_mcp", "permissions": "rovo_mcp",
-    "scopes": "credentials", "ip_allowlist": "ip_allowlist",
+    "domains": "rovo_mcp",
+    "auth": "rovo_mcp",
+    "permissions": "rovo_mcp",
+    "scopes": "credentials",
+    "ip_allowlist": "ip_allowlist",
 }
 PRODUCTS: tuple[str, ...] = (
-    "jira", "confluence", "jsm", "bitbucket", "compass", "platform",
-    "loom", "goals", "projects", "teams", "focus", "talent",
+    "jira",
+    "confluence",
+    "jsm",
+    "bitbucket",
+    "compass",
+    "platform",
+    "loom",
+    "goals",
+    "projects",
+    "teams",
+    "focus",
+    "talent",
 )
 
 

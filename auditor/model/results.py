@@ -110,8 +110,13 @@ def complete_orgs(orgs: Iterable[OrgSummary], findings: Iterable[Finding]) -> tu
 
 def urgency(f: Finding) -> tuple[int, int, str, bool, str]:
     """Most urgent first: worst status, then highest severity, then (control, subject)."""
-    return (STATUS_RANK.get(f.status, 9), SEVERITY_RANK.get(f.severity, 9), f.control, f.subject is not None,
-            f.subject or "")
+    return (
+        STATUS_RANK.get(f.status, 9),
+        SEVERITY_RANK.get(f.severity, 9),
+        f.control,
+        f.subject is not None,
+        f.subject or "",
+    )
 
 
 @dataclass(frozen=True, slots=True)

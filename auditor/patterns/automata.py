@@ -33,8 +33,7 @@ class NFA:
 
     __slots__ = ("_memo", "accept", "classes", "literal", "literals", "start")
 
-    def __init__(self, edges: list[list[tuple[Label, int]]], eps: list[list[int]],
-                 accept: Sequence[int]) -> None:
+    def __init__(self, edges: list[list[tuple[Label, int]]], eps: list[list[int]], accept: Sequence[int]) -> None:
         closure: list[frozenset[int]] = []
         for s in range(len(edges)):
             seen = {s}
@@ -205,9 +204,7 @@ def signatures(a: NFA, others: Sequence[NFA], sigma: Sequence[str]) -> set[froze
                 continue
             nsubs = tuple(o.step(s, sym) for o, s in zip(others, subs, strict=True))
             if na & a.accept:
-                found.add(frozenset(
-                    i for i, (o, s) in enumerate(zip(others, nsubs, strict=True))
-                    if s & o.accept))
+                found.add(frozenset(i for i, (o, s) in enumerate(zip(others, nsubs, strict=True)) if s & o.accept))
             key = (na, nsubs)
             if key not in seen:
                 seen.add(key)
@@ -277,8 +274,9 @@ def host_matcher(key: str) -> Callable[[str], bool]:
         if host in literal:
             return True
         # endswith with a tuple finds whether any suffix fits; the `*` needs one more char
-        return len(host) > shortest and host.endswith(ends) and any(
-            len(host) > len(x) and host.endswith(x) for x in ends)
+        return (
+            len(host) > shortest and host.endswith(ends) and any(len(host) > len(x) and host.endswith(x) for x in ends)
+        )
 
     return match
 

@@ -60,15 +60,13 @@ def host_included(inner: str, outer: str) -> bool:
                 return False
         elif finite_outer:
             return False  # an infinite language never fits in finitely many hosts
-        elif _suffix_shape(alt) and any(
-                _suffix_shape(o) and alt.endswith(o[1:]) for o in outer_alts):
+        elif _suffix_shape(alt) and any(_suffix_shape(o) and alt.endswith(o[1:]) for o in outer_alts):
             continue
         else:
             pending.append(alt)
     if not pending:
         return True
-    if len(outer_alts) == 1 and _suffix_shape(outer_alts[0]) and all(
-            _suffix_shape(a) for a in pending):
+    if len(outer_alts) == 1 and _suffix_shape(outer_alts[0]) and all(_suffix_shape(a) for a in pending):
         return False  # `*X` ⊆ `*Y` iff X ends with Y, already tested above
     a, b = fa.host_nfa(ALT_SEP.join(pending)), fa.host_nfa(outer)
     return fa.included(a, b, fa.alphabet((a, b)))

@@ -119,18 +119,15 @@ def _generic_member(host: str, path: str) -> tuple[str, str]:
 
 def _piece_covered(host: str, path: str, outers: Sequence[Pattern]) -> bool:
     """host × path (one alternative of each) ⊆ the union of the outers' host × path."""
-    cands = [o for o in outers
-             if host_intersects(host, o.host_key) and path_intersects(path, o.path_key)]
+    cands = [o for o in outers if host_intersects(host, o.host_key) and path_intersects(path, o.path_key)]
     if not cands:
         return False
-    if any(host_included(host, o.host_key) and path_included(path, o.path_key)
-           for o in cands):
+    if any(host_included(host, o.host_key) and path_included(path, o.path_key) for o in cands):
         return True
     # Cheap refutation first: one member of host × path with every wildcard standing for
     # a character no outer mentions; if no outer matches it, the piece is not covered.
     h, q = _generic_member(host, path)
-    if not any(fa.host_regex(o.host_key).fullmatch(h) and fa.path_regex(o.path_key).fullmatch(q)
-               for o in cands):
+    if not any(fa.host_regex(o.host_key).fullmatch(h) and fa.path_regex(o.path_key).fullmatch(q) for o in cands):
         return False
     # A product is covered by a union of products exactly when, for every host h, the
     # path part is covered by the union of the path parts of the outers containing h.
@@ -198,6 +195,7 @@ _MISSING = object()
 def _single_literal(host_key: str) -> bool:
     return "*" not in host_key and ALT_SEP not in host_key
 
+
 _Key = tuple[str, tuple[str, ...]]
 
 
@@ -254,17 +252,18 @@ class PatternIndex:
         if hit is not _MISSING:
             return hit  # type: ignore[return-value]
         # Any one alternative gives a necessary condition; the longest L narrows most.
-        labels = inner.host_labels[0] if len(inner.host_labels) == 1 else max(
-            inner.host_labels, key=len)
+        labels = inner.host_labels[0] if len(inner.host_labels) == 1 else max(inner.host_labels, key=len)
         result = None
         patterns = self._patterns
         port, host, path = inner.port_value, inner.host_key, inner.path_key
         for i in self._at_or_above(inner.scheme, labels):
             # covers() inlined (same scheme by construction)
             o = patterns[i]
-            if (o.port_value in (ANY_PORT, port)
-                    and (o.host_key == host or host_included(host, o.host_key))
-                    and (o.path_key == path or path_included(path, o.path_key))):
+            if (
+                o.port_value in (ANY_PORT, port)
+                and (o.host_key == host or host_included(host, o.host_key))
+                and (o.path_key == path or path_included(path, o.path_key))
+            ):
                 result = o
                 break
         self._first[inner] = result
@@ -279,8 +278,9 @@ class PatternIndex:
                 labels = inner.host_labels[0]
                 above = self._at_or_above(scheme, labels[:-1]) if labels else ()
                 under = below.get((scheme, labels), ())
-                cands = (above + under if not above or not under or above[-1] < under[0]
-                         else tuple(sorted({*above, *under})))
+                cands = (
+                    above + under if not above or not under or above[-1] < under[0] else tuple(sorted({*above, *under}))
+                )
             else:
                 found: set[int] = set()
                 for labels in inner.host_labels:
@@ -302,11 +302,18 @@ class PatternIndex:
             # accepts it, and then the host part both meets and is covered.
             for i in self._intersecting_candidates(inner):
                 o = patterns[i]
-                if ((o.port_value == port or ANY_PORT in (o.port_value, port))
-                        and (o.host_key == host or fa.host_matcher(o.host_key)(host))
-                        and (o.path_key == path or path_intersects(o.path_key, path))):
-                    out.append((i, o.port_value in (ANY_PORT, port)
-                                and (o.path_key == path or path_included(path, o.path_key))))
+                if (
+                    (o.port_value == port or ANY_PORT in (o.port_value, port))
+                    and (o.host_key == host or fa.host_matcher(o.host_key)(host))
+                    and (o.path_key == path or path_intersects(o.path_key, path))
+                ):
+                    out.append(
+                        (
+                            i,
+                            o.port_value in (ANY_PORT, port)
+                            and (o.path_key == path or path_included(path, o.path_key)),
+                        )
+                    )
             return out
         for i in self._intersecting_candidates(inner):
             o = patterns[i]
@@ -317,8 +324,7 @@ class PatternIndex:
     def intersecting(self, inner: Pattern) -> list[Pattern]:
         """All patterns sharing some URL with `inner`, in input order."""
         patterns = self._patterns
-        return [patterns[i] for i in self._intersecting_candidates(inner)
-                if intersects(patterns[i], inner)]
+        return [patterns[i] for i in self._intersecting_candidates(inner) if intersects(patterns[i], inner)]
 
     def union_covers(self, inner: Pattern) -> bool:
         """covered_by_union(inner, all indexed patterns), using the index."""

@@ -126,24 +126,25 @@ def _check_braces(text: str, start: int, end: int, what: str) -> None:
     for i in range(start, end):
         ch = text[i]
         if ch in "/:" and open_at >= 0:
-            raise _fail("brace-spans-components", f"{ch!r} inside a brace group; braces "
-                        "cannot contain '/' or ':'", i + 1)
+            raise _fail(
+                "brace-spans-components", f"{ch!r} inside a brace group; braces cannot contain '/' or ':'", i + 1
+            )
         if ch == "{":
             if open_at >= 0:
-                raise _fail("nested-braces", f"nested '{{' in the {what}; "
-                            "brace groups cannot contain other brace groups", i + 1)
+                raise _fail(
+                    "nested-braces", f"nested '{{' in the {what}; brace groups cannot contain other brace groups", i + 1
+                )
             open_at = i
         elif ch == "}":
             if open_at < 0:
-                raise _fail("unbalanced-braces", f"'}}' in the {what} without a matching '{{'",
-                            i + 1)
+                raise _fail("unbalanced-braces", f"'}}' in the {what} without a matching '{{'", i + 1)
             if i == open_at + 1:
-                raise _fail("empty-braces", "empty brace group '{}'; expected {a,b}",
-                            open_at + 1)
+                raise _fail("empty-braces", "empty brace group '{}'; expected {a,b}", open_at + 1)
             open_at = -1
         elif ch == "," and open_at < 0 and what == "host":
-            raise _fail("illegal-character", "',' in the host outside a brace group; "
-                        "alternatives are written {a,b}", i + 1)
+            raise _fail(
+                "illegal-character", "',' in the host outside a brace group; alternatives are written {a,b}", i + 1
+            )
     if open_at >= 0:
         raise _fail("unbalanced-braces", f"'{{' in the {what} is never closed", open_at + 1)
 
@@ -180,18 +181,20 @@ def _dedupe(items: list[str]) -> tuple[str, ...]:
 def _parse_scheme(text: str) -> tuple[str, int]:
     sep = text.find("://")
     if sep < 0:
-        hint = f"e.g. https://{text}" if "/" not in text and ":" not in text else \
-            "e.g. https://example.com/**"
-        raise _fail("missing-scheme", f"no scheme: expected scheme://host[:port][path], {hint}",
-                    1)
+        hint = f"e.g. https://{text}" if "/" not in text and ":" not in text else "e.g. https://example.com/**"
+        raise _fail("missing-scheme", f"no scheme: expected scheme://host[:port][path], {hint}", 1)
     if sep == 0:
         raise _fail("missing-scheme", "empty scheme before '://'; expected e.g. https://", 1)
     scheme = text[:sep].lower()
     for i, ch in enumerate(scheme):
         allowed = _SCHEME_FIRST if i == 0 else _SCHEME_REST
         if ch not in allowed:
-            raise _fail("bad-scheme", f"illegal character {ch!r} in the scheme; a scheme is a "
-                        "letter followed by letters, digits, '+', '.' or '-'", i + 1)
+            raise _fail(
+                "bad-scheme",
+                f"illegal character {ch!r} in the scheme; a scheme is a "
+                "letter followed by letters, digits, '+', '.' or '-'",
+                i + 1,
+            )
     return scheme, sep + 3
 
 
@@ -205,11 +208,9 @@ def _parse_host(text: str, pos: int, scheme: str) -> tuple[str, tuple[str, ...],
         try:
             addr = ipaddress.IPv6Address(text[pos + 1 : end])
         except ValueError:
-            raise _fail("bad-host", f"{text[pos:end + 1]!r} is not a valid IPv6 address",
-                        pos + 2) from None
+            raise _fail("bad-host", f"{text[pos : end + 1]!r} is not a valid IPv6 address", pos + 2) from None
         if end + 1 < n and text[end + 1] not in ":/":
-            raise _fail("bad-host", "expected ':port' or a path after the IPv6 address",
-                        end + 2)
+            raise _fail("bad-host", "expected ':port' or a path after the IPv6 address", end + 2)
         host = f"[{addr.compressed}]"
         return host, (host,), end + 1
     allowed = _WEB_HOST_CHARS if scheme in DEFAULT_PORTS else _APP_HOST_CHARS
@@ -219,28 +220,32 @@ def _parse_host(text: str, pos: int, scheme: str) -> tuple[str, tuple[str, ...],
         ch = text[i]
         if ch in "/:":
             if in_brace:
-                raise _fail("brace-spans-components", f"{ch!r} inside a brace group; "
-                            "braces cannot span the host, port and path", i + 1)
+                raise _fail(
+                    "brace-spans-components",
+                    f"{ch!r} inside a brace group; braces cannot span the host, port and path",
+                    i + 1,
+                )
             break
         if ch == "{":
             in_brace = True
         elif ch == "}":
             in_brace = False
         elif ch in "?#":
-            raise _fail("query-or-fragment", "query strings and fragments ('?', '#') are "
-                        "not allowed in an entry", i + 1)
+            raise _fail(
+                "query-or-fragment", "query strings and fragments ('?', '#') are not allowed in an entry", i + 1
+            )
         elif ch == "@":
-            raise _fail("userinfo", "user information ('user@') is not allowed in an entry",
-                        i + 1)
+            raise _fail("userinfo", "user information ('user@') is not allowed in an entry", i + 1)
         elif ch not in allowed and ch not in "*," and not (ch.isascii() and ch.lower() in allowed):
-            extra = "; write internationalised names in punycode (xn--)" \
-                if not ch.isascii() else ""
-            raise _fail("illegal-character", f"illegal character {ch!r} in the host; "
-                        "expected letters, digits, '-', '.', '*' or {a,b}" + extra, i + 1)
+            extra = "; write internationalised names in punycode (xn--)" if not ch.isascii() else ""
+            raise _fail(
+                "illegal-character",
+                f"illegal character {ch!r} in the host; expected letters, digits, '-', '.', '*' or {{a,b}}" + extra,
+                i + 1,
+            )
         i += 1
     if i == pos:
-        raise _fail("empty-host", "empty host; expected scheme://host, e.g. "
-                    "https://example.com", pos + 1)
+        raise _fail("empty-host", "empty host; expected scheme://host, e.g. https://example.com", pos + 1)
     _check_braces(text, pos, i, "host")
     host = text[pos:i].lower()
     return host, _host_alternatives(host, pos), i
@@ -256,8 +261,7 @@ def _parse_port(text: str, pos: int) -> tuple[int | str | None, int]:
         return "*", end
     if raw and len(raw) <= 5 and all(c in _DIGITS for c in raw) and 1 <= int(raw) <= 65535:
         return int(raw), end
-    raise _fail("bad-port", f"bad port {raw!r}; expected a number from 1 to 65535 or '*' "
-                "for any port", pos + 2)
+    raise _fail("bad-port", f"bad port {raw!r}; expected a number from 1 to 65535 or '*' for any port", pos + 2)
 
 
 def _parse_path(text: str, pos: int) -> tuple[str, tuple[str, ...]]:
@@ -267,11 +271,11 @@ def _parse_path(text: str, pos: int) -> tuple[str, tuple[str, ...]]:
     for i in range(pos, len(text)):
         ch = text[i]
         if ch in "?#":
-            raise _fail("query-or-fragment", "query strings and fragments ('?', '#') are "
-                        "not allowed in an entry", i + 1)
+            raise _fail(
+                "query-or-fragment", "query strings and fragments ('?', '#') are not allowed in an entry", i + 1
+            )
         if ch not in _PATH_CHARS and ch not in "*{}":
-            raise _fail("illegal-character", f"illegal character {ch!r} in the path; "
-                        "percent-encode it", i + 1)
+            raise _fail("illegal-character", f"illegal character {ch!r} in the path; percent-encode it", i + 1)
     _check_braces(text, pos, len(text), "path")
     return text[pos:], _path_alternatives(text[pos:], pos)
 
@@ -291,13 +295,15 @@ def _path_alternatives(path: str, pos: int) -> tuple[str, ...]:
         if seg == "**":
             segments.append([GLOBSTAR])
         elif "**" in seg:
-            raise _fail("bad-globstar", "'**' must be a whole path segment (e.g. /a/**); "
-                        "use '*' to match within a segment", col + seg.index("**"))
+            raise _fail(
+                "bad-globstar",
+                "'**' must be a whole path segment (e.g. /a/**); use '*' to match within a segment",
+                col + seg.index("**"),
+            )
         else:
             total *= _count(seg)
             if total > MAX_ALTERNATIVES:
-                raise _fail("too-complex", f"the path expands to more than "
-                            f"{MAX_ALTERNATIVES} alternatives", pos + 1)
+                raise _fail("too-complex", f"the path expands to more than {MAX_ALTERNATIVES} alternatives", pos + 1)
             segments.append(["/" + alt for alt in _expand(seg)] if "{" in seg else ["/" + seg])
         col += len(seg) + 1
     alts: list[str] = []
@@ -315,8 +321,7 @@ def _host_alternatives(host: str, pos: int) -> tuple[str, ...]:
     if "{" not in host:
         return (host,)
     if _count(host) > MAX_ALTERNATIVES:
-        raise _fail("too-complex", f"the host expands to more than {MAX_ALTERNATIVES} "
-                    "alternatives", pos + 1)
+        raise _fail("too-complex", f"the host expands to more than {MAX_ALTERNATIVES} alternatives", pos + 1)
     alts = _dedupe(_expand(host))
     if "" in alts:
         raise _fail("empty-host", "a brace alternative leaves the host empty", pos + 1)
@@ -349,9 +354,16 @@ _FAST = re.compile(
 )
 
 
-def _make(text: str, scheme: str, host: str, host_alts: tuple[str, ...],
-          port: int | str | None, path: str, path_alts: tuple[str, ...],
-          host_column: int) -> Pattern:
+def _make(
+    text: str,
+    scheme: str,
+    host: str,
+    host_alts: tuple[str, ...],
+    port: int | str | None,
+    path: str,
+    path_alts: tuple[str, ...],
+    host_column: int,
+) -> Pattern:
     if port is None:
         port_value = DEFAULT_PORTS.get(scheme, NO_PORT)
     elif port == "*":
@@ -359,8 +371,23 @@ def _make(text: str, scheme: str, host: str, host_alts: tuple[str, ...],
     else:
         assert isinstance(port, int)
         port_value = port
-    return _new_pattern(Pattern, (text, scheme, host, port, path, host_alts, path_alts, ALT_SEP.join(host_alts),
-                                  ALT_SEP.join(path_alts), port_value, host_column, host_label_keys(host_alts)))
+    return _new_pattern(
+        Pattern,
+        (
+            text,
+            scheme,
+            host,
+            port,
+            path,
+            host_alts,
+            path_alts,
+            ALT_SEP.join(host_alts),
+            ALT_SEP.join(path_alts),
+            port_value,
+            host_column,
+            host_label_keys(host_alts),
+        ),
+    )
 
 
 def _parse_fast(text: str) -> Pattern | None:
@@ -379,8 +406,7 @@ def _parse_fast(text: str) -> Pattern | None:
     host_column = len(scheme) + 4
     host_alts = _host_alternatives(host, host_column - 1)
     path_pos = len(text) - len(path)
-    return _make(text, scheme, host, host_alts, port, path or "/",
-                 _path_alternatives(path, path_pos), host_column)
+    return _make(text, scheme, host, host_alts, port, path or "/", _path_alternatives(path, path_pos), host_column)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -397,8 +423,7 @@ def _parse_full(text: str) -> Pattern:
         raise _fail("empty", "empty entry; expected scheme://host[:port][path]", 1)
     for i, ch in enumerate(text):
         if ch.isspace() or ord(ch) < 32 or ord(ch) == 127:
-            raise _fail("illegal-character", f"whitespace or control character {ch!r} in "
-                        "the entry", i + 1)
+            raise _fail("illegal-character", f"whitespace or control character {ch!r} in the entry", i + 1)
     scheme, pos = _parse_scheme(text)
     host_column = pos + 1
     host, host_alts, pos = _parse_host(text, pos, scheme)

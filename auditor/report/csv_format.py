@@ -18,8 +18,18 @@ from ..model.results import Finding, Results, urgency
 from .interface import Format, ReportContext
 
 COLUMNS: tuple[str, ...] = (
-    "control", "org", "org_name", "subject", "status", "severity", "remediation", "value", "policy_ref",
-    "owner", "due_date", "justification",
+    "control",
+    "org",
+    "org_name",
+    "subject",
+    "status",
+    "severity",
+    "remediation",
+    "value",
+    "policy_ref",
+    "owner",
+    "due_date",
+    "justification",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TICKS = re.compile(r"`([^`]*)`")  # remediation texts quote values in backticks; a spreadsheet shows them bare
@@ -33,10 +43,23 @@ def cell(value: str | None) -> str:
 
 
 def row(f: Finding) -> list[str]:
-    return [cell(v) for v in (
-        f.control, f.org, f.org_name, f.subject, f.status, f.severity, _TICKS.sub(r"\1", f.remediation.summary),
-        f.remediation.value, f.policy_ref, None, None, None,
-    )]
+    return [
+        cell(v)
+        for v in (
+            f.control,
+            f.org,
+            f.org_name,
+            f.subject,
+            f.status,
+            f.severity,
+            _TICKS.sub(r"\1", f.remediation.summary),
+            f.remediation.value,
+            f.policy_ref,
+            None,
+            None,
+            None,
+        )
+    ]
 
 
 def _order(f: Finding) -> tuple[object, ...]:

@@ -81,8 +81,10 @@ def csp_hash(text: str) -> str:
 
 def content_security_policy(css: str, js: str) -> str:
     # Nothing may load or connect anywhere; only the two inline blocks (by hash) run/apply.
-    return (f"default-src 'none'; script-src {csp_hash(js)}; style-src {csp_hash(css)}; img-src data:; "
-            "base-uri 'none'; form-action 'none'; object-src 'none'")
+    return (
+        f"default-src 'none'; script-src {csp_hash(js)}; style-src {csp_hash(css)}; img-src data:; "
+        "base-uri 'none'; form-action 'none'; object-src 'none'"
+    )
 
 
 @cache
@@ -95,7 +97,12 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        iso=iso, ticks=ticks, collapse=collapse, href=href, link_label=link_label, days=days,
+        iso=iso,
+        ticks=ticks,
+        collapse=collapse,
+        href=href,
+        link_label=link_label,
+        days=days,
         kind=html_view.evidence_kind,
         area=lambda a: html_view.AREA_LABELS.get(a, a),
         value_label=lambda c: html_view.VALUE_LABEL.get(c, "Value"),

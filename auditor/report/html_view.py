@@ -18,16 +18,30 @@ from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_F
 from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, urgency
 from ..verdict import count_text, shown_blocking, verdict_text
 
-AREA_LABELS = {"domains": "Domains", "auth": "Auth", "scopes": "Scopes", "permissions": "Permissions",
-               "ip_allowlist": "IP allowlist", "evidence": "Evidence"}
+AREA_LABELS = {
+    "domains": "Domains",
+    "auth": "Auth",
+    "scopes": "Scopes",
+    "permissions": "Permissions",
+    "ip_allowlist": "IP allowlist",
+    "evidence": "Evidence",
+}
 SECTION_LABELS = {"rovo_mcp": "Rovo MCP settings", "ip_allowlist": "IP allowlist", "credentials": "Credentials"}
 OBSERVED = frozenset({"admin-api", "mcp-probe", "oauth"})  # seen through an API; the rest is attested
 # How the card labels remediation.value: what the admin does with it.
 VALUE_LABEL = {
-    "RMCP-DOM-001": "Entry to add", "RMCP-DOM-002": "Entry to remove", "RMCP-DOM-003": "Entry to remove or declare",
-    "RMCP-DOM-004": "Entry to replace", "RMCP-DOM-006": "Entry to fix", "RMCP-IP-002": "Range to add",
-    "RMCP-SCOPE-001": "Scope to grant", "RMCP-SCOPE-002": "Scope to remove", "RMCP-SCOPE-003": "Classic scope to replace",
-    "RMCP-PERM-001": "Group to allow", "RMCP-PERM-002": "Group to block", "RMCP-PERM-003": "Group",
+    "RMCP-DOM-001": "Entry to add",
+    "RMCP-DOM-002": "Entry to remove",
+    "RMCP-DOM-003": "Entry to remove or declare",
+    "RMCP-DOM-004": "Entry to replace",
+    "RMCP-DOM-006": "Entry to fix",
+    "RMCP-IP-002": "Range to add",
+    "RMCP-SCOPE-001": "Scope to grant",
+    "RMCP-SCOPE-002": "Scope to remove",
+    "RMCP-SCOPE-003": "Classic scope to replace",
+    "RMCP-PERM-001": "Group to allow",
+    "RMCP-PERM-002": "Group to block",
+    "RMCP-PERM-003": "Group",
     "RMCP-EVID-001": "Section to collect again",
 }
 WAIVER_SOON_DAYS = 30
@@ -218,8 +232,14 @@ def snippet(f: Finding, as_of: dt.datetime) -> tuple[str | None, str | None]:
         return _yaml({"permissions": {product: {group: "allow"}}}), "policy"
     if f.control in ("RMCP-DOM-001", "RMCP-DOM-002", "RMCP-DOM-004", "RMCP-SCOPE-002") and f.status != "waived":
         expires = (as_of.date() + dt.timedelta(days=WAIVER_SNIPPET_DAYS)).isoformat()
-        waiver = {"control": f.control, "subject": f.subject, "org": f.org_name or f.org,
-                  "reason": "<why this is accepted>", "approved_by": "<approver>", "expires": expires}
+        waiver = {
+            "control": f.control,
+            "subject": f.subject,
+            "org": f.org_name or f.org,
+            "reason": "<why this is accepted>",
+            "approved_by": "<approver>",
+            "expires": expires,
+        }
         return _yaml({"waivers": [waiver]}), "waiver"
     return None, None
 
@@ -232,10 +252,7 @@ def _waiver_days(f: Finding, as_of: dt.datetime) -> int | None:
 def _card(n: int, f: Finding, as_of: dt.datetime) -> Card:
     text, kind = snippet(f, as_of)
     days = _waiver_days(f, as_of)
-    return Card(n, f, age_days(f.evidence.at, as_of), text, kind, days,
-                days is not None and days <= WAIVER_SOON_DAYS)
-
-
+    return Card(n, f, age_days(f.evidence.at, as_of), text, kind, days, days is not None and days <= WAIVER_SOON_DAYS)
 
 
 def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[SectionEvidence, ...]:
@@ -251,25 +268,42 @@ def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[S
         if ev is None:
             out.append(SectionEvidence(section, SECTION_LABELS[section], None, None, None, None, "not checked"))
         else:
-            out.append(SectionEvidence(section, SECTION_LABELS[section], ev.source, ev.by, ev.at,
-                                       age_days(ev.at, as_of), evidence_kind(ev.source)))
+            out.append(
+                SectionEvidence(
+                    section,
+                    SECTION_LABELS[section],
+                    ev.source,
+                    ev.by,
+                    ev.at,
+                    age_days(ev.at, as_of),
+                    evidence_kind(ev.source),
+                )
+            )
     return tuple(out)
 
 
-def _org_view(n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int,
-              fail_on: str) -> OrgView:
+def _org_view(
+    n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int, fail_on: str
+) -> OrgView:
     todo = sorted((f for f in findings if f.status in ("fail", "unknown", "warn")), key=urgency)
     waived = sorted((f for f in findings if f.status == "waived"), key=urgency)
     cards = [_card(start + i, f, as_of) for i, f in enumerate([*todo, *waived])]
     blocked = len(shown_blocking(findings, fail_on))
     return OrgView(
-        n=n, id=summary.id, name=summary.name, counts=summary.counts,
+        n=n,
+        id=summary.id,
+        name=summary.name,
+        counts=summary.counts,
         # An org no policy covers was not judged: never "ready" (fail closed).
-        verdict=verdict_text(findings, fail_on) if summary.policies or findings else "Not checked: no policy covers this org",
+        verdict=verdict_text(findings, fail_on)
+        if summary.policies or findings
+        else "Not checked: no policy covers this org",
         blocked=blocked > 0,
-        policies=summary.policies, collection_errors=summary.collection_errors,
+        policies=summary.policies,
+        collection_errors=summary.collection_errors,
         evidence=section_evidence(findings, as_of),
-        todo=tuple(cards[: len(todo)]), waived=tuple(cards[len(todo):]),
+        todo=tuple(cards[: len(todo)]),
+        waived=tuple(cards[len(todo) :]),
         passes=tuple(f for f in findings if f.status == "pass"),
     )
 
@@ -281,8 +315,11 @@ def policy_verdicts(results: Results, fail_on: str = "fail") -> tuple[PolicyVerd
     for p in results.policies:
         covered = {o.id for o in results.orgs if p.name in o.policies}
         prefix = f"{p.path}:"
-        n = sum(1 for f in shown_blocking(results.findings, fail_on)
-                if f.org in covered and (f.policy_ref is None or f.policy_ref.startswith(prefix)))
+        n = sum(
+            1
+            for f in shown_blocking(results.findings, fail_on)
+            if f.org in covered and (f.policy_ref is None or f.policy_ref.startswith(prefix))
+        )
         out.append(PolicyVerdict(p, len(covered), n))
     return tuple(out)
 
@@ -316,7 +353,9 @@ def build(results: Results, fail_on: str = "fail") -> View:
         charts=charts(results.findings),
         expiring=expiring,
         facets=facets,
-        controls=tuple((cid, spec.title, AREA_LABELS[spec.area], spec.severity) for cid, spec in catalog.controls.items()),
+        controls=tuple(
+            (cid, spec.title, AREA_LABELS[spec.area], spec.severity) for cid, spec in catalog.controls.items()
+        ),
         total=len(results.findings),
         evidence_summary={k: ev_counts.get(k, 0) for k in ("observed", "attested", "not collected", "not checked")},
     )

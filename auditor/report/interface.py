@@ -35,8 +35,6 @@ class Format(ABC):
         """The whole output, in memory: written atomically by `write_atomic`."""
 
 
-
-
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write to a temporary file in the same folder, then rename: readers never see half a file.
 
@@ -46,7 +44,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         _write(path, raw)
     except OSError as e:
-        raise InputError(Problem(Location(str(path), 1, 1), f"cannot write: {e.strerror or type(e).__name__}")) from None
+        raise InputError(
+            Problem(Location(str(path), 1, 1), f"cannot write: {e.strerror or type(e).__name__}")
+        ) from None
 
 
 def _write(path: Path, raw: bytes) -> None:

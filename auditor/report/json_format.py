@@ -24,8 +24,11 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "actual": f.actual,
         "evidence": {"source": f.evidence.source, "at": iso(f.evidence.at)},
         "policy_ref": f.policy_ref,
-        "remediation": {"summary": f.remediation.summary, "steps": list(f.remediation.steps),
-                        "links": list(f.remediation.links)},
+        "remediation": {
+            "summary": f.remediation.summary,
+            "steps": list(f.remediation.steps),
+            "links": list(f.remediation.links),
+        },
         "area": f.area,
     }
     if f.evidence.by:
@@ -35,14 +38,26 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     if f.original_status is not None:
         d["original_status"] = f.original_status
     if f.waiver is not None:
-        d["waiver"] = {"reason": f.waiver.reason, "approved_by": f.waiver.approved_by,
-                       "expires": f.waiver.expires, "ref": f.waiver.ref}
+        d["waiver"] = {
+            "reason": f.waiver.reason,
+            "approved_by": f.waiver.approved_by,
+            "expires": f.waiver.expires,
+            "ref": f.waiver.ref,
+        }
     return d
 
 
 def waiver_dict(w: WaiverNote) -> dict[str, Any]:
-    return {"control": w.control, "subject": w.subject, "org": w.org, "reason": w.reason,
-            "approved_by": w.approved_by, "expires": w.expires, "ref": w.ref, "why": w.why}
+    return {
+        "control": w.control,
+        "subject": w.subject,
+        "org": w.org,
+        "reason": w.reason,
+        "approved_by": w.approved_by,
+        "expires": w.expires,
+        "ref": w.ref,
+        "why": w.why,
+    }
 
 
 def results_dict(results: Results) -> dict[str, Any]:
@@ -50,14 +65,24 @@ def results_dict(results: Results) -> dict[str, Any]:
         "schema": SCHEMA,
         "generated_at": iso(results.generated_at),
         "as_of": iso(results.as_of),
-        "policies": [{"name": p.name, "path": p.path, **({"title": p.title} if p.title else {})} for p in results.policies],
+        "policies": [
+            {"name": p.name, "path": p.path, **({"title": p.title} if p.title else {})} for p in results.policies
+        ],
         "summary": dict(results.summary),
         "unused_waivers": [waiver_dict(w) for w in results.unused_waivers],
         "expired_waivers": [waiver_dict(w) for w in results.expired_waivers],
         "findings": [finding_dict(f) for f in results.findings],
         "settings": {"path": results.settings_path, "collected_at": iso(results.collected_at)},
-        "orgs": [{"id": o.id, "name": o.name, "summary": o.counts, "policies": list(o.policies),
-                  "collection_errors": list(o.collection_errors)} for o in results.orgs],
+        "orgs": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "summary": o.counts,
+                "policies": list(o.policies),
+                "collection_errors": list(o.collection_errors),
+            }
+            for o in results.orgs
+        ],
     }
 
 
@@ -82,7 +107,7 @@ def dumps_results(doc: dict[str, Any]) -> str:
         comma = "," if i < len(keys) - 1 else ""
         if isinstance(value, list) and value:
             items = ",\n".join("    " + _compact(item) for item in value)
-            parts.append(f'  {_compact(key)}: [\n{items}\n  ]{comma}')
+            parts.append(f"  {_compact(key)}: [\n{items}\n  ]{comma}")
         else:
             parts.append(f"  {_compact(key)}: {_compact(value)}{comma}")
     parts.append("}\n")

@@ -23,15 +23,24 @@ def _x(text: object) -> str:
 
 def _case(parent: ET.Element, f: Finding, suite_name: str) -> None:
     name = f.control if f.subject is None else f"{f.control} {f.subject}"
-    case = ET.SubElement(parent, "testcase", {"classname": _x(f"{suite_name}.{f.control}"), "name": _x(name), "time": "0"})
-    body = (f"{f.title}\nexpected: {f.expected}\nactual: {f.actual}\nseverity: {f.severity}\n"
-            f"rule: {f.policy_ref or '-'}\nfix: {f.remediation.summary}\n" + "".join(f"  - {s}\n" for s in f.remediation.steps))
+    case = ET.SubElement(
+        parent, "testcase", {"classname": _x(f"{suite_name}.{f.control}"), "name": _x(name), "time": "0"}
+    )
+    body = (
+        f"{f.title}\nexpected: {f.expected}\nactual: {f.actual}\nseverity: {f.severity}\n"
+        f"rule: {f.policy_ref or '-'}\nfix: {f.remediation.summary}\n"
+        + "".join(f"  - {s}\n" for s in f.remediation.steps)
+    )
     if f.status in BLOCKING["fail"]:
         el = ET.SubElement(case, "failure", {"message": _x(f"{f.status}: {f.remediation.summary}"), "type": f.status})
         el.text = _x(body)
     elif f.status == "waived":
         w = f.waiver
-        why = f"waived ({f.original_status}): {w.reason}, approved by {w.approved_by}, expires {w.expires}" if w else "waived"
+        why = (
+            f"waived ({f.original_status}): {w.reason}, approved by {w.approved_by}, expires {w.expires}"
+            if w
+            else "waived"
+        )
         ET.SubElement(case, "skipped", {"message": _x(why)})
     elif f.status == "warn":
         ET.SubElement(case, "system-out").text = _x(f"warn: {body}")
@@ -49,10 +58,21 @@ def junit_xml(results: Results) -> str:
         failures = sum(f.status in BLOCKING["fail"] for f in found)
         skipped = sum(f.status == "waived" for f in found)
         suite_name = org_name or org_id
-        suite = ET.SubElement(root, "testsuite", {
-            "name": _x(suite_name), "tests": str(len(found)), "failures": str(failures), "errors": "0",
-            "skipped": str(skipped), "time": "0", "timestamp": stamp, "hostname": "rovo-audit", "id": _x(org_id),
-        })
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": _x(suite_name),
+                "tests": str(len(found)),
+                "failures": str(failures),
+                "errors": "0",
+                "skipped": str(skipped),
+                "time": "0",
+                "timestamp": stamp,
+                "hostname": "rovo-audit",
+                "id": _x(org_id),
+            },
+        )
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", {"name": "org", "value": _x(org_id)})
         ET.SubElement(props, "property", {"name": "as_of", "value": iso(results.as_of) or ""})

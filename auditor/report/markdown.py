@@ -36,7 +36,12 @@ class MarkdownFormat(Format):
             todo = by_org.get(org.id, [])
             name = org.name or org.id
             if not any(org.counts.values()):
-                lines += [f"## {md_cell(name)} (not checked)", "", "No policy covers this org: nothing was evaluated.", ""]
+                lines += [
+                    f"## {md_cell(name)} (not checked)",
+                    "",
+                    "No policy covers this org: nothing was evaluated.",
+                    "",
+                ]
                 continue
             blocking = shown_blocking(todo, context.fail_on)
             state = "ready" if not blocking else f"blocked by {len(blocking)}"
@@ -47,7 +52,9 @@ class MarkdownFormat(Format):
             lines += ["| status | severity | control | subject | what to do |", "| --- | --- | --- | --- | --- |"]
             todo.sort(key=urgency)
             for f in todo:
-                lines.append(f"| {f.status} | {f.severity} | {f.control} | {md_cell(f.subject)} | {md_cell(f.remediation.summary)} |")
+                lines.append(
+                    f"| {f.status} | {f.severity} | {f.control} | {md_cell(f.subject)} | {md_cell(f.remediation.summary)} |"
+                )
             lines.append("")
         if results.expired_waivers or results.unused_waivers:
             lines += ["## Waivers to review", ""]

@@ -24,8 +24,14 @@ LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note
 # GitHub code scanning reads `security-severity` (0.1-10) to rank alerts.
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
 # Generic words for a rule's help text, where a finding fills in the real values.
-_GENERIC = {"detail": "the value shown in the result", "credential": "the credential", "group": "the group",
-            "product_title": "the product", "org": "the org", "fix": "see the result's remediation"}
+_GENERIC = {
+    "detail": "the value shown in the result",
+    "credential": "the credential",
+    "group": "the group",
+    "product_title": "the product",
+    "org": "the org",
+    "fix": "see the result's remediation",
+}
 
 
 def _uri(path: str) -> str:
@@ -53,8 +59,12 @@ def _location(ref: str | None, fallback: str | None, f: Finding) -> list[dict[st
 def _rule(cid: str) -> dict[str, Any]:
     spec = controls().controls.get(cid)
     if spec is None:  # from a newer rovo-audit's results: its finding must not vanish
-        return {"id": cid, "shortDescription": {"text": cid}, "defaultConfiguration": {"level": "warning"},
-                "properties": {"tags": ["security", "rovo-mcp"]}}
+        return {
+            "id": cid,
+            "shortDescription": {"text": cid},
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"tags": ["security", "rovo-mcp"]},
+        }
     rem = render_remediation(cid, value=None, action="Change", **_GENERIC)
     steps = "\n".join(f"{i}. {s}" for i, s in enumerate(rem.steps, 1))
     links = "\n".join(rem.links)
@@ -62,12 +72,17 @@ def _rule(cid: str) -> dict[str, Any]:
         "id": cid,
         "shortDescription": {"text": spec.title},
         "fullDescription": {"text": spec.risk},
-        "help": {"text": f"{spec.risk}\n\nHow to fix:\n{steps}\n\n{links}",
-                 "markdown": f"{spec.risk}\n\n**How to fix**\n\n{steps}\n\n" + "\n".join(f"- <{u}>" for u in rem.links)},
+        "help": {
+            "text": f"{spec.risk}\n\nHow to fix:\n{steps}\n\n{links}",
+            "markdown": f"{spec.risk}\n\n**How to fix**\n\n{steps}\n\n" + "\n".join(f"- <{u}>" for u in rem.links),
+        },
         **({"helpUri": rem.links[0]} if rem.links else {}),
         "defaultConfiguration": {"level": LEVEL[spec.severity]},
-        "properties": {"tags": ["security", "rovo-mcp", spec.area], "security-severity": SECURITY_SEVERITY[spec.severity],
-                       "severity": spec.severity},
+        "properties": {
+            "tags": ["security", "rovo-mcp", spec.area],
+            "security-severity": SECURITY_SEVERITY[spec.severity],
+            "severity": spec.severity,
+        },
     }
 
 
@@ -97,13 +112,25 @@ def _result(f: Finding, index: int, fallback: str | None) -> dict[str, Any]:
         "message": {"text": text},
         "locations": _location(f.policy_ref, fallback, f),
         "partialFingerprints": {"rovoAuditFinding/v1": _fingerprint(f)},
-        "properties": {"status": f.status, "severity": f.severity, "org": f.org, "org_name": f.org_name,
-                       "subject": f.subject, "evidence_source": f.evidence.source, "evidence_at": iso(f.evidence.at)},
+        "properties": {
+            "status": f.status,
+            "severity": f.severity,
+            "org": f.org,
+            "org_name": f.org_name,
+            "subject": f.subject,
+            "evidence_source": f.evidence.source,
+            "evidence_at": iso(f.evidence.at),
+        },
     }
     if f.status == "waived" and f.waiver is not None:
-        result["suppressions"] = [{"kind": "external", "status": "accepted",
-                                   "justification": f"{f.waiver.reason} (approved by {f.waiver.approved_by}, "
-                                                    f"expires {f.waiver.expires}, {f.waiver.ref})"}]
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{f.waiver.reason} (approved by {f.waiver.approved_by}, "
+                f"expires {f.waiver.expires}, {f.waiver.ref})",
+            }
+        ]
     return result
 
 
@@ -117,14 +144,26 @@ def sarif_dict(results: Results) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "rovo-audit", "version": __version__, "semanticVersion": __version__,
-                                "rules": [_rule(cid) for cid in ids]}},
-            "results": [_result(f, index[f.control], results.settings_path) for f in results.findings
-                        if f.status != "pass"],
-            "properties": {"as_of": iso(results.as_of), "policies": [p.path for p in results.policies],
-                           "summary": dict(results.summary)},
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "rovo-audit",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [_rule(cid) for cid in ids],
+                    }
+                },
+                "results": [
+                    _result(f, index[f.control], results.settings_path) for f in results.findings if f.status != "pass"
+                ],
+                "properties": {
+                    "as_of": iso(results.as_of),
+                    "policies": [p.path for p in results.policies],
+                    "summary": dict(results.summary),
+                },
+            }
+        ],
     }
 
 

@@ -26,21 +26,38 @@ def make_files(tmp: Path, seed: int = 7) -> tuple[Path, Path, int]:
     for i, team in enumerate(teams):
         tld = TLDS[i % len(TLDS)]
         shape = i % 5
-        allowed.append({0: f"https://{team}.corp.{tld}/**",
-                        1: f"https://*.{team}.corp.{tld}/**",
-                        2: f"https://{{dev,staging,prod}}.{team}.corp.{tld}/**",
-                        3: f"https://{team}.corp.{tld}:*/**",
-                        4: f"https://{team}.corp.{tld}/oauth/*"}[shape])
+        allowed.append(
+            {
+                0: f"https://{team}.corp.{tld}/**",
+                1: f"https://*.{team}.corp.{tld}/**",
+                2: f"https://{{dev,staging,prod}}.{team}.corp.{tld}/**",
+                3: f"https://{team}.corp.{tld}:*/**",
+                4: f"https://{team}.corp.{tld}/oauth/*",
+            }[shape]
+        )
     required = [f"https://{teams[i]}.corp.{TLDS[i % len(TLDS)]}/**" for i in range(0, REQUIRED * 5, 5)]
-    forbidden = [f"https://*.tunnel{i}.example/**" for i in range(FORBIDDEN - 2)] + ["http://*/**", "https://*.ngrok-free.app/**"]
-    policy = {"apiVersion": "rovo-audit/v1", "kind": "Policy", "metadata": {"name": "bench"},
-              "domains": {"atlassian_supported": "forbid", "required": required, "allowed": allowed,
-                          "forbidden": forbidden, "unlisted": "fail", "public_suffix_wildcards": "fail"},
-              "auth": {"oauth": "require", "api_token": "forbid"},
-              "scopes": {"credentials": ["*"], "required": ["read:jira-work"], "forbidden": ["manage:*"]},
-              "permissions": {"jira": {"read": "require", "delete": "forbid"}},
-              "ip_allowlist": {"enabled": "require", "required_ranges": ["203.0.113.0/24"]},
-              "evidence": {"max_age_days": 30}}
+    forbidden = [f"https://*.tunnel{i}.example/**" for i in range(FORBIDDEN - 2)] + [
+        "http://*/**",
+        "https://*.ngrok-free.app/**",
+    ]
+    policy = {
+        "apiVersion": "rovo-audit/v1",
+        "kind": "Policy",
+        "metadata": {"name": "bench"},
+        "domains": {
+            "atlassian_supported": "forbid",
+            "required": required,
+            "allowed": allowed,
+            "forbidden": forbidden,
+            "unlisted": "fail",
+            "public_suffix_wildcards": "fail",
+        },
+        "auth": {"oauth": "require", "api_token": "forbid"},
+        "scopes": {"credentials": ["*"], "required": ["read:jira-work"], "forbidden": ["manage:*"]},
+        "permissions": {"jira": {"read": "require", "delete": "forbid"}},
+        "ip_allowlist": {"enabled": "require", "required_ranges": ["203.0.113.0/24"]},
+        "evidence": {"max_age_days": 30},
+    }
     orgs = []
     for o in range(ORGS):
         entries = []
@@ -49,8 +66,11 @@ def make_files(tmp: Path, seed: int = 7) -> tuple[Path, Path, int]:
             team, tld = teams[i], TLDS[i % len(TLDS)]
             roll = rng.random()
             if roll < 0.7:
-                entries.append(f"https://{rng.choice(['a', 'b', 'dev', 'prod'])}{e}.{team}.corp.{tld}/**" if i % 5 == 1
-                               else allowed[i].replace("{dev,staging,prod}", "dev"))
+                entries.append(
+                    f"https://{rng.choice(['a', 'b', 'dev', 'prod'])}{e}.{team}.corp.{tld}/**"
+                    if i % 5 == 1
+                    else allowed[i].replace("{dev,staging,prod}", "dev")
+                )
             elif roll < 0.85:
                 entries.append(f"https://o{o}e{e}.unlisted.{tld}/**")
             elif roll < 0.9:
@@ -59,12 +79,26 @@ def make_files(tmp: Path, seed: int = 7) -> tuple[Path, Path, int]:
                 entries.append(f"https://*.{rng.choice(['vercel.app', 'github.io', 'netlify.app'])}/**")
             else:
                 entries.append(f"http://legacy{e}.corp.{tld}/**")
-        orgs.append({"id": f"org-{o:04d}", "name": f"Org {o}", "rovo_mcp": {
-            "atlassian_supported_domains": False, "domains": list(dict.fromkeys(entries)), "api_token_auth": False,
-            "permissions": {"jira": {"read": "allowed", "delete": "blocked"}}},
-            "ip_allowlist": {"enabled": True, "ranges": ["203.0.113.0/24"]},
-            "credentials": [{"label": "bot", "kind": "api_token", "scopes": ["read:jira-work"]}]})
-    settings = {"apiVersion": "rovo-audit/v1", "kind": "OrgSettings", "collected_at": "2026-11-20T00:00:00Z", "orgs": orgs}
+        orgs.append(
+            {
+                "id": f"org-{o:04d}",
+                "name": f"Org {o}",
+                "rovo_mcp": {
+                    "atlassian_supported_domains": False,
+                    "domains": list(dict.fromkeys(entries)),
+                    "api_token_auth": False,
+                    "permissions": {"jira": {"read": "allowed", "delete": "blocked"}},
+                },
+                "ip_allowlist": {"enabled": True, "ranges": ["203.0.113.0/24"]},
+                "credentials": [{"label": "bot", "kind": "api_token", "scopes": ["read:jira-work"]}],
+            }
+        )
+    settings = {
+        "apiVersion": "rovo-audit/v1",
+        "kind": "OrgSettings",
+        "collected_at": "2026-11-20T00:00:00Z",
+        "orgs": orgs,
+    }
     p, s = tmp / "policy.yaml", tmp / "settings.yaml"
     p.write_text(yaml.safe_dump(policy, sort_keys=False))
     s.write_text(yaml.safe_dump(settings, sort_keys=False))
@@ -91,9 +125,28 @@ def test_audit_within_4x_of_yaml_parse(tmp_path):
 
     def audit(fmt: str) -> None:
         out = tmp_path / f"out-{fmt}"
-        p = subprocess.run([sys.executable, "-m", "auditor", "audit", "--policy", str(policy), "--settings", str(settings),
-                            "--out", str(out), "--format", fmt, "--as-of", "2026-11-26", "--quiet", "--no-history"],
-                           capture_output=True, text=True)
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "auditor",
+                "audit",
+                "--policy",
+                str(policy),
+                "--settings",
+                str(settings),
+                "--out",
+                str(out),
+                "--format",
+                fmt,
+                "--as-of",
+                "2026-11-26",
+                "--quiet",
+                "--no-history",
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert p.returncode == 1, p.stderr
 
     probe = (
@@ -112,7 +165,9 @@ def test_audit_within_4x_of_yaml_parse(tmp_path):
     def in_process() -> float:
         # The audit proper, cold (fresh process, empty caches): read both files into models,
         # then judge. Imports, interpreter start-up and output writing are left out.
-        p = subprocess.run([sys.executable, "-c", probe, str(policy), str(settings)], capture_output=True, text=True, check=True)
+        p = subprocess.run(
+            [sys.executable, "-c", probe, str(policy), str(settings)], capture_output=True, text=True, check=True
+        )
         return float(p.stdout)
 
     parse = best_of(3, parse_only)
@@ -124,6 +179,8 @@ def test_audit_within_4x_of_yaml_parse(tmp_path):
     print(f"\n{ORGS} orgs × {ENTRIES} entries, {n_patterns} policy patterns, {len(findings):,} findings")
     print(f"PyYAML CSafeLoader parse of both files: {parse:.3f} s")
     print(f"load + evaluate in process (the audit proper): {in_proc:.3f} s  ratio {ratio:.2f}×")
-    print(f"rovo-audit audit --format json (whole command, process start included): {audit_json:.3f} s  ratio {audit_json / parse:.2f}×")
+    print(
+        f"rovo-audit audit --format json (whole command, process start included): {audit_json:.3f} s  ratio {audit_json / parse:.2f}×"
+    )
     print(f"rovo-audit audit --format html,json: {audit_default:.3f} s  ratio {audit_default / parse:.2f}×")
     assert ratio <= 4.0

@@ -40,26 +40,43 @@ RUNS = 5
 
 
 def orgs() -> list[FakeOrg]:
-    return [FakeOrg(
-        f"org-{i}", f"Org {i}", domains=[("a.example", "verified"), ("b.example", "verified")],
-        policies=[ip_policy("office", "enabled", ["203.0.113.0/24"])],
-        tokens=[token(f"t{j}", f"u{j}@example.com", scopes=["read:jira-work"]) for j in range(TOKENS)],
-        keys=[{"id": "k", "label": "svc", "status": "ACTIVE", "scopes": ["read:page:confluence"]}],
-        events=[event("mcp_tool_invoked", f"acct-{j}", "2026-11-19T10:00:00Z", "Rovo MCP") for j in range(EVENTS)],
-    ) for i in range(ORGS)]
+    return [
+        FakeOrg(
+            f"org-{i}",
+            f"Org {i}",
+            domains=[("a.example", "verified"), ("b.example", "verified")],
+            policies=[ip_policy("office", "enabled", ["203.0.113.0/24"])],
+            tokens=[token(f"t{j}", f"u{j}@example.com", scopes=["read:jira-work"]) for j in range(TOKENS)],
+            keys=[{"id": "k", "label": "svc", "status": "ACTIVE", "scopes": ["read:page:confluence"]}],
+            events=[event("mcp_tool_invoked", f"acct-{j}", "2026-11-19T10:00:00Z", "Rovo MCP") for j in range(EVENTS)],
+        )
+        for i in range(ORGS)
+    ]
 
 
 def critical_path(with_org_listing: bool) -> float:
     """The longest dependent chain: every page of an endpoint needs the previous page's cursor,
     and without org ids every org's requests need the (paginated) org list first."""
-    chains = [1, 1, 1, math.ceil(TOKENS / PAGE), 1, math.ceil(EVENTS / PAGE)]  # org, domains, policies, tokens, keys, events
+    chains = [
+        1,
+        1,
+        1,
+        math.ceil(TOKENS / PAGE),
+        1,
+        math.ceil(EVENTS / PAGE),
+    ]  # org, domains, policies, tokens, keys, events
     listing = math.ceil(ORGS / PAGE) if with_org_listing else 0
     return (max(chains) + listing) * LATENCY
 
 
 def run_once(url: str, org_ids: tuple[str, ...]) -> float:
-    config = CollectConfig(_env_file=None, admin_api_key=SecretStr(ADMIN_KEY), api_base_url=url,  # type: ignore[call-arg]
-                           mcp_url="http://127.0.0.1:9/v1/mcp", events_days=30)
+    config = CollectConfig(
+        _env_file=None,
+        admin_api_key=SecretStr(ADMIN_KEY),
+        api_base_url=url,  # type: ignore[call-arg]
+        mcp_url="http://127.0.0.1:9/v1/mcp",
+        events_days=30,
+    )
     outcome = asyncio.run(collect_async(config, org_ids=org_ids, attestation=None, as_of=AS_OF))
     assert outcome.complete, outcome.summary()
     assert len(outcome.settings.orgs) == ORGS
@@ -81,23 +98,45 @@ def test_collect_five_orgs_near_the_critical_path(tmp_path: Path) -> None:
                 requests, in_flight = stats["requests"], stats["max_in_flight"]
         best, median = min(times), statistics.median(times)
         path = critical_path(with_listing)
-        print(f"\ncollect {ORGS} orgs{' (org list from the key)' if with_listing else ''}: {requests} requests, "
-              f"latency {LATENCY * 1000:.0f} ms, critical path {path * 1000:.0f} ms; wall best {best * 1000:.0f} ms "
-              f"= {best / path:.2f}x, median {median * 1000:.0f} ms = {median / path:.2f}x "
-              f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms); max in flight {in_flight}")
+        print(
+            f"\ncollect {ORGS} orgs{' (org list from the key)' if with_listing else ''}: {requests} requests, "
+            f"latency {LATENCY * 1000:.0f} ms, critical path {path * 1000:.0f} ms; wall best {best * 1000:.0f} ms "
+            f"= {best / path:.2f}x, median {median * 1000:.0f} ms = {median / path:.2f}x "
+            f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms); max in flight {in_flight}"
+        )
         # The best of several runs: the machine is shared (2 cores), and other work only adds time.
         assert best <= 1.5 * path, f"{best:.3f}s > 1.5 x {path:.3f}s"
 
     # The same run through the real command, start-up included, for the README.
     with running_admin_api(orgs(), page_size=PAGE, latency=LATENCY) as api:
-        env = {"ROVO_AUDIT_ADMIN_API_KEY": ADMIN_KEY, "ROVO_AUDIT_API_BASE_URL": api.url,
-               "ROVO_AUDIT_MCP_URL": "http://127.0.0.1:9/v1/mcp", "ROVO_AUDIT_ORG_ID": ",".join(ids)}
+        env = {
+            "ROVO_AUDIT_ADMIN_API_KEY": ADMIN_KEY,
+            "ROVO_AUDIT_API_BASE_URL": api.url,
+            "ROVO_AUDIT_MCP_URL": "http://127.0.0.1:9/v1/mcp",
+            "ROVO_AUDIT_ORG_ID": ",".join(ids),
+        }
         import os
 
         start = time.monotonic()
-        p = subprocess.run([sys.executable, "-m", "auditor", "collect", "--out", str(tmp_path / "s.yaml"),
-                            "--as-of", "2026-11-20T09:30:00Z"], capture_output=True, text=True,
-                           env={**os.environ, **env}, cwd=tmp_path, timeout=60)
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "auditor",
+                "collect",
+                "--out",
+                str(tmp_path / "s.yaml"),
+                "--as-of",
+                "2026-11-20T09:30:00Z",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            cwd=tmp_path,
+            timeout=60,
+        )
         total = time.monotonic() - start
         assert p.returncode == 0, p.stdout + p.stderr
-        print(f"rovo-audit collect (5 orgs, whole command incl. start-up): {total * 1000:.0f} ms; {p.stdout.splitlines()[0]}")
+        print(
+            f"rovo-audit collect (5 orgs, whole command incl. start-up): {total * 1000:.0f} ms; {p.stdout.splitlines()[0]}"
+        )

@@ -33,8 +33,21 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, float]:
     (out / "p.yaml").write_text(policy)
     (out / "s.yaml").write_text(settings)
     t0 = time.perf_counter()
-    r = run_cli("audit", "--policy", out / "p.yaml", "--settings", out / "s.yaml", "--out", out / "r",
-                "--format", "html,json", "--as-of", "2026-11-26T00:00:00Z", "-q", timeout=600)
+    r = run_cli(
+        "audit",
+        "--policy",
+        out / "p.yaml",
+        "--settings",
+        out / "s.yaml",
+        "--out",
+        out / "r",
+        "--format",
+        "html,json",
+        "--as-of",
+        "2026-11-26T00:00:00Z",
+        "-q",
+        timeout=600,
+    )
     took = time.perf_counter() - t0
     assert r.code in (0, 1), r.err
     return out / "r" / "report.html", json.loads((out / "r" / "results.json").read_text()), took
@@ -97,7 +110,9 @@ def test_report_of_10000_findings(big: tuple[Path, dict, float]):
     med = statistics.median
     print(f"shown (goto → DOMContentLoaded → frame): median {med(shows):.3f} s, runs {[round(x, 3) for x in shows]}")
     print(f"  in-page: DOMContentLoaded {med(dcl):.3f} s, first contentful paint {med(fcp):.3f} s")
-    print(f"status filter (hide 8,500 passes): median {med(filters):.3f} s; org filter {med(orgs):.3f} s; "
-          f"text filter {med(texts):.3f} s")
+    print(
+        f"status filter (hide 8,500 passes): median {med(filters):.3f} s; org filter {med(orgs):.3f} s; "
+        f"text filter {med(texts):.3f} s"
+    )
     assert med(shows) <= MAX_SECONDS
     assert med(filters) <= MAX_SECONDS and med(orgs) <= MAX_SECONDS and med(texts) <= MAX_SECONDS

@@ -43,9 +43,11 @@ def test_history_overhead(tmp_path):
     summary = store.read_summary(entries[0])
     quick = time.perf_counter() - t
     size = entries[0].path.stat().st_size / 2**20
-    print(f"\n{ORGS} orgs, results.json {size:.0f} MiB: audit without history {plain:.1f}s; with history, "
-          f"first run {first:.1f}s, second run (previous + diff + trend) {second:.1f}s "
-          f"(+{(second / plain - 1) * 100:.0f}%); rovo-audit diff {diff:.1f}s; trend read of one entry {quick * 1000:.0f} ms")
+    print(
+        f"\n{ORGS} orgs, results.json {size:.0f} MiB: audit without history {plain:.1f}s; with history, "
+        f"first run {first:.1f}s, second run (previous + diff + trend) {second:.1f}s "
+        f"(+{(second / plain - 1) * 100:.0f}%); rovo-audit diff {diff:.1f}s; trend read of one entry {quick * 1000:.0f} ms"
+    )
     assert len(summary.orgs) == ORGS
     assert quick < 1.0
     assert second <= plain * 1.6

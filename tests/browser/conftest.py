@@ -14,8 +14,14 @@ import pytest
 from tests.conftest import ROOT, run_cli, unavailable
 
 CHROMIUM = os.environ.get("ROVO_AUDIT_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 AS_OF = "2026-11-26T00:00:00Z"
 
@@ -102,8 +108,20 @@ def open_page(browser):  # type: ignore[no-untyped-def]
 
 def audit(out: Path, policy: Path, settings: Path, *extra: str | Path) -> Path:
     """The real command writes report.html (and results.json to compare with)."""
-    r = run_cli("audit", "--policy", policy, "--settings", settings, "--out", out, "--format", "html,json",
-                "--as-of", AS_OF, *extra)
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        out,
+        "--format",
+        "html,json",
+        "--as-of",
+        AS_OF,
+        *extra,
+    )
     assert r.code in (0, 1), r.err
     return out / "report.html"
 
@@ -113,7 +131,8 @@ def shown(page: object) -> list[dict[str, str]]:
     return page.evaluate(  # type: ignore[attr-defined]
         """() => Array.from(document.querySelectorAll('.f')).filter(e => !e.closest('[hidden]')).map(e => ({
              s: e.dataset.s, v: e.dataset.v, a: e.dataset.a, o: e.closest('section.org').dataset.o, id: e.id,
-             text: e.textContent}))""")
+             text: e.textContent}))"""
+    )
 
 
 def out_text(page: object) -> str:

@@ -86,8 +86,11 @@ def test_estate_renders_clean_with_a_section_per_org(open_page, estate):
 
 def _expect(results: dict, org_ids: list[str], **want: set[str]) -> list[dict]:
     keys = {"s": "status", "v": "severity", "a": "area"}
-    return [f for f in results["findings"]
-            if all(f[keys[k]] in v for k, v in want.items()) and (not org_ids or f["org"] in org_ids)]
+    return [
+        f
+        for f in results["findings"]
+        if all(f[keys[k]] in v for k, v in want.items()) and (not org_ids or f["org"] in org_ids)
+    ]
 
 
 def _counts(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -276,29 +279,49 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     org_name = " ".join(PAYLOADS)
     entries = [*PAYLOADS, "https://app.example.com/**", 'https://x.example.com/"><script>alert(6)</script>']
     policy = {
-        "apiVersion": "rovo-audit/v1", "kind": "Policy",
+        "apiVersion": "rovo-audit/v1",
+        "kind": "Policy",
         "metadata": {"name": "hostile", "title": PAYLOADS[0], "owner": PAYLOADS[1]},
         "domains": {"allowed": ["https://app.example.com/**"], "unlisted": "fail"},
         "scopes": {"credentials": ["*"], "required": ["read:jira-work"], "forbidden": ["write:*"]},
         "evidence": {"max_age_days": 30},
     }
     settings = {
-        "apiVersion": "rovo-audit/v1", "kind": "OrgSettings", "collected_at": "2026-11-20T09:30:00Z",
-        "orgs": [{
-            "id": "org-1", "name": org_name,
-            "rovo_mcp": {"atlassian_supported_domains": False, "domains": entries, "api_token_auth": True},
-            "credentials": [{"label": p, "kind": "api_token", "owner": p, "scopes": ["write:jira-work", p]}
-                            for p in PAYLOADS[:3]],
-            "evidence": {"rovo_mcp": {"source": "attested", "by": PAYLOADS[2], "at": "2026-11-20T09:00:00Z"}},
-        }],
+        "apiVersion": "rovo-audit/v1",
+        "kind": "OrgSettings",
+        "collected_at": "2026-11-20T09:30:00Z",
+        "orgs": [
+            {
+                "id": "org-1",
+                "name": org_name,
+                "rovo_mcp": {"atlassian_supported_domains": False, "domains": entries, "api_token_auth": True},
+                "credentials": [
+                    {"label": p, "kind": "api_token", "owner": p, "scopes": ["write:jira-work", p]}
+                    for p in PAYLOADS[:3]
+                ],
+                "evidence": {"rovo_mcp": {"source": "attested", "by": PAYLOADS[2], "at": "2026-11-20T09:00:00Z"}},
+            }
+        ],
     }
     waivers = {
-        "apiVersion": "rovo-audit/v1", "kind": "Waivers",
+        "apiVersion": "rovo-audit/v1",
+        "kind": "Waivers",
         "waivers": [
-            {"control": "RMCP-DOM-006", "subject": PAYLOADS[0], "org": org_name, "reason": PAYLOADS[1],
-             "approved_by": PAYLOADS[2], "expires": "2026-12-01"},
-            {"control": "RMCP-DOM-002", "subject": PAYLOADS[3], "reason": PAYLOADS[2], "approved_by": PAYLOADS[0],
-             "expires": "2027-12-01"},
+            {
+                "control": "RMCP-DOM-006",
+                "subject": PAYLOADS[0],
+                "org": org_name,
+                "reason": PAYLOADS[1],
+                "approved_by": PAYLOADS[2],
+                "expires": "2026-12-01",
+            },
+            {
+                "control": "RMCP-DOM-002",
+                "subject": PAYLOADS[3],
+                "reason": PAYLOADS[2],
+                "approved_by": PAYLOADS[0],
+                "expires": "2027-12-01",
+            },
             {"control": "RMCP-DOM-003", "reason": PAYLOADS[4], "approved_by": PAYLOADS[5], "expires": "2020-01-01"},
         ],
     }

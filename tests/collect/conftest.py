@@ -29,21 +29,36 @@ PLANTED = (ADMIN_KEY, OAUTH_TOKEN)
 
 def example_org(org_id: str = ORG, name: str = "Example Corp") -> FakeOrg:
     return FakeOrg(
-        org_id, name,
+        org_id,
+        name,
         domains=[("example.com", "verified"), ("example.org", "verified"), ("pending.example.net", "pending")],
-        policies=[ip_policy("Office", "enabled", ["203.0.113.0/24", "198.51.100.7/32"]),
-                  ip_policy("Old VPN", "disabled", ["192.0.2.0/24"])],
-        tokens=[token("ci-bot", "ci-bot@example.com", scopes=["read:jira-work", "read:page:confluence"]),
-                token("release", "rel@example.com", scopes=["write:jira-work"], expires="2027-01-31T00:00:00.000Z"),
-                token("legacy", "old@example.com"),
-                token("revoked", "gone@example.com", status="REVOKED")],
-        keys=[{"id": "key-1", "label": "docs-sync", "status": "ACTIVE", "createdAt": "2026-06-01T00:00:00Z",
-               "expiresAt": "2027-06-30T00:00:00Z", "scopes": ["read:page:confluence"],
-               "serviceAccount": {"email": "docs-sync@serviceaccount.atlassian.com"}}],
-        events=[event("mcp_tool_invoked", "acct-1", "2026-11-19T10:00:00Z", "Rovo MCP tool getJiraIssue"),
-                event("mcp_tool_invoked", "acct-2", "2026-11-18T10:00:00Z", "Rovo MCP tool search"),
-                event("mcp_session_started", "acct-1", "2026-11-17T10:00:00Z", "Rovo MCP session"),
-                event("user_logged_in", "acct-3", "2026-11-19T11:00:00Z", "login")],
+        policies=[
+            ip_policy("Office", "enabled", ["203.0.113.0/24", "198.51.100.7/32"]),
+            ip_policy("Old VPN", "disabled", ["192.0.2.0/24"]),
+        ],
+        tokens=[
+            token("ci-bot", "ci-bot@example.com", scopes=["read:jira-work", "read:page:confluence"]),
+            token("release", "rel@example.com", scopes=["write:jira-work"], expires="2027-01-31T00:00:00.000Z"),
+            token("legacy", "old@example.com"),
+            token("revoked", "gone@example.com", status="REVOKED"),
+        ],
+        keys=[
+            {
+                "id": "key-1",
+                "label": "docs-sync",
+                "status": "ACTIVE",
+                "createdAt": "2026-06-01T00:00:00Z",
+                "expiresAt": "2027-06-30T00:00:00Z",
+                "scopes": ["read:page:confluence"],
+                "serviceAccount": {"email": "docs-sync@serviceaccount.atlassian.com"},
+            }
+        ],
+        events=[
+            event("mcp_tool_invoked", "acct-1", "2026-11-19T10:00:00Z", "Rovo MCP tool getJiraIssue"),
+            event("mcp_tool_invoked", "acct-2", "2026-11-18T10:00:00Z", "Rovo MCP tool search"),
+            event("mcp_session_started", "acct-1", "2026-11-17T10:00:00Z", "Rovo MCP session"),
+            event("user_logged_in", "acct-3", "2026-11-19T11:00:00Z", "login"),
+        ],
     )
 
 

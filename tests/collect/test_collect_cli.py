@@ -19,8 +19,13 @@ EVERY_FORMAT = "html,json,md,csv,sarif,junit"
 
 def test_complete_collection_writes_a_snapshot_that_loads_and_audits(api: FakeAdminApi, workdir: Path) -> None:
     with running_sim(SCENARIOS["healthy"]) as sim:
-        env = collect_env(api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
-                          ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN)
+        env = collect_env(
+            api,
+            mcp_url=f"{sim}/v1/mcp",
+            ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
+            ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL,
+            ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN,
+        )
         r = collect(workdir, env)
         assert r.code == 0, r.err + r.out
         assert "complete" in r.out and "wrote" in r.out
@@ -29,7 +34,13 @@ def test_complete_collection_writes_a_snapshot_that_loads_and_audits(api: FakeAd
         assert org.verified_domains == ("example.com", "example.org")
         assert org.ip_allowlist.enabled is True and org.ip_allowlist.ranges == ("203.0.113.0/24", "198.51.100.7/32")
         by_label = {c.label: c for c in org.credentials}
-        assert set(by_label) == {"ci-bot", "release", "legacy", "docs-sync", "oauth:dev@example.com"}  # not the revoked one
+        assert set(by_label) == {
+            "ci-bot",
+            "release",
+            "legacy",
+            "docs-sync",
+            "oauth:dev@example.com",
+        }  # not the revoked one
         assert by_label["legacy"].scopes is None  # the API did not say: absent, not empty
         assert by_label["docs-sync"].kind == "service_account_key"
         assert by_label["oauth:dev@example.com"].kind == "oauth"
@@ -44,9 +55,21 @@ def test_complete_collection_writes_a_snapshot_that_loads_and_audits(api: FakeAd
         assert org.mcp_activity.events == 3 and org.mcp_activity.actors == 2
         assert org.collection_errors == ()
         assert run_cli("validate", workdir / "settings.yaml").code == 0
-        audit = run_cli("audit", "--policy", "baseline", "--settings", workdir / "settings.yaml", "--out", workdir / "rep",
-                        "--format", "html,json", "--as-of", "2026-11-26", cwd=workdir,
-                        env={"GITHUB_STEP_SUMMARY": step_summary_here()})
+        audit = run_cli(
+            "audit",
+            "--policy",
+            "baseline",
+            "--settings",
+            workdir / "settings.yaml",
+            "--out",
+            workdir / "rep",
+            "--format",
+            "html,json",
+            "--as-of",
+            "2026-11-26",
+            cwd=workdir,
+            env={"GITHUB_STEP_SUMMARY": step_summary_here()},
+        )
         assert audit.code in (0, 1) and "error" not in audit.err, audit.err
         results = json.loads((workdir / "rep" / "results.json").read_text())
         assert results["findings"]
@@ -54,8 +77,10 @@ def test_complete_collection_writes_a_snapshot_that_loads_and_audits(api: FakeAd
         assert_no_secret(r, audit, workdir)
         assert all(v.split(" ")[0] == "Basic" for v in sim.authorization_values)
         # Each credential went only to its own host.
-        assert all(v.endswith(("Bearer " + env["ROVO_AUDIT_ADMIN_API_KEY"], "Bearer " + OAUTH_TOKEN))
-                   for v in api.state.auth_values)
+        assert all(
+            v.endswith(("Bearer " + env["ROVO_AUDIT_ADMIN_API_KEY"], "Bearer " + OAUTH_TOKEN))
+            for v in api.state.auth_values
+        )
 
 
 def test_snapshot_is_deterministic(api: FakeAdminApi, workdir: Path) -> None:
@@ -81,10 +106,24 @@ def test_failing_endpoint_leaves_its_section_absent_and_exits_1(api: FakeAdminAp
     errors = {(e.section, e.endpoint) for e in org.collection_errors}
     assert errors == {("credentials", "api_tokens"), ("verified_domains", "domains")}
     policy = workdir / "p.yaml"
-    policy.write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\n"
-                      "scopes: {required: [read:jira-work], forbidden: ['delete:*']}\n")
-    audit = run_cli("audit", "--policy", policy, "--settings", workdir / "settings.yaml", "--out", workdir / "rep",
-                    "--format", "json", "--as-of", "2026-11-26", cwd=workdir)
+    policy.write_text(
+        "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\n"
+        "scopes: {required: [read:jira-work], forbidden: ['delete:*']}\n"
+    )
+    audit = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        workdir / "settings.yaml",
+        "--out",
+        workdir / "rep",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+        cwd=workdir,
+    )
     found = json.loads((workdir / "rep" / "results.json").read_text())["findings"]
     scope = [f for f in found if f["control"].startswith("RMCP-SCOPE")]
     assert scope and all(f["status"] == "unknown" for f in scope)
@@ -141,13 +180,32 @@ def test_unknown_org_is_a_collection_failure(api: FakeAdminApi, workdir: Path) -
 
 
 def test_audit_collect_collects_then_audits(api: FakeAdminApi, workdir: Path) -> None:
-    r = run_cli("audit", "--collect", "--policy", "baseline", "--out", workdir / "rep", "--as-of", AS_OF,
-                "--format", EVERY_FORMAT, cwd=workdir, env=collect_env(api, ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN))
+    r = run_cli(
+        "audit",
+        "--collect",
+        "--policy",
+        "baseline",
+        "--out",
+        workdir / "rep",
+        "--as-of",
+        AS_OF,
+        "--format",
+        EVERY_FORMAT,
+        cwd=workdir,
+        env=collect_env(api, ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN),
+    )
     assert r.code == 1, r.err  # the baseline asks for what no API shows: unknown findings
     assert (workdir / "rep" / "settings.yaml").is_file() and (workdir / "rep" / "results.json").is_file()
     written = {p.name for p in (workdir / "rep").iterdir()}
-    assert {"report.html", "results.json", "summary.md", "action-plan.csv", "results.sarif", "junit.xml",
-            "history"} <= written, written
+    assert {
+        "report.html",
+        "results.json",
+        "summary.md",
+        "action-plan.csv",
+        "results.sarif",
+        "junit.xml",
+        "history",
+    } <= written, written
     assert r.summary is not None and r.summary.parent == workdir and r.summary.is_file()  # searched below
     assert "collect: 1 org, complete" in r.out
     results = json.loads((workdir / "rep" / "results.json").read_text())
@@ -165,7 +223,11 @@ def test_audit_collect_refuses_settings_too(api: FakeAdminApi, workdir: Path) ->
 def test_a_probe_secret_with_a_line_break_never_reaches_the_snapshot(workdir: Path) -> None:
     secret = "PLANTEDprobeBearerWithBreak0001"
     with running_sim(SCENARIOS["healthy"]) as sim:
-        env = {"ROVO_AUDIT_ORG_ID": ORG, "ROVO_AUDIT_MCP_URL": f"{sim}/v1/mcp", "ROVO_AUDIT_MCP_BEARER": secret + "\nzz"}
+        env = {
+            "ROVO_AUDIT_ORG_ID": ORG,
+            "ROVO_AUDIT_MCP_URL": f"{sim}/v1/mcp",
+            "ROVO_AUDIT_MCP_BEARER": secret + "\nzz",
+        }
         r = collect(workdir, env)
     assert r.code == 1, r.err + r.out
     org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]

@@ -14,15 +14,24 @@ from tests.conftest import assert_no_secret, assert_usage_error
 from tests.servers.fake_admin_api import ADMIN_KEY, FakeAdminApi
 
 
-@pytest.mark.parametrize(("var", "value", "expect"), [
-    ("ROVO_AUDIT_API_BASE_URL", "ftp://api.atlassian.com", "ROVO_AUDIT_API_BASE_URL (environment): expected an http(s) URL"),
-    ("ROVO_AUDIT_API_BASE_URL", "http://api.example.com", "plain http is only accepted for localhost"),
-    ("ROVO_AUDIT_MCP_URL", "https://user:pw@mcp.example.com/v1/mcp", "credentials do not belong in the URL"),
-    ("ROVO_AUDIT_TIMEOUT_SECONDS", "-3", "ROVO_AUDIT_TIMEOUT_SECONDS (environment)"),
-    ("ROVO_AUDIT_CONCURRENCY", "many", "ROVO_AUDIT_CONCURRENCY (environment)"),
-    ("ROVO_AUDIT_MCP_EMAIL", "dev@example.com", "needs ROVO_AUDIT_MCP_EMAIL and ROVO_AUDIT_MCP_API_TOKEN together"),
-])
-def test_bad_environment_exits_2_naming_the_variable(api: FakeAdminApi, workdir: Path, var: str, value: str, expect: str) -> None:
+@pytest.mark.parametrize(
+    ("var", "value", "expect"),
+    [
+        (
+            "ROVO_AUDIT_API_BASE_URL",
+            "ftp://api.atlassian.com",
+            "ROVO_AUDIT_API_BASE_URL (environment): expected an http(s) URL",
+        ),
+        ("ROVO_AUDIT_API_BASE_URL", "http://api.example.com", "plain http is only accepted for localhost"),
+        ("ROVO_AUDIT_MCP_URL", "https://user:pw@mcp.example.com/v1/mcp", "credentials do not belong in the URL"),
+        ("ROVO_AUDIT_TIMEOUT_SECONDS", "-3", "ROVO_AUDIT_TIMEOUT_SECONDS (environment)"),
+        ("ROVO_AUDIT_CONCURRENCY", "many", "ROVO_AUDIT_CONCURRENCY (environment)"),
+        ("ROVO_AUDIT_MCP_EMAIL", "dev@example.com", "needs ROVO_AUDIT_MCP_EMAIL and ROVO_AUDIT_MCP_API_TOKEN together"),
+    ],
+)
+def test_bad_environment_exits_2_naming_the_variable(
+    api: FakeAdminApi, workdir: Path, var: str, value: str, expect: str
+) -> None:
     r = collect(workdir, collect_env(api, **{var: value}))
     assert r.code == 2
     assert_usage_error(r, expect)
@@ -39,7 +48,10 @@ def test_bad_dotenv_value_names_file_line_and_column(api: FakeAdminApi, workdir:
     r = collect(workdir, env)
     assert r.code == 2
     line = assert_usage_error(r)
-    assert line == "rovo-audit: error: .env:3:1: ROVO_AUDIT_MCP_URL: expected an http(s) URL such as https://api.atlassian.com"
+    assert (
+        line
+        == "rovo-audit: error: .env:3:1: ROVO_AUDIT_MCP_URL: expected an http(s) URL such as https://api.atlassian.com"
+    )
     assert_no_secret(r)
     assert "not a url" not in r.err + r.out
 
@@ -57,7 +69,9 @@ def test_secrets_can_come_from_dotenv(api: FakeAdminApi, workdir: Path) -> None:
 def test_env_file_flag_and_flags_over_env(api: FakeAdminApi, workdir: Path) -> None:
     env = collect_env(api, ROVO_AUDIT_API_BASE_URL="http://127.0.0.1:9")  # nothing listens there
     del env["ROVO_AUDIT_ADMIN_API_KEY"]
-    (workdir / "prod.env").write_text(f"ROVO_AUDIT_ADMIN_API_KEY={ADMIN_KEY}\nROVO_AUDIT_API_BASE_URL=http://127.0.0.1:9\n")
+    (workdir / "prod.env").write_text(
+        f"ROVO_AUDIT_ADMIN_API_KEY={ADMIN_KEY}\nROVO_AUDIT_API_BASE_URL=http://127.0.0.1:9\n"
+    )
     r = collect(workdir, env, "--env-file", "prod.env", "--api-base-url", api.url)
     assert r.code == 0, r.out + r.err
     assert_no_secret(r, workdir / "settings.yaml")
@@ -84,7 +98,9 @@ def test_no_org_and_no_key_is_a_usage_error(workdir: Path) -> None:
 def test_misspelt_setting_is_warned_about(api: FakeAdminApi, workdir: Path) -> None:
     r = collect(workdir, collect_env(api, ROVO_AUDIT_ADMIN_APIKEY="x"))
     assert r.code == 0
-    assert "ROVO_AUDIT_ADMIN_APIKEY is not a rovo-audit collect setting; did you mean ROVO_AUDIT_ADMIN_API_KEY?" in r.err
+    assert (
+        "ROVO_AUDIT_ADMIN_APIKEY is not a rovo-audit collect setting; did you mean ROVO_AUDIT_ADMIN_API_KEY?" in r.err
+    )
 
 
 def test_config_object_never_shows_secrets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -26,8 +26,12 @@ def run(coro: Any) -> Any:
 
 async def _tokens(api: FakeAdminApi, **kw: Any) -> list[Any]:
     async with HttpSession(retry=kw.pop("retry", FAST), **kw) as s:
-        return [p async for p in s.pages(f"{api.url}/admin/api-access/v1/orgs/{ORG}/api-tokens",
-                                          endpoint="api_tokens", auth=KEY)]
+        return [
+            p
+            async for p in s.pages(
+                f"{api.url}/admin/api-access/v1/orgs/{ORG}/api-tokens", endpoint="api_tokens", auth=KEY
+            )
+        ]
 
 
 @pytest.mark.parametrize("style", ["cursor", "url"])
@@ -142,10 +146,15 @@ def test_rate_limiter_is_a_sliding_window() -> None:
 def test_rate_limit_holds_against_the_server_across_orgs() -> None:
     orgs = [example_org(f"org-{i}") for i in range(3)]
     with running_admin_api(orgs, events_limit=2, events_window=0.5) as api:
+
         async def go() -> None:
             async with HttpSession(retry=FAST, rate_limits={"events": (2, 0.5)}) as s:
-                await asyncio.gather(*(s.get_json(f"{api.url}/admin/v1/orgs/org-{i % 3}/events", endpoint="events", auth=KEY)
-                                       for i in range(6)))
+                await asyncio.gather(
+                    *(
+                        s.get_json(f"{api.url}/admin/v1/orgs/org-{i % 3}/events", endpoint="events", auth=KEY)
+                        for i in range(6)
+                    )
+                )
 
         start = time.monotonic()
         run(go())
@@ -155,10 +164,15 @@ def test_rate_limit_holds_against_the_server_across_orgs() -> None:
 
 def test_concurrency_is_bounded_across_endpoints() -> None:
     with running_admin_api([example_org()], latency=0.15) as api:
+
         async def go() -> None:
             async with HttpSession(retry=FAST, concurrency=3) as s:
-                await asyncio.gather(*(s.get_json(f"{api.url}/admin/v1/orgs/{ORG}/{ep}", endpoint=ep, auth=KEY)
-                                       for ep in ("domains", "policies", "events") * 3))
+                await asyncio.gather(
+                    *(
+                        s.get_json(f"{api.url}/admin/v1/orgs/{ORG}/{ep}", endpoint=ep, auth=KEY)
+                        for ep in ("domains", "policies", "events") * 3
+                    )
+                )
 
         run(go())
         assert api.state.max_in_flight == 3

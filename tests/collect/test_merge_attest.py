@@ -34,13 +34,26 @@ def att_result(*obs: Observed) -> SourceResult:
 
 def test_observed_wins_and_the_contradiction_is_recorded() -> None:
     probe = SourceResult("mcp-probe", ORG, (seen("mcp-probe", "rovo_mcp.api_token_auth", True),))
-    org = merge_org(ORG, [probe, att_result(attested("rovo_mcp.api_token_auth", False),
-                                            attested("rovo_mcp.domains", ("https://app.example.com/**",)))])
+    org = merge_org(
+        ORG,
+        [
+            probe,
+            att_result(
+                attested("rovo_mcp.api_token_auth", False),
+                attested("rovo_mcp.domains", ("https://app.example.com/**",)),
+            ),
+        ],
+    )
     assert org.rovo_mcp.api_token_auth is True
     assert org.rovo_mcp.domains == ("https://app.example.com/**",)
     (c,) = org.contradictions
     assert (c.field, c.observed, c.observed_source, c.attested, c.attested_by) == (
-        "rovo_mcp.api_token_auth", "true", "mcp-probe", "false", "admin@example.com")
+        "rovo_mcp.api_token_auth",
+        "true",
+        "mcp-probe",
+        "false",
+        "admin@example.com",
+    )
     assert org.cross_checked == ("rovo_mcp.api_token_auth",)
     # The section mixes sources: signed by the attester, as old as its oldest part.
     ev = org.evidence["rovo_mcp"]
@@ -50,11 +63,25 @@ def test_observed_wins_and_the_contradiction_is_recorded() -> None:
 
 
 def test_probe_lower_bound_agrees_with_allowed_and_partial_but_not_blocked() -> None:
-    probe = SourceResult("mcp-probe", ORG, tuple(
-        seen("mcp-probe", f"rovo_mcp.permissions.jira.{g}", "partial", certainty="at_least") for g in ("read", "search", "write")))
-    org = merge_org(ORG, [probe, att_result(attested("rovo_mcp.permissions.jira.read", "allowed"),
-                                            attested("rovo_mcp.permissions.jira.search", "partial"),
-                                            attested("rovo_mcp.permissions.jira.write", "blocked"))])
+    probe = SourceResult(
+        "mcp-probe",
+        ORG,
+        tuple(
+            seen("mcp-probe", f"rovo_mcp.permissions.jira.{g}", "partial", certainty="at_least")
+            for g in ("read", "search", "write")
+        ),
+    )
+    org = merge_org(
+        ORG,
+        [
+            probe,
+            att_result(
+                attested("rovo_mcp.permissions.jira.read", "allowed"),
+                attested("rovo_mcp.permissions.jira.search", "partial"),
+                attested("rovo_mcp.permissions.jira.write", "blocked"),
+            ),
+        ],
+    )
     perms = org.rovo_mcp.permissions["jira"]
     assert perms == {"read": "allowed", "write": "partial", "search": "partial"}
     assert [c.field for c in org.contradictions] == ["rovo_mcp.permissions.jira.write"]
@@ -62,7 +89,9 @@ def test_probe_lower_bound_agrees_with_allowed_and_partial_but_not_blocked() -> 
 
 
 def test_ranges_compare_as_networks() -> None:
-    api = SourceResult("admin-api", ORG, (seen("admin-api", "ip_allowlist.ranges", ("198.51.100.7/32", "203.0.113.0/24")),))
+    api = SourceResult(
+        "admin-api", ORG, (seen("admin-api", "ip_allowlist.ranges", ("198.51.100.7/32", "203.0.113.0/24")),)
+    )
     org = merge_org(ORG, [api, att_result(attested("ip_allowlist.ranges", ("203.0.113.0/24", "198.51.100.7")))])
     assert org.contradictions == () and org.cross_checked == ("ip_allowlist.ranges",)
 
@@ -82,7 +111,9 @@ def test_credentials_inventory_rules() -> None:
     oauth = SourceResult("oauth", ORG, (seen("oauth", "credentials", (oauth_cred,), complete=False),))
     token = Credential(label="ci-bot", kind="api_token", scopes=("read:jira-work",))
     admin_ok = SourceResult("admin-api", ORG, (seen("admin-api", "credentials", (token,)),))
-    admin_failed = SourceResult("admin-api", ORG, (), (CouldNotCollect("credentials", "admin-api", "HTTP 500", "api_tokens"),))
+    admin_failed = SourceResult(
+        "admin-api", ORG, (), (CouldNotCollect("credentials", "admin-api", "HTTP 500", "api_tokens"),)
+    )
     both = merge_org(ORG, [admin_ok, oauth])
     assert [c.label for c in both.credentials] == ["ci-bot", "oauth:dev"]
     assert both.provenance["credentials[oauth:dev]"].source == "oauth"
@@ -94,16 +125,29 @@ def test_credentials_inventory_rules() -> None:
     assert "not listed" in alone.evidence["credentials"].detail
     assert [(e.section, e.source) for e in alone.collection_errors] == [("credentials", "admin-api")]
     # An attested credential the inventory does not list, and one whose scopes differ.
-    att = att_result(attested("credentials", (Credential(label="ghost", kind="api_token"),
-                                              Credential(label="ci-bot", kind="api_token", scopes=("write:jira-work",)))))
+    att = att_result(
+        attested(
+            "credentials",
+            (
+                Credential(label="ghost", kind="api_token"),
+                Credential(label="ci-bot", kind="api_token", scopes=("write:jira-work",)),
+            ),
+        )
+    )
     checked = merge_org(ORG, [admin_ok, att])
     assert [c.field for c in checked.contradictions] == ["credentials[ci-bot].scopes", "credentials[ghost]"]
     assert [c.label for c in checked.credentials] == ["ci-bot"]
 
 
 def test_merged_org_round_trips_through_the_loader() -> None:
-    probe = SourceResult("mcp-probe", ORG, (seen("mcp-probe", "rovo_mcp.api_token_auth", True),
-                                            seen("mcp-probe", "rovo_mcp.permissions.jira.read", "partial", certainty="at_least")))
+    probe = SourceResult(
+        "mcp-probe",
+        ORG,
+        (
+            seen("mcp-probe", "rovo_mcp.api_token_auth", True),
+            seen("mcp-probe", "rovo_mcp.permissions.jira.read", "partial", certainty="at_least"),
+        ),
+    )
     org = merge_org(ORG, [probe, att_result(attested("rovo_mcp.api_token_auth", False))])
     settings = OrgSettings(kind="OrgSettings", collected_at=T0, orgs=(org,))
     text = dump_snapshot(settings)
@@ -134,30 +178,51 @@ def test_attestation_through_collect_and_audit(api: FakeAdminApi, workdir: Path)
     (workdir / "attest.yaml").write_text(ATTEST.format(org=ORG))
     r = collect(workdir, collect_env(api), "--attest", workdir / "attest.yaml", out="s.yaml")
     assert r.code == 0, r.err
-    assert "CONTRADICTION  ip_allowlist.enabled: observed true (admin-api), attested false by admin@example.com" in r.out
+    assert (
+        "CONTRADICTION  ip_allowlist.enabled: observed true (admin-api), attested false by admin@example.com" in r.out
+    )
     org = load_file(workdir / "s.yaml", expect="OrgSettings").model.orgs[0]
     assert org.ip_allowlist.enabled is True and org.rovo_mcp.api_token_auth is False
     assert org.evidence["rovo_mcp"].source == "attested" and org.evidence["rovo_mcp"].by == "admin@example.com"
     policy = workdir / "p.yaml"
     policy.write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\nauth: {api_token: forbid}\n")
-    audit = run_cli("audit", "--policy", policy, "--settings", workdir / "s.yaml", "--out", workdir / "rep",
-                    "--format", "json", "--as-of", "2026-11-26", cwd=workdir,
-                    env={"GITHUB_STEP_SUMMARY": step_summary_here()})
+    audit = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        workdir / "s.yaml",
+        "--out",
+        workdir / "rep",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+        cwd=workdir,
+        env={"GITHUB_STEP_SUMMARY": step_summary_here()},
+    )
     findings = json.loads((workdir / "rep" / "results.json").read_text())["findings"]
     evid = {(f["subject"], f["status"]) for f in findings if f["control"] == "RMCP-EVID-002"}
     assert evid == {("ip_allowlist.enabled", "fail")}
     auth = next(f for f in findings if f["control"] == "RMCP-AUTH-001")
-    assert auth["status"] == "pass" and auth["evidence"] == {"source": "attested", "at": "2026-11-18T09:00:00Z",
-                                                             "by": "admin@example.com"}
+    assert auth["status"] == "pass" and auth["evidence"] == {
+        "source": "attested",
+        "at": "2026-11-18T09:00:00Z",
+        "by": "admin@example.com",
+    }
     assert audit.code == 1
     assert (workdir / "rep" / "history").is_dir()
     assert_no_secret(r, audit, workdir)  # stdout, stderr, the step summary, s.yaml, rep/results.json, rep/history/*
 
 
 def test_attestation_without_a_signature_is_refused(api: FakeAdminApi, workdir: Path) -> None:
-    text = ATTEST.format(org=ORG).replace("{source: attested, by: admin@example.com}\n      ip", "{source: attested}\n      ip")
+    text = ATTEST.format(org=ORG).replace(
+        "{source: attested, by: admin@example.com}\n      ip", "{source: attested}\n      ip"
+    )
     (workdir / "attest.yaml").write_text(text)
-    r = run_cli("collect", "--out", workdir / "s.yaml", "--attest", workdir / "attest.yaml", cwd=workdir, env=collect_env(api))
+    r = run_cli(
+        "collect", "--out", workdir / "s.yaml", "--attest", workdir / "attest.yaml", cwd=workdir, env=collect_env(api)
+    )
     assert r.code == 2
     assert "attest.yaml:13:17: rovo_mcp is attested but evidence.rovo_mcp.by is missing" in r.err
     assert not (workdir / "s.yaml").exists() and api.log == []  # checked before any request

@@ -107,7 +107,9 @@ def test_tool_mapping_data_file() -> None:
     assert data.listing_url("https://mcp.atlassian.com/v2/mcp") == "https://mcp.atlassian.com/v2/mcp?tools=all"
     assert data.listing_url("https://mcp.atlassian.com/v1/mcp") == "https://mcp.atlassian.com/v1/mcp"
     every_jira_search = tuple(data.groups["jira"]["search"])
-    got, unknown, notes = permissions_from_tools((*every_jira_search, "getJiraIssue", "mysteryTool", "atlassianUserInfo"))
+    got, unknown, notes = permissions_from_tools(
+        (*every_jira_search, "getJiraIssue", "mysteryTool", "atlassianUserInfo")
+    )
     assert got == {("jira", "read"): "partial", ("jira", "search"): "allowed"}
     assert unknown == ["mysteryTool"] and notes == []
 
@@ -115,7 +117,9 @@ def test_tool_mapping_data_file() -> None:
 @pytest.mark.parametrize("scenario", ["healthy", "api-token-auth-off"])
 def test_probe_through_the_command(api: FakeAdminApi, workdir: Path, scenario: str) -> None:
     with running_sim(SCENARIOS[scenario]) as sim:
-        env = collect_env(api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN)
+        env = collect_env(
+            api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN
+        )
         r = collect(workdir, env)
     org = load_file(workdir / "settings.yaml", expect="OrgSettings").model.orgs[0]
     if scenario == "healthy":

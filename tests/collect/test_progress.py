@@ -15,8 +15,14 @@ from tests.servers.fake_admin_api import running_admin_api
 def run_with_tty_stderr(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
     leader, follower = pty.openpty()
     try:
-        p = subprocess.run([sys.executable, "-m", "auditor", *args], stdout=subprocess.DEVNULL, stderr=follower,
-                           env={**os.environ, **env}, cwd=cwd, timeout=60)
+        p = subprocess.run(
+            [sys.executable, "-m", "auditor", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env={**os.environ, **env},
+            cwd=cwd,
+            timeout=60,
+        )
         os.close(follower)
         chunks = []
         while True:
@@ -43,6 +49,12 @@ def test_progress_on_a_terminal_and_quiet_otherwise(workdir: Path) -> None:
         api.state.latency = 0.0  # the rest need no slow run: they must print nothing at all
         code, err = run_with_tty_stderr([*args, "--quiet"], env, workdir)
         assert code == 0 and "collecting" not in err
-        piped = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
-                               env={**os.environ, **env}, cwd=workdir, timeout=60)
+        piped = subprocess.run(
+            [sys.executable, "-m", "auditor", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            cwd=workdir,
+            timeout=60,
+        )
         assert piped.returncode == 0 and piped.stderr == ""

@@ -92,9 +92,13 @@ def scripted() -> Iterator[Scripted]:
 
 def only_admin_env(url: str) -> dict[str, str]:
     """The admin API key alone, no org named: `collect` lists the orgs first."""
-    return {"ROVO_AUDIT_ADMIN_API_KEY": ADMIN_KEY, "ROVO_AUDIT_API_BASE_URL": url,
-            "ROVO_AUDIT_MCP_URL": "http://127.0.0.1:9/v1/mcp", "ROVO_AUDIT_MAX_RETRIES": "0",
-            "ROVO_AUDIT_TIMEOUT_SECONDS": "5"}
+    return {
+        "ROVO_AUDIT_ADMIN_API_KEY": ADMIN_KEY,
+        "ROVO_AUDIT_API_BASE_URL": url,
+        "ROVO_AUDIT_MCP_URL": "http://127.0.0.1:9/v1/mcp",
+        "ROVO_AUDIT_MAX_RETRIES": "0",
+        "ROVO_AUDIT_TIMEOUT_SECONDS": "5",
+    }
 
 
 def key(value: str = ADMIN_KEY) -> AuthHeader:
@@ -103,36 +107,49 @@ def key(value: str = ADMIN_KEY) -> AuthHeader:
 
 # --- 1. a malformed org list fails like any endpoint, without a traceback -----------------
 
-@pytest.mark.parametrize("body", [
-    {"data": {"unexpected": 1}},
-    [1, 2],
-    {"data": [{"id": "org-1", "attributes": 5}]},
-], ids=["data-object", "list", "bad-attributes"])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": {"unexpected": 1}},
+        [1, 2],
+        {"data": [{"id": "org-1", "attributes": 5}]},
+    ],
+    ids=["data-object", "list", "bad-attributes"],
+)
 def test_malformed_org_list_is_a_one_line_collection_failure(workdir: Path, body: Any) -> None:
     with scripted() as srv:
         srv.json("/admin/v1/orgs", body)
         r = collect(workdir, only_admin_env(srv.url))
     # CollectionFailed (exit 1): nothing could be collected
-    assert_usage_error(r, "unexpected response shape", code=1,
-                       prefix="rovo-audit: collect failed: could not list the orgs")
+    assert_usage_error(
+        r, "unexpected response shape", code=1, prefix="rovo-audit: collect failed: could not list the orgs"
+    )
     assert not (workdir / "settings.yaml").exists()
     assert_no_secret(r, workdir)
 
 
 # --- 2. a redirect that echoes the credential in its Location -----------------------------
 
+
 def _echoing_redirect(_query: str, base: str) -> Answer:
     # A careless login redirect: the token raw, URL-encoded and form-encoded in the Location.
-    where = (f"{base}/login/{quote(MCP_SECRET, safe='')}?token={MCP_SECRET}"
-             f"&enc={quote(MCP_SECRET, safe='')}&form={quote_plus(MCP_SECRET)}")
+    where = (
+        f"{base}/login/{quote(MCP_SECRET, safe='')}?token={MCP_SECRET}"
+        f"&enc={quote(MCP_SECRET, safe='')}&form={quote_plus(MCP_SECRET)}"
+    )
     return 302, {"Location": where}, b""
 
 
 def test_redirect_location_echoing_the_token_reaches_no_output_of_collect(workdir: Path) -> None:
     with scripted() as srv:
         srv.routes["/v1/mcp"] = _echoing_redirect
-        env = {"ROVO_AUDIT_MCP_URL": f"{srv.url}/v1/mcp", "ROVO_AUDIT_MCP_BEARER": MCP_SECRET,
-               "ROVO_AUDIT_ORG_ID": ORG, "ROVO_AUDIT_TIMEOUT_SECONDS": "5"}
+        env = {
+            "ROVO_AUDIT_MCP_URL": f"{srv.url}/v1/mcp",
+            "ROVO_AUDIT_MCP_BEARER": MCP_SECRET,
+            "ROVO_AUDIT_ORG_ID": ORG,
+            "ROVO_AUDIT_TIMEOUT_SECONDS": "5",
+        }
         r = collect(workdir, env)
         assert [m for m, _, _ in srv.log] == ["POST"]  # initialize only: the redirect is not followed
     assert r.code == 1, r.err + r.out
@@ -146,8 +163,19 @@ def test_redirect_location_echoing_the_token_reaches_no_output_of_doctor(tmp_pat
     with scripted() as srv:
         srv.routes["/v1/mcp"] = _echoing_redirect
         out = tmp_path / "out"
-        r = run_cli("doctor", "--url", f"{srv.url}/v1/mcp", "--api-base-url", srv.url, "--out", out,
-                    "--as-of", AS_OF, cwd=tmp_path, env={"ROVO_AUDIT_MCP_BEARER": MCP_SECRET})
+        r = run_cli(
+            "doctor",
+            "--url",
+            f"{srv.url}/v1/mcp",
+            "--api-base-url",
+            srv.url,
+            "--out",
+            out,
+            "--as-of",
+            AS_OF,
+            cwd=tmp_path,
+            env={"ROVO_AUDIT_MCP_BEARER": MCP_SECRET},
+        )
     assert r.code in (0, 1), r.err
     report = json.loads((out / "doctor.json").read_text(encoding="utf-8"))
     reach = next(s for s in report["steps"] if s["code"] == "DOC-ENDPOINT-002")
@@ -163,8 +191,9 @@ def test_admin_api_redirect_error_names_only_the_origin() -> None:
             asyncio.run(_get(srv.url + "/x"))
         with pytest.raises(HttpError) as bad:
             asyncio.run(_get(srv.url + "/bad"))
-    assert str(other.value) == ("x: redirected to another host (http://127.0.0.2:1); not followed, "
-                                "so the credential is not sent there")
+    assert str(other.value) == (
+        "x: redirected to another host (http://127.0.0.2:1); not followed, so the credential is not sent there"
+    )
     assert "invalid URL" in str(bad.value) and "99999" not in str(bad.value)
 
 
@@ -174,6 +203,7 @@ async def _get(url: str) -> Any:
 
 
 # --- 3. a next link without a cursor is an error, not the end of the list ----------------
+
 
 def test_next_cursor_refuses_a_next_link_it_cannot_follow() -> None:
     with pytest.raises(NoCursor):
@@ -204,8 +234,13 @@ def test_pages_fail_on_a_next_link_without_a_cursor_over_http() -> None:
 
 def test_org_list_with_an_unfollowable_next_link_is_not_collected_as_whole(workdir: Path) -> None:
     with scripted() as srv:
-        srv.json("/admin/v1/orgs", {"data": [{"id": ORG, "type": "orgs", "attributes": {"name": "Example"}}],
-                                    "links": {"self": "x", "next": f"{srv.url}/admin/v1/orgs?page=2"}})
+        srv.json(
+            "/admin/v1/orgs",
+            {
+                "data": [{"id": ORG, "type": "orgs", "attributes": {"name": "Example"}}],
+                "links": {"self": "x", "next": f"{srv.url}/admin/v1/orgs?page=2"},
+            },
+        )
         r = collect(workdir, only_admin_env(srv.url))
         assert [p for _, p, _ in srv.log] == ["/admin/v1/orgs"]  # no org audited from half a list
     assert r.code == 1 and "Traceback" not in r.err
@@ -216,15 +251,18 @@ def test_org_list_with_an_unfollowable_next_link_is_not_collected_as_whole(workd
 
 # --- 4. the probe's failure text is the client error's own ------------------------------
 
+
 def test_probe_reports_a_json_rpc_error_in_its_own_words() -> None:
     with scripted() as srv:
         srv.json("/v1/mcp", {"jsonrpc": "2.0", "id": 1, "error": {"code": -32600, "message": f"bad {MCP_SECRET}"}})
-        r = asyncio.run(McpProbe(f"{srv.url}/v1/mcp", Credentials.bearer(MCP_SECRET), "oauth", as_of=T0,
-                                 timeout=5).collect("org-1"))
+        r = asyncio.run(
+            McpProbe(f"{srv.url}/v1/mcp", Credentials.bearer(MCP_SECRET), "oauth", as_of=T0, timeout=5).collect("org-1")
+        )
     assert [f.error for f in r.failures] == ["initialize failed: JSON-RPC error -32600: bad [redacted]"]
 
 
 # --- 5. lists too long to read whole --------------------------------------------------------
+
 
 def _endless(query: str, _base: str) -> Answer:
     n = int(query.split("cursor=")[1]) if "cursor=" in query else 0
@@ -235,8 +273,10 @@ def test_endless_lists_fail_whole_except_the_audit_log_window() -> None:
     with scripted() as srv:
         for path in ("/admin/v1/orgs", f"/admin/v1/orgs/{ORG}/domains", f"/admin/v1/orgs/{ORG}/events"):
             srv.routes[path] = _endless
-        with pytest.raises(HttpError, match="more than 100 pages of orgs; the list was not read whole; "
-                                            "name the orgs to collect with --org"):
+        with pytest.raises(
+            HttpError,
+            match="more than 100 pages of orgs; the list was not read whole; name the orgs to collect with --org",
+        ):
             asyncio.run(_with_session(lambda s: _admin(srv.url, s).list_orgs()))
         result = asyncio.run(_with_session(lambda s: _admin(srv.url, s).collect(ORG)))
     failed = {f.section: f for f in result.failures}
@@ -258,18 +298,28 @@ def _admin(url: str, session: HttpSession) -> AdminApiCollector:
 
 # --- 6. one parser of accessible-resources --------------------------------------------------
 
+
 def test_one_accessible_resources_parser_for_doctor_and_collect() -> None:
-    raw = [{"id": "c-1", "url": "https://b.atlassian.net", "name": "b", "scopes": ["read:me", 3, "read:jira-work"]},
-           {"id": 7, "url": "https://a.atlassian.net", "scopes": "not-a-list"}]
+    raw = [
+        {"id": "c-1", "url": "https://b.atlassian.net", "name": "b", "scopes": ["read:me", 3, "read:jira-work"]},
+        {"id": 7, "url": "https://a.atlassian.net", "scopes": "not-a-list"},
+    ]
     parsed = parse_resources(raw)
     assert [(r.id, r.url, r.name, r.scopes) for r in parsed] == [
-        ("c-1", "https://b.atlassian.net", "b", ("read:me", "read:jira-work")), ("", "https://a.atlassian.net", None, ())]
+        ("c-1", "https://b.atlassian.net", "b", ("read:me", "read:jira-work")),
+        ("", "https://a.atlassian.net", None, ()),
+    ]
     sites, scopes = sites_and_scopes(raw)
-    assert [(s.url, s.cloud_id, s.name) for s in sites] == [("https://a.atlassian.net", None, None),
-                                                            ("https://b.atlassian.net", "c-1", "b")]
+    assert [(s.url, s.cloud_id, s.name) for s in sites] == [
+        ("https://a.atlassian.net", None, None),
+        ("https://b.atlassian.net", "c-1", "b"),
+    ]
     assert scopes == ("read:jira-work", "read:me")
-    for bad, message in (({"url": "x"}, "expected a list of resources"), ([1], "expected a list of resources"),
-                         ([{"id": "c"}], "a resource without url")):
+    for bad, message in (
+        ({"url": "x"}, "expected a list of resources"),
+        ([1], "expected a list of resources"),
+        ([{"id": "c"}], "a resource without url"),
+    ):
         with pytest.raises(ShapeError, match=message):
             sites_and_scopes(bad)
     with pytest.raises(ValueError, match="expected a list of resources"):
@@ -278,6 +328,7 @@ def test_one_accessible_resources_parser_for_doctor_and_collect() -> None:
 
 def test_oauth_collector_reports_a_malformed_resource_list() -> None:
     with running_admin_api([example_org()], resources=[{"url": "https://x.atlassian.net"}, "junk"]) as api:
+
         async def run(s: HttpSession) -> Any:
             return await OAuthCollector(s, api.url, key(OAUTH_TOKEN), as_of=T0).collect(ORG)
 
@@ -288,11 +339,14 @@ def test_oauth_collector_reports_a_malformed_resource_list() -> None:
 
 # --- 10. a partly read section keeps what was read, against the endpoint that ran ---------
 
+
 def test_unrecognised_ranges_keep_the_enabled_state_and_name_the_policies_endpoint() -> None:
     policy = {"type": "ip-allowlist", "name": "Odd", "status": "enabled", "rule": {"ipRanges": ["not-an-ip"]}}
     with scripted() as srv:
-        srv.json(f"/admin/v1/orgs/{ORG}/policies", {"data": [{"id": "p", "type": "policy", "attributes": policy}],
-                                                     "links": {}})
+        srv.json(
+            f"/admin/v1/orgs/{ORG}/policies",
+            {"data": [{"id": "p", "type": "policy", "attributes": policy}], "links": {}},
+        )
         result = asyncio.run(_with_session(lambda s: _admin(srv.url, s).collect(ORG)))
     assert {o.path: o.value for o in result.observations}["ip_allowlist.enabled"] is True
     failed = {f.section: f for f in result.failures}

@@ -22,10 +22,16 @@ def test_a_source_that_breaks_fails_alone(api: FakeAdminApi, monkeypatch: pytest
         raise RuntimeError(f"something with {OAUTH_TOKEN} in it")
 
     monkeypatch.setattr(oauth.OAuthCollector, "collect", boom)
-    config = CollectConfig(_env_file=None, admin_api_key=SecretStr(ADMIN_KEY), oauth_token=SecretStr(OAUTH_TOKEN),  # type: ignore[call-arg]
-                           api_base_url=api.url, mcp_url="http://127.0.0.1:9/v1/mcp")
-    outcome = asyncio.run(collect_async(config, org_ids=(ORG,), attestation=None,
-                                        as_of=dt.datetime(2026, 11, 20, tzinfo=dt.UTC)))
+    config = CollectConfig(
+        _env_file=None,
+        admin_api_key=SecretStr(ADMIN_KEY),
+        oauth_token=SecretStr(OAUTH_TOKEN),  # type: ignore[call-arg]
+        api_base_url=api.url,
+        mcp_url="http://127.0.0.1:9/v1/mcp",
+    )
+    outcome = asyncio.run(
+        collect_async(config, org_ids=(ORG,), attestation=None, as_of=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+    )
     org = outcome.settings.orgs[0]
     assert org.ip_allowlist is not None and org.credentials is not None  # the admin API still counts
     (err,) = org.collection_errors

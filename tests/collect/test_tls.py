@@ -52,8 +52,14 @@ def test_trusted_ca_collects_everything_over_https(https_api: FakeAdminApi, tls:
     assert https_api.url.startswith("https://127.0.0.1:")
     with running_sim(SCENARIOS["healthy"], tls=tls) as sim:
         assert sim.startswith("https://")
-        env = collect_env(https_api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
-                          ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN, **_trust(tls.cert))
+        env = collect_env(
+            https_api,
+            mcp_url=f"{sim}/v1/mcp",
+            ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
+            ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL,
+            ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN,
+            **_trust(tls.cert),
+        )
         r = _collect(tmp_path, env)
         probed = len(sim.requests)
     assert r.code == 0, r.out + r.err
@@ -66,21 +72,36 @@ def test_trusted_ca_collects_everything_over_https(https_api: FakeAdminApi, tls:
     assert org.evidence["rovo_mcp"].source == "mcp-probe" and org.rovo_mcp.api_token_auth is True
     assert {c.label for c in org.credentials} >= {"ci-bot", "oauth:dev@example.com"}
     # The requests really went over TLS to these servers (the fake only sees decrypted ones).
-    assert {s.endpoint for s in https_api.log} >= {"org", "domains", "policies", "api_tokens", "events",
-                                                   "accessible_resources", "me"}
+    assert {s.endpoint for s in https_api.log} >= {
+        "org",
+        "domains",
+        "policies",
+        "api_tokens",
+        "events",
+        "accessible_resources",
+        "me",
+    }
     assert probed > 0
     _no_secret(r, tmp_path)
 
 
 @pytest.mark.parametrize("trusted", ["another-ca", "system-store"])
-def test_untrusted_certificate_fails_closed(https_api: FakeAdminApi, tls: TlsFiles, tmp_path: Path, trusted: str) -> None:
+def test_untrusted_certificate_fails_closed(
+    https_api: FakeAdminApi, tls: TlsFiles, tmp_path: Path, trusted: str
+) -> None:
     other = None
     if trusted == "another-ca":
         (tmp_path / "other-ca").mkdir()
         other = make_tls_files(tmp_path / "other-ca").cert
     with running_sim(SCENARIOS["healthy"], tls=tls) as sim:
-        env = collect_env(https_api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
-                          ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN, **_trust(other))
+        env = collect_env(
+            https_api,
+            mcp_url=f"{sim}/v1/mcp",
+            ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
+            ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL,
+            ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN,
+            **_trust(other),
+        )
         r = _collect(tmp_path, env)
         probed = [x for x in sim.requests if x.rpc_method]
     assert r.code == 1, r.out + r.err
@@ -104,8 +125,21 @@ def test_untrusted_certificate_fails_closed(https_api: FakeAdminApi, tls: TlsFil
     assert probed == []
     _no_secret(r, tmp_path)
     # The snapshot audits to no pass for what could not be seen.
-    audit = run_cli("audit", "--policy", "baseline", "--settings", tmp_path / "settings.yaml", "--out", tmp_path / "rep",
-                    "--format", "json", "--as-of", "2026-11-26", "--no-history", "-q")
+    audit = run_cli(
+        "audit",
+        "--policy",
+        "baseline",
+        "--settings",
+        tmp_path / "settings.yaml",
+        "--out",
+        tmp_path / "rep",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+        "--no-history",
+        "-q",
+    )
     assert audit.code == 1 and "Traceback" not in audit.err
 
 
@@ -118,7 +152,6 @@ def test_untrusted_certificate_without_an_org_id_writes_nothing(https_api: FakeA
     assert "Traceback" not in r.err
     assert not (tmp_path / "settings.yaml").exists()
     assert https_api.log == []
-
 
 
 def test_untrusted_certificate_error_names_the_certificate(https_api: FakeAdminApi, tmp_path: Path) -> None:

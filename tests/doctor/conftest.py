@@ -50,13 +50,32 @@ class DoctorRun:
         return step["code"], step["causes"][0]["id"]
 
 
-def doctor(base: str, tmp_path: Path, *args: str, path: str = "/v1/mcp", secrets: tuple[str, ...] = (),
-           env: dict[str, str] | None = None) -> DoctorRun:
+def doctor(
+    base: str,
+    tmp_path: Path,
+    *args: str,
+    path: str = "/v1/mcp",
+    secrets: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> DoctorRun:
     """The real command, run in `tmp_path` (so a developer's own `.env` is never read, and a
     test's `.env` there is); no secret reaches stdout, stderr or any file it wrote."""
     out = tmp_path / "out"
-    r = run_cli("doctor", "--url", base + path, "--api-base-url", base, "--out", out, "--as-of", AS_OF, *args,
-                cwd=tmp_path, env=env, timeout=120)
+    r = run_cli(
+        "doctor",
+        "--url",
+        base + path,
+        "--api-base-url",
+        base,
+        "--out",
+        out,
+        "--as-of",
+        AS_OF,
+        *args,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert r.code in (0, 1), (r.code, r.out, r.err)
     report_text = (out / "doctor.json").read_text(encoding="utf-8")
     html = (out / "doctor.html").read_text(encoding="utf-8")
@@ -70,11 +89,18 @@ def basic(token: str = SIM_API_TOKEN) -> tuple[str, ...]:
     return ("--email", SIM_EMAIL, "--api-token", token)
 
 
-def settings_file(tmp_path: Path, *, api_token_auth: bool = True, domains: tuple[str, ...] = ("https://app.example.com/**",),
-                  supported: bool = False, jira_write: str = "allowed") -> Path:
+def settings_file(
+    tmp_path: Path,
+    *,
+    api_token_auth: bool = True,
+    domains: tuple[str, ...] = ("https://app.example.com/**",),
+    supported: bool = False,
+    jira_write: str = "allowed",
+) -> Path:
     path = tmp_path / "settings.yaml"
     domain_list = ", ".join(domains)
-    path.write_text(f"""\
+    path.write_text(
+        f"""\
 apiVersion: rovo-audit/v1
 kind: OrgSettings
 collected_at: 2026-11-20T09:30:00Z
@@ -88,6 +114,7 @@ orgs:
       permissions:
         jira: {{read: allowed, search: allowed, write: {jira_write}, delete: blocked, manage: blocked}}
         confluence: {{read: allowed, search: allowed, write: blocked}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
-

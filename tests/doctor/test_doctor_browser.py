@@ -16,8 +16,17 @@ pytestmark = pytest.mark.browser
 def test_doctor_page_renders_clean(open_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     with running_sim(SCENARIOS["origin-not-allowlisted"]) as base:
         token = oauth_token(base)
-        run = doctor(base, tmp_path, "--bearer", token, "--origin", "https://evil.example.net/<b>cb</b>",
-                     "--settings", str(settings_file(tmp_path)), secrets=(token,))
+        run = doctor(
+            base,
+            tmp_path,
+            "--bearer",
+            token,
+            "--origin",
+            "https://evil.example.net/<b>cb</b>",
+            "--settings",
+            str(settings_file(tmp_path)),
+            secrets=(token,),
+        )
     g = open_page(tmp_path / "out" / "doctor.html")
     page = g.page
     g.assert_clean()

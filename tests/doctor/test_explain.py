@@ -35,7 +35,7 @@ def table_messages() -> list[str]:
     """The first column of "Error messages and their usual cause" (the shared file, else the copy)."""
     source = SHARED / "knowledge" / "ROVO-MCP.md"
     text = source.read_text(encoding="utf-8") if source.is_file() else FIXTURE.read_text(encoding="utf-8")
-    section = text[text.index("## Error messages and their usual cause"):]
+    section = text[text.index("## Error messages and their usual cause") :]
     rows = []
     for line in section.splitlines()[1:]:
         if line.startswith("## "):
@@ -50,8 +50,14 @@ def _cli_many(messages: list[str]) -> list[Run]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
 
     def one(message: str) -> Run:
-        p = subprocess.run([sys.executable, "-m", "auditor", "doctor", "--explain", message],
-                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+        p = subprocess.run(
+            [sys.executable, "-m", "auditor", "doctor", "--explain", message],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
         return Run(p.returncode, p.stdout, p.stderr)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -76,15 +82,29 @@ def test_every_table_message_is_recognised_by_the_command() -> None:
             assert f"[{USUAL_CAUSE[message]};" in run.out.split("  2. ")[0], (message, run.out)
 
 
-@pytest.mark.parametrize("pasted, expected", [
-    ('Error: {"error":"access_denied","error_description":"access_denied - Unauthorized"}', "access-denied-unauthorized"),
-    ("YOUR ADMIN HAS BLOCKED THIS DOMAIN!!!", "domain-blocked"),
-    ("we couldnt verify your connection settings", "could-not-verify-settings"),
-    ("MCP error -32603: We are having trouble completing this action. Please try again later.", "trouble-completing"),
-    ("POST https://mcp.atlassian.com/v1/register -> 404 Not Found (client registration failed)", "registration-404"),
-    ("ssl.SSLCertVerificationError: certificate verify failed: self signed certificate in certificate chain",
-     "certificate-verify-failed"),
-])
+@pytest.mark.parametrize(
+    "pasted, expected",
+    [
+        (
+            'Error: {"error":"access_denied","error_description":"access_denied - Unauthorized"}',
+            "access-denied-unauthorized",
+        ),
+        ("YOUR ADMIN HAS BLOCKED THIS DOMAIN!!!", "domain-blocked"),
+        ("we couldnt verify your connection settings", "could-not-verify-settings"),
+        (
+            "MCP error -32603: We are having trouble completing this action. Please try again later.",
+            "trouble-completing",
+        ),
+        (
+            "POST https://mcp.atlassian.com/v1/register -> 404 Not Found (client registration failed)",
+            "registration-404",
+        ),
+        (
+            "ssl.SSLCertVerificationError: certificate verify failed: self signed certificate in certificate chain",
+            "certificate-verify-failed",
+        ),
+    ],
+)
 def test_pasted_variants_are_recognised(pasted: str, expected: str) -> None:
     matches = explain(pasted)
     assert matches and matches[0].message.id == expected
@@ -93,8 +113,14 @@ def test_pasted_variants_are_recognised(pasted: str, expected: str) -> None:
 def test_unknown_message_and_stdin(tmp_path: Path) -> None:
     unknown = run_cli("doctor", "--explain", "the printer is on fire")
     assert unknown.code == 1 and unknown.out.startswith("Not recognised")
-    p = subprocess.run([sys.executable, "-m", "auditor", "doctor", "--explain", "-"], input="Your site admin must authorize this app\n",
-                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "auditor", "doctor", "--explain", "-"],
+        input="Your site admin must authorize this app\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert p.returncode == 0 and "site-admin-consent" in p.stdout
     empty = run_cli("doctor", "--explain", "   ")
     assert empty.code == 2 and empty.err.startswith("rovo-audit: error:")

@@ -32,7 +32,9 @@ def test_session_pages_through_tools_in_both_response_modes(json_responses: bool
         methods = [r.rpc_method for r in base.requests if r.path == "/v1/mcp"]
     assert init.server_name == "rovo-sim" and init.session_id and init.protocol_version
     assert "(issued)" in init.exchange.headers.get("mcp-session-id", "")  # evidence never holds the id
-    visible = [n for n, (g, _) in TOOLS.items() if not g.startswith("compass") and g not in ("jira.delete", "jira.manage")]
+    visible = [
+        n for n, (g, _) in TOOLS.items() if not g.startswith("compass") and g not in ("jira.delete", "jira.manage")
+    ]
     assert list(listing.names) == visible
     assert listing.pages == -(-len(visible) // 4)
     assert methods[:2] == ["initialize", "notifications/initialized"]
@@ -70,8 +72,11 @@ def test_redirects_are_not_followed_and_the_other_host_gets_nothing() -> None:
     with running_sim(SimConfig(), host="127.0.0.2") as other:
         with running_sim(SimConfig(redirect_to=str(other))) as base:
             url = base + "/v1/mcp"
-            with (_http(url, Credentials.bearer(oauth_token(base))) as http, McpSession(http, url) as session,
-                  pytest.raises(TransportError) as caught):
+            with (
+                _http(url, Credentials.bearer(oauth_token(base))) as http,
+                McpSession(http, url) as session,
+                pytest.raises(TransportError) as caught,
+            ):
                 session.initialize()
         assert caught.value.failure.kind == FailureKind.REDIRECT
         assert str(other) in caught.value.failure.detail
@@ -104,13 +109,25 @@ def test_credentials_never_print_their_secret() -> None:
     assert creds.authorization() is not None and creds.authorization().startswith("Basic ")
 
 
-@pytest.mark.parametrize("header, expected", [
-    ('Bearer resource_metadata="https://x/.well-known/oauth-protected-resource/v1/mcp", scope="a b"',
-     [("Bearer", {"resource_metadata": "https://x/.well-known/oauth-protected-resource/v1/mcp", "scope": "a b"})]),
-    ('Basic realm="x", Bearer error="invalid_token", error_description="a \\"quoted\\" text"',
-     [("Basic", {"realm": "x"}), ("Bearer", {"error": "invalid_token", "error_description": 'a "quoted" text'})]),
-    ("Bearer", [("Bearer", {})]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        (
+            'Bearer resource_metadata="https://x/.well-known/oauth-protected-resource/v1/mcp", scope="a b"',
+            [
+                (
+                    "Bearer",
+                    {"resource_metadata": "https://x/.well-known/oauth-protected-resource/v1/mcp", "scope": "a b"},
+                )
+            ],
+        ),
+        (
+            'Basic realm="x", Bearer error="invalid_token", error_description="a \\"quoted\\" text"',
+            [("Basic", {"realm": "x"}), ("Bearer", {"error": "invalid_token", "error_description": 'a "quoted" text'})],
+        ),
+        ("Bearer", [("Bearer", {})]),
+        ("", []),
+    ],
+)
 def test_www_authenticate_parsing(header: str, expected: list[tuple[str, dict[str, str]]]) -> None:
     assert parse_www_authenticate(header) == expected

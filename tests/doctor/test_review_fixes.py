@@ -32,12 +32,20 @@ def test_dotenv_email_completes_an_api_token_flag(tmp_path: Path) -> None:
     assert schemes == {"Basic"}
 
 
-@pytest.mark.parametrize(("env", "flags", "scheme"), [
-    ({"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN}, ("--bearer", SIM_SERVICE_KEY), "Bearer"),
-    ({"ROVO_AUDIT_MCP_BEARER": SIM_SERVICE_KEY}, ("--email", SIM_EMAIL, "--api-token", SIM_API_TOKEN), "Basic"),
-])
+@pytest.mark.parametrize(
+    ("env", "flags", "scheme"),
+    [
+        (
+            {"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN},
+            ("--bearer", SIM_SERVICE_KEY),
+            "Bearer",
+        ),
+        ({"ROVO_AUDIT_MCP_BEARER": SIM_SERVICE_KEY}, ("--email", SIM_EMAIL, "--api-token", SIM_API_TOKEN), "Basic"),
+    ],
+)
 def test_a_credential_flag_overrides_the_other_kind_from_the_environment(
-        tmp_path: Path, env: dict[str, str], flags: tuple[str, ...], scheme: str) -> None:
+    tmp_path: Path, env: dict[str, str], flags: tuple[str, ...], scheme: str
+) -> None:
     with running_sim(SimConfig()) as base:
         r = doctor(base, tmp_path, *flags, env=env)
         schemes = {q.authorization for q in base.requests if q.authorization}
@@ -47,19 +55,37 @@ def test_a_credential_flag_overrides_the_other_kind_from_the_environment(
 
 
 def test_both_credential_kinds_from_the_environment_are_still_refused(tmp_path: Path) -> None:
-    env = {"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN, "ROVO_AUDIT_MCP_BEARER": SIM_SERVICE_KEY}
+    env = {
+        "ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL,
+        "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN,
+        "ROVO_AUDIT_MCP_BEARER": SIM_SERVICE_KEY,
+    }
     r = run_cli("doctor", "--out", tmp_path / "out", cwd=tmp_path, env=env)
-    assert_usage_error(r, "give either ROVO_AUDIT_MCP_API_TOKEN (with ROVO_AUDIT_MCP_EMAIL) or ROVO_AUDIT_MCP_BEARER, not both")
+    assert_usage_error(
+        r, "give either ROVO_AUDIT_MCP_API_TOKEN (with ROVO_AUDIT_MCP_EMAIL) or ROVO_AUDIT_MCP_BEARER, not both"
+    )
     assert_no_secret(r)
 
 
-@pytest.mark.parametrize(("args", "message", "not_named"), [
-    (("--url", "nope"), "--url: expected an http(s) URL", "--mcp-url"),
-    (("--url", "http://127.0.0.1:9/v1/mcp", "--timeout", "0"), "--timeout: Input should be greater than 0", "timeout_seconds"),
-    (("--url", "http://127.0.0.1:9/v1/mcp", "--email", "not-an-email", "--api-token", "t0k3n-value"),
-     "--email: expected the email address", "mcp_email"),
-])
-def test_messages_name_the_doctors_own_flags(tmp_path: Path, args: tuple[str, ...], message: str, not_named: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message", "not_named"),
+    [
+        (("--url", "nope"), "--url: expected an http(s) URL", "--mcp-url"),
+        (
+            ("--url", "http://127.0.0.1:9/v1/mcp", "--timeout", "0"),
+            "--timeout: Input should be greater than 0",
+            "timeout_seconds",
+        ),
+        (
+            ("--url", "http://127.0.0.1:9/v1/mcp", "--email", "not-an-email", "--api-token", "t0k3n-value"),
+            "--email: expected the email address",
+            "mcp_email",
+        ),
+    ],
+)
+def test_messages_name_the_doctors_own_flags(
+    tmp_path: Path, args: tuple[str, ...], message: str, not_named: str
+) -> None:
     r = run_cli("doctor", "--out", tmp_path / "out", *args, cwd=tmp_path)
     line = assert_usage_error(r, message)
     assert not_named not in line
@@ -121,7 +147,9 @@ def test_timeout_comes_from_the_environment_and_the_flag_wins(tmp_path: Path) ->
 
 
 def test_explain_imports_neither_the_http_client_nor_the_html_templates() -> None:
-    r = run_cli("doctor", "--explain", "We are having trouble completing this action", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    r = run_cli(
+        "doctor", "--explain", "We are having trouble completing this action", env={"PYTHONPROFILEIMPORTTIME": "1"}
+    )
     assert r.code == 0 and "Recognised" in r.out
     imported = {line.rsplit("|", 1)[-1].strip() for line in r.err.splitlines() if line.startswith("import time:")}
     assert "auditor.doctor.knowledge" in imported  # the log is the one we think it is

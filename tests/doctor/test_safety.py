@@ -25,7 +25,9 @@ def test_no_write_tool_is_called_and_no_client_registered_unless_asked(tmp_path:
         registered = doctor(base, tmp_path, "--try-register")
         assert [r.method for r in base.requests if r.path == "/oauth/register"] == ["POST"]
     call = refused.steps["DOC-MCP-003"]
-    assert call["status"] == "skipped" and call["summary"].startswith("refused: createJiraIssue is not known to be read-only")
+    assert call["status"] == "skipped" and call["summary"].startswith(
+        "refused: createJiraIssue is not known to be read-only"
+    )
     assert plain.steps["DOC-MCP-003"]["summary"].startswith("no --call-tool given")
     assert "client id not shown" in registered.steps["DOC-AUTH-006"]["summary"]
     assert "sim-client-123" not in json.dumps(registered.report)
@@ -41,10 +43,24 @@ def test_a_server_echoing_the_secret_is_redacted_everywhere(tmp_path: Path) -> N
 
 def test_secrets_from_the_environment_and_stdin(tmp_path: Path) -> None:
     with running_sim(SimConfig()) as base:
-        from_env = doctor(base, tmp_path, env={"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN})
+        from_env = doctor(
+            base, tmp_path, env={"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_API_TOKEN}
+        )
         out = tmp_path / "stdin"
-        p = run_cli("doctor", "--url", base + "/v1/mcp", "--bearer", "-", "--out", out, "--as-of", AS_OF,
-                    input=SIM_SERVICE_KEY + "\n", cwd=tmp_path, timeout=60)
+        p = run_cli(
+            "doctor",
+            "--url",
+            base + "/v1/mcp",
+            "--bearer",
+            "-",
+            "--out",
+            out,
+            "--as-of",
+            AS_OF,
+            input=SIM_SERVICE_KEY + "\n",
+            cwd=tmp_path,
+            timeout=60,
+        )
     assert from_env.code == 0 and from_env.steps["DOC-MCP-001"]["status"] == "passed"
     assert "Basic (d…@example.com + API token)" in from_env.out
     assert p.code == 0, p.out + p.err
@@ -56,8 +72,17 @@ def test_secrets_from_the_environment_and_stdin(tmp_path: Path) -> None:
 def test_the_html_page_is_self_contained_and_escaped(tmp_path: Path) -> None:
     with running_sim(SimConfig(allowed_origins=("https://app.example.com",))) as base:
         token = oauth_token(base)
-        run = doctor(base, tmp_path, "--bearer", token, "--origin", "https://evil.example.net/<script>alert(1)</script>",
-                     "--settings", str(settings_file(tmp_path)), secrets=(token,))
+        run = doctor(
+            base,
+            tmp_path,
+            "--bearer",
+            token,
+            "--origin",
+            "https://evil.example.net/<script>alert(1)</script>",
+            "--settings",
+            str(settings_file(tmp_path)),
+            secrets=(token,),
+        )
     html = run.html
     assert "Content-Security-Policy" in html and "default-src 'none'" in unescape(html)
     assert "<script" not in html and "&lt;script&gt;" in html
@@ -66,16 +91,19 @@ def test_the_html_page_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert html.count('class="card') == len(run.steps)
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--bearer", "x", "--api-token", "y", "--email", "a@b.c"), "either --api-token"),
-    (("--api-token", "y"), "--api-token needs --email"),
-    (("--email", "a@b.c"), "--email needs --api-token"),
-    (("--expect", "jira.fly"), "unknown permission group 'jira.fly'"),
-    (("--call-args", "[1]"), "expected a JSON object"),
-    (("--origin", "not a url"), "--origin: expected a URL"),
-    (("--url", "http://mcp.example.com/v1/mcp"), "plain http is only accepted for localhost"),
-    (("--org", "x"), "give --settings too"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--bearer", "x", "--api-token", "y", "--email", "a@b.c"), "either --api-token"),
+        (("--api-token", "y"), "--api-token needs --email"),
+        (("--email", "a@b.c"), "--email needs --api-token"),
+        (("--expect", "jira.fly"), "unknown permission group 'jira.fly'"),
+        (("--call-args", "[1]"), "expected a JSON object"),
+        (("--origin", "not a url"), "--origin: expected a URL"),
+        (("--url", "http://mcp.example.com/v1/mcp"), "plain http is only accepted for localhost"),
+        (("--org", "x"), "give --settings too"),
+    ],
+)
 def test_bad_usage_exits_2_with_one_line(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
     r = run_cli("doctor", "--out", tmp_path, *args, cwd=tmp_path)
     assert_usage_error(r, message)

@@ -21,11 +21,25 @@ from tests.servers.rovo_sim import (
 )
 
 ALL_STEPS = (
-    "DOC-ENDPOINT-001", "DOC-ENDPOINT-002", "DOC-ENDPOINT-003",
-    "DOC-AUTH-001", "DOC-AUTH-002", "DOC-AUTH-003", "DOC-AUTH-004", "DOC-AUTH-005", "DOC-AUTH-006", "DOC-AUTH-007",
-    "DOC-CRED-001", "DOC-CRED-002", "DOC-CRED-003",
-    "DOC-SETTINGS-001", "DOC-SETTINGS-002", "DOC-SETTINGS-003",
-    "DOC-MCP-001", "DOC-MCP-002", "DOC-MCP-003",
+    "DOC-ENDPOINT-001",
+    "DOC-ENDPOINT-002",
+    "DOC-ENDPOINT-003",
+    "DOC-AUTH-001",
+    "DOC-AUTH-002",
+    "DOC-AUTH-003",
+    "DOC-AUTH-004",
+    "DOC-AUTH-005",
+    "DOC-AUTH-006",
+    "DOC-AUTH-007",
+    "DOC-CRED-001",
+    "DOC-CRED-002",
+    "DOC-CRED-003",
+    "DOC-SETTINGS-001",
+    "DOC-SETTINGS-002",
+    "DOC-SETTINGS-003",
+    "DOC-MCP-001",
+    "DOC-MCP-002",
+    "DOC-MCP-003",
 )
 
 
@@ -34,10 +48,27 @@ def test_healthy_server_passes_every_step(tmp_path: Path) -> None:
     tls = make_tls_files(tmp_path)
     with running_sim(SCENARIOS["healthy"], tls=tls) as base:
         token = oauth_token(base, scopes=AGENT_SCOPES)
-        run = doctor(base, tmp_path, "--bearer", token, "--ca-file", str(tls.cert),
-                     "--origin", "https://app.example.com/oauth/callback", "--settings", str(settings_file(tmp_path)),
-                     "--expect", "jira.read,confluence.search", "--call-tool", "getJiraIssue",
-                     "--call-args", '{"id": "PROJ-1"}', "--try-register", path="/v2/mcp", secrets=(token,))
+        run = doctor(
+            base,
+            tmp_path,
+            "--bearer",
+            token,
+            "--ca-file",
+            str(tls.cert),
+            "--origin",
+            "https://app.example.com/oauth/callback",
+            "--settings",
+            str(settings_file(tmp_path)),
+            "--expect",
+            "jira.read,confluence.search",
+            "--call-tool",
+            "getJiraIssue",
+            "--call-args",
+            '{"id": "PROJ-1"}',
+            "--try-register",
+            path="/v2/mcp",
+            secrets=(token,),
+        )
     assert run.code == 0, run.out
     assert tuple(run.steps) == ALL_STEPS
     assert {code: s["status"] for code, s in run.steps.items()} == dict.fromkeys(ALL_STEPS, "passed")
@@ -50,8 +81,15 @@ def test_healthy_server_passes_every_step(tmp_path: Path) -> None:
 def test_healthy_server_with_an_api_token(tmp_path: Path) -> None:
     """Basic API token: nothing fails or warns; only the OAuth-only steps are skipped, with why."""
     with running_sim(SCENARIOS["healthy"]) as base:
-        run = doctor(base, tmp_path, *basic(), "--settings", str(settings_file(tmp_path)),
-                     "--expect", "jira.read,jira.search,confluence.read")
+        run = doctor(
+            base,
+            tmp_path,
+            *basic(),
+            "--settings",
+            str(settings_file(tmp_path)),
+            "--expect",
+            "jira.read,jira.search,confluence.read",
+        )
     statuses = {code: s["status"] for code, s in run.steps.items()}
     skipped = {code for code, st in statuses.items() if st == "skipped"}
     assert run.code == 0
@@ -68,16 +106,32 @@ def _oauth(base: str, **kw: object) -> tuple[str, ...]:
 
 # scenario -> (doctor arguments given the base URL, endpoint path, first failed step, its first cause)
 CASES = {
-    "origin-not-allowlisted": (lambda b: (*_oauth(b), "--origin", "https://evil.example.net/cb"), "/v1/mcp",
-                               "DOC-MCP-001", "origin-not-allowlisted"),
+    "origin-not-allowlisted": (
+        lambda b: (*_oauth(b), "--origin", "https://evil.example.net/cb"),
+        "/v1/mcp",
+        "DOC-MCP-001",
+        "origin-not-allowlisted",
+    ),
     "api-token-auth-off": (lambda b: basic(), "/v1/mcp", "DOC-MCP-001", "api-token-auth-off"),
-    "custom-3lo-token": (lambda b: _oauth(b, issuer=CUSTOM_APP_ISSUER, client_id="my-3lo-app"), "/v1/mcp",
-                         "DOC-CRED-002", "custom-3lo-app"),
-    "classic-scoped-token": (lambda b: (*basic(SIM_CLASSIC_API_TOKEN), "--expect", "jira.read"), "/v1/mcp",
-                             "DOC-MCP-002", "classic-or-legacy-token"),
+    "custom-3lo-token": (
+        lambda b: _oauth(b, issuer=CUSTOM_APP_ISSUER, client_id="my-3lo-app"),
+        "/v1/mcp",
+        "DOC-CRED-002",
+        "custom-3lo-app",
+    ),
+    "classic-scoped-token": (
+        lambda b: (*basic(SIM_CLASSIC_API_TOKEN), "--expect", "jira.read"),
+        "/v1/mcp",
+        "DOC-MCP-002",
+        "classic-or-legacy-token",
+    ),
     "token-sent-as-bearer": (lambda b: ("--bearer", SIM_API_TOKEN), "/v1/mcp", "DOC-CRED-001", "user-token-as-bearer"),
-    "permission-group-blocked": (lambda b: (*basic(), "--expect", "jira.read,jira.write"), "/v1/mcp",
-                                 "DOC-MCP-002", "permission-group-blocked"),
+    "permission-group-blocked": (
+        lambda b: (*basic(), "--expect", "jira.read,jira.write"),
+        "/v1/mcp",
+        "DOC-MCP-002",
+        "permission-group-blocked",
+    ),
     "ip-blocked": (lambda b: basic(), "/v1/mcp", "DOC-MCP-001", "ip-blocked"),
     "prm-missing": (lambda b: (), "/v1/mcp", "DOC-AUTH-002", "prm-missing"),
     "issuer-mismatch": (lambda b: _oauth(b), "/v1/mcp", "DOC-AUTH-004", "issuer-mismatch"),
@@ -108,20 +162,48 @@ def test_scenario_names_its_cause_first(scenario: str, tmp_path: Path) -> None:
 
 def test_origin_check_from_settings_comes_before_the_session(tmp_path: Path) -> None:
     with running_sim(SCENARIOS["origin-not-allowlisted"]) as base:
-        run = doctor(base, tmp_path, *_oauth(base), "--origin", "https://evil.example.net/cb",
-                     "--settings", str(settings_file(tmp_path)))
+        run = doctor(
+            base,
+            tmp_path,
+            *_oauth(base),
+            "--origin",
+            "https://evil.example.net/cb",
+            "--settings",
+            str(settings_file(tmp_path)),
+        )
     assert run.first() == ("DOC-SETTINGS-001", "origin-not-allowlisted")
     assert run.steps["DOC-MCP-001"]["causes"][0]["id"] == "origin-not-allowlisted"  # the live answer agrees
 
 
 def test_allowed_origin_by_pattern_and_by_supported_domain(tmp_path: Path) -> None:
     with running_sim(SimConfig()) as base:
-        own = doctor(base, tmp_path, *_oauth(base), "--origin", "https://app.example.com/oauth/callback",
-                     "--settings", str(settings_file(tmp_path)))
-        listed = doctor(base, tmp_path, *_oauth(base), "--origin", "https://claude.ai/api/mcp/auth_callback",
-                        "--settings", str(settings_file(tmp_path, supported=True)))
-        off = doctor(base, tmp_path, *_oauth(base), "--origin", "https://claude.ai/api/mcp/auth_callback",
-                     "--settings", str(settings_file(tmp_path, supported=False)))
+        own = doctor(
+            base,
+            tmp_path,
+            *_oauth(base),
+            "--origin",
+            "https://app.example.com/oauth/callback",
+            "--settings",
+            str(settings_file(tmp_path)),
+        )
+        listed = doctor(
+            base,
+            tmp_path,
+            *_oauth(base),
+            "--origin",
+            "https://claude.ai/api/mcp/auth_callback",
+            "--settings",
+            str(settings_file(tmp_path, supported=True)),
+        )
+        off = doctor(
+            base,
+            tmp_path,
+            *_oauth(base),
+            "--origin",
+            "https://claude.ai/api/mcp/auth_callback",
+            "--settings",
+            str(settings_file(tmp_path, supported=False)),
+        )
     assert own.steps["DOC-SETTINGS-001"]["status"] == "passed"
     assert "https://app.example.com/**" in own.steps["DOC-SETTINGS-001"]["summary"]
     assert listed.steps["DOC-SETTINGS-001"]["status"] == "passed"
@@ -137,8 +219,15 @@ def test_api_token_auth_off_in_settings_is_named_before_the_session(tmp_path: Pa
 
 def test_blocked_group_in_settings(tmp_path: Path) -> None:
     with running_sim(SCENARIOS["permission-group-blocked"]) as base:
-        run = doctor(base, tmp_path, *basic(), "--expect", "jira.write",
-                     "--settings", str(settings_file(tmp_path, jira_write="blocked")))
+        run = doctor(
+            base,
+            tmp_path,
+            *basic(),
+            "--expect",
+            "jira.write",
+            "--settings",
+            str(settings_file(tmp_path, jira_write="blocked")),
+        )
     assert run.first() == ("DOC-SETTINGS-003", "permission-group-blocked")
 
 

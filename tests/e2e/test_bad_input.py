@@ -20,8 +20,9 @@ def write(tmp: Path, name: str, text: str) -> Path:
     return p
 
 
-def assert_input_error(r, file: Path | str, line: int, col: int | None, *needles: str,
-                       prefix: str = "rovo-audit: error: ") -> None:
+def assert_input_error(
+    r, file: Path | str, line: int, col: int | None, *needles: str, prefix: str = "rovo-audit: error: "
+) -> None:
     """One `rovo-audit: error: file:line:column: message` line (any column when `col` is None);
     `validate` lists its problems as bare `file:line:column: message` lines."""
     message = assert_usage_error(r, *needles, prefix=prefix)
@@ -31,13 +32,25 @@ def assert_input_error(r, file: Path | str, line: int, col: int | None, *needles
 
 POLICY_CASES = [
     ("yaml-syntax", POLICY_HEAD + "domains: [a, b\n", 5, None, ["invalid YAML"]),
-    ("unknown-key", POLICY_HEAD + "domains:\n  requried: [https://a.example.com]\n", 5, 3, ["unknown key 'requried'", "required"]),
+    (
+        "unknown-key",
+        POLICY_HEAD + "domains:\n  requried: [https://a.example.com]\n",
+        5,
+        3,
+        ["unknown key 'requried'", "required"],
+    ),
     ("wrong-value", POLICY_HEAD + "auth:\n  oauth: required\n", 5, 10, ["'require'", "'required'"]),
     ("bad-name", "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: Bad Name}\n", 3, 18, ["name"]),
     ("no-api-version", "kind: Policy\nmetadata: {name: p}\n", 1, 1, ["apiVersion"]),
     ("bad-kind", "apiVersion: rovo-audit/v1\nkind: Polcy\n", 2, 7, ["kind"]),
     ("unknown-product", POLICY_HEAD + "permissions:\n  jiraa: {read: require}\n", 5, 3, ["unknown product 'jiraa'"]),
-    ("group-lacking", POLICY_HEAD + "permissions:\n  jsm: {search: require}\n", 5, 9, ["jsm has no permission group 'search'"]),
+    (
+        "group-lacking",
+        POLICY_HEAD + "permissions:\n  jsm: {search: require}\n",
+        5,
+        9,
+        ["jsm has no permission group 'search'"],
+    ),
     ("unknown-control", POLICY_HEAD + "severity:\n  RMCP-DOM-999: low\n", 5, 3, ["unknown control"]),
     ("bad-severity", POLICY_HEAD + "severity:\n  RMCP-DOM-003: urgent\n", 5, 17, ["critical"]),
     ("bad-pattern", POLICY_HEAD + "domains:\n  required:\n    - app.example.com/**\n", 6, 7, ["app.example.com"]),
@@ -46,8 +59,13 @@ POLICY_CASES = [
     ("negative-age", POLICY_HEAD + "evidence: {max_age_days: -1}\n", 4, 26, ["max_age_days"]),
     ("scalar-top", "just a string\n", 1, 1, ["mapping"]),
     ("empty", "", 1, 1, ["empty"]),
-    ("required-is-forbidden", POLICY_HEAD + "domains:\n  required: [https://a.example.com/**]\n  forbidden: [https://*.com/**]\n",
-     5, 14, ["contradict", "https://a.example.com/**"]),
+    (
+        "required-is-forbidden",
+        POLICY_HEAD + "domains:\n  required: [https://a.example.com/**]\n  forbidden: [https://*.com/**]\n",
+        5,
+        14,
+        ["contradict", "https://a.example.com/**"],
+    ),
 ]
 
 
@@ -61,9 +79,21 @@ def test_bad_policy(tmp_path, name, text, line, col, needles):
 
 SETTINGS_HEAD = "apiVersion: rovo-audit/v1\nkind: OrgSettings\ncollected_at: 2026-11-20T09:30:00Z\norgs:\n  - id: o1\n"
 SETTINGS_CASES = [
-    ("bad-permission-value", SETTINGS_HEAD + "    rovo_mcp:\n      permissions:\n        jira: {read: yes}\n", 8, 22, ["allowed", "quote"]),
+    (
+        "bad-permission-value",
+        SETTINGS_HEAD + "    rovo_mcp:\n      permissions:\n        jira: {read: yes}\n",
+        8,
+        22,
+        ["allowed", "quote"],
+    ),
     ("bad-cidr", SETTINGS_HEAD + "    ip_allowlist:\n      ranges: [300.1.1.1/32]\n", 7, 16, ["300.1.1.1/32"]),
-    ("bad-credential-kind", SETTINGS_HEAD + "    credentials:\n      - {label: a, kind: token}\n", 7, 26, ["api_token"]),
+    (
+        "bad-credential-kind",
+        SETTINGS_HEAD + "    credentials:\n      - {label: a, kind: token}\n",
+        7,
+        26,
+        ["api_token"],
+    ),
     ("misspelt-section", SETTINGS_HEAD + "    rovo-mcp: {}\n", 6, 5, ["unknown key 'rovo-mcp'", "rovo_mcp"]),
     ("duplicate-org", SETTINGS_HEAD + "  - id: o1\n", 6, 9, ["appears twice"]),
     ("bad-time", SETTINGS_HEAD.replace("2026-11-20T09:30:00Z", "yesterday"), 3, 15, ["collected_at"]),
@@ -78,7 +108,10 @@ def test_bad_settings(tmp_path, name, text, line, col, needles):
 
 
 def test_bad_waivers(tmp_path):
-    w = write(tmp_path, "w.yaml", """\
+    w = write(
+        tmp_path,
+        "w.yaml",
+        """\
         apiVersion: rovo-audit/v1
         kind: Waivers
         waivers:
@@ -86,9 +119,19 @@ def test_bad_waivers(tmp_path):
             reason: "  "
             approved_by: ciso@example.com
             expires: 2027-01-31
-        """)
-    r = run_cli("audit", "--policy", EXAMPLE / "custom-webapp.policy.yaml", "--settings", SETTINGS, "--waivers", w,
-                "--out", tmp_path / "out")
+        """,
+    )
+    r = run_cli(
+        "audit",
+        "--policy",
+        EXAMPLE / "custom-webapp.policy.yaml",
+        "--settings",
+        SETTINGS,
+        "--waivers",
+        w,
+        "--out",
+        tmp_path / "out",
+    )
     assert_input_error(r, w, 5, 13, "reason")
 
 
@@ -132,22 +175,31 @@ def test_missing_file(tmp_path):
     assert_input_error(r, tmp_path / "nope.yaml", 1, 1, "no such file")
 
 
-@pytest.mark.parametrize("args", [
-    ["audit"],
-    ["audit", "--policy", "x.yaml"],
-    ["audit", "--demo", "--as-of", "tomorrow"],
-    ["audit", "--demo", "--format", "pdf"],
-    ["audit", "--demo", "--fail-on", "sometimes"],
-    ["frobnicate"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit"],
+        ["audit", "--policy", "x.yaml"],
+        ["audit", "--demo", "--as-of", "tomorrow"],
+        ["audit", "--demo", "--format", "pdf"],
+        ["audit", "--demo", "--fail-on", "sometimes"],
+        ["frobnicate"],
+    ],
+)
 def test_usage_errors(args):
     r = run_cli(*args)
     assert_usage_error(r)
-    assert r.err.startswith("rovo-audit: error: ") and r.err.count("rovo-audit") <= 2, r.err  # named once, + the --help hint
+    assert r.err.startswith("rovo-audit: error: ") and r.err.count("rovo-audit") <= 2, (
+        r.err
+    )  # named once, + the --help hint
 
 
 def test_validate_lists_every_problem(tmp_path):
-    p = write(tmp_path, "p.yaml", POLICY_HEAD + "auth:\n  oauth: yes\n  api_tokn: forbid\npermissions:\n  jira: {reed: require}\n")
+    p = write(
+        tmp_path,
+        "p.yaml",
+        POLICY_HEAD + "auth:\n  oauth: yes\n  api_tokn: forbid\npermissions:\n  jira: {reed: require}\n",
+    )
     r = run_cli("validate", p)
     assert r.code == 2 and "Traceback" not in r.err
     assert len(r.err.strip().splitlines()) == 3, r.err

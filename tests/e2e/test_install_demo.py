@@ -23,8 +23,12 @@ def _venv_with_our_dependencies(env_dir: Path) -> Path:
     editable install is not picked up: the wheel installed below is what runs."""
     venv.create(env_dir, system_site_packages=False, with_pip=False)
     py = env_dir / "bin" / "python"
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     ours = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
     (Path(site) / "_rovo_audit_test_deps.pth").write_text("".join(f"{p}\n" for p in ours))
     return py
@@ -35,25 +39,37 @@ def test_wheel_install_runs_demo_from_empty_folder(tmp_path):
     py = _venv_with_our_dependencies(env_dir)
     # The project itself is built as a wheel (isolated build, as `pip install .` does) and
     # installed, so missing package data would show here.
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
-    p = subprocess.run([str(env_dir / "bin" / "rovo-audit"), "audit", "--demo", "--as-of", "2026-11-26",
-                        "--format", "json,html,md"], cwd=empty, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [str(env_dir / "bin" / "rovo-audit"), "audit", "--demo", "--as-of", "2026-11-26", "--format", "json,html,md"],
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 1, p.stderr  # the demo org has findings
     assert "Traceback" not in p.stderr
     assert p.stdout.startswith("Blocked: ")
     doc = json.loads((empty / "reports" / "results.json").read_text())
-    assert doc["policies"] == [{"name": "baseline", "path": "policies/baseline.yaml",
-                               "title": "Secure baseline for the Rovo MCP server"}]
+    assert doc["policies"] == [
+        {"name": "baseline", "path": "policies/baseline.yaml", "title": "Secure baseline for the Rovo MCP server"}
+    ]
     assert doc["summary"]["fail"] > 0 and doc["summary"]["pass"] > 0
     assert (empty / "reports" / "report.html").stat().st_size > 1000
     assert (empty / "reports" / "summary.md").read_text().startswith("# Rovo MCP audit: Blocked")
     # The installed package, not this checkout, is the one that ran; every dependency came
     # from the test interpreter's own environment, none from the base interpreter's.
-    probe = ("import auditor, httpx, publicsuffixlist, pydantic, yaml, jinja2; "
-             "print(auditor.__file__); print(*(m.__file__ for m in (httpx, publicsuffixlist, pydantic, yaml, jinja2)), sep='\\n')")
+    probe = (
+        "import auditor, httpx, publicsuffixlist, pydantic, yaml, jinja2; "
+        "print(auditor.__file__); print(*(m.__file__ for m in (httpx, publicsuffixlist, pydantic, yaml, jinja2)), sep='\\n')"
+    )
     where = subprocess.run([str(py), "-c", probe], cwd=empty, capture_output=True, text=True, check=True).stdout.split()
     assert where[0].startswith(str(env_dir)), where[0]
     ours = (sysconfig.get_path("purelib"), sysconfig.get_path("platlib"))

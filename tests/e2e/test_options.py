@@ -64,8 +64,22 @@ def test_version_is_the_installed_package_version() -> None:
 
 def _doctor(base: str, out: Path, *extra: str) -> tuple[Run, dict]:
     shutil.rmtree(out, ignore_errors=True)
-    r = run_cli("doctor", "--url", base + "/v1/mcp", "--api-base-url", base, "--out", out, "--as-of", AS_OF,
-                "--email", SIM_EMAIL, "--api-token", SIM_API_TOKEN, *extra)
+    r = run_cli(
+        "doctor",
+        "--url",
+        base + "/v1/mcp",
+        "--api-base-url",
+        base,
+        "--out",
+        out,
+        "--as-of",
+        AS_OF,
+        "--email",
+        SIM_EMAIL,
+        "--api-token",
+        SIM_API_TOKEN,
+        *extra,
+    )
     assert "Traceback" not in r.err and SIM_API_TOKEN not in r.out + r.err
     return r, json.loads((out / "doctor.json").read_text(encoding="utf-8"))
 
@@ -88,7 +102,7 @@ def test_doctor_verbose_shows_every_detail_and_quiet_prints_nothing(tmp_path: Pa
             assert f"       · {d}" in r.out, (flag, code, d)
             # under its own step's line
             step_line = next(i for i, ln in enumerate(r.out.splitlines()) if f" {code} " in ln)
-            assert f"       · {d}" in r.out.splitlines()[step_line + 1: step_line + 1 + 8], (flag, code)
+            assert f"       · {d}" in r.out.splitlines()[step_line + 1 : step_line + 1 + 8], (flag, code)
         assert r.out.count("\n") > plain.out.count("\n")
     for flag, (r, rep) in quiet.items():
         assert (r.code, r.out, r.err) == (0, "", ""), flag
@@ -102,7 +116,9 @@ def test_doctor_verbose_shows_every_detail_and_quiet_prints_nothing(tmp_path: Pa
 
 
 def _audit_demo(out: Path, *extra: str) -> Run:
-    return run_cli("audit", "--demo", "--out", out, "--format", "html,json,md", "--as-of", AS_OF, "--no-history", *extra)
+    return run_cli(
+        "audit", "--demo", "--out", out, "--format", "html,json,md", "--as-of", AS_OF, "--no-history", *extra
+    )
 
 
 def test_audit_fail_on_never_exits_0_but_still_says_blocked(tmp_path: Path) -> None:
@@ -126,8 +142,21 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert r.code == 1, r.err
     policy = root / "stale.yaml"  # evidence a year old against a one-day limit: warns only
     policy.write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: stale}\nevidence: {max_age_days: 1}\n")
-    r = run_cli("audit", "--policy", policy, "--settings", EXAMPLE / "example-corp.settings.yaml", "--out", root / "warns",
-                "--format", "json", "--as-of", "2027-11-26", "--no-history", "-q")
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        EXAMPLE / "example-corp.settings.yaml",
+        "--out",
+        root / "warns",
+        "--format",
+        "json",
+        "--as-of",
+        "2027-11-26",
+        "--no-history",
+        "-q",
+    )
     assert r.code == 0, r.err
     warns = root / "warns" / "results.json"
     assert {f["status"] for f in json.loads(warns.read_text())["findings"]} == {"warn"}
@@ -138,16 +167,20 @@ def _merge(shard: Path, out: Path, *extra: str | Path) -> Run:
     return run_cli("merge", shard, "--out", out, "--format", "json,md", *extra)
 
 
-@pytest.mark.parametrize(("shard", "fail_on", "code", "verdict"), [
-    ("warns", None, 0, "Ready for rollout"),
-    ("warns", "warn", 1, "Blocked: "),
-    ("warns", "never", 0, "Ready for rollout"),
-    ("fails", None, 1, "Blocked: "),
-    ("fails", "warn", 1, "Blocked: "),
-    ("fails", "never", 0, "Blocked: "),
-])
-def test_merge_fail_on(shards: dict[str, Path], tmp_path: Path, shard: str, fail_on: str | None, code: int,
-                       verdict: str) -> None:
+@pytest.mark.parametrize(
+    ("shard", "fail_on", "code", "verdict"),
+    [
+        ("warns", None, 0, "Ready for rollout"),
+        ("warns", "warn", 1, "Blocked: "),
+        ("warns", "never", 0, "Ready for rollout"),
+        ("fails", None, 1, "Blocked: "),
+        ("fails", "warn", 1, "Blocked: "),
+        ("fails", "never", 0, "Blocked: "),
+    ],
+)
+def test_merge_fail_on(
+    shards: dict[str, Path], tmp_path: Path, shard: str, fail_on: str | None, code: int, verdict: str
+) -> None:
     r = _merge(shards[shard], tmp_path / "m", "--no-history", *(("--fail-on", fail_on) if fail_on else ()))
     assert r.code == code, r.out + r.err
     assert r.out.splitlines()[1].startswith(verdict), r.out
@@ -181,8 +214,11 @@ def _review(html: str) -> tuple[int, list[tuple[str, str]]]:
     """(the window the review states, the (control, subject) rows classed waiver-expiring)."""
     window = re.search(r"a waiver counts as expiring within (\d+) days", html)
     assert window, "no review section in the report"
-    rows = re.findall(r'<td class="change c-waiver-expiring">waiver-expiring</td><td>[^<]*</td>'
-                      r'<td class="control">([^<]+)</td><td><code>([^<]+)</code>', html)
+    rows = re.findall(
+        r'<td class="change c-waiver-expiring">waiver-expiring</td><td>[^<]*</td>'
+        r'<td class="control">([^<]+)</td><td><code>([^<]+)</code>',
+        html,
+    )
     return int(window.group(1)), rows
 
 
@@ -196,26 +232,45 @@ def review_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Files, Path]
 
 
 @pytest.mark.parametrize(("flag", "window", "expiring"), [(None, 30, True), ("15", 15, True), ("14", 14, False)])
-def test_audit_expiring_days_sets_the_reviews_window(review_files: tuple[Files, Path], tmp_path: Path,
-                                                     flag: str | None, window: int, expiring: bool) -> None:
+def test_audit_expiring_days_sets_the_reviews_window(
+    review_files: tuple[Files, Path], tmp_path: Path, flag: str | None, window: int, expiring: bool
+) -> None:
     files, history = review_files
     shutil.copytree(history, tmp_path / "history")
-    r = review_audit(files, files.new_settings, NEW_AS_OF, tmp_path / "out", "--history", tmp_path / "history",
-                     "--format", "html", *(("--expiring-days", flag) if flag else ()))
+    r = review_audit(
+        files,
+        files.new_settings,
+        NEW_AS_OF,
+        tmp_path / "out",
+        "--history",
+        tmp_path / "history",
+        "--format",
+        "html",
+        *(("--expiring-days", flag) if flag else ()),
+    )
     assert r.code == 1, r.err
     assert _review((tmp_path / "out" / "report.html").read_text()) == (window, [EXPIRING] if expiring else [])
 
 
 @pytest.mark.parametrize(("flag", "window", "expiring"), [(None, 30, True), ("15", 15, True), ("14", 14, False)])
-def test_merge_expiring_days_sets_the_reviews_window(review_files: tuple[Files, Path], tmp_path: Path,
-                                                     flag: str | None, window: int, expiring: bool) -> None:
+def test_merge_expiring_days_sets_the_reviews_window(
+    review_files: tuple[Files, Path], tmp_path: Path, flag: str | None, window: int, expiring: bool
+) -> None:
     files, _ = review_files
     for name, settings, as_of in (("old", files.old_settings, OLD_AS_OF), ("new", files.new_settings, NEW_AS_OF)):
         assert review_audit(files, settings, as_of, tmp_path / name, "--no-history", "--format", "json").code == 1
     history = tmp_path / "history"
     assert _merge(tmp_path / "old" / "results.json", tmp_path / "m-old", "--history", history, "-q").code == 1
-    r = _merge(tmp_path / "new" / "results.json", tmp_path / "m-new", "--history", history, "-q", "--format", "html",
-               *(("--expiring-days", flag) if flag else ()))
+    r = _merge(
+        tmp_path / "new" / "results.json",
+        tmp_path / "m-new",
+        "--history",
+        history,
+        "-q",
+        "--format",
+        "html",
+        *(("--expiring-days", flag) if flag else ()),
+    )
     assert r.code == 1, r.err
     assert _review((tmp_path / "m-new" / "report.html").read_text()) == (window, [EXPIRING] if expiring else [])
 
@@ -234,8 +289,21 @@ def test_init_name_sets_metadata_name(tmp_path: Path) -> None:
     assert named.out.replace("q4-rollout", "current-example-corp-settings") == default.out  # nothing else changes
     policy = tmp_path / "p.yaml"
     assert run_cli("init", "--from-settings", settings, "--name", "q4-rollout", "--out", policy).code == 0
-    r = run_cli("audit", "--policy", policy, "--settings", settings, "--out", tmp_path / "o", "--format", "json",
-                "--as-of", AS_OF, "--no-history", "-q")
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        tmp_path / "o",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+        "-q",
+    )
     assert r.code in (0, 1), r.err
     assert [p["name"] for p in json.loads((tmp_path / "o" / "results.json").read_text())["policies"]] == ["q4-rollout"]
 
@@ -315,8 +383,13 @@ def test_events_days_flag_sets_the_audit_log_window(tmp_path: Path) -> None:
 
 def test_probe_org_flag_chooses_where_the_oauth_and_mcp_results_go(tmp_path: Path) -> None:
     with running_admin_api(_orgs()) as api, running_sim(SCENARIOS["healthy"]) as sim:
-        env = collect_env(api, mcp_url=f"{sim}/v1/mcp", ROVO_AUDIT_ORG_ID=f"{ORG} {ORG2}",
-                          ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN, **MCP_CREDS)
+        env = collect_env(
+            api,
+            mcp_url=f"{sim}/v1/mcp",
+            ROVO_AUDIT_ORG_ID=f"{ORG} {ORG2}",
+            ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
+            **MCP_CREDS,
+        )
         r, doc = _collect(tmp_path, env, "--probe-org", ORG2)
         oauth_calls = api.count("accessible_resources")
     assert r.code == 0, r.out + r.err
@@ -343,8 +416,23 @@ def test_concurrency_flag_bounds_requests_in_flight(tmp_path: Path) -> None:
 def _audit_collect(tmp_path: Path, env: dict[str, str], *flags: str) -> tuple[Run, dict[str, dict]]:
     out = tmp_path / "out"
     shutil.rmtree(out, ignore_errors=True)
-    r = run_cli("audit", "--collect", "--policy", "baseline", "--out", out, "--as-of", COLLECT_AS_OF, "--no-history",
-                "--format", "json", "-q", *flags, cwd=tmp_path, env=env)
+    r = run_cli(
+        "audit",
+        "--collect",
+        "--policy",
+        "baseline",
+        "--out",
+        out,
+        "--as-of",
+        COLLECT_AS_OF,
+        "--no-history",
+        "--format",
+        "json",
+        "-q",
+        *flags,
+        cwd=tmp_path,
+        env=env,
+    )
     assert r.out == "" and "Traceback" not in r.err, r.err
     assert json.loads((out / "results.json").read_text())["findings"]
     return r, _by_id(yaml.safe_load((out / "settings.yaml").read_text()))
@@ -352,10 +440,18 @@ def _audit_collect(tmp_path: Path, env: dict[str, str], *flags: str) -> tuple[Ru
 
 def test_audit_collect_takes_the_same_collection_flags(tmp_path: Path) -> None:
     with running_admin_api(_orgs(), latency=0.05, hang=2.0) as api, running_sim(SCENARIOS["healthy"]) as sim:
-        env = collect_env(api, mcp_url=DEAD_MCP, ROVO_AUDIT_ORG_ID=f"{ORG} {ORG2}", ROVO_AUDIT_EVENTS_DAYS="30",
-                          ROVO_AUDIT_CONCURRENCY="16", ROVO_AUDIT_TIMEOUT_SECONDS="5", **MCP_CREDS)
-        r, orgs = _audit_collect(tmp_path, env, "--mcp-url", f"{sim}/v1/mcp", "--probe-org", ORG2,
-                                 "--events-days", "7", "--concurrency", "1")
+        env = collect_env(
+            api,
+            mcp_url=DEAD_MCP,
+            ROVO_AUDIT_ORG_ID=f"{ORG} {ORG2}",
+            ROVO_AUDIT_EVENTS_DAYS="30",
+            ROVO_AUDIT_CONCURRENCY="16",
+            ROVO_AUDIT_TIMEOUT_SECONDS="5",
+            **MCP_CREDS,
+        )
+        r, orgs = _audit_collect(
+            tmp_path, env, "--mcp-url", f"{sim}/v1/mcp", "--probe-org", ORG2, "--events-days", "7", "--concurrency", "1"
+        )
         window, in_flight = _events_window(api), api.state.max_in_flight
         # Separately: a request the client abandoned still counts in flight at the server.
         api.faults["org"] = ["timeout"] * 6  # both orgs, every attempt
@@ -368,4 +464,5 @@ def test_audit_collect_takes_the_same_collection_flags(tmp_path: Path) -> None:
     assert timed.code == 1
     for o in timed_orgs.values():
         assert {e["section"]: e["error"] for e in o["collection_errors"] if e["source"] == "admin-api"} == {
-            "name": "timed out (no answer within 0.3s), 3 attempts"}
+            "name": "timed out (no answer within 0.3s), 3 attempts"
+        }

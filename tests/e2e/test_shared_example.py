@@ -15,8 +15,20 @@ EXPECTED = EXAMPLE / "custom-webapp.expected.yaml"
 
 
 def audit(out: Path, *extra: str):
-    return run_cli("audit", "--policy", POLICY, "--settings", SETTINGS, "--out", out,
-                   "--format", "json", "--as-of", "2026-11-26T00:00:00Z", *extra)
+    return run_cli(
+        "audit",
+        "--policy",
+        POLICY,
+        "--settings",
+        SETTINGS,
+        "--out",
+        out,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26T00:00:00Z",
+        *extra,
+    )
 
 
 def test_fixture_copy_matches_shared():
@@ -44,16 +56,33 @@ def test_results_shape_and_order(tmp_path):
     doc = json.loads((tmp_path / "results.json").read_text())
     assert doc["schema"] == "rovo-audit/results/v1"
     assert doc["generated_at"] == doc["as_of"] == "2026-11-26T00:00:00Z"
-    assert doc["policies"] == [{"name": "custom-webapp-rollout", "path": str(POLICY),
-                               "title": "Our web app on the Rovo MCP server, with scoped API tokens"}]  # title: an extension
+    assert doc["policies"] == [
+        {
+            "name": "custom-webapp-rollout",
+            "path": str(POLICY),
+            "title": "Our web app on the Rovo MCP server, with scoped API tokens",
+        }
+    ]  # title: an extension
     assert set(doc["summary"]) == {"pass", "fail", "warn", "unknown", "waived"}
     assert sum(doc["summary"].values()) == len(doc["findings"])
     keys = [(f["org"], f["control"], f["subject"] is not None, f["subject"] or "") for f in doc["findings"]]
     assert keys == sorted(keys)
     assert len({(f["org"], f["control"], f["subject"]) for f in doc["findings"]}) == len(doc["findings"])
     for f in doc["findings"]:
-        assert list(f)[:12] == ["control", "status", "severity", "org", "org_name", "subject", "title", "expected",
-                                "actual", "evidence", "policy_ref", "remediation"]
+        assert list(f)[:12] == [
+            "control",
+            "status",
+            "severity",
+            "org",
+            "org_name",
+            "subject",
+            "title",
+            "expected",
+            "actual",
+            "evidence",
+            "policy_ref",
+            "remediation",
+        ]
         assert f["remediation"]["summary"] and f["remediation"]["steps"] and f["remediation"]["links"]
         assert f["policy_ref"] is None or f["policy_ref"].startswith(f"{POLICY}:")
     dom1 = next(f for f in doc["findings"] if f["control"] == "RMCP-IP-002" and f["subject"] == "192.0.2.10/32")

@@ -20,10 +20,14 @@ def test_unwritable_output_is_exit_2_with_one_line(case: str, tmp_path: Path) ->
         r = run_cli("audit", "--demo", "--out", blocker, "--as-of", "2026-11-26", "--no-history")
     else:
         blocker.mkdir()
-        first = run_cli("audit", "--demo", "--out", tmp_path / "rep", "--format", "json", "--as-of", "2026-11-26",
-                        "--no-history")
+        first = run_cli(
+            "audit", "--demo", "--out", tmp_path / "rep", "--format", "json", "--as-of", "2026-11-26", "--no-history"
+        )
         assert first.code in (0, 1), first.err
         results = tmp_path / "rep" / "results.json"
-        r = (run_cli("diff", results, results, "--out", blocker) if case == "diff-out-is-a-folder"
-             else run_cli("init", "--from-settings", SETTINGS, "--out", blocker, "--force"))
+        r = (
+            run_cli("diff", results, results, "--out", blocker)
+            if case == "diff-out-is-a-folder"
+            else run_cli("init", "--from-settings", SETTINGS, "--out", blocker, "--force")
+        )
     assert_usage_error(r, "taken", "cannot write")

@@ -21,8 +21,22 @@ def test_fail_on_warn_blocks_in_every_verdict(tmp_path: Path) -> None:
     # Evidence a year old against a one-day limit: warn findings only.
     policy = _policy(tmp_path, "evidence: {max_age_days: 1}\n")
     out = tmp_path / "out"
-    r = run_cli("audit", "--policy", policy, "--settings", SETTINGS, "--out", out, "--format", "html,json,md",
-                "--as-of", "2027-11-26", "--fail-on", "warn", "--no-history")
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        SETTINGS,
+        "--out",
+        out,
+        "--format",
+        "html,json,md",
+        "--as-of",
+        "2027-11-26",
+        "--fail-on",
+        "warn",
+        "--no-history",
+    )
     assert r.code == 1, r.err
     statuses = {f["status"] for f in json.loads((out / "results.json").read_text())["findings"]}
     assert statuses == {"warn"}
@@ -31,16 +45,40 @@ def test_fail_on_warn_blocks_in_every_verdict(tmp_path: Path) -> None:
     assert (out / "summary.md").read_text().startswith("# Rovo MCP audit: Blocked: ")
     assert "Ready for rollout" not in (out / "report.html").read_text()
     # The default level: the same warns do not block.
-    r = run_cli("audit", "--policy", policy, "--settings", SETTINGS, "--out", out, "--format", "md",
-                "--as-of", "2027-11-26", "--no-history")
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        SETTINGS,
+        "--out",
+        out,
+        "--format",
+        "md",
+        "--as-of",
+        "2027-11-26",
+        "--no-history",
+    )
     assert r.code == 0 and r.out.startswith("Ready for rollout"), r.out
 
 
 def test_nothing_evaluated_is_not_ready(tmp_path: Path) -> None:
     policy = _policy(tmp_path, 'orgs: ["no-such-org"]\nauth: {api_token: require}\n')
     out = tmp_path / "out"
-    r = run_cli("audit", "--policy", policy, "--settings", SETTINGS, "--out", out, "--format", "html,md",
-                "--as-of", "2026-11-26", "--no-history")
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        SETTINGS,
+        "--out",
+        out,
+        "--format",
+        "html,md",
+        "--as-of",
+        "2026-11-26",
+        "--no-history",
+    )
     assert r.out.startswith("Not checked: nothing was evaluated"), r.out
     summary = (out / "summary.md").read_text()
     assert summary.startswith("# Rovo MCP audit: Not checked")
@@ -51,8 +89,20 @@ def test_nothing_evaluated_is_not_ready(tmp_path: Path) -> None:
 def _results(tmp_path: Path) -> Path:
     out = tmp_path / "one"
     policy = EXAMPLE / "custom-webapp.policy.yaml"
-    r = run_cli("audit", "--policy", policy, "--settings", SETTINGS, "--out", out, "--format", "json",
-                "--as-of", "2026-11-26", "--no-history")
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        SETTINGS,
+        "--out",
+        out,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+        "--no-history",
+    )
     assert r.code == 1, r.err
     return out / "results.json"
 

@@ -112,19 +112,46 @@ def write_files(folder: Path) -> Files:
     policy = folder / "policy.yaml"
     policy.write_text(POLICY)
     old = folder / "old.settings.yaml"
-    old.write_text(SETTINGS.format(collected="2026-11-25T09:00:00Z", org=ORG, extra="https://old.example.com/**",
-                                   api_token="false", delete="blocked"))
+    old.write_text(
+        SETTINGS.format(
+            collected="2026-11-25T09:00:00Z",
+            org=ORG,
+            extra="https://old.example.com/**",
+            api_token="false",
+            delete="blocked",
+        )
+    )
     new = folder / "new.settings.yaml"
-    new.write_text(SETTINGS.format(collected="2026-12-04T09:00:00Z", org=ORG, extra="https://new.example.com/**",
-                                   api_token="true", delete="allowed"))
+    new.write_text(
+        SETTINGS.format(
+            collected="2026-12-04T09:00:00Z",
+            org=ORG,
+            extra="https://new.example.com/**",
+            api_token="true",
+            delete="allowed",
+        )
+    )
     waivers = folder / "waivers.yaml"
     waivers.write_text(WAIVERS)
     return Files(policy, old, new, waivers)
 
 
 def audit(files: Files, settings: Path, as_of: str, out: Path, *extra: str | Path) -> Run:
-    return run_cli("audit", "--policy", files.policy, "--settings", settings, "--waivers", files.waivers,
-                   "--out", out, "--as-of", as_of, "-q", *extra)
+    return run_cli(
+        "audit",
+        "--policy",
+        files.policy,
+        "--settings",
+        settings,
+        "--waivers",
+        files.waivers,
+        "--out",
+        out,
+        "--as-of",
+        as_of,
+        "-q",
+        *extra,
+    )
 
 
 def dedent(text: str) -> str:

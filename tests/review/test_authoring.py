@@ -38,7 +38,9 @@ def test_schema_command_matches_shipped_file(kind):
 
 
 def test_generator_check_mode():
-    p = subprocess.run([sys.executable, str(ROOT / "schema" / "generate.py"), "--check"], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "schema" / "generate.py"), "--check"], capture_output=True, text=True
+    )
     assert p.returncode == 0, p.stderr
 
 
@@ -47,8 +49,14 @@ def test_schemas_accept_the_examples_and_reject_misspellings():
     settings = jsonschema.Draft202012Validator(json.loads((ROOT / "schema" / "settings.schema.json").read_text()))
     assert not list(policy.iter_errors(_json(yaml.safe_load((EXAMPLE / "custom-webapp.policy.yaml").read_text()))))
     assert not list(settings.iter_errors(_json(yaml.safe_load(SETTINGS.read_text()))))
-    bad = {"apiVersion": "rovo-audit/v1", "kind": "Policy", "metadata": {"name": "p"},
-           "domains": {"requried": []}, "permissions": {"jsm": {"search": "require"}}, "severity": {"RMCP-XX-001": "low"}}
+    bad = {
+        "apiVersion": "rovo-audit/v1",
+        "kind": "Policy",
+        "metadata": {"name": "p"},
+        "domains": {"requried": []},
+        "permissions": {"jsm": {"search": "require"}},
+        "severity": {"RMCP-XX-001": "low"},
+    }
     messages = " ".join(e.message for e in policy.iter_errors(bad))
     assert "requried" in messages and "search" in messages and "RMCP-XX-001" in messages
     assert any("apiVersion" in e.message for e in policy.iter_errors({"kind": "Policy", "metadata": {"name": "p"}}))
@@ -69,12 +77,25 @@ def test_bundled_policies_carry_the_modeline():
 
 # ---- init --from-settings ----
 
+
 def _init_and_audit(settings: Path, tmp: Path, *extra: str) -> tuple[dict, str]:
     policy = tmp / "init.yaml"
     r = run_cli("init", "--from-settings", settings, "--out", policy, *extra)
     assert r.code == 0, r.err
-    a = run_cli("audit", "--policy", policy, "--settings", settings, "--out", tmp / "out", "--format", "json",
-                "--as-of", AS_OF, "--no-history")
+    a = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        tmp / "out",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+    )
     assert a.code in (0, 1), a.err
     return json.loads((tmp / "out" / "results.json").read_text()), r.err
 
@@ -112,8 +133,13 @@ def test_init_describes_every_entry_and_toggle(tmp_path):
     assert sorted(listed) == sorted(org["rovo_mcp"]["domains"])
     assert policy["domains"]["atlassian_supported"] == "require"  # the toggle is on
     assert policy["auth"] == {"oauth": "require", "api_token": "forbid"}
-    assert policy["permissions"]["jira"] == {"read": "require", "write": "allow", "search": "require",
-                                             "delete": "forbid", "manage": "forbid"}  # write is partial
+    assert policy["permissions"]["jira"] == {
+        "read": "require",
+        "write": "allow",
+        "search": "require",
+        "delete": "forbid",
+        "manage": "forbid",
+    }  # write is partial
     assert policy["permissions"]["confluence"] == {"read": "require", "write": "forbid", "search": "require"}
     assert policy["ip_allowlist"] == {"enabled": "require", "required_ranges": ["203.0.113.0/24"]}
     assert policy["orgs"] == [org["id"]]
@@ -166,13 +192,24 @@ def test_init_one_org_refuses_overwrite_and_bad_org(tmp_path):
 
 # ---- waivers ----
 
+
 def test_waivers_lists_expired_expiring_unused(tmp_path):
     files = write_files(tmp_path)
     text = files.waivers.read_text() + (
         "  - control: RMCP-DOM-005\n    reason: typo in the date\n    approved_by: ciso@example.com\n"
-        "    expires: someday\n")
+        "    expires: someday\n"
+    )
     files.waivers.write_text(text)
-    args = ("waivers", files.waivers, "--settings", files.new_settings, "--policy", files.policy, "--as-of", "2026-12-05")
+    args = (
+        "waivers",
+        files.waivers,
+        "--settings",
+        files.new_settings,
+        "--policy",
+        files.policy,
+        "--as-of",
+        "2026-12-05",
+    )
     r = run_cli(*args)
     assert r.code == 1, r.err
     assert r.out.startswith("5 waiver(s) as of 2026-12-05: 1 expired, 1 unreadable, 1 unused, 1 expiring, 1 ok")
@@ -187,14 +224,19 @@ def test_waivers_lists_expired_expiring_unused(tmp_path):
     assert states[("RMCP-DOM-003", "https://*.vercel.app/**")] == "ok"
     assert "ok " in run_cli(*args, "--all").out
     # Earlier, nothing had expired and every waiver but one was in use.
-    r = run_cli("waivers", files.waivers, "--settings", files.old_settings, "--policy", files.policy, "--as-of", "2026-11-26")
+    r = run_cli(
+        "waivers", files.waivers, "--settings", files.old_settings, "--policy", files.policy, "--as-of", "2026-11-26"
+    )
     assert "0 expired" in r.out
     assert run_cli("waivers", files.waivers, "--settings", files.old_settings).code == 2
 
 
 def test_init_and_doctor_name_an_unknown_org_alike(tmp_path):
     settings = EXAMPLE / "example-corp.settings.yaml"
-    for args in (("init", "--from-settings", settings, "--org", "nope"), ("doctor", "--settings", settings, "--org", "nope")):
+    for args in (
+        ("init", "--from-settings", settings, "--org", "nope"),
+        ("doctor", "--settings", settings, "--org", "nope"),
+    ):
         r = run_cli(*args, cwd=tmp_path)
         assert r.code == 2 and "Traceback" not in r.err, r.err
         assert f"--org nope: no such org in {settings} (orgs: Example Corp)" in r.err

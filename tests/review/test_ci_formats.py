@@ -41,8 +41,20 @@ def estate(tmp_path_factory) -> Path:
     settings_text = settings_text.replace("name: Acme Engineering", 'name: "Acme\\x01Engineering <&>"', 1)
     (base / "policy.yaml").write_text(policy_text)
     (base / "settings.yaml").write_text(settings_text)
-    r = run_cli("audit", "--policy", base / "policy.yaml", "--settings", base / "settings.yaml", "--out", base / "out",
-                "--format", "json,sarif,junit", "--as-of", AS_OF, "--no-history")
+    r = run_cli(
+        "audit",
+        "--policy",
+        base / "policy.yaml",
+        "--settings",
+        base / "settings.yaml",
+        "--out",
+        base / "out",
+        "--format",
+        "json,sarif,junit",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+    )
     assert r.code in (0, 1), r.err
     return base / "out"
 
@@ -53,7 +65,10 @@ def test_sarif_validates_against_2_1_0_schema(scenario, estate):
 
 
 def test_sarif_schema_check_can_fail():
-    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "x"}}]}]}
+    bad = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "x"}}]}],
+    }
     with pytest.raises(AssertionError):
         _validate_sarif(bad)
 
@@ -70,8 +85,10 @@ def test_sarif_rules_and_results_point_at_policy_lines(scenario):
         spec = catalog[rule["id"]]
         assert rule["shortDescription"]["text"] == spec.title and rule["fullDescription"]["text"] == spec.risk
         assert "How to fix" in rule["help"]["text"] and rule["help"]["markdown"]
-        assert rule["defaultConfiguration"]["level"] == {"critical": "error", "high": "error", "medium": "warning",
-                                                         "low": "note", "info": "note"}[spec.severity]
+        assert (
+            rule["defaultConfiguration"]["level"]
+            == {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}[spec.severity]
+        )
         assert 0 < float(rule["properties"]["security-severity"]) <= 10
     not_pass = [f for f in findings if f["status"] != "pass"]
     assert len(run["results"]) == len(not_pass)
@@ -83,7 +100,10 @@ def test_sarif_rules_and_results_point_at_policy_lines(scenario):
         assert loc["region"]["startLine"] == int(line)
         assert res["properties"]["status"] == f["status"]
         if f["status"] == "waived":
-            assert res["suppressions"][0]["status"] == "accepted" and f["waiver"]["reason"] in res["suppressions"][0]["justification"]
+            assert (
+                res["suppressions"][0]["status"] == "accepted"
+                and f["waiver"]["reason"] in res["suppressions"][0]["justification"]
+            )
         else:
             assert "suppressions" not in res
     fingerprints = [r["partialFingerprints"]["rovoAuditFinding/v1"] for r in run["results"]]
@@ -92,8 +112,20 @@ def test_sarif_rules_and_results_point_at_policy_lines(scenario):
 
 def test_sarif_policy_line_is_the_rule_that_required_it(tmp_path):
     policy = EXAMPLE / "custom-webapp.policy.yaml"
-    run_cli("audit", "--policy", policy, "--settings", EXAMPLE / "example-corp.settings.yaml", "--out", tmp_path,
-            "--format", "sarif", "--as-of", "2026-11-26", "--no-history")
+    run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        EXAMPLE / "example-corp.settings.yaml",
+        "--out",
+        tmp_path,
+        "--format",
+        "sarif",
+        "--as-of",
+        "2026-11-26",
+        "--no-history",
+    )
     results = json.loads((tmp_path / "results.sarif").read_text())["runs"][0]["results"]
     ip = next(r for r in results if r["ruleId"] == "RMCP-IP-002")
     line = ip["locations"][0]["physicalLocation"]["region"]["startLine"]

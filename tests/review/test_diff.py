@@ -107,9 +107,11 @@ def test_text_md_and_html(runs):
     assert "RMCP-PERM-002  jira.delete  (pass → fail)" in text
     assert "waiver expired 2026-12-01" in text and "in 15 days" in text
     md = _diff(old, new, "--format", "md").out
-    assert md.startswith("## Since the last review") and "| regressed | Example Corp | RMCP-PERM-002 | jira.delete |" in md
+    assert (
+        md.startswith("## Since the last review") and "| regressed | Example Corp | RMCP-PERM-002 | jira.delete |" in md
+    )
     html = _diff(old, new, "--format", "html").out
-    assert "<h2 id=\"since-last-review-h\">Changes</h2>" in html
+    assert '<h2 id="since-last-review-h">Changes</h2>' in html
     assert "https://*.vercel.app/**" in html and "<script" not in html
 
 
@@ -143,53 +145,149 @@ NEAR, FAR, PAST = "2026-12-20", "2027-06-30", "2026-12-01"
 
 def _f(status: str, original: str | None = None, expires: str | None = None) -> Finding:
     waiver = AppliedWaiver("r", "a@example.com", expires, "w.yaml:4") if status == "waived" else None
-    return Finding("RMCP-DOM-003", status, "high", "org", "Org", "s", "t", "e", "a", EvidenceRef(None, None), None,
-                   Remediation("x", (), ()), "domains", original_status=original, waiver=waiver)
+    return Finding(
+        "RMCP-DOM-003",
+        status,
+        "high",
+        "org",
+        "Org",
+        "s",
+        "t",
+        "e",
+        "a",
+        EvidenceRef(None, None),
+        None,
+        Remediation("x", (), ()),
+        "domains",
+        original_status=original,
+        waiver=waiver,
+    )
 
 
 # (label, finding) for every side a key can have; waived ones carry their original status and expiry
 SIDES = {
-    "none": None, "pass": _f("pass"), "warn": _f("warn"), "fail": _f("fail"), "unknown": _f("unknown"),
-    "waived(fail,far)": _f("waived", "fail", FAR), "waived(fail,near)": _f("waived", "fail", NEAR),
-    "waived(fail,past)": _f("waived", "fail", PAST), "waived(warn,far)": _f("waived", "warn", FAR),
+    "none": None,
+    "pass": _f("pass"),
+    "warn": _f("warn"),
+    "fail": _f("fail"),
+    "unknown": _f("unknown"),
+    "waived(fail,far)": _f("waived", "fail", FAR),
+    "waived(fail,near)": _f("waived", "fail", NEAR),
+    "waived(fail,past)": _f("waived", "fail", PAST),
+    "waived(warn,far)": _f("waived", "warn", FAR),
     "waived(unknown,bad-date)": _f("waived", "unknown", "soon"),
 }
 
 # old → new → class. Written out in full so the documented precedence and the code agree.
 TABLE = {
-    "none": {"pass": "new-check", "warn": "new-check", "fail": "new-fail", "unknown": "new-fail",
-             "waived(fail,far)": "new-check", "waived(fail,near)": "waiver-expiring", "waived(fail,past)": "new-check",
-             "waived(warn,far)": "new-check", "waived(unknown,bad-date)": "new-check"},
-    "pass": {"none": "removed-check", "pass": "unchanged", "warn": "unchanged", "fail": "regressed", "unknown": "regressed",
-             "waived(fail,far)": "unchanged", "waived(fail,near)": "waiver-expiring", "waived(fail,past)": "unchanged",
-             "waived(warn,far)": "unchanged", "waived(unknown,bad-date)": "unchanged"},
-    "warn": {"none": "removed-check", "pass": "unchanged", "warn": "unchanged", "fail": "regressed", "unknown": "regressed",
-             "waived(fail,far)": "unchanged", "waived(fail,near)": "waiver-expiring", "waived(fail,past)": "unchanged",
-             "waived(warn,far)": "unchanged", "waived(unknown,bad-date)": "unchanged"},
-    "fail": {"none": "removed-check", "pass": "fixed", "warn": "fixed", "fail": "still-failing", "unknown": "still-failing",
-             "waived(fail,far)": "still-failing", "waived(fail,near)": "waiver-expiring",
-             "waived(fail,past)": "still-failing", "waived(warn,far)": "fixed", "waived(unknown,bad-date)": "still-failing"},
-    "unknown": {"none": "removed-check", "pass": "fixed", "warn": "fixed", "fail": "still-failing",
-                "unknown": "still-failing", "waived(fail,far)": "still-failing", "waived(fail,near)": "waiver-expiring",
-                "waived(fail,past)": "still-failing", "waived(warn,far)": "fixed",
-                "waived(unknown,bad-date)": "still-failing"},
+    "none": {
+        "pass": "new-check",
+        "warn": "new-check",
+        "fail": "new-fail",
+        "unknown": "new-fail",
+        "waived(fail,far)": "new-check",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "new-check",
+        "waived(warn,far)": "new-check",
+        "waived(unknown,bad-date)": "new-check",
+    },
+    "pass": {
+        "none": "removed-check",
+        "pass": "unchanged",
+        "warn": "unchanged",
+        "fail": "regressed",
+        "unknown": "regressed",
+        "waived(fail,far)": "unchanged",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "unchanged",
+        "waived(warn,far)": "unchanged",
+        "waived(unknown,bad-date)": "unchanged",
+    },
+    "warn": {
+        "none": "removed-check",
+        "pass": "unchanged",
+        "warn": "unchanged",
+        "fail": "regressed",
+        "unknown": "regressed",
+        "waived(fail,far)": "unchanged",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "unchanged",
+        "waived(warn,far)": "unchanged",
+        "waived(unknown,bad-date)": "unchanged",
+    },
+    "fail": {
+        "none": "removed-check",
+        "pass": "fixed",
+        "warn": "fixed",
+        "fail": "still-failing",
+        "unknown": "still-failing",
+        "waived(fail,far)": "still-failing",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "still-failing",
+        "waived(warn,far)": "fixed",
+        "waived(unknown,bad-date)": "still-failing",
+    },
+    "unknown": {
+        "none": "removed-check",
+        "pass": "fixed",
+        "warn": "fixed",
+        "fail": "still-failing",
+        "unknown": "still-failing",
+        "waived(fail,far)": "still-failing",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "still-failing",
+        "waived(warn,far)": "fixed",
+        "waived(unknown,bad-date)": "still-failing",
+    },
     # waived → not waived: the waiver lapsed (expiry before NEW's date) → waiver-expired; else as any good → bad
-    "waived(fail,far)": {"none": "removed-check", "pass": "fixed", "warn": "fixed", "fail": "regressed",
-                         "unknown": "regressed", "waived(fail,far)": "unchanged", "waived(fail,near)": "waiver-expiring",
-                         "waived(fail,past)": "unchanged", "waived(warn,far)": "fixed",
-                         "waived(unknown,bad-date)": "unchanged"},
-    "waived(fail,past)": {"none": "removed-check", "pass": "fixed", "warn": "waiver-expired", "fail": "waiver-expired",
-                          "unknown": "waiver-expired", "waived(fail,far)": "unchanged",
-                          "waived(fail,near)": "waiver-expiring", "waived(fail,past)": "unchanged",
-                          "waived(warn,far)": "fixed", "waived(unknown,bad-date)": "unchanged"},
-    "waived(warn,far)": {"none": "removed-check", "pass": "unchanged", "warn": "unchanged", "fail": "regressed",
-                         "unknown": "regressed", "waived(fail,far)": "unchanged", "waived(fail,near)": "waiver-expiring",
-                         "waived(fail,past)": "unchanged", "waived(warn,far)": "unchanged",
-                         "waived(unknown,bad-date)": "unchanged"},
-    "waived(unknown,bad-date)": {"none": "removed-check", "pass": "fixed", "warn": "waiver-expired",
-                                 "fail": "waiver-expired", "unknown": "waiver-expired", "waived(fail,far)": "unchanged",
-                                 "waived(fail,near)": "waiver-expiring", "waived(fail,past)": "unchanged",
-                                 "waived(warn,far)": "fixed", "waived(unknown,bad-date)": "unchanged"},
+    "waived(fail,far)": {
+        "none": "removed-check",
+        "pass": "fixed",
+        "warn": "fixed",
+        "fail": "regressed",
+        "unknown": "regressed",
+        "waived(fail,far)": "unchanged",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "unchanged",
+        "waived(warn,far)": "fixed",
+        "waived(unknown,bad-date)": "unchanged",
+    },
+    "waived(fail,past)": {
+        "none": "removed-check",
+        "pass": "fixed",
+        "warn": "waiver-expired",
+        "fail": "waiver-expired",
+        "unknown": "waiver-expired",
+        "waived(fail,far)": "unchanged",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "unchanged",
+        "waived(warn,far)": "fixed",
+        "waived(unknown,bad-date)": "unchanged",
+    },
+    "waived(warn,far)": {
+        "none": "removed-check",
+        "pass": "unchanged",
+        "warn": "unchanged",
+        "fail": "regressed",
+        "unknown": "regressed",
+        "waived(fail,far)": "unchanged",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "unchanged",
+        "waived(warn,far)": "unchanged",
+        "waived(unknown,bad-date)": "unchanged",
+    },
+    "waived(unknown,bad-date)": {
+        "none": "removed-check",
+        "pass": "fixed",
+        "warn": "waiver-expired",
+        "fail": "waiver-expired",
+        "unknown": "waiver-expired",
+        "waived(fail,far)": "unchanged",
+        "waived(fail,near)": "waiver-expiring",
+        "waived(fail,past)": "unchanged",
+        "waived(warn,far)": "fixed",
+        "waived(unknown,bad-date)": "unchanged",
+    },
 }
 
 

@@ -24,8 +24,18 @@ def _entries(folder: Path) -> list[str]:
 def test_default_folder_is_reports_history_and_entries_are_results(tmp_path):
     files = write_files(tmp_path / "in")
     # No --out: the default reports/ folder, and so reports/history/, relative to the working folder.
-    r = run_cli("audit", "--policy", files.policy, "--settings", files.old_settings, "--waivers", files.waivers,
-                "--as-of", OLD_AS_OF, cwd=tmp_path)
+    r = run_cli(
+        "audit",
+        "--policy",
+        files.policy,
+        "--settings",
+        files.old_settings,
+        "--waivers",
+        files.waivers,
+        "--as-of",
+        OLD_AS_OF,
+        cwd=tmp_path,
+    )
     assert r.code == 1, r.err
     history = tmp_path / "reports" / "history"
     names = _entries(history)
@@ -80,12 +90,12 @@ def test_report_compares_with_previous_run_and_draws_trend(tmp_path):
     out = tmp_path / "out"
     audit(files, files.old_settings, OLD_AS_OF, out)
     first = (out / "report.html").read_text()
-    assert "Since the last review" not in first and "<svg class=\"trend\"" not in first
+    assert "Since the last review" not in first and '<svg class="trend"' not in first
     audit(files, files.new_settings, NEW_AS_OF, out)
     html = (out / "report.html").read_text()
     head = html.index("Since the last review")
     assert head < html.index('id="orgs"')  # at the top, before the findings
-    section = html[head:html.index("</section>", head)]
+    section = html[head : html.index("</section>", head)]
     old_entry = _entries(out / "history")[0]
     assert old_entry in section and OLD_AS_OF in section
     for change in ("regressed", "waiver-expired", "waiver-expiring", "fixed", "new-fail", "removed-check"):
@@ -93,15 +103,21 @@ def test_report_compares_with_previous_run_and_draws_trend(tmp_path):
     assert "1 still failing since that run" in section
     # One trend per org, with a point per run for each series, in the page's allowed markup.
     assert section.count('<svg class="trend"') == 1
-    svg = section[section.index("<svg"):section.index("</svg>")]
+    svg = section[section.index("<svg") : section.index("</svg>")]
     for series in ("fail", "unknown", "waived"):
         assert svg.count(f'class="point-{series}"') == 2 and f'class="series-{series}"' in svg
     assert "<script" not in section and "style=" not in section  # the report's CSP allows neither here
     assert "2026-11-26" in svg and "2026-12-05" in svg
     # The numbers behind the chart: the two runs' per-org counts.
     counts = [json.loads((out / "history" / n).read_text())["orgs"][0]["summary"] for n in _entries(out / "history")]
-    assert f"<td>2026-11-26</td><td>{counts[0]['fail']}</td><td>{counts[0]['unknown']}</td><td>{counts[0]['waived']}</td>" in section
-    assert f"<td>2026-12-05</td><td>{counts[1]['fail']}</td><td>{counts[1]['unknown']}</td><td>{counts[1]['waived']}</td>" in section
+    assert (
+        f"<td>2026-11-26</td><td>{counts[0]['fail']}</td><td>{counts[0]['unknown']}</td><td>{counts[0]['waived']}</td>"
+        in section
+    )
+    assert (
+        f"<td>2026-12-05</td><td>{counts[1]['fail']}</td><td>{counts[1]['unknown']}</td><td>{counts[1]['waived']}</td>"
+        in section
+    )
 
 
 def test_trend_is_limited_to_recent_runs_and_report_is_deterministic(tmp_path):
@@ -109,9 +125,18 @@ def test_trend_is_limited_to_recent_runs_and_report_is_deterministic(tmp_path):
     out = tmp_path / "out"
     days = ["2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01"]
     for i, day in enumerate(days):
-        audit(files, files.old_settings if i % 2 else files.new_settings, day, out, "--format", "html", "--trend-runs", "4")
+        audit(
+            files,
+            files.old_settings if i % 2 else files.new_settings,
+            day,
+            out,
+            "--format",
+            "html",
+            "--trend-runs",
+            "4",
+        )
     html = (out / "report.html").read_text()
-    svg = html[html.index('<svg class="trend"'):html.index("</svg>")]
+    svg = html[html.index('<svg class="trend"') : html.index("</svg>")]
     assert svg.count('class="point-fail"') == 4  # the last 4 runs, this one included
     assert "2026-09-01" in svg and "2026-08-01" not in svg
     # The same history and inputs give the same page, byte for byte.
@@ -160,18 +185,55 @@ def test_github_step_summary_is_appended(tmp_path):
     summary = tmp_path / "step-summary.md"
     summary.write_text("earlier step output\n")
     env = {"GITHUB_STEP_SUMMARY": str(summary)}
-    run_cli("audit", "--policy", files.policy, "--settings", files.old_settings, "--waivers", files.waivers,
-            "--out", tmp_path / "out", "--as-of", OLD_AS_OF, "-q", env=env)
-    run_cli("audit", "--policy", files.policy, "--settings", files.new_settings, "--waivers", files.waivers,
-            "--out", tmp_path / "out", "--as-of", NEW_AS_OF, "-q", env=env)
+    run_cli(
+        "audit",
+        "--policy",
+        files.policy,
+        "--settings",
+        files.old_settings,
+        "--waivers",
+        files.waivers,
+        "--out",
+        tmp_path / "out",
+        "--as-of",
+        OLD_AS_OF,
+        "-q",
+        env=env,
+    )
+    run_cli(
+        "audit",
+        "--policy",
+        files.policy,
+        "--settings",
+        files.new_settings,
+        "--waivers",
+        files.waivers,
+        "--out",
+        tmp_path / "out",
+        "--as-of",
+        NEW_AS_OF,
+        "-q",
+        env=env,
+    )
     text = summary.read_text()
     assert text.startswith("earlier step output\n")
     assert text.count("# Rovo MCP audit") == 2  # both runs' Markdown summaries
     assert text.count("## Since the last review") == 1  # only the second run has a previous one
     assert "| regressed | Example Corp | RMCP-PERM-002 | jira.delete |" in text
     # Without the variable nothing is written anywhere else.
-    r = run_cli("audit", "--policy", files.policy, "--settings", files.new_settings, "--out", tmp_path / "o2",
-                "--as-of", NEW_AS_OF, "-q", env={"GITHUB_STEP_SUMMARY": ""})
+    r = run_cli(
+        "audit",
+        "--policy",
+        files.policy,
+        "--settings",
+        files.new_settings,
+        "--out",
+        tmp_path / "o2",
+        "--as-of",
+        NEW_AS_OF,
+        "-q",
+        env={"GITHUB_STEP_SUMMARY": ""},
+    )
     assert r.code == 1 and summary.read_text() == text
 
 
@@ -183,19 +245,43 @@ def test_no_secret_reaches_history_summary_or_ci_files(tmp_path):
     out, summary = tmp_path / "out", tmp_path / "summary.md"
     runs = []
     with running_admin_api([example_org()]) as api, running_sim(SCENARIOS["healthy"]) as sim:
-        env = collect_env(api, mcp_url=f"{sim}/v1/mcp", GITHUB_STEP_SUMMARY=str(summary), ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
-                          ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL, ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN)
+        env = collect_env(
+            api,
+            mcp_url=f"{sim}/v1/mcp",
+            GITHUB_STEP_SUMMARY=str(summary),
+            ROVO_AUDIT_OAUTH_TOKEN=OAUTH_TOKEN,
+            ROVO_AUDIT_MCP_EMAIL=SIM_EMAIL,
+            ROVO_AUDIT_MCP_API_TOKEN=SIM_API_TOKEN,
+        )
         for as_of in (OLD_AS_OF, NEW_AS_OF):
-            runs.append(run_cli("audit", "--collect", "--policy", files.policy, "--waivers", files.waivers, "--out", out,
-                                "--as-of", as_of, "--format", "html,json,md,csv,sarif,junit", cwd=tmp_path, env=env))
+            runs.append(
+                run_cli(
+                    "audit",
+                    "--collect",
+                    "--policy",
+                    files.policy,
+                    "--waivers",
+                    files.waivers,
+                    "--out",
+                    out,
+                    "--as-of",
+                    as_of,
+                    "--format",
+                    "html,json,md,csv,sarif,junit",
+                    cwd=tmp_path,
+                    env=env,
+                )
+            )
             assert runs[-1].code == 1, runs[-1].err + runs[-1].out
         # Each secret was read and sent: the test plants what the command really handles.
         assert {a.rsplit(" ", 1)[-1] for a in api.state.auth_values} == {ADMIN_KEY, OAUTH_TOKEN}
         assert sim.authorization_values and all(v.startswith("Basic ") for v in sim.authorization_values)
     h = sorted((out / "history").iterdir())
     assert len(h) == 2
-    diffs = [run_cli("diff", h[0], h[1], "--format", "html", "--out", tmp_path / "diff.html", cwd=tmp_path, env=env),
-             run_cli("diff", h[0], h[1], "--format", "md", cwd=tmp_path, env=env)]
+    diffs = [
+        run_cli("diff", h[0], h[1], "--format", "html", "--out", tmp_path / "diff.html", cwd=tmp_path, env=env),
+        run_cli("diff", h[0], h[1], "--format", "md", cwd=tmp_path, env=env),
+    ]
     assert [d.code for d in diffs] == [1, 1] and "## Since the last review" in diffs[1].out
     assert summary.read_text().count("# Rovo MCP audit") == 2  # both runs wrote their summary
     written = [p for p in out.rglob("*") if p.is_file()]

@@ -25,8 +25,20 @@ def _roundtrip(path: Path) -> None:
 
 
 def test_roundtrip_shared_example(tmp_path):
-    run_cli("audit", "--policy", EXAMPLE / "custom-webapp.policy.yaml", "--settings", EXAMPLE / "example-corp.settings.yaml",
-            "--out", tmp_path, "--format", "json", "--as-of", "2026-11-26", "--no-history")
+    run_cli(
+        "audit",
+        "--policy",
+        EXAMPLE / "custom-webapp.policy.yaml",
+        "--settings",
+        EXAMPLE / "example-corp.settings.yaml",
+        "--out",
+        tmp_path,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+        "--no-history",
+    )
     _roundtrip(tmp_path / "results.json")
 
 
@@ -51,8 +63,20 @@ def estate(tmp_path_factory) -> tuple[Path, Path, Path]:
 
 def test_roundtrip_estate_with_unknowns_and_warns(estate, tmp_path):
     policy, settings, _ = estate
-    run_cli("audit", "--policy", policy, "--settings", settings, "--out", tmp_path, "--format", "json",
-            "--as-of", AS_OF, "--no-history")
+    run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        tmp_path,
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+    )
     doc = json.loads((tmp_path / "results.json").read_text())
     assert {"unknown", "warn", "fail", "pass"} <= {f["status"] for f in doc["findings"]}
     _roundtrip(tmp_path / "results.json")
@@ -69,16 +93,43 @@ def _shard(settings: Path, orgs: list[dict], out: Path) -> Path:
 def test_merge_of_shards_equals_one_audit(estate, tmp_path):
     policy, settings, _ = estate
     orgs = yaml.safe_load(settings.read_text())["orgs"]
-    shards = [_shard(settings, orgs[:2], tmp_path / "s1.yaml"), _shard(settings, orgs[2:5], tmp_path / "s2.yaml"),
-              _shard(settings, orgs[5:], tmp_path / "s3.yaml")]
+    shards = [
+        _shard(settings, orgs[:2], tmp_path / "s1.yaml"),
+        _shard(settings, orgs[2:5], tmp_path / "s2.yaml"),
+        _shard(settings, orgs[5:], tmp_path / "s3.yaml"),
+    ]
     results = []
     for i, s in enumerate(shards):
-        r = run_cli("audit", "--policy", policy, "--settings", s, "--out", tmp_path / f"r{i}", "--format", "json",
-                    "--as-of", AS_OF, "--no-history")
+        r = run_cli(
+            "audit",
+            "--policy",
+            policy,
+            "--settings",
+            s,
+            "--out",
+            tmp_path / f"r{i}",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--no-history",
+        )
         assert r.code in (0, 1), r.err
         results.append(tmp_path / f"r{i}" / "results.json")
-    run_cli("audit", "--policy", policy, "--settings", settings, "--out", tmp_path / "whole", "--format", "json",
-            "--as-of", AS_OF, "--no-history")
+    run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        tmp_path / "whole",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+    )
     r = run_cli("merge", *results, "--out", tmp_path / "merged", "--format", "json,html,sarif,junit", "--no-history")
     whole = json.loads((tmp_path / "whole" / "results.json").read_text())
     merged = json.loads((tmp_path / "merged" / "results.json").read_text())
@@ -97,8 +148,20 @@ def test_merge_of_shards_equals_one_audit(estate, tmp_path):
 
 def test_merge_refuses_an_org_in_two_shards(estate, tmp_path):
     policy, settings, _ = estate
-    run_cli("audit", "--policy", policy, "--settings", settings, "--out", tmp_path / "a", "--format", "json",
-            "--as-of", AS_OF, "--no-history")
+    run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        tmp_path / "a",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+    )
     a = tmp_path / "a" / "results.json"
     r = run_cli("merge", a, a, "--out", tmp_path / "m")
     assert r.code == 2 and "must come from one shard only" in r.err and str(a) in r.err
@@ -108,14 +171,26 @@ def test_merge_refuses_an_org_in_two_shards(estate, tmp_path):
 def test_merge_waiver_unused_only_if_no_shard_used_it(tmp_path):
     files = write_files(tmp_path / "in")
     other = tmp_path / "in" / "other.settings.yaml"  # an org the waivers do not touch
-    other.write_text(files.old_settings.read_text().replace("0c4e2b1a", "99999999").replace("Example Corp", "Other")
-                     .replace("https://*.vercel.app/**", "https://app2.example.com/**"))
+    other.write_text(
+        files.old_settings.read_text()
+        .replace("0c4e2b1a", "99999999")
+        .replace("Example Corp", "Other")
+        .replace("https://*.vercel.app/**", "https://app2.example.com/**")
+    )
     audit(files, files.old_settings, OLD_AS_OF, tmp_path / "a", "--no-history", "--format", "json")
     audit(files, other, OLD_AS_OF, tmp_path / "b", "--no-history", "--format", "json")
     b = json.loads((tmp_path / "b" / "results.json").read_text())
     assert len(b["unused_waivers"]) >= 3  # shard b used none of them
-    r = run_cli("merge", tmp_path / "a" / "results.json", tmp_path / "b" / "results.json", "--out", tmp_path / "m",
-                "--format", "json", "--no-history")
+    r = run_cli(
+        "merge",
+        tmp_path / "a" / "results.json",
+        tmp_path / "b" / "results.json",
+        "--out",
+        tmp_path / "m",
+        "--format",
+        "json",
+        "--no-history",
+    )
     assert r.code == 1, r.err
     merged = json.loads((tmp_path / "m" / "results.json").read_text())
     a = json.loads((tmp_path / "a" / "results.json").read_text())
@@ -125,7 +200,19 @@ def test_merge_waiver_unused_only_if_no_shard_used_it(tmp_path):
 
 def test_merge_stores_history_like_an_audit(estate, tmp_path):
     policy, settings, _ = estate
-    run_cli("audit", "--policy", policy, "--settings", settings, "--out", tmp_path / "a", "--format", "json",
-            "--as-of", AS_OF, "--no-history")
+    run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        tmp_path / "a",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-history",
+    )
     r = run_cli("merge", tmp_path / "a" / "results.json", "--out", tmp_path / "m", "--format", "json")
     assert r.code in (0, 1) and len(list((tmp_path / "m" / "history").iterdir())) == 1

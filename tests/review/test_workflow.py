@@ -29,7 +29,7 @@ def _shim(folder: Path) -> Path:
     bin_dir = folder / "bin"
     bin_dir.mkdir()
     exe = bin_dir / "rovo-audit"
-    exe.write_text(f"#!/bin/sh\nexec {sys.executable} -m auditor \"$@\"\n")
+    exe.write_text(f'#!/bin/sh\nexec {sys.executable} -m auditor "$@"\n')
     exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
     return bin_dir
 
@@ -68,9 +68,14 @@ def test_workflow_commands_run_offline(tmp_path):
     wf = yaml.safe_load(WORKFLOW.read_text())
     repo = _repo(tmp_path)
     summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
-    env = {**os.environ, **{k: str(v) for k, v in wf["env"].items()},
-           "PATH": f"{_shim(tmp_path)}{os.pathsep}{os.environ['PATH']}",
-           "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output), "PYTHONWARNINGS": "ignore"}
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in wf["env"].items()},
+        "PATH": f"{_shim(tmp_path)}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+        "PYTHONWARNINGS": "ignore",
+    }
     ran = []
     for month, as_of in enumerate(("2026-11-01T06:00:00Z", "2026-12-01T06:00:00Z")):
         if month:  # a month later the team fixed API token auth and added an origin
@@ -78,11 +83,15 @@ def test_workflow_commands_run_offline(tmp_path):
             collected.write_text(collected.read_text().replace("api_token_auth: false", "api_token_auth: true"))
         for step in wf["jobs"]["review"]["steps"]:
             script = step.get("run", "")
-            if not re.search(r"rovo-audit (audit|waivers|history|diff|merge) ", script) or re.search(r"\b(pip|git) ", script):
+            if not re.search(r"rovo-audit (audit|waivers|history|diff|merge) ", script) or re.search(
+                r"\b(pip|git) ", script
+            ):
                 continue  # installing, collecting and pushing need the network
             # Pin the clock, as the tests must (the workflow runs on the real one).
             script = script.replace("rovo-audit audit ", f"rovo-audit audit --as-of {as_of} ")
-            p = subprocess.run([BASH, "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+            p = subprocess.run(
+                [BASH, "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120
+            )
             assert p.returncode == 0, (step.get("name"), p.stdout, p.stderr)
             ran.append(step.get("name"))
     assert ran == ["Audit and compare with the last review", "Waivers to review", "Keep the last 24 runs"] * 2
@@ -104,13 +113,25 @@ def test_cron_recipe_runs(tmp_path):
     folder = tmp_path / "review"
     files = write_files(folder)
     shutil.copy(files.policy, folder / "ours.yaml")
-    env = {**os.environ, "PATH": f"{_shim(tmp_path)}{os.pathsep}{os.environ['PATH']}", "REVIEW_DIR": str(folder),
-           "POLICIES": "--policy baseline --policy ours.yaml", "SETTINGS": str(files.old_settings),
-           "WAIVERS": str(files.waivers), "KEEP": "2", "PYTHONWARNINGS": "ignore"}
+    env = {
+        **os.environ,
+        "PATH": f"{_shim(tmp_path)}{os.pathsep}{os.environ['PATH']}",
+        "REVIEW_DIR": str(folder),
+        "POLICIES": "--policy baseline --policy ours.yaml",
+        "SETTINGS": str(files.old_settings),
+        "WAIVERS": str(files.waivers),
+        "KEEP": "2",
+        "PYTHONWARNINGS": "ignore",
+    }
     codes = []
     for as_of in ("2026-10-01", "2026-11-01", "2026-12-01"):
-        p = subprocess.run([BASH, str(CRON)], env={**env, "EXTRA_ARGS": f"--as-of {as_of}"}, capture_output=True,
-                           text=True, timeout=120)
+        p = subprocess.run(
+            [BASH, str(CRON)],
+            env={**env, "EXTRA_ARGS": f"--as-of {as_of}"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         codes.append(p.returncode)
         assert "Traceback" not in p.stderr
     assert codes == [1, 1, 1]  # blocked: cron mails on a non-zero status
@@ -120,7 +141,12 @@ def test_cron_recipe_runs(tmp_path):
     assert "waiver(s) as of" in (reports / "waivers.txt").read_text()
     assert "Since the last review" in (reports / "report.html").read_text()
     # Bad input stops the script with 2 and writes no history entry.
-    p = subprocess.run([BASH, str(CRON)], env={**env, "SETTINGS": str(folder / "missing.yaml")}, capture_output=True,
-                       text=True, timeout=120)
+    p = subprocess.run(
+        [BASH, str(CRON)],
+        env={**env, "SETTINGS": str(folder / "missing.yaml")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 2 and "missing.yaml:1:1" in p.stderr
     assert len(list((reports / "history").iterdir())) == 2

@@ -77,26 +77,52 @@ class FakeOrg:
 
 
 def ip_policy(name: str, status: str, ranges: list[str]) -> dict[str, Any]:
-    return {"type": "ip-allowlist", "name": name, "status": status, "rule": {"ipRanges": ranges},
-            "resources": [{"id": "ari:cloud:platform::site/1", "applicationStatus": "applied", "meta": {}, "links": {}}]}
+    return {
+        "type": "ip-allowlist",
+        "name": name,
+        "status": status,
+        "rule": {"ipRanges": ranges},
+        "resources": [{"id": "ari:cloud:platform::site/1", "applicationStatus": "applied", "meta": {}, "links": {}}],
+    }
 
 
-def token(label: str, email: str, *, expires: str = "2027-05-01T00:00:00.000Z", status: str = "ALLOWED",
-          scopes: list[str] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": f"tok-{label}", "label": label, "status": status, "createdAt": "2026-05-01T10:00:00.000Z",
-                           "expiresAt": expires, "lastActiveAt": "2026-11-19T08:00:00.000Z",
-                           "user": {"id": f"acct-{label}", "orgId": "x", "name": label, "email": email}}
+def token(
+    label: str,
+    email: str,
+    *,
+    expires: str = "2027-05-01T00:00:00.000Z",
+    status: str = "ALLOWED",
+    scopes: list[str] | None = None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": f"tok-{label}",
+        "label": label,
+        "status": status,
+        "createdAt": "2026-05-01T10:00:00.000Z",
+        "expiresAt": expires,
+        "lastActiveAt": "2026-11-19T08:00:00.000Z",
+        "user": {"id": f"acct-{label}", "orgId": "x", "name": label, "email": email},
+    }
     if scopes is not None:
         out["scopes"] = scopes
     return out
 
 
 def event(action: str, actor: str, time_iso: str, message: str = "") -> dict[str, Any]:
-    return {"id": f"ev-{action}-{time_iso}", "type": "events",
-            "attributes": {"time": time_iso, "action": action,
-                           "actor": {"id": actor, "name": actor, "auth": {"authType": "user-session"}},
-                           "context": [], "container": [], "location": {"ip": "203.0.113.9"}},
-            "links": {"self": "x"}, "message": {"content": message, "format": "simple"}}
+    return {
+        "id": f"ev-{action}-{time_iso}",
+        "type": "events",
+        "attributes": {
+            "time": time_iso,
+            "action": action,
+            "actor": {"id": actor, "name": actor, "auth": {"authType": "user-session"}},
+            "context": [],
+            "container": [],
+            "location": {"ip": "203.0.113.9"},
+        },
+        "links": {"self": "x"},
+        "message": {"content": message, "format": "simple"},
+    }
 
 
 @dataclass(frozen=True)
@@ -110,14 +136,33 @@ class Seen:
 
 
 class _State:
-    def __init__(self, orgs: list[FakeOrg], page_size: int, latency: float, next_style: str,
-                 events_limit: int, events_window: float, hang: float, resources: list[dict[str, Any]] | None) -> None:
+    def __init__(
+        self,
+        orgs: list[FakeOrg],
+        page_size: int,
+        latency: float,
+        next_style: str,
+        events_limit: int,
+        events_window: float,
+        hang: float,
+        resources: list[dict[str, Any]] | None,
+    ) -> None:
         self.orgs = {o.id: o for o in orgs}
         self.page_size, self.latency, self.next_style = page_size, latency, next_style
         self.events_limit, self.events_window, self.hang = events_limit, events_window, hang
-        self.resources = resources if resources is not None else [
-            {"id": "11111111-2222-3333-4444-555555555555", "url": "https://example.atlassian.net", "name": "example",
-             "scopes": ["read:jira-work", "read:page:confluence"], "avatarUrl": "https://x/a.png"}]
+        self.resources = (
+            resources
+            if resources is not None
+            else [
+                {
+                    "id": "11111111-2222-3333-4444-555555555555",
+                    "url": "https://example.atlassian.net",
+                    "name": "example",
+                    "scopes": ["read:jira-work", "read:page:confluence"],
+                    "avatarUrl": "https://x/a.png",
+                }
+            ]
+        )
         self.faults: dict[str, list[str]] = {}
         self.log: list[Seen] = []
         self.auth_values: list[str] = []
@@ -132,8 +177,12 @@ class _State:
             per: dict[str, int] = {}
             for seen in self.log:
                 per[seen.endpoint] = per.get(seen.endpoint, 0) + 1
-            return {"requests": len(self.log), "per_endpoint": per, "violations": self.violations,
-                    "max_in_flight": self.max_in_flight}
+            return {
+                "requests": len(self.log),
+                "per_endpoint": per,
+                "violations": self.violations,
+                "max_in_flight": self.max_in_flight,
+            }
 
 
 class FakeAdminApi(str):
@@ -190,8 +239,16 @@ def build_app(st: _State, other: OtherHost, base: list[str]) -> ASGIApp:
         endpoint, org_id = _classify(request)
         auth = request.headers.get("authorization")
         with st.lock:
-            st.log.append(Seen(endpoint, request.url.path, request.url.query, auth.split(" ")[0] if auth else None,
-                               time.monotonic(), org_id))
+            st.log.append(
+                Seen(
+                    endpoint,
+                    request.url.path,
+                    request.url.query,
+                    auth.split(" ")[0] if auth else None,
+                    time.monotonic(),
+                    org_id,
+                )
+            )
             if auth:
                 st.auth_values.append(auth)
             st.in_flight += 1
@@ -303,12 +360,22 @@ def _classify(request: Request) -> tuple[str, str | None]:
 
 def _items(endpoint: str, org: FakeOrg, request: Request) -> list[Any]:
     if endpoint == "domains":
-        return [{"id": f"dom-{n}", "type": "domains", "attributes": {"name": n, "claim": {"type": "dns", "status": s}},
-                 "links": {"self": "x"}} for n, s in org.domains]
+        return [
+            {
+                "id": f"dom-{n}",
+                "type": "domains",
+                "attributes": {"name": n, "claim": {"type": "dns", "status": s}},
+                "links": {"self": "x"},
+            }
+            for n, s in org.domains
+        ]
     if endpoint == "policies":
         kind = request.query_params.get("type")
-        return [{"id": f"pol-{i}", "type": "policy", "attributes": p} for i, p in enumerate(org.policies)
-                if kind is None or p["type"] == kind]
+        return [
+            {"id": f"pol-{i}", "type": "policy", "attributes": p}
+            for i, p in enumerate(org.policies)
+            if kind is None or p["type"] == kind
+        ]
     if endpoint == "api_tokens":
         return org.tokens
     if endpoint == "api_keys":
@@ -328,10 +395,20 @@ def _free_port(host: str) -> int:
 @contextlib.contextmanager
 def _serve(app: Any, host: str, tls: TlsFiles | None = None) -> Iterator[str]:
     port = _free_port(host)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                                           backlog=256, limit_concurrency=1000, timeout_graceful_shutdown=1,
-                                           ssl_certfile=str(tls.cert) if tls else None,
-                                           ssl_keyfile=str(tls.key) if tls else None))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            backlog=256,
+            limit_concurrency=1000,
+            timeout_graceful_shutdown=1,
+            ssl_certfile=str(tls.cert) if tls else None,
+            ssl_keyfile=str(tls.key) if tls else None,
+        )
+    )
     thread = threading.Thread(target=server.run, name=f"fake-admin:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -364,10 +441,18 @@ def _other_host() -> str:
 
 
 @contextlib.contextmanager
-def running_admin_api(orgs: list[FakeOrg], *, page_size: int = 2, latency: float = 0.0, next_style: str = "cursor",
-                      events_limit: int = 10, events_window: float = 60.0, hang: float = 5.0,
-                      resources: list[dict[str, Any]] | None = None,
-                      tls: TlsFiles | None = None) -> Iterator[FakeAdminApi]:
+def running_admin_api(
+    orgs: list[FakeOrg],
+    *,
+    page_size: int = 2,
+    latency: float = 0.0,
+    next_style: str = "cursor",
+    events_limit: int = 10,
+    events_window: float = 60.0,
+    hang: float = 5.0,
+    resources: list[dict[str, Any]] | None = None,
+    tls: TlsFiles | None = None,
+) -> Iterator[FakeAdminApi]:
     """`tls`: serve HTTPS with that certificate (the "other host" stays plain HTTP)."""
     st = _State(orgs, page_size, latency, next_style, events_limit, events_window, hang, resources)
     other = OtherHost()
@@ -384,8 +469,13 @@ def running_admin_api_process(orgs: list[FakeOrg], **options: Any) -> Iterator[s
     """The same server in a child process (so its CPU does not share our GIL): yields its URL;
     `GET {url}/_fake/stats` returns its counters."""
     spec = json.dumps({"orgs": [dataclasses.asdict(o) for o in orgs], "options": options})
-    proc = subprocess.Popen([sys.executable, "-m", "tests.servers.fake_admin_api"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).resolve().parents[2]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.fake_admin_api"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
     try:
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(spec + "\n")

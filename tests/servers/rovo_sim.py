@@ -59,16 +59,22 @@ AGENT_SCOPES = ("read:jira:agent-interface", "search:rovo:agent-interface")
 
 # Tool name -> (product.group, read-only). Names from ROVO-MCP.md; grouping is the sim's own.
 TOOLS: dict[str, tuple[str, bool]] = {
-    "getJiraIssue": ("jira.read", True), "getVisibleJiraProjects": ("jira.read", True),
-    "lookupJiraAccountId": ("jira.read", True), "searchJiraIssuesUsingJql": ("jira.search", True),
-    "createJiraIssue": ("jira.write", False), "editJiraIssue": ("jira.write", False),
+    "getJiraIssue": ("jira.read", True),
+    "getVisibleJiraProjects": ("jira.read", True),
+    "lookupJiraAccountId": ("jira.read", True),
+    "searchJiraIssuesUsingJql": ("jira.search", True),
+    "createJiraIssue": ("jira.write", False),
+    "editJiraIssue": ("jira.write", False),
     "addCommentToJiraIssue": ("jira.write", False),
-    "getConfluencePage": ("confluence.read", True), "getConfluenceSpaces": ("confluence.read", True),
+    "getConfluencePage": ("confluence.read", True),
+    "getConfluenceSpaces": ("confluence.read", True),
     "searchConfluenceUsingCql": ("confluence.search", True),
-    "createConfluencePage": ("confluence.write", False), "updateConfluencePage": ("confluence.write", False),
+    "createConfluencePage": ("confluence.write", False),
+    "updateConfluencePage": ("confluence.write", False),
     "getCompassComponent": ("compass.read", True),
     "getJsmRequest": ("jsm.read", True),
-    "search": ("platform.search_atlassian", True), "fetch": ("platform.read_teamwork_graph", True),
+    "search": ("platform.search_atlassian", True),
+    "fetch": ("platform.read_teamwork_graph", True),
     "getTeamworkGraphContext": ("platform.read_teamwork_graph", True),
     "getTeamworkGraphObject": ("platform.read_teamwork_graph", True),
     "getAccessibleAtlassianResources": ("platform.read_teamwork_graph", True),
@@ -138,15 +144,26 @@ class Sim(str):
         return [r.tool for r in self.requests if r.tool]
 
 
-def oauth_token(base: str, *, issuer: str | None = None, scopes: tuple[str, ...] = GRANULAR_SCOPES,
-                client_id: str = "dcr-registered-client") -> str:
+def oauth_token(
+    base: str,
+    *,
+    issuer: str | None = None,
+    scopes: tuple[str, ...] = GRANULAR_SCOPES,
+    client_id: str = "dcr-registered-client",
+) -> str:
     """A JWT the sim accepts; `issuer` other than the sim's makes it a custom 3LO app token."""
+
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
     header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    claims = {"iss": issuer or f"{base}/oauth", "client_id": client_id, "scope": " ".join(scopes),
-              "sub": "557058:sim-user", "exp": 4102444800}
+    claims = {
+        "iss": issuer or f"{base}/oauth",
+        "client_id": client_id,
+        "scope": " ".join(scopes),
+        "sub": "557058:sim-user",
+        "exp": 4102444800,
+    }
     payload = b64(json.dumps(claims).encode())
     sig = b64(hmac.new(_SIGNING_KEY, f"{header}.{payload}".encode(), hashlib.sha256).digest())
     return f"{header}.{payload}.{sig}"
@@ -156,7 +173,11 @@ def verify_jwt(token: str) -> dict[str, Any] | None:
     parts = token.split(".")
     if len(parts) != 3:
         return None
-    expected = base64.urlsafe_b64encode(hmac.new(_SIGNING_KEY, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
+    expected = (
+        base64.urlsafe_b64encode(hmac.new(_SIGNING_KEY, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest())
+        .rstrip(b"=")
+        .decode()
+    )
     if not hmac.compare_digest(expected, parts[2]):
         return None
     claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
@@ -164,6 +185,7 @@ def verify_jwt(token: str) -> dict[str, Any] | None:
 
 
 # -- running it ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TlsFiles:
@@ -181,16 +203,23 @@ def make_tls_files(folder: Path, host: str = "127.0.0.1") -> TlsFiles:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rovo-sim")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     files = TlsFiles(folder / "sim-cert.pem", folder / "sim-key.pem")
     files.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    files.key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption()))
+    files.key.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return files
 
 
@@ -201,17 +230,26 @@ def _free_port(host: str) -> int:
 
 
 @contextlib.contextmanager
-def running_sim(config: SimConfig | None = None, *, host: str = "127.0.0.1", tls: TlsFiles | None = None) -> Iterator[Sim]:
+def running_sim(
+    config: SimConfig | None = None, *, host: str = "127.0.0.1", tls: TlsFiles | None = None
+) -> Iterator[Sim]:
     """Run the simulator with uvicorn in a background thread; yields its base URL (a `Sim`)."""
     port = _free_port(host)
     from .rovo_sim_app import RovoSimApp  # here: the app module imports this one
 
     sim = Sim(f"{'https' if tls else 'http'}://{host}:{port}")
     app = RovoSimApp(config or SimConfig(), sim)
-    server = uvicorn.Server(uvicorn.Config(
-        app, host=host, port=port, log_level="warning", lifespan="on",
-        ssl_certfile=str(tls.cert) if tls else None, ssl_keyfile=str(tls.key) if tls else None,
-    ))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            ssl_certfile=str(tls.cert) if tls else None,
+            ssl_keyfile=str(tls.key) if tls else None,
+        )
+    )
     thread = threading.Thread(target=server.run, name=f"rovo-sim:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -227,7 +265,20 @@ def running_sim(config: SimConfig | None = None, *, host: str = "127.0.0.1", tls
 
 
 __all__ = [
-    "AGENT_SCOPES", "CUSTOM_APP_ISSUER", "GRANULAR_SCOPES", "SCENARIOS", "SIM_API_TOKEN", "SIM_CLASSIC_API_TOKEN",
-    "SIM_EMAIL", "SIM_SERVICE_KEY", "TOOLS", "SeenRequest", "Sim", "SimConfig", "TlsFiles", "make_tls_files",
-    "oauth_token", "running_sim",
+    "AGENT_SCOPES",
+    "CUSTOM_APP_ISSUER",
+    "GRANULAR_SCOPES",
+    "SCENARIOS",
+    "SIM_API_TOKEN",
+    "SIM_CLASSIC_API_TOKEN",
+    "SIM_EMAIL",
+    "SIM_SERVICE_KEY",
+    "TOOLS",
+    "SeenRequest",
+    "Sim",
+    "SimConfig",
+    "TlsFiles",
+    "make_tls_files",
+    "oauth_token",
+    "running_sim",
 ]

@@ -44,9 +44,8 @@ class Principal:
     scopes: tuple[str, ...] = ()
 
 
-
-
 # -- the MCP server (official SDK, low-level API so tools depend on the caller) -------------
+
 
 def _principal(ctx: ServerRequestContext[Any]) -> Principal:
     request = ctx.request
@@ -71,16 +70,22 @@ def _visible_tools(principal: Principal, config: SimConfig) -> list[str]:
 
 
 def build_mcp_server(config: SimConfig) -> Server[Any]:
-    async def list_tools(ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+    async def list_tools(
+        ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
         names = _visible_tools(_principal(ctx), config)
         start = int(params.cursor) if params and params.cursor else 0
-        page = names[start:start + config.tools_page_size]
+        page = names[start : start + config.tools_page_size]
         nxt = str(start + config.tools_page_size) if start + config.tools_page_size < len(names) else None
-        tools = [types.Tool(
-            name=n, description=f"Simulated {n}",
-            input_schema={"type": "object", "properties": {"id": {"type": "string"}}},
-            annotations=types.ToolAnnotations(read_only_hint=TOOLS[n][1], destructive_hint=not TOOLS[n][1]),
-        ) for n in page]
+        tools = [
+            types.Tool(
+                name=n,
+                description=f"Simulated {n}",
+                input_schema={"type": "object", "properties": {"id": {"type": "string"}}},
+                annotations=types.ToolAnnotations(read_only_hint=TOOLS[n][1], destructive_hint=not TOOLS[n][1]),
+            )
+            for n in page
+        ]
         return types.ListToolsResult(tools=tools, next_cursor=nxt)
 
     async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
@@ -88,13 +93,18 @@ def build_mcp_server(config: SimConfig) -> Server[Any]:
         if principal.custom_app:
             return types.CallToolResult(content=[types.TextContent(type="text", text=TROUBLE_MESSAGE)], is_error=True)
         if params.name not in _visible_tools(principal, config):
-            return types.CallToolResult(content=[types.TextContent(type="text", text=f"Unknown tool: {params.name}")], is_error=True)
-        return types.CallToolResult(content=[types.TextContent(type="text", text=json.dumps({"ok": True, "tool": params.name}))])
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text=f"Unknown tool: {params.name}")], is_error=True
+            )
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=json.dumps({"ok": True, "tool": params.name}))]
+        )
 
     return Server("rovo-sim", version="sim-1", on_list_tools=list_tools, on_call_tool=call_tool)
 
 
 # -- HTTP: discovery documents, OAuth endpoints, and the auth layer in front of MCP ----------
+
 
 class RovoSimApp:
     """ASGI: routes discovery and OAuth paths itself; MCP paths go through the auth layer."""
@@ -104,7 +114,8 @@ class RovoSimApp:
         self.sim = sim
         server = build_mcp_server(config)
         self.mcp = server.streamable_http_app(
-            streamable_http_path="/mcp", json_response=config.json_responses,
+            streamable_http_path="/mcp",
+            json_response=config.json_responses,
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         )
 
@@ -148,8 +159,17 @@ class RovoSimApp:
                 tool = msg.get("params", {}).get("name") if rpc == "tools/call" else None
         if auth:
             self.sim.authorization_values.append(auth)
-        self.sim.requests.append(SeenRequest(scope["method"], scope["path"], auth.split(" ")[0] if auth else None,
-                                             headers.get("origin"), headers.get("host", ""), rpc, tool))
+        self.sim.requests.append(
+            SeenRequest(
+                scope["method"],
+                scope["path"],
+                auth.split(" ")[0] if auth else None,
+                headers.get("origin"),
+                headers.get("host", ""),
+                rpc,
+                tool,
+            )
+        )
 
     async def _mcp(self, scope: Scope, headers: dict[str, str], body: bytes, receive: Receive, send: Send) -> None:
         config = self.config
@@ -165,7 +185,12 @@ class RovoSimApp:
             await _json(send, 403, {"error": "forbidden", "message": IP_BLOCKED_MESSAGE})
             return
         origin = headers.get("origin")
-        if config.allowed_origins is not None and principal.kind == "oauth" and origin and origin not in config.allowed_origins:
+        if (
+            config.allowed_origins is not None
+            and principal.kind == "oauth"
+            and origin
+            and origin not in config.allowed_origins
+        ):
             await _json(send, 403, {"error": "access_denied", "message": DOMAIN_MESSAGE})
             return
         inner = dict(scope, path="/mcp", raw_path=b"/mcp", state={**scope.get("state", {}), "principal": principal})
@@ -208,32 +233,53 @@ class RovoSimApp:
         if problem == "insufficient_scope":
             params.append(f'error_description="{SCOPE_MESSAGE}"')
         challenge = "Bearer " + ", ".join(params) if params else "Bearer"
-        body: dict[str, Any] = {"error": "unauthorized", "message": SCOPE_MESSAGE if problem == "insufficient_scope" else "Unauthorized"}
+        body: dict[str, Any] = {
+            "error": "unauthorized",
+            "message": SCOPE_MESSAGE if problem == "insufficient_scope" else "Unauthorized",
+        }
         if self.config.echo_authorization and header:
             scheme, _, value = header.partition(" ")
             raw = base64.b64decode(value).decode() if scheme.lower() == "basic" else value
             body["received"] = {"header": header, "decoded": raw}
-        await _send(send, 401, json.dumps(body).encode(),
-                    [(b"www-authenticate", challenge.encode()), (b"content-type", b"application/json")])
+        await _send(
+            send,
+            401,
+            json.dumps(body).encode(),
+            [(b"www-authenticate", challenge.encode()), (b"content-type", b"application/json")],
+        )
 
     async def _prm(self, path: str, send: Send) -> None:
         resource_path = path.removeprefix("/.well-known/oauth-protected-resource")
         if self.config.prm_missing or resource_path not in MCP_PATHS:
             await _json(send, 404, {"error": "not_found"})
             return
-        await _json(send, 200, {"resource": f"{self.base}{resource_path}", "authorization_servers": [f"{self.base}/oauth"],
-                                "scopes_supported": [*GRANULAR_SCOPES, *AGENT_SCOPES], "bearer_methods_supported": ["header"]})
+        await _json(
+            send,
+            200,
+            {
+                "resource": f"{self.base}{resource_path}",
+                "authorization_servers": [f"{self.base}/oauth"],
+                "scopes_supported": [*GRANULAR_SCOPES, *AGENT_SCOPES],
+                "bearer_methods_supported": ["header"],
+            },
+        )
 
     async def _asm(self, path: str, send: Send) -> None:
         config = self.config
-        wanted = "/.well-known/openid-configuration/oauth" if config.asm_openid_only else "/.well-known/oauth-authorization-server/oauth"
+        wanted = (
+            "/.well-known/openid-configuration/oauth"
+            if config.asm_openid_only
+            else "/.well-known/oauth-authorization-server/oauth"
+        )
         if path != wanted:
             await _json(send, 404, {"error": "not_found"})
             return
         issuer = "https://mcp.example.invalid/oauth" if config.issuer_mismatch else f"{self.base}/oauth"
         doc: dict[str, Any] = {
-            "issuer": issuer, "authorization_endpoint": f"{self.base}/oauth/authorize",
-            "token_endpoint": f"{self.base}/oauth/token", "response_types_supported": ["code"],
+            "issuer": issuer,
+            "authorization_endpoint": f"{self.base}/oauth/authorize",
+            "token_endpoint": f"{self.base}/oauth/token",
+            "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
             "code_challenge_methods_supported": list(config.pkce_methods),
             "scopes_supported": [*GRANULAR_SCOPES, *AGENT_SCOPES],
@@ -249,8 +295,19 @@ class RovoSimApp:
         if claims is None:
             await _json(send, 401, {"code": 401, "message": "Unauthorized"})
             return
-        await _json(send, 200, [{"id": "11111111-2222-3333-4444-555555555555", "url": "https://example.atlassian.net",
-                                 "name": "example", "scopes": str(claims.get("scope", "")).split(), "avatarUrl": ""}])
+        await _json(
+            send,
+            200,
+            [
+                {
+                    "id": "11111111-2222-3333-4444-555555555555",
+                    "url": "https://example.atlassian.net",
+                    "name": "example",
+                    "scopes": str(claims.get("scope", "")).split(),
+                    "avatarUrl": "",
+                }
+            ],
+        )
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -277,7 +334,13 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

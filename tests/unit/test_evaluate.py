@@ -70,8 +70,10 @@ def test_absent_permission_group_is_unknown():
     assert found[("RMCP-PERM-002", "jira.write")].status == "unknown"
 
 
-@pytest.mark.parametrize(("value", "require_status", "forbid_status"), [
-    ("allowed", "pass", "fail"), ("partial", "fail", "fail"), ("blocked", "fail", "pass")])
+@pytest.mark.parametrize(
+    ("value", "require_status", "forbid_status"),
+    [("allowed", "pass", "fail"), ("partial", "fail", "fail"), ("blocked", "fail", "pass")],
+)
 def test_permission_tristate(value, require_status, forbid_status):
     p = policy("permissions: {jira: {read: require, write: forbid}}\n")
     s = settings(EMPTY_ORG + f"    rovo_mcp:\n      permissions: {{jira: {{read: {value}, write: {value}}}}}\n")
@@ -82,8 +84,10 @@ def test_permission_tristate(value, require_status, forbid_status):
 
 def test_required_pattern_needs_language_inclusion():
     p = policy("domains:\n  required: [https://*.app.example.com/**, https://app.example.com/cb]\n")
-    s = settings(EMPTY_ORG + "    rovo_mcp:\n      atlassian_supported_domains: false\n"
-                 "      domains: [https://a.app.example.com/**, https://app.example.com/**]\n")
+    s = settings(
+        EMPTY_ORG + "    rovo_mcp:\n      atlassian_supported_domains: false\n"
+        "      domains: [https://a.app.example.com/**, https://app.example.com/**]\n"
+    )
     found, _ = run(p, s)
     assert found[("RMCP-DOM-001", "https://*.app.example.com/**")].status == "fail"  # only a. is allowed
     assert found[("RMCP-DOM-001", "https://app.example.com/cb")].status == "pass"
@@ -118,12 +122,16 @@ def test_oauth_open_rules():
 
 
 def test_scopes_selection_classic_and_none_selected():
-    p = policy("scopes:\n  credentials: ['web-*']\n  required: [read:page:confluence]\n  forbidden: ['write:*']\n"
-               "  classic_on_api_tokens: warn\n")
-    s = settings(EMPTY_ORG + "    credentials:\n"
-                 "      - {label: web-1, kind: api_token, scopes: [read:jira-work, write:page:confluence]}\n"
-                 "      - {label: web-2, kind: oauth}\n"
-                 "      - {label: other, kind: api_token, scopes: [write:jira-work]}\n")
+    p = policy(
+        "scopes:\n  credentials: ['web-*']\n  required: [read:page:confluence]\n  forbidden: ['write:*']\n"
+        "  classic_on_api_tokens: warn\n"
+    )
+    s = settings(
+        EMPTY_ORG + "    credentials:\n"
+        "      - {label: web-1, kind: api_token, scopes: [read:jira-work, write:page:confluence]}\n"
+        "      - {label: web-2, kind: oauth}\n"
+        "      - {label: other, kind: api_token, scopes: [write:jira-work]}\n"
+    )
     found, _ = run(p, s)
     assert found[("RMCP-SCOPE-001", "web-1/read:page:confluence")].status == "fail"
     assert found[("RMCP-SCOPE-002", "web-1/write:page:confluence")].status == "fail"
@@ -150,8 +158,10 @@ def test_ip_ranges_union_and_off():
 
 def test_evidence_age_warns():
     p = policy("evidence: {max_age_days: 3}\n")
-    s = settings(EMPTY_ORG + "    ip_allowlist: {enabled: true}\n    credentials: []\n"
-                 "    evidence:\n      credentials: {source: admin-api, at: 2026-11-25T00:00:00Z}\n")
+    s = settings(
+        EMPTY_ORG + "    ip_allowlist: {enabled: true}\n    credentials: []\n"
+        "    evidence:\n      credentials: {source: admin-api, at: 2026-11-25T00:00:00Z}\n"
+    )
     found, _ = run(p, s)
     assert found[("RMCP-EVID-001", "ip_allowlist")].status == "warn"  # collected_at, 6 days
     assert found[("RMCP-EVID-001", "credentials")].status == "pass"
@@ -196,8 +206,10 @@ def test_severity_override_and_policy_ref():
 def test_policies_add_up_and_select_orgs():
     a = policy("auth: {api_token: forbid}\n", "a")
     b = policy("ip_allowlist: {enabled: require}\n", "b", orgs='["Two"]')
-    s = settings(EMPTY_ORG + "    rovo_mcp: {api_token_auth: false}\n    ip_allowlist: {enabled: false}\n"
-                 "  - id: o2\n    name: Two\n    rovo_mcp: {api_token_auth: false}\n    ip_allowlist: {enabled: false}\n")
+    s = settings(
+        EMPTY_ORG + "    rovo_mcp: {api_token_auth: false}\n    ip_allowlist: {enabled: false}\n"
+        "  - id: o2\n    name: Two\n    rovo_mcp: {api_token_auth: false}\n    ip_allowlist: {enabled: false}\n"
+    )
     r = evaluate([a, b], s, as_of=AS_OF)
     keys = {(f.org, f.control) for f in r.findings}
     assert ("o1", "RMCP-IP-001") not in keys and ("o2", "RMCP-IP-001") in keys
@@ -236,23 +248,29 @@ def test_duplicate_keys_keep_the_worse_result():
 
 def test_entry_listed_twice_is_one_subject_and_verdicts_are_shared_across_orgs():
     p = policy("domains: {unlisted: fail, allowed: ['https://*.example.com/**']}\n")
-    s = settings(EMPTY_ORG + "    rovo_mcp: {domains: [https://a.example.com/**, https://a.example.com/**]}\n"
-                 "  - id: o2\n    rovo_mcp: {domains: [https://a.example.com/**, https://b.other.com/**]}\n")
+    s = settings(
+        EMPTY_ORG + "    rovo_mcp: {domains: [https://a.example.com/**, https://a.example.com/**]}\n"
+        "  - id: o2\n    rovo_mcp: {domains: [https://a.example.com/**, https://b.other.com/**]}\n"
+    )
     _, r = run(p, s)
     keys = [(f.org, f.control, f.subject) for f in r.findings]
     assert len(keys) == len(set(keys))
     got = {(f.org, f.control, f.subject): f.status for f in r.findings if f.control == "RMCP-DOM-003"}
-    assert got == {("o1", "RMCP-DOM-003", "https://a.example.com/**"): "pass",
-                   ("o2", "RMCP-DOM-003", "https://a.example.com/**"): "pass",
-                   ("o2", "RMCP-DOM-003", "https://b.other.com/**"): "fail"}
+    assert got == {
+        ("o1", "RMCP-DOM-003", "https://a.example.com/**"): "pass",
+        ("o2", "RMCP-DOM-003", "https://a.example.com/**"): "pass",
+        ("o2", "RMCP-DOM-003", "https://b.other.com/**"): "fail",
+    }
     o2 = [f for f in r.findings if f.org == "o2"]
     assert all(f.org_name is None for f in o2)
 
 
 def test_partial_credential_list_leaves_the_rest_unknown():
     p = policy("scopes: {credentials: ['*'], forbidden: ['manage:*'], required: [read:jira-work]}\n")
-    s = settings(EMPTY_ORG + "    credentials:\n      - {label: oauth:dev, kind: oauth, scopes: [read:jira-work]}\n"
-                 "    collection_errors:\n      - {section: credentials, source: admin-api, error: no admin API key}\n")
+    s = settings(
+        EMPTY_ORG + "    credentials:\n      - {label: oauth:dev, kind: oauth, scopes: [read:jira-work]}\n"
+        "    collection_errors:\n      - {section: credentials, source: admin-api, error: no admin API key}\n"
+    )
     found, r = run(p, s)
     assert found[("RMCP-SCOPE-002", "oauth:dev/read:jira-work")].status == "pass"
     assert found[("RMCP-SCOPE-002", "*/manage:*")].status == "unknown"
@@ -290,7 +308,10 @@ def test_order_without_an_allowlist_and_with_unparsable_entries() -> None:
           forbidden: ["https://*.ngrok.app/**"]
         ip_allowlist: {enabled: require}
         """)
-    for body in (EMPTY_ORG, EMPTY_ORG + "    rovo_mcp:\n      atlassian_supported_domains: false\n"
-                 "      domains: ['https://z.example.com/**', 'not a url', 'https://a.example.com/**', 'ftp://x']\n"):
+    for body in (
+        EMPTY_ORG,
+        EMPTY_ORG + "    rovo_mcp:\n      atlassian_supported_domains: false\n"
+        "      domains: ['https://z.example.com/**', 'not a url', 'https://a.example.com/**', 'ftp://x']\n",
+    ):
         _, r = run(p, settings(body))
         assert list(r.findings) == _contract_order(r)

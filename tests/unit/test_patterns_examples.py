@@ -26,56 +26,59 @@ P = parse_pattern
 # ------------------------------------------------------------------------ matching
 
 
-@pytest.mark.parametrize(("pattern", "url", "expected"), [
-    # `*` crosses dots but needs at least one character
-    ("https://*.example.com/**", "https://a.b.example.com/x", True),
-    ("https://*.example.com/**", "https://a.example.com", True),
-    ("https://*.example.com/**", "https://example.com/", False),
-    ("https://*.example.com/**", "https://.example.com/", False),
-    ("https://*.example.com/**", "https://badexample.com/", False),
-    # default port only, unless `:*`
-    ("https://a.com/**", "https://a.com:443/x", True),
-    ("https://a.com/**", "https://a.com:8443/x", False),
-    ("https://a.com:*/**", "https://a.com:8443/x", True),
-    ("https://a.com:*/**", "https://a.com/x", True),
-    ("https://a.com:8443/**", "https://a.com/x", False),
-    ("https://a.com:443/", "https://a.com", True),
-    ("http://localhost:*/**", "http://localhost:33418/callback?code=1", True),
-    ("http://localhost/**", "http://localhost:80/", True),
-    # paths: absent or `/` is the root only; `/**` anything; `*` one segment
-    ("https://a.com", "https://a.com/", True),
-    ("https://a.com", "https://a.com", True),
-    ("https://a.com", "https://a.com/x", False),
-    ("https://a.com/", "https://a.com/x", False),
-    ("https://a.com/**", "https://a.com", True),
-    ("https://a.com/a/**", "https://a.com/a", True),
-    ("https://a.com/a/**", "https://a.com/a/b/c", True),
-    ("https://a.com/a/**", "https://a.com/ab", False),
-    ("https://a.com/a/**/z", "https://a.com/a/z", True),
-    ("https://a.com/a/**/z", "https://a.com/a/b/c/z", True),
-    ("https://a.com/a/**/z", "https://a.com/a/bz", False),
-    ("https://a.com/*/cb", "https://a.com/x/cb", True),
-    ("https://a.com/*/cb", "https://a.com/x/y/cb", False),
-    ("https://a.com/*/cb", "https://a.com//cb", False),
-    ("https://a.com/Callback", "https://a.com/callback", False),  # paths are case-sensitive
-    ("https://A.COM/x", "HTTPS://a.Com/x#frag", True),  # scheme and host are not
-    # braces
-    ("https://{dev,prod}.a.com/**", "https://prod.a.com/", True),
-    ("https://{dev,prod}.a.com/**", "https://staging.a.com/", False),
-    ("https://{dev,prod}.a.com/**", "https://{dev,prod}.a.com/", False),
-    ("https://a.com/{x,y}/cb", "https://a.com/y/cb", True),
-    ("https://{*.a,b}.com/**", "https://q.a.com/", True),
-    ("https://{*.a,b}.com/**", "https://a.com/", False),
-    # app schemes, IPs, user info
-    ("cursor://cursor.mcp/**", "cursor://cursor.mcp/oauth/callback", True),
-    ("cursor://cursor.mcp/**", "cursor://cursor.mcp:1/oauth/callback", False),
-    ("raycast://oauth/**", "raycast://oauth?package=x", True),
-    ("http://127.0.0.1:*/**", "http://127.0.0.1:9/x", True),
-    ("https://[::1]:*/**", "https://[0:0::1]:9/x", True),
-    ("https://a.com/**", "https://user@a.com/", True),
-    ("https://a.com/**", "not a url", False),
-    ("https://a.com/**", "https://a.com:99999/", False),
-])
+@pytest.mark.parametrize(
+    ("pattern", "url", "expected"),
+    [
+        # `*` crosses dots but needs at least one character
+        ("https://*.example.com/**", "https://a.b.example.com/x", True),
+        ("https://*.example.com/**", "https://a.example.com", True),
+        ("https://*.example.com/**", "https://example.com/", False),
+        ("https://*.example.com/**", "https://.example.com/", False),
+        ("https://*.example.com/**", "https://badexample.com/", False),
+        # default port only, unless `:*`
+        ("https://a.com/**", "https://a.com:443/x", True),
+        ("https://a.com/**", "https://a.com:8443/x", False),
+        ("https://a.com:*/**", "https://a.com:8443/x", True),
+        ("https://a.com:*/**", "https://a.com/x", True),
+        ("https://a.com:8443/**", "https://a.com/x", False),
+        ("https://a.com:443/", "https://a.com", True),
+        ("http://localhost:*/**", "http://localhost:33418/callback?code=1", True),
+        ("http://localhost/**", "http://localhost:80/", True),
+        # paths: absent or `/` is the root only; `/**` anything; `*` one segment
+        ("https://a.com", "https://a.com/", True),
+        ("https://a.com", "https://a.com", True),
+        ("https://a.com", "https://a.com/x", False),
+        ("https://a.com/", "https://a.com/x", False),
+        ("https://a.com/**", "https://a.com", True),
+        ("https://a.com/a/**", "https://a.com/a", True),
+        ("https://a.com/a/**", "https://a.com/a/b/c", True),
+        ("https://a.com/a/**", "https://a.com/ab", False),
+        ("https://a.com/a/**/z", "https://a.com/a/z", True),
+        ("https://a.com/a/**/z", "https://a.com/a/b/c/z", True),
+        ("https://a.com/a/**/z", "https://a.com/a/bz", False),
+        ("https://a.com/*/cb", "https://a.com/x/cb", True),
+        ("https://a.com/*/cb", "https://a.com/x/y/cb", False),
+        ("https://a.com/*/cb", "https://a.com//cb", False),
+        ("https://a.com/Callback", "https://a.com/callback", False),  # paths are case-sensitive
+        ("https://A.COM/x", "HTTPS://a.Com/x#frag", True),  # scheme and host are not
+        # braces
+        ("https://{dev,prod}.a.com/**", "https://prod.a.com/", True),
+        ("https://{dev,prod}.a.com/**", "https://staging.a.com/", False),
+        ("https://{dev,prod}.a.com/**", "https://{dev,prod}.a.com/", False),
+        ("https://a.com/{x,y}/cb", "https://a.com/y/cb", True),
+        ("https://{*.a,b}.com/**", "https://q.a.com/", True),
+        ("https://{*.a,b}.com/**", "https://a.com/", False),
+        # app schemes, IPs, user info
+        ("cursor://cursor.mcp/**", "cursor://cursor.mcp/oauth/callback", True),
+        ("cursor://cursor.mcp/**", "cursor://cursor.mcp:1/oauth/callback", False),
+        ("raycast://oauth/**", "raycast://oauth?package=x", True),
+        ("http://127.0.0.1:*/**", "http://127.0.0.1:9/x", True),
+        ("https://[::1]:*/**", "https://[0:0::1]:9/x", True),
+        ("https://a.com/**", "https://user@a.com/", True),
+        ("https://a.com/**", "not a url", False),
+        ("https://a.com/**", "https://a.com:99999/", False),
+    ],
+)
 def test_matches(pattern: str, url: str, expected: bool) -> None:
     assert matches(P(pattern), url) is expected
 
@@ -92,50 +95,56 @@ def test_wildcard_path_entry_is_not_covered_by_a_single_url() -> None:
     assert PatternIndex([broad, narrow]).first_covering(narrow) is broad
 
 
-@pytest.mark.parametrize(("outer", "inner", "expected"), [
-    ("https://*.example.com/**", "https://a.b.example.com/x", True),  # `*` crosses dots
-    ("https://*.example.com/**", "https://*.b.example.com/**", True),
-    ("https://*.example.com/**", "https://example.com/**", False),
-    ("https://*.b.example.com/**", "https://*.example.com/**", False),
-    ("https://*example.com/**", "https://*.example.com/**", True),
-    ("https://a.com/**", "https://a.com:*/**", False),  # `:*` is more than the default
-    ("https://a.com:*/**", "https://a.com:8080/x", True),
-    ("https://a.com:*/**", "https://a.com/x", True),
-    ("https://a.com/**", "https://a.com:443/x", True),
-    ("https://a.com:443/**", "https://a.com/x", True),
-    ("https://{a,b}.com/**", "https://a.com/**", True),
-    ("https://{a,b}.com/**", "https://{b,a}.com/**", True),
-    ("https://{a,b}.com/**", "https://{a,c}.com/**", False),
-    ("https://*.com/**", "https://{a,*.b}.com/**", True),
-    ("https://a.com/a/**", "https://a.com/a/b/**", True),
-    ("https://a.com/a/**", "https://a.com/**", False),
-    ("https://a.com/a/**", "https://a.com/ab/**", False),  # whole segments only
-    ("https://a.com/*/**", "https://a.com/x/y", True),
-    ("https://a.com/*/**", "https://a.com/**", False),  # the root `/` is left out
-    ("https://a.com/**/cb", "https://a.com/*/cb", True),
-    ("https://a.com", "https://a.com/", True),
-    ("http://a.com/**", "https://a.com/**", False),
-])
+@pytest.mark.parametrize(
+    ("outer", "inner", "expected"),
+    [
+        ("https://*.example.com/**", "https://a.b.example.com/x", True),  # `*` crosses dots
+        ("https://*.example.com/**", "https://*.b.example.com/**", True),
+        ("https://*.example.com/**", "https://example.com/**", False),
+        ("https://*.b.example.com/**", "https://*.example.com/**", False),
+        ("https://*example.com/**", "https://*.example.com/**", True),
+        ("https://a.com/**", "https://a.com:*/**", False),  # `:*` is more than the default
+        ("https://a.com:*/**", "https://a.com:8080/x", True),
+        ("https://a.com:*/**", "https://a.com/x", True),
+        ("https://a.com/**", "https://a.com:443/x", True),
+        ("https://a.com:443/**", "https://a.com/x", True),
+        ("https://{a,b}.com/**", "https://a.com/**", True),
+        ("https://{a,b}.com/**", "https://{b,a}.com/**", True),
+        ("https://{a,b}.com/**", "https://{a,c}.com/**", False),
+        ("https://*.com/**", "https://{a,*.b}.com/**", True),
+        ("https://a.com/a/**", "https://a.com/a/b/**", True),
+        ("https://a.com/a/**", "https://a.com/**", False),
+        ("https://a.com/a/**", "https://a.com/ab/**", False),  # whole segments only
+        ("https://a.com/*/**", "https://a.com/x/y", True),
+        ("https://a.com/*/**", "https://a.com/**", False),  # the root `/` is left out
+        ("https://a.com/**/cb", "https://a.com/*/cb", True),
+        ("https://a.com", "https://a.com/", True),
+        ("http://a.com/**", "https://a.com/**", False),
+    ],
+)
 def test_covers(outer: str, inner: str, expected: bool) -> None:
     assert covers(P(outer), P(inner)) is expected
     assert PatternIndex([P(outer)]).first_covering(P(inner)) == (P(outer) if expected else None)
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ("https://*.example.com/**", "https://x.example.com/cb", True),
-    ("https://*.vercel.app/**", "https://*app/**", True),
-    ("https://*.example.com/**", "https://*.example.org/**", False),
-    ("https://a.com/**", "https://a.com:8080/**", False),
-    ("https://a.com:*/**", "https://a.com:8080/**", True),
-    ("https://a.com/x", "https://a.com/y", False),
-    ("https://a.com/a/**", "https://a.com/ab/**", False),
-    ("https://a.com/a/**", "https://a.com/a/b/**", True),
-    ("https://a.com/*/y", "https://a.com/x/*", True),
-    ("https://{a,b}.com/**", "https://{c,b}.com/**", True),
-    ("https://{a,b}.com/**", "https://{c,d}.com/**", False),
-    ("http://dev.example.com/**", "http://*:*/**", True),
-    ("cursor://cursor.mcp/**", "https://cursor.mcp/**", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("https://*.example.com/**", "https://x.example.com/cb", True),
+        ("https://*.vercel.app/**", "https://*app/**", True),
+        ("https://*.example.com/**", "https://*.example.org/**", False),
+        ("https://a.com/**", "https://a.com:8080/**", False),
+        ("https://a.com:*/**", "https://a.com:8080/**", True),
+        ("https://a.com/x", "https://a.com/y", False),
+        ("https://a.com/a/**", "https://a.com/ab/**", False),
+        ("https://a.com/a/**", "https://a.com/a/b/**", True),
+        ("https://a.com/*/y", "https://a.com/x/*", True),
+        ("https://{a,b}.com/**", "https://{c,b}.com/**", True),
+        ("https://{a,b}.com/**", "https://{c,d}.com/**", False),
+        ("http://dev.example.com/**", "http://*:*/**", True),
+        ("cursor://cursor.mcp/**", "https://cursor.mcp/**", False),
+    ],
+)
 def test_intersects(a: str, b: str, expected: bool) -> None:
     assert intersects(P(a), P(b)) is expected
     assert intersects(P(b), P(a)) is expected
@@ -158,38 +167,39 @@ def test_union_is_exact() -> None:
     assert covered_by_union(P("https://*.a.com/**"), wild)
     assert not covered_by_union(P("https://*.a.com/**"), wild[:2])
     assert not covered_by_union(P("https://*.a.com/**"), [*wild[:2], P("https://x.a.com//**")])
-    assert covered_by_union(P("https://a.com:*/**"), [P("https://a.com:*/{x,y}/**"),
-                                                        P("https://a.com:*/**")])
+    assert covered_by_union(P("https://a.com:*/**"), [P("https://a.com:*/{x,y}/**"), P("https://a.com:*/**")])
     # a finite set of ports never covers `:*`
-    assert not covered_by_union(P("https://a.com:*/"), [P("https://a.com/"),
-                                                         P("https://a.com:8080/")])
+    assert not covered_by_union(P("https://a.com:*/"), [P("https://a.com/"), P("https://a.com:8080/")])
 
 
 # ------------------------------------------------------------------------------ rules
 
 
-@pytest.mark.parametrize(("pattern", "rules"), [
-    ("http://dev.example.com/**", ["http-not-loopback"]),
-    ("https://intranet/**", ["no-tld"]),
-    ("http://intranet/**", ["http-not-loopback", "no-tld"]),
-    ("http://{localhost,evil.com}:*/**", ["http-not-loopback"]),
-    ("https://a..example.com/**", ["bad-host"]),
-    ("https://-a.example.com/**", ["bad-host"]),
-    ("https://999.1.1.1/**", ["bad-host"]),
-    ("https://a.123/**", ["no-tld"]),
-    ("javascript://x.com/**", ["scheme-not-allowed"]),
-    ("http://localhost:*/**", []),
-    ("http://127.0.0.1:*/**", []),
-    ("http://{localhost,127.0.0.1}:*/**", []),
-    ("cursor://cursor.mcp/**", []),
-    ("raycast://oauth/**", []),
-    ("https://{dev,staging,prod}.platform-demo.com/**", []),
-    ("https://*.example.com/**", []),
-    ("https://10.0.0.1/**", []),
-    ("https://[::1]/**", []),
-    ("https://vscode.dev/redirect", []),
-    ("https://aiagent.mydomain.com", []),
-])
+@pytest.mark.parametrize(
+    ("pattern", "rules"),
+    [
+        ("http://dev.example.com/**", ["http-not-loopback"]),
+        ("https://intranet/**", ["no-tld"]),
+        ("http://intranet/**", ["http-not-loopback", "no-tld"]),
+        ("http://{localhost,evil.com}:*/**", ["http-not-loopback"]),
+        ("https://a..example.com/**", ["bad-host"]),
+        ("https://-a.example.com/**", ["bad-host"]),
+        ("https://999.1.1.1/**", ["bad-host"]),
+        ("https://a.123/**", ["no-tld"]),
+        ("javascript://x.com/**", ["scheme-not-allowed"]),
+        ("http://localhost:*/**", []),
+        ("http://127.0.0.1:*/**", []),
+        ("http://{localhost,127.0.0.1}:*/**", []),
+        ("cursor://cursor.mcp/**", []),
+        ("raycast://oauth/**", []),
+        ("https://{dev,staging,prod}.platform-demo.com/**", []),
+        ("https://*.example.com/**", []),
+        ("https://10.0.0.1/**", []),
+        ("https://[::1]/**", []),
+        ("https://vscode.dev/redirect", []),
+        ("https://aiagent.mydomain.com", []),
+    ],
+)
 def test_rule_violations(pattern: str, rules: list[str]) -> None:
     assert [v.rule for v in rule_violations(P(pattern))] == rules
 
@@ -197,8 +207,7 @@ def test_rule_violations(pattern: str, rules: list[str]) -> None:
 def test_violation_messages_name_the_rule_and_the_fix() -> None:
     (http,) = rule_violations(P("http://dev.example.com/**"))
     assert http.column == 1
-    assert http.message == ("`http://` is allowed only for localhost and 127.0.0.1; "
-                            "use https://dev.example.com/**")
+    assert http.message == ("`http://` is allowed only for localhost and 127.0.0.1; use https://dev.example.com/**")
     (tld,) = rule_violations(P("https://intranet/**"))
     assert tld.column == 9 and "`intranet` has no top-level domain" in tld.message
 
@@ -206,38 +215,41 @@ def test_violation_messages_name_the_rule_and_the_fix() -> None:
 # ---------------------------------------------------------------------- syntax errors
 
 
-@pytest.mark.parametrize(("text", "rule", "column"), [
-    ("", "empty", 1),
-    ("example.com/**", "missing-scheme", 1),
-    ("://example.com", "missing-scheme", 1),
-    ("ht_tp://example.com", "bad-scheme", 3),
-    ("https://", "empty-host", 9),
-    ("https:///x", "empty-host", 9),
-    ("https://a.com:0/x", "bad-port", 15),
-    ("https://a.com:65536", "bad-port", 15),
-    ("https://a.com:/x", "bad-port", 15),
-    ("https://a.com:8o", "bad-port", 15),
-    ("https://{a,b.com", "unbalanced-braces", 9),
-    ("https://a}.com", "unbalanced-braces", 10),
-    ("https://{a,{b,c}}.com", "nested-braces", 12),
-    ("https://{}.a.com", "empty-braces", 9),
-    ("https://{a/b}.com", "brace-spans-components", 11),
-    ("https://{a:b}.com", "brace-spans-components", 11),
-    ("https://a.com/{x/y}", "brace-spans-components", 17),
-    ("https://a.com/x/{y:z}", "brace-spans-components", 19),
-    ("https://a.com/x/{y", "unbalanced-braces", 17),
-    ("https://a,b.com", "illegal-character", 10),
-    ("https://a_b.com", "illegal-character", 10),
-    ("https://bücher.de", "illegal-character", 10),
-    ("https://a.com/a b", "illegal-character", 16),
-    ("https://a.com/x?y=1", "query-or-fragment", 16),
-    ("https://a.com#x", "query-or-fragment", 14),
-    ("https://u@a.com", "userinfo", 10),
-    ("https://a.com/a**", "bad-globstar", 16),
-    ("https://a.com/**b/c", "bad-globstar", 15),
-    ("https://{a,}", "empty-host", 9),
-    ("https://[::g]/", "bad-host", 10),
-])
+@pytest.mark.parametrize(
+    ("text", "rule", "column"),
+    [
+        ("", "empty", 1),
+        ("example.com/**", "missing-scheme", 1),
+        ("://example.com", "missing-scheme", 1),
+        ("ht_tp://example.com", "bad-scheme", 3),
+        ("https://", "empty-host", 9),
+        ("https:///x", "empty-host", 9),
+        ("https://a.com:0/x", "bad-port", 15),
+        ("https://a.com:65536", "bad-port", 15),
+        ("https://a.com:/x", "bad-port", 15),
+        ("https://a.com:8o", "bad-port", 15),
+        ("https://{a,b.com", "unbalanced-braces", 9),
+        ("https://a}.com", "unbalanced-braces", 10),
+        ("https://{a,{b,c}}.com", "nested-braces", 12),
+        ("https://{}.a.com", "empty-braces", 9),
+        ("https://{a/b}.com", "brace-spans-components", 11),
+        ("https://{a:b}.com", "brace-spans-components", 11),
+        ("https://a.com/{x/y}", "brace-spans-components", 17),
+        ("https://a.com/x/{y:z}", "brace-spans-components", 19),
+        ("https://a.com/x/{y", "unbalanced-braces", 17),
+        ("https://a,b.com", "illegal-character", 10),
+        ("https://a_b.com", "illegal-character", 10),
+        ("https://bücher.de", "illegal-character", 10),
+        ("https://a.com/a b", "illegal-character", 16),
+        ("https://a.com/x?y=1", "query-or-fragment", 16),
+        ("https://a.com#x", "query-or-fragment", 14),
+        ("https://u@a.com", "userinfo", 10),
+        ("https://a.com/a**", "bad-globstar", 16),
+        ("https://a.com/**b/c", "bad-globstar", 15),
+        ("https://{a,}", "empty-host", 9),
+        ("https://[::g]/", "bad-host", 10),
+    ],
+)
 def test_syntax_errors(text: str, rule: str, column: int) -> None:
     with pytest.raises(PatternSyntaxError) as err:
         P(text)
@@ -271,20 +283,23 @@ def test_parse_fields() -> None:
 # -------------------------------------------------------------------------------- PSL
 
 
-@pytest.mark.parametrize(("pattern", "fixed"), [
-    ("https://*.vercel.app/**", "vercel.app"),
-    ("https://*.github.io/**", "github.io"),
-    ("https://*.com/**", "com"),
-    ("https://*.co.uk/**", "co.uk"),
-    ("https://*/**", ""),
-    ("https://example.*/**", ""),
-    ("https://*vercel.app/**", "vercel.app"),
-    ("https://{a.example.com,*.vercel.app}/**", "vercel.app"),
-    ("https://*.example.com/**", None),
-    ("https://*.apps.dynatrace.com/**", None),
-    ("https://app.vercel.app/**", None),  # no wildcard at all
-    ("https://a.*.example.com/**", None),  # fixed part is after the *last* wildcard
-])
+@pytest.mark.parametrize(
+    ("pattern", "fixed"),
+    [
+        ("https://*.vercel.app/**", "vercel.app"),
+        ("https://*.github.io/**", "github.io"),
+        ("https://*.com/**", "com"),
+        ("https://*.co.uk/**", "co.uk"),
+        ("https://*/**", ""),
+        ("https://example.*/**", ""),
+        ("https://*vercel.app/**", "vercel.app"),
+        ("https://{a.example.com,*.vercel.app}/**", "vercel.app"),
+        ("https://*.example.com/**", None),
+        ("https://*.apps.dynatrace.com/**", None),
+        ("https://app.vercel.app/**", None),  # no wildcard at all
+        ("https://a.*.example.com/**", None),  # fixed part is after the *last* wildcard
+    ],
+)
 def test_public_suffix_wildcard(pattern: str, fixed: str | None) -> None:
     assert public_suffix_wildcard(P(pattern)) == fixed
 
@@ -296,9 +311,14 @@ def test_supported_domains() -> None:
     pats = supported_domain_patterns()
     texts = {p.text for p in pats}
     assert len(pats) == 25
-    assert {"http://127.0.0.1:*/**", "http://localhost:*/**", "cursor://cursor.mcp/**",
-            "raycast://oauth/**", "https://*.databricks.com/**",
-            "https://vscode.dev/**"} <= texts
+    assert {
+        "http://127.0.0.1:*/**",
+        "http://localhost:*/**",
+        "cursor://cursor.mcp/**",
+        "raycast://oauth/**",
+        "https://*.databricks.com/**",
+        "https://vscode.dev/**",
+    } <= texts
     assert all(rule_violations(p) == () for p in pats)
     assert supported_domain_patterns() is pats
     index = PatternIndex(pats)

