@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..load.merge import DomainRules, Rule
+from ..model.common import Level, Status
 from ..model.results import Finding
 from ..patterns import (
     Pattern,
@@ -141,7 +142,7 @@ def _prepare(rules: DomainRules) -> PreparedDomains:
     )
 
 
-def _level_status(level: str) -> str:
+def _level_status(level: Level) -> Status:
     return "warn" if level == "warn" else "fail"
 
 
@@ -188,7 +189,7 @@ def _toggle(view: OrgView, rules: DomainRules, toggle: bool | None) -> Iterator[
             action="Turn on" if want else "Turn off",
         )
         return
-    status = "pass" if toggle == want else "fail"
+    status: Status = "pass" if toggle == want else "fail"
     yield view.finding(
         "RMCP-DOM-005",
         status,

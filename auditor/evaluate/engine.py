@@ -94,7 +94,7 @@ def evaluate(
         )
         for o in snapshot.orgs
     )
-    summary = {s: sum(c[s] for c in counts.values()) for s in STATUSES}
+    summary: dict[str, int] = {s: sum(c[s] for c in counts.values()) for s in STATUSES}
     return Results(
         generated_at=generated_at or as_of,
         as_of=as_of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model.common import SECTIONS, iso
+from ..model.common import SECTIONS, Status, is_section, iso
 from ..model.results import Finding
 from .factory import OrgView
 
@@ -22,7 +22,7 @@ def _attested(view: OrgView) -> Iterator[Finding]:
     expected = "the attested value agrees with the observed one"
     for path in sorted(set(org.cross_checked) | set(contradicted)):
         section = path.split(".")[0].split("[")[0]
-        where = section if section in SECTIONS else None
+        where = section if is_section(section) else None
         c = contradicted.get(path)
         if c is None:
             yield view.finding(
@@ -57,7 +57,7 @@ def _age(view: OrgView) -> Iterator[Finding]:
     for section in SECTIONS:
         if getattr(view.org, section) is None:
             continue  # only sections the settings contain (FORMATS.md §1)
-        ev = view.org.evidence.get(section)  # type: ignore[call-overload]
+        ev = view.org.evidence.get(section)
         at = (ev.at if ev else None) or view.collected_at
         expected = f"evidence at most {rule.value} days old"
         if at is None:
@@ -74,7 +74,7 @@ def _age(view: OrgView) -> Iterator[Finding]:
             continue
         age = view.as_of - at
         days = age.total_seconds() / 86400
-        status = "warn" if days > rule.value else "pass"
+        status: Status = "warn" if days > rule.value else "pass"
         yield view.finding(
             "RMCP-EVID-001",
             status,

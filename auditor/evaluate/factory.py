@@ -4,18 +4,48 @@ so each check says only what it judged."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..catalog import LazyRemediation, controls
 from ..load.merge import EffectivePolicy, Rule
-from ..model.common import SECTION_OF_AREA, SECTIONS
-from ..model.results import EvidenceRef, Finding
+from ..model.common import SECTION_OF_AREA, SECTIONS, Section, Severity, Status
+from ..model.results import AppliedWaiver, EvidenceRef, Finding, RemediationLike
 from ..model.settings import Org
 
 _NO_EVIDENCE = EvidenceRef(None, None)
-_new_finding = _new_template = tuple.__new__  # NamedTuple's own __new__ is Python-level: 10x slower
+
+# Findings are built positionally with tuple.__new__: NamedTuple's own __new__ is
+# Python-level, 10x slower. The field tuples are spelt out so that mypy checks every
+# position of every construction; tests/unit/test_finding_fields.py checks that they
+# match Finding's and FindingTemplate's declared fields, in order.
+FindingFields = tuple[
+    str,  # control
+    Status,  # status
+    Severity,  # severity
+    str,  # org
+    str | None,  # org_name
+    str | None,  # subject
+    str,  # title
+    str,  # expected
+    str,  # actual
+    EvidenceRef,  # evidence
+    str | None,  # policy_ref
+    RemediationLike,  # remediation
+    str,  # area
+    Status | None,  # original_status
+    AppliedWaiver | None,  # waiver
+]
+TemplateFields = tuple[
+    str,  # control
+    Status,  # status
+    str | None,  # subject
+    str,  # expected
+    str,  # actual
+    str | None,  # ref
+    LazyRemediation,  # remediation
+]
 
 
 def control_subject(f: Finding) -> str:
@@ -29,7 +59,7 @@ class FindingTemplate(NamedTuple):
     """The org-independent part of a finding: judged once, emitted for every org that has it."""
 
     control: str
-    status: str
+    status: Status
     subject: str | None
     expected: str
     actual: str
@@ -37,9 +67,14 @@ class FindingTemplate(NamedTuple):
     remediation: LazyRemediation
 
 
+# Typed views of tuple.__new__ (mypy checks that it fits them: no cast).
+_new_finding: Callable[[type[Finding], FindingFields], Finding] = tuple.__new__
+_new_template: Callable[[type[FindingTemplate], TemplateFields], FindingTemplate] = tuple.__new__
+
+
 def template(
     control: str,
-    status: str,
+    status: Status,
     subject: str | None,
     expected: str,
     actual: str,
@@ -56,7 +91,7 @@ def template(
 
 @dataclass(frozen=True, slots=True)
 class _ControlFacts:
-    severity: str
+    severity: Severity
     title: str
     area: str
     evidence: EvidenceRef  # of the section this control reads
@@ -70,7 +105,7 @@ class OrgView:
     policy: EffectivePolicy
     collected_at: dt.datetime | None
     as_of: dt.datetime
-    _evidence: dict[str, EvidenceRef] = field(init=False, repr=False)
+    _evidence: dict[Section, EvidenceRef] = field(init=False, repr=False)
     _facts: dict[str, _ControlFacts] = field(init=False, repr=False)
     _org_id: str = field(init=False, repr=False)
     _org_name: str | None = field(init=False, repr=False)
@@ -78,7 +113,7 @@ class OrgView:
     def __post_init__(self) -> None:
         # Computed once per org: a large org emits thousands of findings.
         evidence = {s: self._section_evidence(s) for s in SECTIONS}
-        facts = {}
+        facts: dict[str, _ControlFacts] = {}
         for cid, spec in controls().controls.items():
             override = self.policy.severity.get(cid)
             section = SECTION_OF_AREA.get(spec.area)
@@ -93,15 +128,15 @@ class OrgView:
         object.__setattr__(self, "_org_name", self.org.name)
         object.__setattr__(self, "_facts", facts)
 
-    def _section_evidence(self, section: str) -> EvidenceRef:
+    def _section_evidence(self, section: Section) -> EvidenceRef:
         if getattr(self.org, section, None) is None:
             return _NO_EVIDENCE
-        ev = self.org.evidence.get(section)  # type: ignore[call-overload]
+        ev = self.org.evidence.get(section)
         if ev is None:
             return EvidenceRef("file", self.collected_at)
         return EvidenceRef(ev.source, ev.at or self.collected_at, ev.by)
 
-    def evidence(self, section: str) -> EvidenceRef:
+    def evidence(self, section: Section) -> EvidenceRef:
         return self._evidence.get(section, _NO_EVIDENCE)
 
     def missing(self, what: str, section: str) -> str:
@@ -129,7 +164,7 @@ class OrgView:
     def finding(
         self,
         control: str,
-        status: str,
+        status: Status,
         subject: str | None,
         *,
         expected: str,
@@ -137,7 +172,7 @@ class OrgView:
         rule: Rule[object] | None,
         value: str | None = None,
         action: str | None = None,
-        section: str | None = None,
+        section: Section | None = None,
         **fields: str,
     ) -> Finding:
         facts = self._facts[control]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TypeVar
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+N = TypeVar("N", ipaddress.IPv4Network, ipaddress.IPv6Network)  # one IP version throughout
 
 
 @lru_cache(maxsize=65536)
@@ -19,20 +21,28 @@ def parse_network(text: str) -> Network:
 
 
 def uncovered(required: Network, ranges: Iterable[Network]) -> list[Network]:
-    """The parts of `required` that no range covers (empty when fully covered)."""
+    """The parts of `required` that no range covers (empty when fully covered). Ranges of
+    the other IP version cover nothing of it."""
+    gaps: list[Network] = []
+    if isinstance(required, ipaddress.IPv4Network):
+        gaps.extend(_uncovered(required, [n for n in ranges if isinstance(n, ipaddress.IPv4Network)]))
+    else:
+        gaps.extend(_uncovered(required, [n for n in ranges if isinstance(n, ipaddress.IPv6Network)]))
+    return gaps
+
+
+def _uncovered(required: N, ranges: Iterable[N]) -> list[N]:
     remaining = [required]
     for net in ranges:
-        if net.version != required.version:
-            continue
-        nxt: list[Network] = []
+        nxt: list[N] = []
         for part in remaining:
-            if part.subnet_of(net):  # type: ignore[arg-type]
+            if part.subnet_of(net):
                 continue
-            if net.subnet_of(part):  # type: ignore[arg-type]
-                nxt.extend(part.address_exclude(net))  # type: ignore[arg-type]
+            if net.subnet_of(part):
+                nxt.extend(part.address_exclude(net))
             else:
                 nxt.append(part)
         remaining = nxt
         if not remaining:
             break
-    return list(ipaddress.collapse_addresses(remaining)) if remaining else []  # type: ignore[arg-type]
+    return list(ipaddress.collapse_addresses(remaining)) if remaining else []

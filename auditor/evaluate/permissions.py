@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 from ..catalog import permission_groups
+from ..load.merge import Rule
+from ..model.common import Tri
 from ..model.results import Finding
 from .auth import oauth_open
 from .factory import OrgView
@@ -18,7 +21,7 @@ def check(view: OrgView) -> Iterator[Finding]:
     perms = mcp.permissions if mcp else None
     for (product, group), rule in sorted(view.policy.permissions.items()):
         subject = f"{product}.{group}"
-        fields = {"product_title": products[product].title, "group": group.replace("_", " ").title()}
+        product_title, group_title = products[product].title, group.replace("_", " ").title()
         control = "RMCP-PERM-001" if rule.value == "require" else "RMCP-PERM-002"
         want = "Allowed" if rule.value == "require" else "Blocked"
         value = (perms or {}).get(product, {}).get(group) if perms is not None else None
@@ -32,7 +35,8 @@ def check(view: OrgView) -> Iterator[Finding]:
                 actual=view.missing(what, "rovo_mcp"),
                 rule=rule,
                 value=subject,
-                **fields,
+                product_title=product_title,
+                group=group_title,
             )
         else:
             ok = value == ("allowed" if rule.value == "require" else "blocked")
@@ -44,13 +48,17 @@ def check(view: OrgView) -> Iterator[Finding]:
                 actual=SHOWN[value],
                 rule=rule,
                 value=subject,
-                **fields,
+                product_title=product_title,
+                group=group_title,
             )
-        if rule.value == "require" and products[product].requires:
-            yield _workable(view, product, group, products[product].requires, rule)
+        needs = products[product].requires
+        if rule.value == "require" and needs:
+            yield _workable(view, product, group, needs, rule)
 
 
-def _workable(view: OrgView, product: str, group: str, needs: str, rule: object) -> Finding:
+def _workable(
+    view: OrgView, product: str, group: str, needs: Literal["api_token", "oauth"], rule: Rule[Tri]
+) -> Finding:
     """RMCP-PERM-003: JSM tools need API token auth; Compass tools need OAuth 2.1 open."""
     subject = f"{product}.{group}"
     title = permission_groups().products[product].title
@@ -78,7 +86,7 @@ def _workable(view: OrgView, product: str, group: str, needs: str, rule: object)
             value=subject,
             detail=detail,
             fix=fix,
-        )  # type: ignore[arg-type]
+        )
     return view.finding(
         "RMCP-PERM-003",
         "pass" if state else "fail",
@@ -89,4 +97,4 @@ def _workable(view: OrgView, product: str, group: str, needs: str, rule: object)
         value=subject,
         detail=detail,
         fix=fix,
-    )  # type: ignore[arg-type]
+    )

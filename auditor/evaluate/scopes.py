@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from ..load.merge import ScopeRules
-from ..model.common import STATUS_RANK
+from ..model.common import STATUS_RANK, Status
 from ..model.results import Finding
 from ..model.settings import Credential
 from .factory import OrgView
@@ -166,7 +166,7 @@ def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Ite
     if cred.kind == "api_token" and level != "ignore":
         for scope in scopes:
             classic = is_classic(scope)
-            status = ("warn" if level == "warn" else "fail") if classic else "pass"
+            status: Status = ("warn" if level == "warn" else "fail") if classic else "pass"
             yield view.finding(
                 "RMCP-SCOPE-003",
                 status,

@@ -11,17 +11,22 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Generic, TypeVar
 
+from pydantic import BaseModel
+
 from ..errors import InputError, Location, Problem
+from ..model.common import Level, Severity, Tri
 from ..model.policy import Policy
 from .documents import Loaded
 
 T = TypeVar("T")
-LEVEL_RANK = {"ignore": 0, "warn": 1, "fail": 2}
+# Covariant (a frozen Rule only gives its value out), so a Rule[Tri] is a Rule[object].
+T_co = TypeVar("T_co", covariant=True)
+LEVEL_RANK: dict[Level, int] = {"ignore": 0, "warn": 1, "fail": 2}
 
 
 @dataclass(frozen=True, slots=True)
-class Rule(Generic[T]):
-    value: T
+class Rule(Generic[T_co]):
+    value: T_co
     at: Location
     ref: str = field(init=False, compare=False)  # `file:line`, read once per finding
 
@@ -32,12 +37,12 @@ class Rule(Generic[T]):
 @dataclass(frozen=True, slots=True)
 class DomainRules:
     at: Location
-    atlassian_supported: Rule[str] | None
+    atlassian_supported: Rule[Tri] | None
     required: tuple[Rule[str], ...]
     allowed: tuple[Rule[str], ...]
     forbidden: tuple[Rule[str], ...]
-    unlisted: Rule[str]
-    public_suffix_wildcards: Rule[str]
+    unlisted: Rule[Level]
+    public_suffix_wildcards: Rule[Level]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +51,12 @@ class ScopeRules:
     credentials: tuple[str, ...]
     required: tuple[Rule[str], ...]
     forbidden: tuple[Rule[str], ...]
-    classic_on_api_tokens: Rule[str]
+    classic_on_api_tokens: Rule[Level]
 
 
 @dataclass(frozen=True, slots=True)
 class IpRules:
-    enabled: Rule[str] | None
+    enabled: Rule[Tri] | None
     required_ranges: tuple[Rule[str], ...]
 
 
@@ -61,20 +66,20 @@ class EffectivePolicy:
 
     names: tuple[str, ...]
     domains: DomainRules | None = None
-    oauth: Rule[str] | None = None
-    api_token: Rule[str] | None = None
+    oauth: Rule[Tri] | None = None
+    api_token: Rule[Tri] | None = None
     scopes: tuple[ScopeRules, ...] = ()
-    permissions: dict[tuple[str, str], Rule[str]] = field(default_factory=dict)
+    permissions: dict[tuple[str, str], Rule[Tri]] = field(default_factory=dict)
     ip: IpRules | None = None
     max_age_days: Rule[int] | None = None
-    severity: dict[str, Rule[str]] = field(default_factory=dict)
+    severity: dict[str, Rule[Severity]] = field(default_factory=dict)
 
 
 def _conflict(a: Location, b: Location, what: str) -> InputError:
     return InputError(Problem(b, f"policies contradict each other: {what} (the other rule is at {a})"))
 
 
-def _tri(current: Rule[str] | None, new: Rule[str], what: str) -> Rule[str] | None:
+def _tri(current: Rule[Tri] | None, new: Rule[Tri], what: str) -> Rule[Tri] | None:
     """require/forbid/allow: `allow` checks nothing; require against forbid is a contradiction."""
     if new.value == "allow":
         return current
@@ -85,7 +90,7 @@ def _tri(current: Rule[str] | None, new: Rule[str], what: str) -> Rule[str] | No
     return current
 
 
-def _level(current: Rule[str] | None, new: Rule[str]) -> Rule[str]:
+def _level(current: Rule[Level] | None, new: Rule[Level]) -> Rule[Level]:
     """fail/warn/ignore: the strictest wins, no contradiction."""
     if current is None or LEVEL_RANK[new.value] > LEVEL_RANK[current.value]:
         return new
@@ -98,48 +103,55 @@ def _items(doc: Loaded[Policy], values: Sequence[str], *path: str) -> tuple[Rule
 
 def _union(current: tuple[Rule[str], ...], new: tuple[Rule[str], ...]) -> tuple[Rule[str], ...]:
     seen = {r.value for r in current}
-    return current + tuple(r for r in new if not (r.value in seen or seen.add(r.value)))  # type: ignore[func-returns-value]
+    added: list[Rule[str]] = []
+    for r in new:
+        if r.value not in seen:
+            seen.add(r.value)
+            added.append(r)
+    return current + tuple(added)
 
 
-def _rule(doc: Loaded[Policy], section: object, key: str, *path: str) -> Rule[str]:
-    """A keyed rule; when the key was not written, it points at its section (the default applies there)."""
-    set_keys = getattr(section, "model_fields_set", set())
-    at = doc.at(*path, key) if key in set_keys else doc.at(*path)
-    return Rule(getattr(section, key), at)
+def _rule(doc: Loaded[Policy], section: BaseModel, key: str, value: T, *path: str) -> Rule[T]:
+    """A keyed rule (`value` is `section.<key>`); when the key was not written, it points at
+    its section (the default applies there)."""
+    at = doc.at(*path, key) if key in section.model_fields_set else doc.at(*path)
+    return Rule(value, at)
 
 
 def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
     names: list[str] = []
     domains: DomainRules | None = None
-    oauth = api_token = None
+    oauth: Rule[Tri] | None = None
+    api_token: Rule[Tri] | None = None
     scopes: list[ScopeRules] = []
-    perms: dict[tuple[str, str], Rule[str]] = {}
+    perms: dict[tuple[str, str], Rule[Tri]] = {}
     ip: IpRules | None = None
     max_age: Rule[int] | None = None
-    severity: dict[str, Rule[str]] = {}
+    severity: dict[str, Rule[Severity]] = {}
     for doc in docs:
         p = doc.model
         names.append(p.metadata.name)
         if p.domains is not None:
             d = p.domains
+            supported = _rule(doc, d, "atlassian_supported", d.atlassian_supported, "domains")
             new = DomainRules(
                 at=doc.at("domains"),
-                atlassian_supported=_rule(doc, d, "atlassian_supported", "domains"),
+                atlassian_supported=supported,
                 required=_items(doc, d.required, "domains", "required"),
                 allowed=_items(doc, d.allowed, "domains", "allowed"),
                 forbidden=_items(doc, d.forbidden, "domains", "forbidden"),
-                unlisted=_rule(doc, d, "unlisted", "domains"),
-                public_suffix_wildcards=_rule(doc, d, "public_suffix_wildcards", "domains"),
+                unlisted=_rule(doc, d, "unlisted", d.unlisted, "domains"),
+                public_suffix_wildcards=_rule(doc, d, "public_suffix_wildcards", d.public_suffix_wildcards, "domains"),
             )
             if domains is None:
-                toggle = _tri(None, new.atlassian_supported, "domains.atlassian_supported")  # type: ignore[arg-type]
+                toggle = _tri(None, supported, "domains.atlassian_supported")
                 domains = DomainRules(
                     new.at, toggle, new.required, new.allowed, new.forbidden, new.unlisted, new.public_suffix_wildcards
                 )
             else:
                 domains = DomainRules(
                     domains.at,
-                    _tri(domains.atlassian_supported, new.atlassian_supported, "domains.atlassian_supported"),  # type: ignore[arg-type]
+                    _tri(domains.atlassian_supported, supported, "domains.atlassian_supported"),
                     _union(domains.required, new.required),
                     _union(domains.allowed, new.allowed),
                     _union(domains.forbidden, new.forbidden),
@@ -159,22 +171,22 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
                     credentials=s.credentials,
                     required=_items(doc, s.required, "scopes", "required"),
                     forbidden=_items(doc, s.forbidden, "scopes", "forbidden"),
-                    classic_on_api_tokens=_rule(doc, s, "classic_on_api_tokens", "scopes"),
+                    classic_on_api_tokens=_rule(doc, s, "classic_on_api_tokens", s.classic_on_api_tokens, "scopes"),
                 )
             )
         for product, groups in (p.permissions or {}).items():
             for group, value in groups.items():
-                merged = _tri(
+                perm = _tri(
                     perms.get((product, group)),
                     Rule(value, doc.at("permissions", product, group)),
                     f"permissions.{product}.{group}",
                 )
-                if merged is not None:
-                    perms[(product, group)] = merged
+                if perm is not None:
+                    perms[(product, group)] = perm
         if p.ip_allowlist is not None:
             enabled = _tri(
                 ip.enabled if ip else None,
-                _rule(doc, p.ip_allowlist, "enabled", "ip_allowlist"),
+                _rule(doc, p.ip_allowlist, "enabled", p.ip_allowlist.enabled, "ip_allowlist"),
                 "ip_allowlist.enabled",
             )
             ranges = _items(doc, p.ip_allowlist.required_ranges, "ip_allowlist", "required_ranges")

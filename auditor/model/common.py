@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal, TypeGuard
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-API_VERSION = "rovo-audit/v1"
+API_VERSION: Final = "rovo-audit/v1"  # Final: typed as its Literal, the models' default
 
 Tri = Literal["require", "forbid", "allow"]
 Level = Literal["fail", "warn", "ignore"]
@@ -19,16 +19,44 @@ Source = Literal["admin-api", "mcp-probe", "oauth", "attested", "file"]
 PermissionValue = Literal["allowed", "blocked", "partial"]
 Section = Literal["rovo_mcp", "ip_allowlist", "credentials"]
 
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-STATUSES: tuple[str, ...] = ("pass", "fail", "warn", "unknown", "waived")
-SECTIONS: tuple[str, ...] = ("rovo_mcp", "ip_allowlist", "credentials")
+# Each tuple holds every value of its Literal (tests/unit/test_finding_fields.py checks).
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+STATUSES: tuple[Status, ...] = ("pass", "fail", "warn", "unknown", "waived")
+SOURCES: tuple[Source, ...] = ("admin-api", "mcp-probe", "oauth", "attested", "file")
+SECTIONS: tuple[Section, ...] = ("rovo_mcp", "ip_allowlist", "credentials")
 # Worst first: what blocks a rollout, then what needs a look, passes last. Reports list
 # findings in this order, and where two rule sets judge one subject the worse one stands.
-STATUS_WORST_FIRST: tuple[str, ...] = ("fail", "unknown", "warn", "waived", "pass")
+STATUS_WORST_FIRST: tuple[Status, ...] = ("fail", "unknown", "warn", "waived", "pass")
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_WORST_FIRST)}
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+_STATUS_SET: frozenset[str] = frozenset(STATUSES)
+_SEVERITY_SET: frozenset[str] = frozenset(SEVERITIES)
+_SOURCE_SET: frozenset[str] = frozenset(SOURCES)
+_SECTION_SET: frozenset[str] = frozenset(SECTIONS)
+
+
+def is_status(value: object) -> TypeGuard[Status]:
+    """Whether a value read from outside (e.g. results.json) is a Status: the checked way to narrow a str."""
+    return isinstance(value, str) and value in _STATUS_SET
+
+
+def is_severity(value: object) -> TypeGuard[Severity]:
+    """Whether a value read from outside is a Severity."""
+    return isinstance(value, str) and value in _SEVERITY_SET
+
+
+def is_source(value: object) -> TypeGuard[Source]:
+    """Whether a value read from outside is an evidence Source."""
+    return isinstance(value, str) and value in _SOURCE_SET
+
+
+def is_section(value: object) -> TypeGuard[Section]:
+    """Whether a value (e.g. the head of a settings path) names a settings Section."""
+    return isinstance(value, str) and value in _SECTION_SET
+
+
 # Which settings section a control area's evidence comes from.
-SECTION_OF_AREA: dict[str, str] = {
+SECTION_OF_AREA: dict[str, Section] = {
     "domains": "rovo_mcp",
     "auth": "rovo_mcp",
     "permissions": "rovo_mcp",

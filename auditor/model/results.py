@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from .common import SEVERITY_RANK, STATUS_RANK, STATUSES, expiry_date
+from .common import SEVERITY_RANK, STATUS_RANK, STATUSES, Severity, Source, Status, expiry_date
 
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRef:
-    source: str | None
+    source: Source | None
     at: dt.datetime | None
     by: str | None = None
 
@@ -62,8 +62,8 @@ class Finding(NamedTuple):
     """
 
     control: str
-    status: str
-    severity: str
+    status: Status
+    severity: Severity
     org: str
     org_name: str | None
     subject: str | None
@@ -74,7 +74,7 @@ class Finding(NamedTuple):
     policy_ref: str | None
     remediation: RemediationLike
     area: str
-    original_status: str | None = None
+    original_status: Status | None = None
     waiver: AppliedWaiver | None = None
 
     @property
@@ -87,7 +87,7 @@ class Finding(NamedTuple):
         return (self.org, self.control, self.subject)
 
     @property
-    def underlying_status(self) -> str:
+    def underlying_status(self) -> Status:
         """What the check found, a waiver aside."""
         return (self.original_status or self.status) if self.status == "waived" else self.status
 
