@@ -100,7 +100,7 @@ def permission_groups() -> PermissionCatalog:
     return PermissionCatalog.model_validate(read_data("permission_groups.yaml"))
 
 
-class _Fields(dict[str, str]):
+class _Fields(dict[str, object]):
     """str.format_map source: `{menu.x}` resolves through the catalog; missing keys stay visible."""
 
     def __missing__(self, key: str) -> str:
@@ -170,7 +170,7 @@ def render_remediation(control: str, *, value: str | None, action: str | None = 
     """Fill a control's remediation template for one finding."""
     catalog = controls()
     spec = catalog.controls[control]
-    data = _Fields(value=f"`{value}`" if value else "it", menu=_Menu(catalog.menu), **fields)  # type: ignore[arg-type]
+    data = _Fields(value=f"`{value}`" if value else "it", menu=_Menu(catalog.menu), **fields)
     if action:
         data["action"] = action
         data["action_lower"] = action.lower()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..catalog import controls, permission_groups
 from ..errors import InputError, Location, Problem
@@ -33,7 +34,7 @@ class Loaded(Generic[M]):
         return self.positions.at(tuple(path))
 
 
-def _describe_error(err: dict[str, Any], model: type[BaseModel]) -> str:
+def _describe_error(err: ErrorDetails, model: type[BaseModel]) -> str:
     kind = err["type"]
     loc = err["loc"]
     name = loc[-1] if loc else "document"
@@ -174,10 +175,12 @@ def _semantic_problems(kind: str, data: dict[str, Any], pos: Positions) -> list[
     elif kind == "Waivers":
         waivers = data.get("waivers")
         for i, w in enumerate(waivers if isinstance(waivers, list) else []):
-            cid = _mapping(w).get("control")
-            if isinstance(cid, str) and cid not in known:
+            control = _mapping(w).get("control")
+            if isinstance(control, str) and control not in known:
                 problems.append(
-                    Problem(pos.at(("waivers", i, "control")), f"unknown control {cid!r} (see `rovo-audit controls`)")
+                    Problem(
+                        pos.at(("waivers", i, "control")), f"unknown control {control!r} (see `rovo-audit controls`)"
+                    )
                 )
     return problems
 

@@ -90,7 +90,9 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def _may_have_aliases(text: str | bytes) -> bool:
     # An alias needs an anchor, and an anchor needs '&': without one there is nothing
     # to expand, and counting the expansion can be skipped.
-    return ("&" if isinstance(text, str) else b"&") in text
+    if isinstance(text, str):
+        return "&" in text
+    return b"&" in text
 
 
 def _expanded_size(root: yaml.Node, file: str) -> int:

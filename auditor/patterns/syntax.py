@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -38,8 +39,6 @@ ALT_SEP = "\n"
 # Brace expansion multiplies; an entry expanding to more alternatives than this is
 # certainly a mistake and would make the automata needlessly large.
 MAX_ALTERNATIVES = 1024
-
-_new_pattern = tuple.__new__  # NamedTuple's own __new__ is Python-level, and 5x slower
 
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _DIGITS = "0123456789"
@@ -99,7 +98,7 @@ class Pattern(NamedTuple):
     host_labels: tuple[tuple[str, ...], ...]
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is Pattern and other[0] == self[0]  # type: ignore[index]
+        return type(other) is Pattern and other[0] == self[0]
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
@@ -113,6 +112,25 @@ class Pattern(NamedTuple):
 
     def __str__(self) -> str:
         return self.text
+
+
+# Patterns are built positionally with tuple.__new__: NamedTuple's own __new__ is
+# Python-level, and 5x slower. Pattern's fields in order, so that mypy checks each position.
+PatternFields = tuple[
+    str,  # text
+    str,  # scheme
+    str,  # host
+    int | str | None,  # port
+    str,  # path
+    tuple[str, ...],  # host_alts
+    tuple[str, ...],  # path_alts
+    str,  # host_key
+    str,  # path_key
+    int,  # port_value
+    int,  # host_column
+    tuple[tuple[str, ...], ...],  # host_labels
+]
+_new_pattern: Callable[[type[Pattern], PatternFields], Pattern] = tuple.__new__
 
 
 def _fail(rule: str, message: str, column: int) -> PatternSyntaxError:

@@ -19,6 +19,7 @@ from auditor.load.merge import EffectivePolicy, merge_policies
 from auditor.model import common
 from auditor.model.results import EvidenceRef, Finding
 from auditor.model.settings import Org
+from auditor.patterns.syntax import Pattern, PatternFields
 
 AS_OF = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
 COLLECTED = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
@@ -67,8 +68,9 @@ def _assert_complete(f: Finding) -> None:
 
 def test_factory_field_tuples_match_finding_and_template_declarations() -> None:
     """The tuple types mypy checks each construction against (factory.py) are exactly the
-    declared fields, in order: a field added to Finding must be added there too."""
-    for cls, fields in ((Finding, FindingFields), (FindingTemplate, TemplateFields)):
+    declared fields, in order: a field added to Finding must be added there too. (Pattern,
+    built the same way in patterns/syntax.py, likewise.)"""
+    for cls, fields in ((Finding, FindingFields), (FindingTemplate, TemplateFields), (Pattern, PatternFields)):
         hints = typing.get_type_hints(cls)
         assert list(hints) == list(cls._fields)
         assert typing.get_args(fields) == tuple(hints[name] for name in cls._fields), cls.__name__
