@@ -17,11 +17,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..catalog import read_data
-from ..model.settings import Credential, McpActivity
+from ..model.common import Source
+from ..model.settings import Credential, CredentialKind, McpActivity
 from .http import AuthHeader, HttpError, HttpSession, PageLimit
 from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
 
-SOURCE = "admin-api"
+SOURCE: Source = "admin-api"
 # Endpoints whose lists run longest (many pages) start first: their chain of pages is the
 # run's critical path. A scheduling choice, not a fact about the API.
 _LONG_LISTS = {"api_tokens": 2, "events": 1}
@@ -183,7 +184,7 @@ def parse_ip_allowlist(pages: Iterable[Any], spec: IpRuleSpec) -> tuple[bool, tu
     return bool(enabled), tuple(dict.fromkeys(ranges)), None
 
 
-def parse_credentials(pages: Iterable[Any], kind: str, inactive: Iterable[str]) -> list[Credential]:
+def parse_credentials(pages: Iterable[Any], kind: CredentialKind, inactive: Iterable[str]) -> list[Credential]:
     dead = {s.upper() for s in inactive}
     out = []
     for body in pages:
@@ -201,7 +202,7 @@ def parse_credentials(pages: Iterable[Any], kind: str, inactive: Iterable[str]) 
                 Credential(
                     label=label,
                     kind=kind,
-                    owner=owner if isinstance(owner, str) else None,  # type: ignore[arg-type]
+                    owner=owner if isinstance(owner, str) else None,
                     scopes=tuple(sorted(s for s in scopes if isinstance(s, str))) if isinstance(scopes, list) else None,
                     expires=_date(item.get("expiresAt")),
                     created=_date(item.get("createdAt")),
@@ -231,7 +232,8 @@ def parse_mcp_events(
     for body in pages:
         for item in _items(body):
             attrs = _attrs(item)
-            action = attrs.get("action") if isinstance(attrs.get("action"), str) else ""
+            raw_action = attrs.get("action")
+            action = raw_action if isinstance(raw_action, str) else ""
             message = item.get("message") or attrs.get("message") or {}
             content = message.get("content", "") if isinstance(message, Mapping) else ""
             if needle not in action.lower() and needle not in str(content).lower():

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..load.documents import Loaded, load_file
+from ..model.common import Section, Source
 from ..model.settings import Org, OrgSettings
 from .interface import Observed, SourceResult, evidence
 
-SOURCE = "attested"
+SOURCE: Source = "attested"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,8 @@ def _observations(doc: Loaded[OrgSettings], i: int, org: Org, problems: list[Pro
     out: list[Observed] = []
     collected = doc.model.collected_at
 
-    def ev_for(section: str) -> tuple[str | None, dt.datetime | None]:
-        ev = org.evidence.get(section)  # type: ignore[call-overload]
+    def ev_for(section: Section) -> tuple[str | None, dt.datetime | None]:
+        ev = org.evidence.get(section)
         by = ev.by if ev else None
         at = (ev.at if ev else None) or collected
         where = ("orgs", i, "evidence", section) if ev else ("orgs", i, section)

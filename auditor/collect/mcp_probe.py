@@ -30,9 +30,10 @@ from ..mcpclient import (
     McpSession,
     discover,
 )
+from ..model.common import Source
 from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
 
-SOURCE = "mcp-probe"
+SOURCE: Source = "mcp-probe"
 CredentialKind = Literal["api_token", "service_account_key", "oauth"]
 
 

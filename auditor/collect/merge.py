@@ -19,7 +19,7 @@ from typing import Any
 
 from ..catalog import permission_groups
 from ..evaluate.ipranges import parse_network
-from ..model.common import SECTIONS
+from ..model.common import SECTIONS, Section
 from ..model.settings import (
     CollectionError,
     Contradiction,
@@ -104,11 +104,11 @@ def merge_org(org_id: str, results: Sequence[SourceResult], *, name_hint: str | 
     obs: dict[str, Observed] = {}
     partial_creds: list[Observed] = []
     for r in observed:
-        for o in r.observations:
-            if o.path == "credentials" and not o.complete:
-                partial_creds.append(o)
+        for ob in r.observations:
+            if ob.path == "credentials" and not ob.complete:
+                partial_creds.append(ob)
             else:
-                obs.setdefault(o.path, o)  # the first (highest priority) source wins
+                obs.setdefault(ob.path, ob)  # the first (highest priority) source wins
     att = {o.path: o for r in results if r.source == "attested" for o in r.observations}
 
     for path in sorted(set(obs) | set(att)):
@@ -231,13 +231,13 @@ def _assemble(b: _Builder, failures: list[CouldNotCollect], name_hint: str | Non
     )
 
 
-def _evidence(prov: dict[str, Evidence]) -> tuple[dict[str, Evidence], dict[str, Evidence]]:
+def _evidence(prov: dict[str, Evidence]) -> tuple[dict[Section, Evidence], dict[str, Evidence]]:
     """One evidence per section, plus the fields whose source differs from their section's.
 
     A section mixing sources carries the attested signature if any field was attested (a
     person vouches for part of it), and the oldest time of its fields (for RMCP-EVID-001).
     """
-    sections: dict[str, Evidence] = {}
+    sections: dict[Section, Evidence] = {}
     exceptions: dict[str, Evidence] = {}
     for section in SECTIONS:
         fields = {p: e for p, e in prov.items() if p == section or p.startswith((section + ".", section + "["))}

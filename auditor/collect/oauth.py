@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..mcpclient.oauth import parse_resources
+from ..model.common import Source
 from ..model.settings import Credential, Site
 from .admin_api import ShapeError, catalog
 from .http import AuthHeader, HttpError, HttpSession
 from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
 
-SOURCE = "oauth"
+SOURCE: Source = "oauth"
 
 
 def sites_and_scopes(body: Any) -> tuple[tuple[Site, ...], tuple[str, ...]]:
@@ -55,6 +56,10 @@ class OAuthCollector(Collector):
         return self.base + catalog().endpoints[name].path
 
     async def collect(self, org_id: str) -> SourceResult:
+        # Declared: mypy cannot infer gather(return_exceptions=True) of Any results ("Cannot
+        # determine type"); each is a decoded JSON body or the exception it raised.
+        res: object
+        me: object
         res, me = await asyncio.gather(
             self.session.get_json(self._url("accessible_resources"), endpoint="accessible_resources", auth=self.token),
             self.session.get_json(self._url("me"), endpoint="me", auth=self.token),

@@ -63,7 +63,8 @@ def parse_resources(data: Any) -> tuple[Resource, ...]:
 
 
 def _resource(raw: dict[str, Any]) -> Resource:
-    scopes = raw.get("scopes") if isinstance(raw.get("scopes"), list) else []
+    listed = raw.get("scopes")
+    scopes = listed if isinstance(listed, list) else []
     return Resource(
         id=raw["id"] if isinstance(raw.get("id"), str) else "",
         url=raw.get("url") if isinstance(raw.get("url"), str) else None,

@@ -64,7 +64,8 @@ class Tool:
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Tool:
-        ann = raw.get("annotations") if isinstance(raw.get("annotations"), dict) else {}
+        annotations = raw.get("annotations")
+        ann = annotations if isinstance(annotations, dict) else {}
         return cls(
             name=str(raw.get("name", "")),
             title=raw.get("title") if isinstance(raw.get("title"), str) else None,
@@ -135,8 +136,9 @@ class McpSession:
         version = result.get("protocolVersion")
         self._protocol = version if isinstance(version, str) else None
         self._notify("notifications/initialized")
-        info = result.get("serverInfo") if isinstance(result.get("serverInfo"), dict) else {}
-        caps = result.get("capabilities") if isinstance(result.get("capabilities"), dict) else {}
+        server_info, capabilities = result.get("serverInfo"), result.get("capabilities")
+        info = server_info if isinstance(server_info, dict) else {}
+        caps = capabilities if isinstance(capabilities, dict) else {}
         instructions = result.get("instructions")
         return InitializeResult(
             protocol_version=self._protocol,

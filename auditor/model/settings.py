@@ -32,9 +32,12 @@ class IpAllowlist(Strict):
     ranges: tuple[IpRange, ...] | None = None
 
 
+CredentialKind = Literal["api_token", "service_account_key", "oauth"]
+
+
 class Credential(Strict):
     label: str = Field(min_length=1)
-    kind: Literal["api_token", "service_account_key", "oauth"]
+    kind: CredentialKind
     owner: str | None = None
     scopes: tuple[str, ...] | None = None
     expires: dt.date | None = None
