@@ -63,7 +63,7 @@ class CollectOutcome:
         for o in orgs:
             have = [
                 f"{sec} [{o.evidence[sec].source}]"
-                for sec in ("rovo_mcp", "ip_allowlist", "credentials")  # type: ignore[index]
+                for sec in ("rovo_mcp", "ip_allowlist", "credentials")
                 if getattr(o, sec) is not None and sec in o.evidence
             ]
             missing = [sec for sec in ("rovo_mcp", "ip_allowlist", "credentials") if getattr(o, sec) is None]
