@@ -9,6 +9,7 @@ of hosts sharing the same set of containing outers).
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 from collections.abc import Sequence
 from functools import lru_cache
@@ -189,7 +190,14 @@ def covered_by_union(inner: Pattern, outers: Sequence[Pattern]) -> bool:
 
 # ----------------------------------------------------------------------------- index
 
-_MISSING = object()
+
+class _Missing(enum.Enum):
+    """A typed sentinel: `hit is not _MISSING` narrows `hit` to what the memo holds."""
+
+    MISSING = enum.auto()
+
+
+_MISSING = _Missing.MISSING
 
 
 def _single_literal(host_key: str) -> bool:
@@ -250,7 +258,7 @@ class PatternIndex:
         """The first pattern (input order) that covers `inner`, or None."""
         hit = self._first.get(inner, _MISSING)
         if hit is not _MISSING:
-            return hit  # type: ignore[return-value]
+            return hit
         # Any one alternative gives a necessary condition; the longest L narrows most.
         labels = inner.host_labels[0] if len(inner.host_labels) == 1 else max(inner.host_labels, key=len)
         result = None
