@@ -6,19 +6,17 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import bundled
+from .atomic import write_atomic
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
+from .history.review import HistoryOptions, prepare, record
 from .load.documents import Loaded, load_file, load_text
-from .model.common import SEVERITY_RANK
 from .model.results import Results
-from .report import FORMATS, ReportContext, write_atomic
-from .verdict import blocking, shown_blocking, verdict_text
-
-if TYPE_CHECKING:
-    from .history.review import HistoryOptions
+from .report.formats import FORMATS
+from .report.interface import ReportContext
+from .verdict import blocking
 
 
 def load_policy(name: str) -> Loaded:
@@ -72,30 +70,9 @@ class Outcome:
         return 1 if blocking(self.results.findings, self.fail_on) else 0
 
     def terminal_summary(self) -> str:
-        r = self.results
-        s = r.summary
-        lines = [
-            f"{verdict_text(r.findings, self.fail_on)}  ({len(r.orgs)} org{'s' if len(r.orgs) != 1 else ''}, "
-            f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
-            f"{s['unknown']} unknown, {s['waived']} waived)",
-        ]
-        worst = sorted(
-            shown_blocking(r.findings, self.fail_on), key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.sort_key)
-        )
-        top = worst[:10]
-        for f in top:
-            subject = f" {f.subject}" if f.subject is not None else ""
-            lines.append(f"  {f.status:<7} {f.severity:<8} {f.control}{subject}: {f.remediation.summary}")
-        more = len(worst) - len(top)
-        if more > 0:
-            lines.append(f"  ... and {more} more")
-        if r.expired_waivers:
-            lines.append(f"  {len(r.expired_waivers)} waiver(s) expired or unreadable; {len(r.unused_waivers)} unused")
-        elif r.unused_waivers:
-            lines.append(f"  {len(r.unused_waivers)} unused waiver(s)")
-        for path in self.written:
-            lines.append(f"  wrote {path}")
-        return "\n".join(lines)
+        from .report.terminal import audit_summary
+
+        return audit_summary(self.results, self.written, self.fail_on)
 
 
 def run_audit(
@@ -125,16 +102,14 @@ def report_results(
     """Write the reports; with a history, compare with the previous run first and store this one after."""
     context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
-        from .history.review import context_for
-
-        context = context_for(history, results, context)
+        context = replace(context, review=prepare(history, results))
     rendered = render_reports(results, formats, context)  # all before writing any: no partial set
     written = write_rendered(out, rendered)
     if history is not None:
-        from .history.review import record
-
         json_text = rendered.get(FORMATS["json"].filename)
-        written.append(record(history, results, json_text if isinstance(json_text, str) else None))
+        if not isinstance(json_text, str):  # the history keeps results.json even when not asked for
+            json_text = FORMATS["json"]().render(results, context)
+        written.append(record(history, results, str(json_text)))
     return Outcome(results, tuple(written), fail_on, context)
 
 

@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         history=history,
     )
-    from ..history.ci import append_step_summary
+    from ..report.step_summary import append_step_summary
 
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:

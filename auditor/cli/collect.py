@@ -93,11 +93,11 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     `collect` and `audit --collect`. Raises UsageError/InputError for bad configuration."""
     import asyncio
 
+    from ..atomic import write_atomic
     from ..collect.attest import load_attestation
     from ..collect.run import CollectionFailed, collect_async, dump_snapshot, header_comment
     from ..config import Redactor, load_config, unknown_settings
     from ..errors import UsageError
-    from ..report.interface import write_atomic
 
     if out.is_dir():
         raise UsageError(f"--out {out}: is a folder; name the snapshot file, e.g. {out / 'settings.yaml'}")

@@ -50,10 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..history import render
+    from ..atomic import write_atomic
     from ..history.diff import diff
-    from ..history.read import read_results
-    from ..report.interface import write_atomic
+    from ..load.results import read_results
+    from ..report import diff as render
 
     old = read_results(args.old)
     new = read_results(args.new)

@@ -105,8 +105,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     if args.explain is not None:
         return _explain(args.explain)
-    from ..doctor.report import render_text, write
     from ..doctor.steps import run_doctor
+    from ..report.doctor import render_text, write
 
     options = build_options(args)
     report = run_doctor(options)
@@ -118,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _explain(message: str) -> int:
-    from ..doctor.knowledge import explain, render_explain
+    from ..doctor.knowledge import explain
+    from ..report.explain import render_explain
 
     text = sys.stdin.read() if message == "-" else message
     require(bool(text.strip()), "--explain needs the error message text (or '-' to read it from stdin)")

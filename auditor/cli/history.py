@@ -114,6 +114,7 @@ def _check_folder(folder: Path) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..history import store
+    from ..load.results import read_summary
     from ..model.common import iso
 
     _check_folder(args.history)
@@ -123,7 +124,7 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     for e in found:
         try:
-            s = store.read_summary(e)
+            s = read_summary(e.path, e.name)
             counts = ", ".join(f"{n} {k}" for k, n in s.summary.items())
             print(f"{e.name}  as of {iso(s.as_of)}  {len(s.orgs)} org(s)  {counts}")
         except InputError as err:

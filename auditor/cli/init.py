@@ -315,10 +315,10 @@ def _name(path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..atomic import write_atomic
     from ..errors import UsageError
     from ..load.documents import load_file, load_text
     from ..load.merge import merge_policies
-    from ..report.interface import write_atomic
     from .options import select_orgs
 
     settings = load_file(args.from_settings, expect="OrgSettings").model

@@ -37,11 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..history.ci import append_step_summary
     from ..history.merge import merge
-    from ..history.read import read_raw, read_text
     from ..history.store import digest_parts
+    from ..load.results import read_raw, read_text
     from ..pipeline import report_results
+    from ..report.step_summary import append_step_summary
 
     texts = [(str(p), read_raw(p)) for p in args.shards]
     results = merge([(name, read_text(text, name)) for name, text in texts])

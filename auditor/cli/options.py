@@ -29,7 +29,7 @@ def as_of(text: str) -> dt.datetime:
 
 
 def format_list(text: str) -> list[str]:
-    from ..report import FORMATS
+    from ..report.formats import FORMATS
 
     names = [n.strip().lower() for n in text.split(",") if n.strip()]
     if not names:

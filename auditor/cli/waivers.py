@@ -119,6 +119,7 @@ def _when(s: WaiverState) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..evaluate.engine import evaluate
+    from ..model import schemas
     from ..model.common import iso
     from ..pipeline import AuditInputs
 
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     counts = {s: sum(1 for w in found if w.state == s) for s in STATES}
     if args.format == "json":
         doc = {
-            "schema": "rovo-audit/waivers/v1",
+            "schema": schemas.WAIVERS,
             "as_of": iso(now),
             "expiring_days": args.expiring_days,
             "summary": counts,

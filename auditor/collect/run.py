@@ -20,8 +20,8 @@ import yaml
 
 from ..config import CollectConfig
 from ..errors import UsageError
+from ..model.common import iso
 from ..model.settings import OrgSettings
-from ..report.interface import iso
 from .admin_api import AdminApiCollector, catalog
 from .attest import Attestation
 from .http import AuthHeader, HttpError, HttpSession, RetryPolicy, Stats

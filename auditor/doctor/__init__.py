@@ -8,14 +8,16 @@ order a client meets them, and name the first one that breaks, with the admin's 
     explain("access_denied - Unauthorized")   # offline: known messages, causes best first
 
 - steps.py: the runner and the ordered step table; steps_*.py: one module per layer
-  (endpoint, auth discovery, credential, settings, MCP session). Steps only read: dynamic
+  (endpoint, auth discovery, credential, settings, MCP session); context.py: what a step is
+  handed (Run, what earlier steps saw; Out, which builds its result). Steps only read: dynamic
   client registration and tool calls happen only when the options ask for them.
 - knowledge.py: auditor/data/known_errors.yaml (messages → causes → fixes), shared by
   `--explain` and by the live steps, which read the server's own error texts with it.
 - facts.py: credential_shapes.yaml, mcp_endpoints.yaml and (shared with collect)
   tool_groups.yaml.
-- report.py: the terminal checklist, doctor.json (`rovo-audit/doctor/v1`) and doctor.html.
-The HTTP side is auditor.mcpclient; origin checks reuse auditor.patterns.
+The HTTP side is auditor.mcpclient; origin checks reuse auditor.patterns. What the doctor
+found is rendered by auditor.report.doctor (terminal, doctor.json, doctor.html) and
+auditor.report.explain (`--explain`).
 """
 
 from __future__ import annotations

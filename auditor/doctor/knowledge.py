@@ -218,34 +218,3 @@ def source() -> dict[str, str]:
         "as_of": k.as_of.isoformat(),
         "source": " ".join(k.source.split()),
     }
-
-
-# `--explain` prints this; it lives here, not in report.py, so explaining offline imports
-# neither the HTTP client nor the HTML templates.
-def render_explain(message: str, matches: list[Match]) -> str:
-    if not matches:
-        return (
-            f"Not recognised: {message!r}\n"
-            "  No known message matches. Run `rovo-audit doctor --url ...` against the endpoint to find the cause live."
-        )
-    lines: list[str] = []
-    best = matches[0].score
-    for m in matches:
-        if m.score < best * 0.75:
-            break  # weaker matches than the best are noise
-        lines.append(f'Recognised: "{m.message.text}" (match {m.score:.0%}, known message {m.message.id})')
-        lines.append("  Likely causes, most likely first:")
-        for i, c in enumerate(m.causes, 1):
-            lines.append(
-                f"  {i}. {c.title}  [{c.id}; fixed by: {c.who}"
-                + (f"; audit control {c.control}" if c.control else "")
-                + "]"
-            )
-            lines.append(f"     Fix: {c.fix.summary}")
-            lines.extend(f"       - {s}" for s in c.fix.steps)
-            lines.extend(f"       see {link}" for link in c.fix.links)
-            if c.checked_by:
-                lines.append(f"     Checked live by: {', '.join(c.checked_by)} (rovo-audit doctor)")
-    k = source()
-    lines.append(f"Knowledge: {k['file']} (as of {k['as_of']})")
-    return "\n".join(lines)

@@ -6,9 +6,9 @@ Faults here break OAuth 2.1 clients; for an API-token credential they are warnin
 from __future__ import annotations
 
 from ..mcpclient import Fetch, register_client
+from .context import Out, Run
 from .knowledge import classify
 from .model import StepResult
-from .steps import Out, Run
 
 
 def _attempts(fetches: tuple[Fetch, ...]) -> list[str]:

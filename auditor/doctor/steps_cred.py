@@ -4,9 +4,9 @@ from, which sites they reach and with which scopes."""
 from __future__ import annotations
 
 from ..mcpclient import HttpStatusError, McpClientError, accessible_resources, mask_email
+from .context import Out, Run
 from .facts import endpoints, shapes
 from .model import StepResult
-from .steps import Out, Run
 
 AGENT_SUFFIX = ":agent-interface"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..mcpclient import FailureKind, discover
+from .context import Out, Run
 from .facts import endpoints
 from .model import StepResult
-from .steps import Out, Run
 
 
 def url_form(run: Run, out: Out) -> StepResult:

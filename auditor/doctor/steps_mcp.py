@@ -6,10 +6,10 @@ from ..catalog import permission_groups
 from ..collect.mcp_probe import tool_groups
 from ..mcpclient import FailureKind, McpClientError, McpSession, RpcError, TransportError
 from ..mcpclient.discovery import bearer_challenge
+from .context import Out, Run
 from .facts import is_read_group
 from .knowledge import classify
 from .model import StepResult
-from .steps import Out, Run
 
 _TRANSPORT_CAUSE = {
     FailureKind.TLS: "tls-untrusted",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..catalog import permission_groups
 from ..patterns import PatternSyntaxError, matches, parse_pattern, supported_domain_patterns, supported_domains_source
+from .context import Out, Run
 from .model import StepResult
-from .steps import Out, Run
 
 API_KINDS = ("api_token", "service_account_key")
 

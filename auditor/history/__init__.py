@@ -1,6 +1,6 @@
-"""Periodic reviews: results read back from results.json, the history folder, the diff
-between two runs, trends over the history, and merging shard results.
+"""Periodic reviews, as logic: the history folder (store), the diff between two runs, trends
+over the history, merging shard results, and the review an audit's report shows (review).
 
-The reader is the exact reverse of `report/json_format.py`; everything else works on the
-`Results` it returns, so a history entry, a CI artifact and a fresh run are the same thing.
+It sits below auditor.report, which renders all of it, and reads results.json only through
+auditor.load.results: a history entry, a CI artifact and a fresh run are the same `Results`.
 """

@@ -20,13 +20,10 @@ block by default; "underlying" is a waived finding's `original_status`, else its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ..batch import batch_mode
 from ..model.results import Finding, Results
-from ..report.interface import iso
 from ..verdict import BLOCKING
 
 # Display order: what needs attention first.
@@ -44,7 +41,6 @@ CHANGES: tuple[str, ...] = (
 WORSE: frozenset[str] = frozenset({"new-fail", "regressed", "waiver-expired"})
 BAD: frozenset[str] = BLOCKING["fail"]
 DEFAULT_EXPIRING_DAYS = 30
-SCHEMA = "rovo-audit/diff/v1"
 
 
 def _lapsed(f: Finding, today: dt.date) -> bool:
@@ -200,33 +196,3 @@ def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, 
         )
     changes.sort(key=lambda c: c.sort_key)
     return Diff(RunRef.of(old, old_path), RunRef.of(new, new_path), expiring_days, tuple(changes))
-
-
-def _run_dict(r: RunRef) -> dict[str, Any]:
-    return {"path": r.path, "generated_at": iso(r.generated_at), "as_of": iso(r.as_of), "summary": r.summary}
-
-
-def diff_dict(d: Diff, *, include_unchanged: bool = True) -> dict[str, Any]:
-    changes: Iterable[Change] = d.changes if include_unchanged else (c for c in d.changes if c.change != "unchanged")
-    return {
-        "schema": SCHEMA,
-        "old": _run_dict(d.old),
-        "new": _run_dict(d.new),
-        "expiring_days": d.expiring_days,
-        "summary": d.counts,
-        "changes": [
-            {
-                "org": c.org,
-                "control": c.control,
-                "subject": c.subject,
-                "change": c.change,
-                "old_status": c.old_status,
-                "new_status": c.new_status,
-                "org_name": c.org_name,
-                "severity": c.severity,
-                "title": c.title,
-                "note": c.note,
-            }
-            for c in changes
-        ],
-    }

@@ -7,14 +7,14 @@ withhold the audit itself.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..load.results import read_results, read_summary
 from ..model.results import Results
-from ..report.interface import ReportContext
+from ..model.runs import RunSummary
 from . import store
 from .diff import CHANGES, DEFAULT_EXPIRING_DAYS, Diff, diff
 from .trend import DEFAULT_RUNS, OrgTrend, trends
@@ -55,8 +55,6 @@ def prepare(options: HistoryOptions, results: Results) -> Review:
     skipped: list[str] = []
     previous: Results | None = None
     previous_name: str | None = None
-    from .read import read_results
-
     for entry in reversed(earlier):  # the newest readable entry is the previous run
         try:
             previous = read_results(entry.path)
@@ -65,16 +63,16 @@ def prepare(options: HistoryOptions, results: Results) -> Review:
         except InputError as e:
             skipped.append(entry.name)
             _warn(f"history entry skipped: {e}")
-    summaries: list[store.RunSummary] = []
+    summaries: list[RunSummary] = []
     for entry in earlier[-max(0, options.trend_runs - 1) :] if options.trend_runs > 1 else []:
         if entry.name in skipped:
             continue
         try:
-            summaries.append(store.read_summary(entry))
+            summaries.append(read_summary(entry.path, entry.name))
         except InputError as e:
             skipped.append(entry.name)
             _warn(f"history entry skipped: {e}")
-    runs = [*summaries, store.RunSummary.of(results, own)]
+    runs = [*summaries, RunSummary.of(results, own)]
     drawn = trends(runs, options.trend_runs) if len(runs) > 1 else ()
     the_diff = None
     if previous is not None:
@@ -87,9 +85,6 @@ def prepare(options: HistoryOptions, results: Results) -> Review:
     return Review(the_diff, previous_name, drawn, tuple(dict.fromkeys(skipped)))
 
 
-def context_for(options: HistoryOptions, results: Results, base: ReportContext | None = None) -> ReportContext:
-    return dataclasses.replace(base or ReportContext(), review=prepare(options, results))
-
-
-def record(options: HistoryOptions, results: Results, json_text: str | None = None) -> Path:
+def record(options: HistoryOptions, results: Results, json_text: str) -> Path:
+    """Store this run in the history: its results.json text, as the report rendered it."""
     return store.save(options.folder, results, options.digest, json_text)

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, Problem
-from ..model.results import OrgSummary, Results
-from ..report.interface import write_atomic
+from ..atomic import write_atomic
+from ..model.results import Results
 
 ENTRY = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{8})\.json$")
 TIME_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -82,13 +80,8 @@ def earlier(folder: Path, results: Results, own_name: str | None = None) -> list
     return [e for e in entries(folder) if e.time <= now and e.name != own_name]
 
 
-def save(folder: Path, results: Results, digest: str, text: str | None = None) -> Path:
-    """Store a run (its results.json text, rendered here when not given); atomic."""
-    if text is None:
-        from ..report.interface import ReportContext
-        from ..report.json_format import JsonFormat
-
-        text = JsonFormat().render(results, ReportContext())
+def save(folder: Path, results: Results, digest: str, text: str) -> Path:
+    """Store a run: its results.json text (rendered by auditor.report), atomically."""
     path = folder / entry_name(results.generated_at, digest)
     write_atomic(path, text)
     return path
@@ -105,67 +98,3 @@ def prune(folder: Path, keep: int, *, dry_run: bool = False) -> tuple[list[Path]
         for e in doomed:
             e.path.unlink(missing_ok=True)
     return [e.path for e in doomed], len(all_entries) - len(doomed)
-
-
-@dataclass(frozen=True, slots=True)
-class RunSummary:
-    """A run's headline numbers: what a trend needs, without loading every finding."""
-
-    name: str
-    generated_at: dt.datetime
-    as_of: dt.datetime
-    summary: dict[str, int]
-    orgs: tuple[OrgSummary, ...]
-
-    @classmethod
-    def of(cls, results: Results, name: str) -> RunSummary:
-        return cls(name, results.generated_at, results.as_of, dict(results.summary), results.orgs)
-
-
-# json_format writes top-level keys at two spaces of indent and JSON escapes every newline
-# inside strings, so this line starts the top-level "settings" key and nothing else.
-_TAIL = b'\n  "settings": '
-
-
-def read_summary(entry: Entry) -> RunSummary:
-    """Headline numbers of a history entry. Reads only the file's head and tail when it has
-    the layout json_format writes (the findings in between can be 100+ MB); else parses it all."""
-    path = entry.path
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(64 * 1024)
-            fh.seek(0, 2)
-            size = fh.tell()
-            fh.seek(max(0, size - 1024 * 1024))
-            tail = fh.read()
-    except OSError as e:
-        raise InputError(Problem(Location(str(path), 1, 1), f"cannot read: {e.strerror}")) from None
-    quick = _quick_summary(head, tail, entry.name)
-    if quick is not None:
-        return quick
-    from .read import read_results
-
-    return RunSummary.of(read_results(path), entry.name)
-
-
-def _quick_summary(head: bytes, tail: bytes, name: str) -> RunSummary | None:
-    from .read import _Bad, _org, _time
-
-    cut_head = head.find(b'\n  "unused_waivers": ')
-    cut_tail = tail.rfind(_TAIL)
-    if cut_head < 0 or cut_tail < 0:
-        return None
-    try:
-        top = json.loads(head[:cut_head].decode("utf-8").rstrip().rstrip(",") + "}")
-        rest = json.loads(b"{" + tail[cut_tail + 1 :])
-        if top.get("schema") != "rovo-audit/results/v1" or "orgs" not in rest:
-            return None
-        return RunSummary(
-            name=name,
-            generated_at=_time(top, "generated_at", ()),  # type: ignore[arg-type]
-            as_of=_time(top, "as_of", ()),  # type: ignore[arg-type]
-            summary=dict(top["summary"]),
-            orgs=tuple(_org(o, ("orgs", i)) for i, o in enumerate(rest["orgs"])),
-        )
-    except (ValueError, KeyError, TypeError, AttributeError, _Bad):
-        return None

@@ -1,22 +1,11 @@
-"""Output formats, one module each, behind `report.interface.Format`."""
+"""Everything rovo-audit renders, and nothing else: the one place that turns models into text.
 
-from __future__ import annotations
+- formats.py: the audit's output formats (`--format`), one module each behind interface.Format:
+  json_format, html (+ html_view, templates/), markdown, csv_format, sarif, junit.
+- diff.py: a diff as text, JSON, Markdown and HTML; trend_svg.py: a trend as an inline SVG.
+- step_summary.py: the GitHub Actions job summary.
+- terminal.py: the audit's terminal summary; doctor.py and explain.py: the doctor's outputs.
+- templating.py: the one Jinja environment and its filters.
 
-from .csv_format import CsvFormat
-from .html import HtmlFormat
-from .interface import Format, ReportContext, write_atomic
-from .json_format import JsonFormat
-from .junit import JunitFormat
-from .markdown import MarkdownFormat
-from .sarif import SarifFormat
-
-FORMATS: dict[str, type[Format]] = {
-    "html": HtmlFormat,
-    "json": JsonFormat,
-    "md": MarkdownFormat,
-    "sarif": SarifFormat,
-    "junit": JunitFormat,
-    "csv": CsvFormat,
-}
-
-__all__ = ["FORMATS", "Format", "ReportContext", "write_atomic"]
+Modules are imported where used (nothing here): `doctor --explain` must not load Jinja.
+"""

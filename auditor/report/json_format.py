@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..model import schemas
 from ..model.results import Finding, Results, WaiverNote
 from .interface import Format, ReportContext, iso
 
-SCHEMA = "rovo-audit/results/v1"
+SCHEMA = schemas.RESULTS
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:

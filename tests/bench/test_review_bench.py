@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from auditor.history import store
+from auditor.load.results import read_summary
 from tests.conftest import run_cli
 from tests.estate import make_estate
 
@@ -40,7 +41,7 @@ def test_history_overhead(tmp_path):
     assert len(entries) == 2
     diff = _timed("diff", entries[0].path, entries[1].path, "--format", "json", "--out", tmp_path / "diff.json")
     t = time.perf_counter()
-    summary = store.read_summary(entries[0])
+    summary = read_summary(entries[0].path)
     quick = time.perf_counter() - t
     size = entries[0].path.stat().st_size / 2**20
     print(

@@ -26,7 +26,7 @@ def test_subcommand_help(name):
 def test_the_format_list_in_help_is_every_format() -> None:
     # options.FORMAT_NAMES is spelled out so that --help needs no report code: keep it true.
     from auditor.cli.options import FORMAT_NAMES
-    from auditor.report import FORMATS
+    from auditor.report.formats import FORMATS
 
     assert sorted(FORMAT_NAMES.split(",")) == sorted(FORMATS)
     for command in ("audit", "merge"):

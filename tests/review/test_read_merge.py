@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor.history.read import read_results, read_text
-from auditor.report import ReportContext
+from auditor.load.results import read_results, read_text
+from auditor.report.interface import ReportContext
 from auditor.report.json_format import JsonFormat
 from tests.conftest import EXAMPLE, run_cli
 from tests.estate import AS_OF, make_estate

@@ -8,9 +8,10 @@ import os
 import pytest
 
 from auditor import pipeline
+from auditor.atomic import write_atomic
 from auditor.errors import InputError
 from auditor.model.results import Results
-from auditor.report import FORMATS, write_atomic
+from auditor.report.formats import FORMATS
 from auditor.report.interface import Format
 
 NOW = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)

@@ -1,6 +1,7 @@
-"""Read `results.json` (FORMATS.md §6) back into `auditor.model.results.Results`.
+"""Read `results.json` (FORMATS.md §6) back into `auditor.model.results.Results`: the one reader.
 
 The exact reverse of `report/json_format.py`: write → read → write is byte-identical.
+`read_summary` reads only a run's headline numbers (for trends over the history).
 Unknown keys are ignored (a newer writer may add fields; the contract only adds), and
 what the reader needs but the file lacks is an input error naming file:line:column.
 """
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 from ..batch import batch_mode
 from ..errors import InputError, Location, Problem
-from ..load.yamlpos import read_text_file
+from ..model import schemas
 from ..model.common import STATUSES
 from ..model.results import (
     AppliedWaiver,
@@ -29,8 +30,10 @@ from ..model.results import (
     WaiverNote,
     complete_orgs,
 )
+from ..model.runs import RunSummary
+from .yamlpos import read_text_file
 
-SCHEMA = "rovo-audit/results/v1"
+SCHEMA = schemas.RESULTS
 MAX_BYTES = 1024 * 1024 * 1024  # a results.json of a very large estate is big, not endless
 
 T = TypeVar("T")
@@ -284,7 +287,7 @@ def results_from_dict(doc: Any) -> Results:
 
 def _locate(text: str, name: str, path: JsonPath) -> Location:
     """Where a JSON path is in the file: parse again with positions (only on the error path)."""
-    from ..load.yamlpos import parse_yaml
+    from .yamlpos import parse_yaml
 
     try:
         return parse_yaml(text, name).positions.at(path)
@@ -314,3 +317,52 @@ def read_results(path: str | Path, name: str | None = None) -> Results:
     p = Path(path)
     shown = name or str(path)
     return read_text(read_raw(p, shown), shown)
+
+
+# json_format writes top-level keys at two spaces of indent and JSON escapes every newline
+# inside strings, so these lines start the top-level "unused_waivers" and "settings" keys and
+# nothing else (tests/review/test_read_merge.py pins the quick read against the full one).
+_HEAD_END = b'\n  "unused_waivers": '
+_TAIL = b'\n  "settings": '
+
+
+def read_summary(path: Path, name: str | None = None) -> RunSummary:
+    """A run's headline numbers. Reads only the file's head and tail when it has the layout
+    json_format writes (the findings in between can be 100+ MB); else parses it all."""
+    shown = name or path.name
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64 * 1024)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 1024 * 1024))
+            tail = fh.read()
+    except OSError as e:
+        raise InputError(Problem(Location(str(path), 1, 1), f"cannot read: {e.strerror}")) from None
+    quick = _quick_summary(head, tail, shown)
+    if quick is not None:
+        return quick
+    return RunSummary.of(read_results(path), shown)
+
+
+def _quick_summary(head: bytes, tail: bytes, name: str) -> RunSummary | None:
+    cut_head = head.find(_HEAD_END)
+    cut_tail = tail.rfind(_TAIL)
+    if cut_head < 0 or cut_tail < 0:
+        return None
+    try:
+        top = json.loads(head[:cut_head].decode("utf-8").rstrip().rstrip(",") + "}")
+        rest = json.loads(b"{" + tail[cut_tail + 1 :])
+        if top.get("schema") != SCHEMA or "orgs" not in rest:
+            return None
+        generated_at, as_of = _time(top, "generated_at", ()), _time(top, "as_of", ())
+        assert generated_at is not None and as_of is not None  # required=True
+        return RunSummary(
+            name=name,
+            generated_at=generated_at,
+            as_of=as_of,
+            summary=_counts(top["summary"], ("summary",)),
+            orgs=tuple(_org(o, ("orgs", i)) for i, o in enumerate(rest["orgs"])),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, _Bad):
+        return None

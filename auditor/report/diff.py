@@ -1,16 +1,19 @@
-"""A diff as text (the terminal), JSON (machines), Markdown (tickets, CI summaries) and HTML."""
+"""A diff (auditor.history.diff) as text (the terminal), JSON (machines), Markdown (tickets, CI
+summaries) and HTML."""
 
 from __future__ import annotations
 
 import json
-from functools import cache
+from collections.abc import Iterable
+from typing import Any
 
-import jinja2
-
-from ..report.interface import ReportContext, iso
-from ..report.markdown import md_cell
-from .diff import Diff, diff_dict
-from .review import Review
+from ..history.diff import Change, Diff, RunRef
+from ..history.review import Review
+from ..model import schemas
+from ..model.common import iso
+from .interface import ReportContext
+from .markdown import md_cell
+from .templating import environment
 
 
 def _subject(s: str | None) -> str:
@@ -77,24 +80,38 @@ def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit
     return "\n".join(lines)
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The diff page's own template plus the report's templates (for `_review.html.j2`)."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [jinja2.PackageLoader("auditor.history", "templates"), jinja2.PackageLoader("auditor.report", "templates")]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["iso"] = iso
-    return env
-
-
 def render_html(d: Diff) -> str:
     context = ReportContext(
         review=Review(diff=d, previous_name=d.old.path, trends=(), row_limit=len(d.changes) or 1, heading="Changes")
     )
     return environment().get_template("diff.html.j2").render(context=context, diff=d)
+
+
+def _run_dict(r: RunRef) -> dict[str, Any]:
+    return {"path": r.path, "generated_at": iso(r.generated_at), "as_of": iso(r.as_of), "summary": r.summary}
+
+
+def diff_dict(d: Diff, *, include_unchanged: bool = True) -> dict[str, Any]:
+    changes: Iterable[Change] = d.changes if include_unchanged else (c for c in d.changes if c.change != "unchanged")
+    return {
+        "schema": schemas.DIFF,
+        "old": _run_dict(d.old),
+        "new": _run_dict(d.new),
+        "expiring_days": d.expiring_days,
+        "summary": d.counts,
+        "changes": [
+            {
+                "org": c.org,
+                "control": c.control,
+                "subject": c.subject,
+                "change": c.change,
+                "old_status": c.old_status,
+                "new_status": c.new_status,
+                "org_name": c.org_name,
+                "severity": c.severity,
+                "title": c.title,
+                "note": c.note,
+            }
+            for c in changes
+        ],
+    }

@@ -1,4 +1,4 @@
-"""CI helpers: the GitHub Actions job summary."""
+"""The GitHub Actions job summary: the Markdown summary, and the diff when there is one."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import os
 import sys
 
 from ..model.results import Results
-from ..report.interface import ReportContext
+from .diff import render_markdown
+from .interface import ReportContext
+from .markdown import MarkdownFormat
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
 def step_summary_markdown(results: Results, context: ReportContext | None) -> str:
-    from ..report.markdown import MarkdownFormat
-    from .render import render_markdown
-
     text = MarkdownFormat().render(results, context or ReportContext())
     review = context.review if context is not None else None
     if review is not None and review.diff is not None:

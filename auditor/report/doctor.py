@@ -1,4 +1,4 @@
-"""The doctor's outputs: the terminal checklist, `doctor.json` and `doctor.html`.
+"""The doctor's outputs (auditor.doctor): the terminal checklist, `doctor.json` and `doctor.html`.
 
 Every text passes through the credential's redaction before it is printed or written: the
 steps never hold the secret, and this is the last guard should a server echo it back.
@@ -12,13 +12,16 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..atomic import write_atomic
+from ..doctor.knowledge import source as knowledge_source
+from ..doctor.model import DoctorReport
 from ..mcpclient import mask_email
-from ..report.html import csp_hash, environment
-from ..report.interface import iso, write_atomic
-from .knowledge import source as knowledge_source
-from .model import DoctorReport
+from ..model import schemas
+from ..model.common import iso
+from .html import csp_hash
+from .templating import environment
 
-SCHEMA = "rovo-audit/doctor/v1"
+SCHEMA = schemas.DOCTOR
 MARK = {"passed": "PASS", "failed": "FAIL", "warning": "WARN", "skipped": "SKIP"}
 # The audit report's badge and card classes, reused so both pages read alike.
 CSS_CLASS = {"passed": "pass", "failed": "fail", "warning": "warn", "skipped": "waived"}
