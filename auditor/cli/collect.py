@@ -131,7 +131,9 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
     text = redact(dump_snapshot(outcome.settings, header=header_comment(outcome)))
     write_atomic(out, text)
     if not args.quiet:
-        print(redact(outcome.summary() + f"\n  wrote {out}"), file=sys.stdout)
+        from ..report.collect import collect_summary
+
+        print(redact(collect_summary(outcome) + f"\n  wrote {out}"), file=sys.stdout)
     return outcome, outcome.exit_status
 
 

@@ -115,20 +115,21 @@ def run_list(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..history import store
     from ..load.results import read_summary
-    from ..model.common import iso
+    from ..model.runs import RunSummary
+    from ..report.terminal import history_list
 
     _check_folder(args.history)
     found = store.entries(args.history)
     if not found:
         print(f"no runs in {args.history}")
         return 0
+    rows: list[RunSummary | InputError] = []
     for e in found:
         try:
-            s = read_summary(e.path, e.name)
-            counts = ", ".join(f"{n} {k}" for k, n in s.summary.items())
-            print(f"{e.name}  as of {iso(s.as_of)}  {len(s.orgs)} org(s)  {counts}")
+            rows.append(read_summary(e.path, e.name))
         except InputError as err:
-            print(f"{e.name}  unreadable: {err}")
+            rows.append(err)
+    sys.stdout.write(history_list([e.name for e in found], rows))
     return 0
 
 

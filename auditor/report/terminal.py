@@ -1,12 +1,15 @@
-"""The audit's terminal summary: the verdict line, the ten most urgent findings, what was written."""
+"""Terminal text: the audit's summary (the verdict line, the ten most urgent findings, what was
+written) and the history's run list."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..model.common import SEVERITY_RANK
+from ..errors import InputError
+from ..model.common import SEVERITY_RANK, iso
 from ..model.results import Results
+from ..model.runs import RunSummary
 from ..verdict import shown_blocking, verdict_text
 
 
@@ -33,3 +36,15 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
     for path in written:
         lines.append(f"  wrote {path}")
     return "\n".join(lines)
+
+
+def history_list(names: Sequence[str], rows: Sequence[RunSummary | InputError]) -> str:
+    """`rovo-audit history list`: one line per entry, oldest first; an unreadable one says why."""
+    lines = []
+    for name, row in zip(names, rows, strict=True):
+        if isinstance(row, InputError):
+            lines.append(f"{name}  unreadable: {row}")
+            continue
+        counts = ", ".join(f"{n} {k}" for k, n in row.summary.items())
+        lines.append(f"{name}  as of {iso(row.as_of)}  {len(row.orgs)} org(s)  {counts}")
+    return "".join(f"{line}\n" for line in lines)

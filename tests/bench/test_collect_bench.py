@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from auditor.collect.run import collect_async
 from auditor.config import CollectConfig
+from auditor.report.collect import collect_summary
 from tests.servers.fake_admin_api import (
     ADMIN_KEY,
     FakeOrg,
@@ -78,7 +79,7 @@ def run_once(url: str, org_ids: tuple[str, ...]) -> float:
         events_days=30,
     )
     outcome = asyncio.run(collect_async(config, org_ids=org_ids, attestation=None, as_of=AS_OF))
-    assert outcome.complete, outcome.summary()
+    assert outcome.complete, collect_summary(outcome)
     assert len(outcome.settings.orgs) == ORGS
     assert all(len(o.credentials or ()) == TOKENS + 1 for o in outcome.settings.orgs)
     return outcome.elapsed
