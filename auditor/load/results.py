@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from ..batch import batch_mode
 from ..errors import InputError, Location, Problem
 from ..model import schemas
-from ..model.common import STATUSES
+from ..model.common import SEVERITY_OF, SOURCE_OF, STATUS_OF
 from ..model.results import (
     AppliedWaiver,
     EvidenceRef,
@@ -37,6 +37,7 @@ SCHEMA = schemas.RESULTS
 MAX_BYTES = 1024 * 1024 * 1024  # a results.json of a very large estate is big, not endless
 
 T = TypeVar("T")
+L = TypeVar("L", bound=str)  # one of a Literal's values
 JsonPath = tuple[str | int, ...]
 
 
@@ -49,7 +50,11 @@ class _Bad(Exception):
         self.message = message
 
 
-def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
+@overload
+def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type[T], *, required: Literal[True] = True) -> T: ...
+@overload
+def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type[T], *, required: bool) -> T | None: ...
+def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type[T], *, required: bool = True) -> T | None:
     if key not in d:
         if required:
             raise _Bad(path, f"missing key {key!r}")
@@ -58,8 +63,7 @@ def _get(d: dict[str, Any], key: str, path: JsonPath, kind: type | tuple[type, .
     if v is None and not required:
         return None
     if not isinstance(v, kind) or (isinstance(v, bool) and kind is not bool):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise _Bad((*path, key), f"{key}: expected {_json_name(names)}, got {_json_name(type(v).__name__)}")
+        raise _Bad((*path, key), f"{key}: expected {_json_name(kind.__name__)}, got {_json_name(type(v).__name__)}")
     return v
 
 
@@ -79,6 +83,10 @@ def _opt_str(d: dict[str, Any], key: str, path: JsonPath) -> str | None:
     return _get(d, key, path, str, required=False)
 
 
+@overload
+def _time(d: dict[str, Any], key: str, path: JsonPath, *, required: Literal[True] = True) -> dt.datetime: ...
+@overload
+def _time(d: dict[str, Any], key: str, path: JsonPath, *, required: bool) -> dt.datetime | None: ...
 def _time(d: dict[str, Any], key: str, path: JsonPath, *, required: bool = True) -> dt.datetime | None:
     text = _get(d, key, path, str, required=required)
     if text is None:
@@ -116,11 +124,21 @@ def _counts(v: Any, path: JsonPath) -> dict[str, int]:
     return dict(d)
 
 
-def _status(d: dict[str, Any], key: str, path: JsonPath, *, required: bool = True) -> str | None:
+@overload
+def _choice(
+    d: dict[str, Any], key: str, path: JsonPath, values: Mapping[str, L], *, required: Literal[True] = True
+) -> L: ...
+@overload
+def _choice(d: dict[str, Any], key: str, path: JsonPath, values: Mapping[str, L], *, required: bool) -> L | None: ...
+def _choice(d: dict[str, Any], key: str, path: JsonPath, values: Mapping[str, L], *, required: bool = True) -> L | None:
+    """A string that must be one of `values` (a Literal's, e.g. STATUS_OF): checked, so typed."""
     s = _get(d, key, path, str, required=required)
-    if s is not None and s not in STATUSES:
-        raise _Bad((*path, key), f"{key}: expected one of {', '.join(STATUSES)}, got {s!r}")
-    return s
+    if s is None:
+        return None
+    value = values.get(s)
+    if value is None:
+        raise _Bad((*path, key), f"{key}: expected one of {', '.join(values)}, got {s!r}")
+    return value
 
 
 @lru_cache(maxsize=4096)
@@ -138,11 +156,18 @@ def _fast_finding(d: Any) -> Finding | None:
         strs = (d["control"], d["severity"], d["org"], d["title"], d["expected"], d["actual"], rem["summary"])
         opts = (d["org_name"], d["subject"], d["policy_ref"], ev["source"], ev.get("by"), rem.get("value"))
         steps, links = rem["steps"], rem["links"]
+        # Checked narrowing to the Literals: None for a value outside one (or for null, which
+        # the optional two may be); an unhashable value raises TypeError (the slow path).
+        raw_original, raw_source = d.get("original_status"), opts[3]
+        status, severity = STATUS_OF.get(d["status"]), SEVERITY_OF.get(strs[1])
+        original, source = STATUS_OF.get(raw_original), SOURCE_OF.get(raw_source)
         if (
             any(type(x) is not str for x in strs)
             or any(x is not None and type(x) is not str for x in opts)
-            or d["status"] not in STATUSES
-            or d.get("original_status", "pass") not in (*STATUSES, None)
+            or status is None
+            or severity is None
+            or (original is None and raw_original is not None)
+            or (source is None and raw_source is not None)
             or type(steps) is not list
             or type(links) is not list
             or any(type(x) is not str for x in steps)
@@ -160,19 +185,19 @@ def _fast_finding(d: Any) -> Finding | None:
             return None
         return Finding(
             control=strs[0],
-            status=d["status"],
-            severity=strs[1],
+            status=status,
+            severity=severity,
             org=strs[2],
             org_name=opts[0],
             subject=opts[1],
             title=strs[3],
             expected=strs[4],
             actual=strs[5],
-            evidence=EvidenceRef(opts[3], None if at is None else _parse_time(at), opts[4]),
+            evidence=EvidenceRef(source, None if at is None else _parse_time(at), opts[4]),
             policy_ref=opts[2],
             remediation=Remediation(strs[6], tuple(steps), tuple(links), opts[5]),
             area=area,
-            original_status=d.get("original_status"),
+            original_status=original,
             waiver=waiver,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -199,8 +224,8 @@ def _finding(v: Any, path: JsonPath) -> Finding:
         )
     return Finding(
         control=_get(d, "control", path, str),
-        status=_status(d, "status", path),  # type: ignore[arg-type]
-        severity=_get(d, "severity", path, str),
+        status=_choice(d, "status", path, STATUS_OF),
+        severity=_choice(d, "severity", path, SEVERITY_OF),
         org=_get(d, "org", path, str),
         org_name=_opt_str(d, "org_name", path),
         subject=_opt_str(d, "subject", path),
@@ -208,7 +233,7 @@ def _finding(v: Any, path: JsonPath) -> Finding:
         expected=_get(d, "expected", path, str),
         actual=_get(d, "actual", path, str),
         evidence=EvidenceRef(
-            _opt_str(ev, "source", (*path, "evidence")),
+            _choice(ev, "source", (*path, "evidence"), SOURCE_OF, required=False),
             _time(ev, "at", (*path, "evidence"), required=False),
             _opt_str(ev, "by", (*path, "evidence")),
         ),
@@ -220,7 +245,7 @@ def _finding(v: Any, path: JsonPath) -> Finding:
             _opt_str(rem, "value", rp),
         ),
         area=_get(d, "area", path, str, required=False) or "",
-        original_status=_status(d, "original_status", path, required=False),
+        original_status=_choice(d, "original_status", path, STATUS_OF, required=False),
         waiver=waiver,
     )
 
@@ -272,8 +297,8 @@ def results_from_dict(doc: Any) -> Results:
     orgs = complete_orgs(_list(d, "orgs", (), _org) if "orgs" in d else (), findings)
     summary = _counts(d["summary"], ("summary",)) if "summary" in d else Results.count(findings)
     return Results(
-        generated_at=_time(d, "generated_at", ()),  # type: ignore[arg-type]
-        as_of=_time(d, "as_of", ()),  # type: ignore[arg-type]
+        generated_at=_time(d, "generated_at", ()),
+        as_of=_time(d, "as_of", ()),
         policies=_list(d, "policies", (), _policy),
         findings=findings,
         unused_waivers=_list(d, "unused_waivers", (), _waiver_note, required=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Annotated, Final, Literal, TypeGuard
 
@@ -29,6 +30,11 @@ SECTIONS: tuple[Section, ...] = ("rovo_mcp", "ip_allowlist", "credentials")
 STATUS_WORST_FIRST: tuple[Status, ...] = ("fail", "unknown", "warn", "waived", "pass")
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_WORST_FIRST)}
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+# Checked narrowing of text read from outside, for hot paths: `STATUS_OF.get(text)` is the
+# Status, or None when the text is none (one dict lookup, no Python-level call).
+STATUS_OF: Mapping[str, Status] = {s: s for s in STATUSES}
+SEVERITY_OF: Mapping[str, Severity] = {s: s for s in SEVERITIES}
+SOURCE_OF: Mapping[str, Source] = {s: s for s in SOURCES}
 _STATUS_SET: frozenset[str] = frozenset(STATUSES)
 _SEVERITY_SET: frozenset[str] = frozenset(SEVERITIES)
 _SOURCE_SET: frozenset[str] = frozenset(SOURCES)

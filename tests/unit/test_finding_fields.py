@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import textwrap
 import typing
 
 import pytest
 
 from auditor.catalog import LazyRemediation, controls
+from auditor.errors import InputError
 from auditor.evaluate.factory import FindingFields, FindingTemplate, OrgView, TemplateFields, template
 from auditor.load.documents import load_text
 from auditor.load.merge import EffectivePolicy, merge_policies
-from auditor.model import common
+from auditor.load.results import read_text
+from auditor.model import common, schemas
 from auditor.model.results import EvidenceRef, Finding
 from auditor.model.settings import Org
 from auditor.patterns.syntax import Pattern, PatternFields
@@ -205,3 +208,59 @@ def test_literal_checks(check: typing.Callable[[object], bool], good: str, bad: 
     assert not check(bad)
     assert not check(None)
     assert not check([good])  # unhashable values from JSON are rejected, not raised on
+
+
+def _results_json(**changes: object) -> str:
+    finding: dict[str, object] = {
+        "control": "RMCP-AUTH-001",
+        "status": "waived",
+        "severity": "high",
+        "org": "o1",
+        "org_name": None,
+        "subject": None,
+        "title": "t",
+        "expected": "e",
+        "actual": "a",
+        "evidence": {"source": "admin-api", "at": "2026-11-19T08:30:00Z"},
+        "policy_ref": None,
+        "remediation": {"summary": "s", "steps": [], "links": []},
+        "original_status": "fail",
+        "waiver": {"reason": "r", "approved_by": "b", "expires": "2027-01-01", "ref": "w.yaml:4"},
+    }
+    for key, value in changes.items():
+        if key == "source":
+            finding["evidence"] = {"source": value, "at": None}
+        else:
+            finding[key] = value
+    return json.dumps(
+        {
+            "schema": schemas.RESULTS,
+            "generated_at": "2026-11-26T00:00:00Z",
+            "as_of": "2026-11-26T00:00:00Z",
+            "policies": [],
+            "findings": [finding],
+        }
+    )
+
+
+def test_read_back_narrows_to_the_literals() -> None:
+    (f,) = read_text(_results_json(), "r.json").findings
+    assert (f.status, f.severity, f.original_status, f.evidence.source) == ("waived", "high", "fail", "admin-api")
+    (f,) = read_text(_results_json(source=None, original_status=None), "r.json").findings
+    assert (f.evidence.source, f.original_status) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("status", "passed", "status: expected one of pass, fail, warn, unknown, waived, got 'passed'"),
+        ("status", ["pass"], "status: expected a string, got an array"),
+        ("original_status", "bad", "original_status: expected one of pass, fail, warn, unknown, waived"),
+        ("severity", "urgent", "severity: expected one of critical, high, medium, low, info, got 'urgent'"),
+        ("source", "email", "source: expected one of admin-api, mcp-probe, oauth, attested, file, got 'email'"),
+    ],
+)
+def test_read_back_refuses_values_outside_the_literals(key: str, value: object, message: str) -> None:
+    """A results.json string becomes a Status, Severity or Source only through a check."""
+    with pytest.raises(InputError, match=message.replace("[", r"\[")):
+        read_text(_results_json(**{key: value}), "r.json")
