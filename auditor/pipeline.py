@@ -13,13 +13,16 @@ from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .history.review import HistoryOptions, prepare, record
 from .load.documents import Loaded, load_file, load_text
+from .model.policy import Policy
 from .model.results import Results
+from .model.settings import OrgSettings
+from .model.waivers import Waivers
 from .report.formats import FORMATS
 from .report.interface import ReportContext
 from .verdict import blocking
 
 
-def load_policy(name: str) -> Loaded:
+def load_policy(name: str) -> Loaded[Policy]:
     """A policy path, or the name of a bundled policy (`baseline`, ...)."""
     path = Path(name)
     if not path.exists() and "/" not in name and name.removesuffix(".yaml") in bundled.policy_names():
@@ -35,9 +38,9 @@ def load_policy(name: str) -> Loaded:
 
 @dataclass(frozen=True, slots=True)
 class AuditInputs:
-    policies: tuple[Loaded, ...]
-    settings: Loaded
-    waivers: tuple[Loaded, ...]
+    policies: tuple[Loaded[Policy], ...]
+    settings: Loaded[OrgSettings]
+    waivers: tuple[Loaded[Waivers], ...]
 
     @classmethod
     def from_paths(cls, policies: Sequence[str], settings: str, waivers: Sequence[str] = ()) -> AuditInputs:

@@ -213,9 +213,12 @@ def _origin(text: str | None) -> str | None:
 def _call_args(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         raise UsageError(f"--call-args: not JSON ({e.msg} at column {e.colno})") from None
-    require(isinstance(value, dict), '--call-args: expected a JSON object, e.g. \'{"issueIdOrKey": "PROJ-1"}\'')
+    except (ValueError, RecursionError) as e:  # an integer past Python's digit limit; nesting too deep
+        raise UsageError(f"--call-args: not usable JSON ({type(e).__name__}: {str(e)[:120]})") from None
+    if not isinstance(value, dict):
+        raise UsageError('--call-args: expected a JSON object, e.g. \'{"issueIdOrKey": "PROJ-1"}\'')
     return value
 
 

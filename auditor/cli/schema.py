@@ -72,11 +72,14 @@ def _require_api_version(schema: dict[str, Any]) -> None:
 
 
 def json_schema(kind: str) -> dict[str, Any]:
+    from pydantic import BaseModel
+
     from ..model.policy import Policy
     from ..model.settings import OrgSettings
     from ..model.waivers import Waivers
 
-    model = {"policy": Policy, "settings": OrgSettings, "waivers": Waivers}[kind]
+    models: dict[str, type[BaseModel]] = {"policy": Policy, "settings": OrgSettings, "waivers": Waivers}
+    model = models[kind]
     schema: dict[str, Any] = {"$schema": SCHEMA_DIALECT, **model.model_json_schema()}
     schema["description"] = {
         "policy": "rovo-audit Policy: what an org requires of its Rovo MCP server settings.",

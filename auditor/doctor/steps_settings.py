@@ -96,16 +96,19 @@ def permissions(run: Run, out: Out) -> StepResult:
     recorded = org.rovo_mcp.permissions if org.rovo_mcp else None
     if recorded is None:
         return out.warning("the settings do not record the Permissions tab")
-    blocked, partial, unknown, fine = [], [], [], []
+    blocked: list[str] = []
+    partial: list[str] = []
+    unknown: list[str] = []
+    fine: list[str] = []
     for item in run.options.expect:
         product, group = item.split(".", 1)
         value = recorded.get(product, {}).get(group)
         {"allowed": fine, "partial": partial, "blocked": blocked}.get(value or "", unknown).append(item)
     catalog = permission_groups().products
     details = [
-        f"{item}: requires {catalog[item.split('.')[0]].requires.replace('_', ' ')} auth"
+        f"{item}: requires {requires.replace('_', ' ')} auth"
         for item in run.options.expect
-        if catalog[item.split(".")[0]].requires
+        if (requires := catalog[item.split(".")[0]].requires)
     ]
     if blocked:
         return out.failed(

@@ -18,10 +18,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..atomic import write_atomic
+from ..load.documents import Loaded
+from ..model.policy import Policy
 from ..model.results import Results
+from ..model.settings import OrgSettings
+from ..model.waivers import Waivers
 
 ENTRY = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{8})\.json$")
 TIME_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -51,7 +54,7 @@ def digest_parts(parts: Iterable[bytes]) -> str:
     return h.hexdigest()
 
 
-def inputs_digest(loaded: Sequence[Any]) -> str:
+def inputs_digest(loaded: Sequence[Loaded[Policy] | Loaded[OrgSettings] | Loaded[Waivers]]) -> str:
     """The hash of an audit's inputs (`load.documents.Loaded` documents), by their content.
 
     Hashing the validated models, not the bytes, means a comment or whitespace edit does

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..load.documents import Loaded
 from ..model.results import Results
+from ..model.waivers import Waivers
 
 STATES = ("expired", "unreadable", "unused", "expiring", "ok")
 
@@ -31,7 +32,7 @@ class WaiverState:
     waives: int  # findings it waives in this audit
 
 
-def states(files: Sequence[Loaded], results: Results, today: dt.date, expiring_days: int) -> list[WaiverState]:
+def states(files: Sequence[Loaded[Waivers]], results: Results, today: dt.date, expiring_days: int) -> list[WaiverState]:
     expired = {w.ref: w.why for w in results.expired_waivers}
     unused = {w.ref for w in results.unused_waivers}
     waives: dict[str, int] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model.results import Results, urgency
+from ..model.results import Finding, Results, urgency
 from ..verdict import shown_blocking, verdict_text
 from .interface import Format, ReportContext, iso
 
@@ -28,7 +28,7 @@ class MarkdownFormat(Format):
             f"| {s['pass']} | {s['fail']} | {s['warn']} | {s['unknown']} | {s['waived']} |",
             "",
         ]
-        by_org: dict[str, list] = {}
+        by_org: dict[str, list[Finding]] = {}
         for f in results.findings:
             if f.status != "pass":
                 by_org.setdefault(f.org, []).append(f)
