@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM
-from tests.conftest import run_cli
+from tests.conftest import run_cmd  # timed as users run it: a process, start-up included
 from tests.estate import make_estate
 
 pytestmark = [pytest.mark.bench, pytest.mark.browser]
@@ -33,7 +33,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, float]:
     (out / "p.yaml").write_text(policy)
     (out / "s.yaml").write_text(settings)
     t0 = time.perf_counter()
-    r = run_cli(
+    r = run_cmd(
         "audit",
         "--policy",
         out / "p.yaml",

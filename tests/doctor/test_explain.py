@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from auditor.doctor.knowledge import explain, knowledge
-from tests.conftest import ROOT, SHARED, Run, run_cli
+from tests.conftest import ROOT, SHARED, Run, run_cli, run_cmd
 
 FIXTURE = Path(__file__).parent / "fixtures" / "rovo-mcp-error-table.md"
 
@@ -46,22 +42,8 @@ def table_messages() -> list[str]:
 
 
 def _cli_many(messages: list[str]) -> list[Run]:
-    """The real command once per message, a few at a time (each is a fresh interpreter)."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-
-    def one(message: str) -> Run:
-        p = subprocess.run(
-            [sys.executable, "-m", "auditor", "doctor", "--explain", message],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-        )
-        return Run(p.returncode, p.stdout, p.stderr)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(one, messages))
+    """The command once per message."""
+    return [run_cli("doctor", "--explain", message, cwd=ROOT, timeout=60) for message in messages]
 
 
 def test_the_table_is_read() -> None:
@@ -113,15 +95,9 @@ def test_pasted_variants_are_recognised(pasted: str, expected: str) -> None:
 def test_unknown_message_and_stdin(tmp_path: Path) -> None:
     unknown = run_cli("doctor", "--explain", "the printer is on fire")
     assert unknown.code == 1 and unknown.out.startswith("Not recognised")
-    p = subprocess.run(
-        [sys.executable, "-m", "auditor", "doctor", "--explain", "-"],
-        input="Your site admin must authorize this app\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert p.returncode == 0 and "site-admin-consent" in p.stdout
+    # stdin from a pipe, as a process reads it
+    piped = run_cmd("doctor", "--explain", "-", input="Your site admin must authorize this app\n", cwd=ROOT, timeout=60)
+    assert piped.code == 0 and "site-admin-consent" in piped.out
     empty = run_cli("doctor", "--explain", "   ")
     assert empty.code == 2 and empty.err.startswith("rovo-audit: error:")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import assert_no_secret, assert_usage_error, run_cli
+from tests.conftest import assert_no_secret, assert_usage_error, run_cli, run_cmd
 from tests.doctor.conftest import doctor
 from tests.servers.rovo_sim import SIM_API_TOKEN, SIM_EMAIL, SIM_SERVICE_KEY, SimConfig, running_sim
 
@@ -147,7 +147,7 @@ def test_timeout_comes_from_the_environment_and_the_flag_wins(tmp_path: Path) ->
 
 
 def test_explain_imports_neither_the_http_client_nor_the_html_templates() -> None:
-    r = run_cli(
+    r = run_cmd(  # a fresh interpreter: what it imports, as the start-up variable logs it
         "doctor", "--explain", "We are having trouble completing this action", env={"PYTHONPROFILEIMPORTTIME": "1"}
     )
     assert r.code == 0 and "Recognised" in r.out

@@ -20,7 +20,7 @@ import yaml
 import auditor
 from tests.collect.conftest import AS_OF as COLLECT_AS_OF
 from tests.collect.conftest import ORG, collect_env, example_org
-from tests.conftest import EXAMPLE, ROOT, Run, run_cli
+from tests.conftest import EXAMPLE, ROOT, Run, run_cli, run_cmd
 from tests.review.scenario import NEW_AS_OF, OLD_AS_OF, Files, write_files
 from tests.review.scenario import audit as review_audit
 from tests.servers.fake_admin_api import OAUTH_TOKEN, FakeAdminApi, FakeOrg, running_admin_api
@@ -53,7 +53,7 @@ def test_controls_lists_every_control_with_its_title() -> None:
 
 
 def test_version_is_the_installed_package_version() -> None:
-    r = run_cli("--version")
+    r = run_cmd("--version")  # as a process: what `rovo-audit --version` prints
     assert r.code == 0 and r.err == ""
     assert r.out == f"rovo-audit {auditor.__version__}\n"
     assert auditor.__version__ == importlib.metadata.version("rovo-audit")

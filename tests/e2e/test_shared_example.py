@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from tests.conftest import EXAMPLE, SHARED, run_cli, unavailable
+from tests.conftest import EXAMPLE, SHARED, Run, run_cli, run_cmd, unavailable
 
 POLICY = EXAMPLE / "custom-webapp.policy.yaml"
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
 EXPECTED = EXAMPLE / "custom-webapp.expected.yaml"
 
 
-def audit(out: Path, *extra: str):
-    return run_cli(
+def audit(out: Path, *extra: str, run: Callable[..., Run] = run_cli) -> Run:
+    return run(
         "audit",
         "--policy",
         POLICY,
@@ -39,7 +40,7 @@ def test_fixture_copy_matches_shared():
 
 
 def test_expected_outcome_exactly(tmp_path):
-    r = audit(tmp_path)
+    r = audit(tmp_path, run=run_cmd)  # through the real command, as a process
     assert r.code == 1, r.err
     found = json.loads((tmp_path / "results.json").read_text())["findings"]
     got = {(f["control"], f["subject"], f["status"]) for f in found if f["status"] != "pass"}
