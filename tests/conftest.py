@@ -87,10 +87,12 @@ def run_cli(
     input: str | None = None,
 ) -> Run:
     """`rovo-audit ARGS` in this interpreter: `auditor.cli.main(argv)` through argparse and the
-    real handlers, files and servers, with what a process would have had (see `inprocess`):
+    real handlers, files and servers, with what a process would have had (`_in_process`):
     `cwd`, the environment of `run_cmd`, `input` on stdin, stdout and stderr captured apart
     as text, argparse's exit (`--help`) as the exit status. An exception `main` lets out fails
-    the test (a process would print a traceback and exit 1); `timeout` is enforced."""
+    the test (a process would print a traceback and exit 1), so does process state the command
+    leaves changed; `timeout` is enforced. ROVO_AUDIT_TEST_RUN=process runs each as `run_cmd`
+    does; ROVO_AUDIT_TEST_COLD=1 empties auditor's caches before each (both to compare)."""
     if os.environ.get("ROVO_AUDIT_TEST_RUN") == "process":  # to compare: every run_cli as a process
         return run_cmd(*args, cwd=cwd, env=env, timeout=timeout, input=input)
     full_env = command_env(env)
@@ -115,6 +117,7 @@ _DEFAULT_WARNINGS = (
 )
 _SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE") if hasattr(signal, n))
 _calling = threading.Lock()
+THREAD_GRACE = 5.0  # seconds a thread the command started may take to end after it returned
 
 
 class CommandCrashed(Exception):
@@ -374,7 +377,7 @@ def _in_process(
                 _warnings_as_a_process_has_them(env.get("PYTHONWARNINGS", ""))
                 code = _with_timeout(argv, timeout)
             # A thread it left running: a process would wait for it at exit (a daemon: kill it).
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + THREAD_GRACE
             for t in command.threads():
                 if not t.daemon:
                     t.join(max(0, deadline - time.monotonic()))
