@@ -13,9 +13,9 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model.common import PRODUCTS, Severity
+from .model.common import PRODUCTS, IpRange, Severity
 from .model.results import Remediation
 
 Area = Literal["domains", "auth", "scopes", "permissions", "ip_allowlist", "evidence"]
@@ -80,6 +80,73 @@ class PermissionCatalog(_Data):
         return v
 
 
+Confidence = Literal["high", "medium", "low"]
+
+
+class Sourced(_Data):
+    """Where a fact about an MCP client was read, when, and how sure it is."""
+
+    source: str  # the URL read
+    read: dt.date
+    confidence: Confidence
+    note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith("https://"):
+            raise ValueError(f"source must be an https URL, not {v!r}")
+        return v
+
+
+class Redirect(Sourced):
+    uri: str  # a pattern in the allowlist syntax (FORMATS.md §4); tests parse each one
+
+
+class Egress(Sourced):
+    published: Literal["listed", "file", "none"]
+    ranges: tuple[IpRange, ...]
+
+    @model_validator(mode="after")
+    def _listed(self) -> Egress:
+        if (self.published == "listed") != bool(self.ranges):
+            raise ValueError("ranges are given when, and only when, published is `listed`")
+        return self
+
+
+class McpClient(_Data):
+    title: str
+    vendor: str
+    calls_from: Literal["vendor", "user"]
+    calls_from_source: Sourced
+    redirects: tuple[Redirect, ...] = Field(min_length=1)
+    egress: Egress | None = None
+
+    @model_validator(mode="after")
+    def _egress(self) -> McpClient:
+        if (self.calls_from == "vendor") != (self.egress is not None):
+            raise ValueError("a client whose calls come from the vendor has `egress`, and only such a client")
+        return self
+
+
+class ClientCatalog(_Data):
+    as_of: dt.date
+    source: str
+    clients: dict[str, McpClient]
+
+    @field_validator("clients")
+    @classmethod
+    def _ids(cls, v: dict[str, McpClient]) -> dict[str, McpClient]:
+        for key in v:
+            if not re.fullmatch(r"[a-z0-9-]+", key):
+                raise ValueError(f"bad client id {key!r}")
+        return v
+
+    def vendor_hosted(self) -> dict[str, McpClient]:
+        """The clients whose MCP calls come from the vendor's cloud egress."""
+        return {cid: c for cid, c in self.clients.items() if c.calls_from == "vendor"}
+
+
 def read_data(name: str) -> Any:
     """A YAML data file shipped in `auditor/data/`."""
     return yaml.safe_load(resources.files("auditor.data").joinpath(name).read_text(encoding="utf-8"))
@@ -98,6 +165,12 @@ def controls() -> ControlCatalog:
 @cache
 def permission_groups() -> PermissionCatalog:
     return PermissionCatalog.model_validate(read_data("permission_groups.yaml"))
+
+
+@cache
+def mcp_clients() -> ClientCatalog:
+    """MCP clients' redirects, where their calls come from, vendors' egress ranges (mcp_clients.yaml)."""
+    return ClientCatalog.model_validate(read_data("mcp_clients.yaml"))
 
 
 class _Fields(dict[str, object]):
