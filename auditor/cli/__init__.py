@@ -16,6 +16,7 @@ from ..errors import InputError, UsageError
 # Order is the order of `rovo-audit --help`.
 COMMANDS: tuple[str, ...] = (
     "audit",
+    "plan",
     "collect",
     "doctor",
     "validate",
@@ -33,6 +34,7 @@ Audit an Atlassian organisation's Rovo MCP server settings against YAML policies
 
   rovo-audit audit --demo                         try it: a sample org, no network
   rovo-audit audit --policy P.yaml --settings S.yaml   audit a settings snapshot
+  rovo-audit plan --policy P.yaml --settings S.yaml    the ordered steps that fix it, proven
   rovo-audit validate FILE...                     check policy / settings / waiver files
   rovo-audit collect --out settings.yaml          gather the settings from Atlassian's APIs
   rovo-audit doctor                               why can't an MCP client connect?

@@ -95,9 +95,10 @@ def collect_to_file(args: argparse.Namespace, out: Path) -> tuple[Any, int]:
 
     from ..atomic import write_atomic
     from ..collect.attest import load_attestation
-    from ..collect.run import CollectionFailed, collect_async, dump_snapshot, header_comment
+    from ..collect.run import CollectionFailed, collect_async
     from ..config import Redactor, load_config, unknown_settings
     from ..errors import UsageError
+    from ..report.settings_yaml import dump_snapshot, header_comment
 
     if out.is_dir():
         raise UsageError(f"--out {out}: is a folder; name the snapshot file, e.g. {out / 'settings.yaml'}")

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 import httpx
-import yaml
 
 from ..config import CollectConfig
 from ..errors import UsageError
-from ..model.common import iso
 from ..model.settings import OrgSettings
 from .admin_api import AdminApiCollector, catalog
 from .attest import Attestation
@@ -50,18 +48,6 @@ class CollectOutcome:
     @property
     def exit_status(self) -> int:
         return 0 if self.complete else 1
-
-
-def dump_snapshot(settings: OrgSettings, *, header: str = "") -> str:
-    """Deterministic YAML (model field order; empty extension fields left out) that
-    `rovo-audit validate` and the loader read back."""
-    data = settings.model_dump(mode="json", exclude_none=True)
-    for org in data["orgs"]:
-        for key in ("collection_errors", "contradictions", "provenance", "cross_checked", "evidence", "sites"):
-            if not org.get(key):
-                org.pop(key, None)
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    return header + body
 
 
 class Progress:
@@ -235,12 +221,3 @@ async def _guarded(collector: Collector, org_id: str) -> SourceResult:
             org_id,
             failures=tuple(CouldNotCollect(section, collector.source, error) for section in collector.sections),
         )
-
-
-def header_comment(outcome: CollectOutcome) -> str:
-    lines = [
-        f"# Written by `rovo-audit collect` at {iso(outcome.settings.collected_at)}.",
-        "# Absent sections were not collected; collection_errors says why. Values an admin",
-        "# attested carry source `attested`; contradictions keep the observed value.",
-    ]
-    return "\n".join(lines) + "\n"

@@ -45,6 +45,20 @@ def _org_findings(view: OrgView) -> list[Finding]:
     return list(chain.from_iterable(parts))
 
 
+def judge_org(
+    org: Org,
+    policy: EffectivePolicy,
+    waivers: Sequence[Loaded[Waivers]],
+    *,
+    collected_at: dt.datetime | None,
+    as_of: dt.datetime,
+) -> list[Finding]:
+    """One org's findings under its merged policy, waivers applied: what `evaluate` yields for
+    that org (tests/unit/test_plan.py checks). The planner asks this many times per org."""
+    flat, _, _ = apply_waivers(_org_findings(OrgView(org, policy, collected_at, as_of)), waivers, as_of)
+    return flat
+
+
 def covers(policy: Policy, org: Org) -> bool:
     return any(fnmatchcase(org.id, g) or (org.name is not None and fnmatchcase(org.name, g)) for g in policy.orgs)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from auditor.collect.interface import CouldNotCollect, Observed, SourceResult, evidence
 from auditor.collect.merge import merge_org
-from auditor.collect.run import dump_snapshot
 from auditor.load.documents import load_file, load_text
 from auditor.model.settings import Credential, OrgSettings
+from auditor.report.settings_yaml import dump_snapshot
 from tests.collect.conftest import ORG, collect, collect_env, step_summary_here
 from tests.conftest import assert_no_secret, run_cli
 from tests.servers.fake_admin_api import FakeAdminApi

@@ -1,0 +1,76 @@
+"""What a remediation plan is made of: changes to one org's settings, in the order to apply them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from ..model.common import Section, Status
+from ..model.settings import OrgSettings
+
+if TYPE_CHECKING:
+    from .paths import Wording
+
+Action = Literal["add", "remove", "set", "collect"]
+Value = str | bool
+FindingKey = tuple[str, str | None]  # (control, subject)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One edit of one org's settings.
+
+    `path` is relative to the org (see `plan/paths.py` for the grammar): `add`/`remove` put
+    one item into / take it out of a list (`value` is the item), `set` replaces a scalar,
+    `collect` names a section that was not collected (`value` is None).
+    """
+
+    org: str
+    action: Action
+    path: str
+    value: Value | None = None
+
+    def undoes(self, other: Change) -> bool:
+        """True when applying self takes back what `other` did (the plan never oscillates)."""
+        if (self.org, self.path) != (other.org, other.path):
+            return False
+        if {self.action, other.action} == {"add", "remove"}:
+            return self.value == other.value
+        return self.action == other.action == "set" and self.value != other.value
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    n: int  # 1-based: the order to apply
+    change: Change
+    findings: tuple[FindingKey, ...]  # what this step resolves (in the input's audit)
+    wording: Wording  # one sentence an admin can follow, and where (plan/paths.py)
+    before: int | None = None  # a prerequisite: the later step that would otherwise break what it keeps
+
+    @property
+    def where(self) -> str:
+        return self.wording.where
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolvable:
+    """A finding that the target settings still do not pass, and why."""
+
+    org: str
+    control: str
+    subject: str | None
+    status: Status
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    as_of: dt.datetime
+    steps: tuple[Step, ...]
+    unresolvable: tuple[Unresolvable, ...]
+    target: OrgSettings  # the input settings with every change step applied
+    collect: tuple[tuple[str, Section], ...] = ()  # (org, section) pairs only a collect step can settle
+
+    def steps_of(self, org: str) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.change.org == org)

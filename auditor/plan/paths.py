@@ -1,0 +1,179 @@
+"""Applying a `Change` to an org's settings, and saying what it means to an admin.
+
+Path grammar (relative to one org of an OrgSettings document):
+
+    rovo_mcp.domains                          list of allowlist entries (add / remove)
+    rovo_mcp.atlassian_supported_domains      bool (set)
+    rovo_mcp.api_token_auth                   bool (set)
+    rovo_mcp.permissions.<product>.<group>    allowed | blocked | partial (set)
+    ip_allowlist.enabled                      bool (set)
+    ip_allowlist.ranges                       list of CIDR ranges (add / remove)
+    credentials[<label>].scopes               list of scopes of one credential (add / remove)
+    <section>                                 rovo_mcp | ip_allowlist | credentials (collect)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog import controls, permission_groups
+from ..model.common import Section, is_section
+from ..model.settings import Evidence, Org
+from .model import Change
+
+PLAN_BY = "rovo-audit plan"
+_CREDENTIAL = re.compile(r"^credentials\[(?P<label>.+)\]\.scopes$")
+
+
+class PathError(ValueError):
+    """A change that names no setting the grammar knows, or one absent from the org."""
+
+
+def section_of(path: str) -> Section:
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    if not is_section(head):
+        raise PathError(f"{path}: no such settings section")
+    return head
+
+
+def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
+    """The org with `change` made, its section's evidence now the plan's (source: file)."""
+    if change.action == "collect":
+        return org
+    path, section = change.path, section_of(change.path)
+    current = getattr(org, section)
+    if current is None:
+        raise PathError(f"{path}: the {section} section was not collected")
+    if section == "credentials":
+        m = _CREDENTIAL.match(path)
+        if m is None:
+            raise PathError(f"{path}: expected credentials[<label>].scopes")
+        new_section: Any = tuple(
+            c.model_copy(update={"scopes": _edit_list(c.scopes, change)}) if c.label == m["label"] else c
+            for c in current
+        )
+        if new_section == current:
+            raise PathError(f"{path}: no credential labelled {m['label']!r}")
+    else:
+        field, _, rest = path.removeprefix(section + ".").partition(".")
+        if field not in type(current).model_fields:
+            raise PathError(f"{path}: {section} has no field {field!r}")
+        value = getattr(current, field)
+        if field == "permissions":
+            product, _, group = rest.partition(".")
+            if not product or not group or change.action != "set":
+                raise PathError(f"{path}: expected set rovo_mcp.permissions.<product>.<group>")
+            perms = {p: dict(g) for p, g in (value or {}).items()}
+            perms.setdefault(product, {})[group] = change.value
+            value = perms
+        elif change.action == "set":
+            value = change.value
+        else:
+            value = _edit_list(value, change)
+        new_section = current.model_copy(update={field: value})
+    evidence = dict(org.evidence)
+    evidence[section] = Evidence(source="file", by=PLAN_BY, at=as_of, detail="target settings of the plan")
+    provenance = {k: v for k, v in org.provenance.items() if not k.startswith(path)}
+    return org.model_copy(update={section: new_section, "evidence": evidence, "provenance": provenance})
+
+
+def _edit_list(items: tuple[str, ...] | None, change: Change) -> tuple[str, ...]:
+    if items is None:
+        raise PathError(f"{change.path}: the list was not collected")
+    if not isinstance(change.value, str):
+        raise PathError(f"{change.path}: {change.action} takes one item")
+    if change.action == "add":
+        return items if change.value in items else (*items, change.value)
+    if change.action == "remove":
+        return tuple(i for i in items if i != change.value)
+    raise PathError(f"{change.path}: a list takes add or remove, not {change.action}")
+
+
+def _on(value: object) -> str:
+    return "on" if value is True else "off"
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """A step's sentence with its untrusted parts apart: each output fills them in with its
+    own escaping (code in Markdown and HTML, backticks in text, safe for a terminal)."""
+
+    template: str  # "{value}" and "{label}" stand for the parts below
+    fields: tuple[tuple[str, str], ...]
+    where: str
+
+    def text(self, quote: Callable[[str], str] = lambda v: f"`{v}`") -> str:
+        return self.template.format_map({k: quote(v) for k, v in self.fields})
+
+
+def describe(change: Change, org: Org) -> Wording:
+    """What a step means to an admin, and where in Atlassian Administration to do it."""
+    menu = controls().menu
+    path, v = change.path, change.value
+    value = (("value", str(v)),) if v is not None else ()
+    if change.action == "collect":
+        text, where = _COLLECT[section_of(path)]
+        return Wording(text.replace("{", "{{").replace("}", "}}"), (), where)
+    if path == "rovo_mcp.domains":
+        verb = "Add {value} under Your domains" if change.action == "add" else "Delete {value} from Your domains"
+        return Wording(verb, value, menu["mcp_settings"])
+    if path == "rovo_mcp.atlassian_supported_domains":
+        return Wording(f"Turn {_on(v)} Allow Atlassian supported domains", (), menu["mcp_settings"])
+    if path == "rovo_mcp.api_token_auth":
+        return Wording(f"Turn {_on(v)} API token authentication", (), menu["mcp_settings"])
+    if path.startswith("rovo_mcp.permissions."):
+        product, group = path.removeprefix("rovo_mcp.permissions.").split(".", 1)
+        spec = permission_groups().products.get(product)
+        title = spec.title if spec else product
+        shown = str(v).capitalize()
+        return Wording(
+            f"Set {title} → {group.replace('_', ' ')} to {shown} on the Permissions tab", (), menu["mcp_permissions"]
+        )
+    if path == "ip_allowlist.enabled":
+        return Wording(f"Turn {_on(v)} the IP allowlist", (), menu["ip_allowlist"])
+    if path == "ip_allowlist.ranges":
+        verb = "Add {value} to the IP allowlist" if change.action == "add" else "Remove {value} from the IP allowlist"
+        return Wording(verb, value, menu["ip_allowlist"])
+    m = _CREDENTIAL.match(path)
+    if m is not None:
+        label = m["label"]
+        kind = next((c.kind for c in org.credentials or () if c.label == label), "api_token")
+        with_ = "with" if change.action == "add" else "without"
+        fields = (("label", label), *value)
+        if kind == "oauth":
+            return Wording(
+                f"Have the OAuth app {{label}} request its scopes {with_} {{value}} and consent again",
+                fields,
+                "the app's settings in the Atlassian developer console",
+            )
+        return Wording(
+            f"Issue {{label}} again {with_} scope {{value}} (a token's scopes cannot be edited: create the new "
+            "one, move its users over, then revoke the old one)",
+            fields,
+            menu["api_tokens"],
+        )
+    raise PathError(f"{path}: no such setting")
+
+
+_COLLECT: dict[Section, tuple[str, str]] = {
+    "rovo_mcp": (
+        "Record the Rovo MCP server settings (Your domains, Allow Atlassian supported domains, API token "
+        "authentication, the Permissions tab): no Atlassian API returns them, so an org admin attests them in a "
+        "settings file signed with evidence.rovo_mcp.by and .at (`rovo-audit plan --policy P` writes a template); "
+        "the MCP probe observes API token authentication and the tools it lists",
+        "rovo-audit collect --attest attested.yaml (ROVO_AUDIT_MCP_EMAIL + ROVO_AUDIT_MCP_API_TOKEN for the probe)",
+    ),
+    "ip_allowlist": (
+        "Collect the IP allowlist (its state and ranges) from the admin API",
+        "rovo-audit collect with ROVO_AUDIT_ADMIN_API_KEY (an org admin's API key), or attest it",
+    ),
+    "credentials": (
+        "Collect the complete list of API tokens and keys with their scopes from the admin API (an OAuth token "
+        "alone lists only itself)",
+        "rovo-audit collect with ROVO_AUDIT_ADMIN_API_KEY (an org admin's API key), or attest it",
+    ),
+}

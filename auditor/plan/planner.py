@@ -1,0 +1,268 @@
+"""The remediation plan: which changes, in which order, proven by re-auditing.
+
+For each org:
+1. **Target.** Fix every fail/warn finding (plan/fixes.py), re-audit, fix what the changes
+   made fail (turning off a toggle makes the origins it allowed fail), until nothing is left
+   to fix. A change that would undo an earlier one is refused (the plan never oscillates):
+   its finding is unresolvable, with the reason.
+2. **Order.** Apply the changes one at a time, each time the first (adds, then sets, then
+   removes) that makes no passing finding fail or become unknown, asking the evaluator after
+   every candidate. So the vendor origins are added before the toggle that allowed them is
+   turned off, and a narrower entry before a broad one is deleted.
+3. **Proof.** The target settings (every change applied) are audited once more: what still
+   fails or warns is listed as unresolvable, with the reason.
+
+Pure: no I/O, no clock (the clock arrives as `as_of`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from ..evaluate.engine import covers, judge_org
+from ..load.documents import Loaded
+from ..load.merge import EffectivePolicy, merge_policies
+from ..model.common import Section
+from ..model.policy import Policy
+from ..model.results import Finding
+from ..model.settings import Org, OrgSettings
+from ..model.waivers import Waivers
+from .fixes import NoFix, fix, section_of_finding
+from .model import Change, FindingKey, Plan, Step, Unresolvable
+from .paths import PathError, apply, describe
+
+BAD = frozenset({"fail", "warn"})  # what the plan fixes; `unknown` is for collect steps
+BROKEN = frozenset({"fail", "unknown"})  # what a step may never turn a pass into
+MAX_ROUNDS = 16  # each round fixes what the previous one's changes made fail; 3 suffice in practice
+_PRIORITY = {"add": 0, "set": 1, "remove": 2}
+
+
+def make_plan(
+    policies: Sequence[Loaded[Policy]],
+    settings: Loaded[OrgSettings],
+    waivers: Sequence[Loaded[Waivers]] = (),
+    *,
+    as_of: dt.datetime,
+) -> Plan:
+    steps: list[Step] = []
+    unresolvable: list[Unresolvable] = []
+    collect: list[tuple[str, Section]] = []
+    target: list[Org] = []
+    snapshot = settings.model
+    for org in snapshot.orgs:
+        chosen = [p for p in policies if covers(p.model, org)]
+        if not chosen:
+            target.append(org)
+            continue
+        oracle = _Oracle(org, merge_policies(chosen), waivers, snapshot.collected_at, as_of)
+        org_plan = _OrgPlanner(oracle).plan()
+        first = len(steps)
+        for change, keys, needed_by in org_plan.order:
+            before = first + needed_by if needed_by else None
+            steps.append(Step(len(steps) + 1, change, keys, describe(change, org), before))
+        for section in org_plan.collect:
+            change = Change(org.id, "collect", section)
+            steps.append(Step(len(steps) + 1, change, org_plan.collect[section], describe(change, org)))
+            collect.append((org.id, section))
+        unresolvable += org_plan.unresolvable
+        target.append(org_plan.target)
+    return Plan(
+        as_of=as_of,
+        steps=tuple(steps),
+        unresolvable=tuple(unresolvable),
+        target=snapshot.model_copy(update={"orgs": tuple(target)}),
+        collect=tuple(collect),
+    )
+
+
+class _Oracle:
+    """The evaluator for one org, remembered by the set of changes applied (they commute:
+    distinct list items and distinct scalars)."""
+
+    def __init__(
+        self,
+        org: Org,
+        policy: EffectivePolicy,
+        waivers: Sequence[Loaded[Waivers]],
+        collected_at: dt.datetime | None,
+        as_of: dt.datetime,
+    ) -> None:
+        self.org, self.policy, self.waivers = org, policy, waivers
+        self.collected_at, self.as_of = collected_at, as_of
+        self._seen: dict[frozenset[Change], tuple[Org, dict[FindingKey, Finding]]] = {}
+
+    def state(self, changes: frozenset[Change], base: Org | None = None, extra: Change | None = None) -> Org:
+        if changes in self._seen:
+            return self._seen[changes][0]
+        org = base if base is not None and extra is not None else self.org
+        for c in [extra] if base is not None and extra is not None else sorted(changes, key=repr):
+            org = apply(org, c, self.as_of)
+        return org
+
+    def judge(self, changes: frozenset[Change], org: Org) -> dict[FindingKey, Finding]:
+        hit = self._seen.get(changes)
+        if hit is not None:
+            return hit[1]
+        found = judge_org(org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of)
+        result = {(f.control, f.subject): f for f in found}
+        self._seen[changes] = (org, result)
+        return result
+
+
+class _OrgPlan:
+    def __init__(self) -> None:
+        self.order: list[tuple[Change, tuple[FindingKey, ...], int]] = []
+        self.collect: dict[Section, tuple[FindingKey, ...]] = {}
+        self.unresolvable: list[Unresolvable] = []
+        self.target: Org
+
+
+class _OrgPlanner:
+    def __init__(self, oracle: _Oracle) -> None:
+        self.oracle = oracle
+        self.reasons: dict[FindingKey, NoFix] = {}
+        self.causes: dict[Change, list[FindingKey]] = {}  # the findings each change was made for
+        self.rounds: dict[Change, int] = {}  # 0: fixes a finding of the input; n: needed after round n-1's
+
+    def plan(self) -> _OrgPlan:
+        out = _OrgPlan()
+        oracle = self.oracle
+        initial = oracle.judge(frozenset(), oracle.org)
+        changes = self._target()
+        full = oracle.judge(frozenset(changes), oracle.state(frozenset(changes)))
+        out.order, broken = self._order(changes, initial, full)
+        kept = frozenset(c for c, _, _ in out.order)
+        target_org = oracle.state(kept)
+        final = oracle.judge(kept, target_org)
+        out.target = target_org
+        # What only a collect step settles: sections the input audit could not see, or whose
+        # evidence is stale or contradicted.
+        wanted: dict[Section, list[FindingKey]] = {}
+        for key, f in initial.items():
+            section = section_of_finding(f)
+            if section is None:
+                continue
+            if f.status == "unknown":
+                wanted.setdefault(section, []).append(key)
+        for key, reason in self.reasons.items():
+            if reason.collect is not None and final.get(key) is not None and final[key].status in BAD:
+                wanted.setdefault(reason.collect, []).append(key)
+        out.collect = {s: tuple(dict.fromkeys(keys)) for s, keys in sorted(wanted.items())}
+        for key, f in sorted(final.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            if f.status in BAD:
+                known = self.reasons.get(key)
+                text = known.reason if known else "it still fails once every change of the plan is made"
+                out.unresolvable.append(Unresolvable(oracle.org.id, key[0], key[1], f.status, text))
+            elif key in broken:
+                out.unresolvable.append(
+                    Unresolvable(
+                        oracle.org.id,
+                        key[0],
+                        key[1],
+                        f.status,
+                        f"no order of the changes keeps it passing throughout: step {broken[key]} breaks it for a while",
+                    )
+                )
+        return out
+
+    def _target(self) -> list[Change]:
+        """Every change the target needs, in the order found (fixed point; no change undone)."""
+        oracle = self.oracle
+        applied: list[Change] = []
+        org = oracle.org
+        for rounds in range(MAX_ROUNDS):
+            found = oracle.judge(frozenset(applied), org)
+            new: list[Change] = []
+            for key, f in found.items():
+                if f.status not in BAD:
+                    continue
+                result = fix(f, org, oracle.policy)
+                if isinstance(result, NoFix):
+                    self.reasons[key] = result
+                    continue
+                for c in result:
+                    if key not in self.causes.setdefault(c, []):
+                        self.causes[c].append(key)
+                    undone = next((a for a in (*applied, *new) if c.undoes(a)), None)
+                    if undone is not None:
+                        self.reasons[key] = NoFix(
+                            f"fixing it would take back an earlier change ({undone.action} {undone.path}"
+                            f"{' ' + str(undone.value) if undone.value is not None else ''}): the policy asks for both"
+                        )
+                        continue
+                    if c in applied or c in new:
+                        continue
+                    try:
+                        nxt = apply(org, c, oracle.as_of)
+                    except PathError as e:
+                        self.reasons[key] = NoFix(str(e))
+                        continue
+                    if nxt == org:
+                        continue  # already so: nothing to do
+                    org = nxt
+                    new.append(c)
+                    self.rounds[c] = rounds
+            if not new:
+                break
+            applied += new
+            oracle.judge(frozenset(applied), org)  # remember the state
+        return applied
+
+    def _order(
+        self, changes: list[Change], initial: dict[FindingKey, Finding], full: dict[FindingKey, Finding]
+    ) -> tuple[list[tuple[Change, tuple[FindingKey, ...], int]], dict[FindingKey, int]]:
+        """The changes in an order that never turns a pass into a fail or unknown. A change
+        that breaks, for good, what nothing else repairs (it is still bad in `full`, the
+        target with every change) is left out: its findings are unresolvable, with why."""
+        oracle = self.oracle
+        remaining = sorted(changes, key=lambda c: _PRIORITY[c.action])  # stable: found order within a kind
+        done: list[Change] = []
+        org, before = oracle.org, initial
+        order: list[tuple[Change, tuple[FindingKey, ...], int]] = []
+        broken_at: dict[FindingKey, int] = {}
+        while remaining:
+            best: tuple[int, Change, Org, dict[FindingKey, Finding], list[FindingKey]] | None = None
+            for i, c in enumerate(remaining):
+                key = frozenset((*done, c))
+                nxt = oracle.state(key, org, c)
+                after = oracle.judge(key, nxt)
+                broken = _broken(before, after)
+                if best is None or len(broken) < len(best[4]):
+                    best = (i, c, nxt, after, broken)
+                if not broken:
+                    break
+            assert best is not None
+            i, c, nxt, after, broken = best
+            remaining.pop(i)
+            lasting = [k for k in broken if k in full and full[k].status in BAD]
+            if lasting:
+                named = ", ".join(f"{k[0]} {k[1]}" if k[1] else k[0] for k in lasting)
+                for k in self.causes.get(c, ()):
+                    self.reasons.setdefault(
+                        k,
+                        NoFix(
+                            f"its fix ({c.action} {c.path}{' ' + str(c.value) if c.value is not None else ''}) would "
+                            f"make {named} fail, and no change repairs that: the policy asks for both; "
+                            "the plan leaves it as it is rather than break what works"
+                        ),
+                    )
+                continue
+            for k in broken:
+                broken_at.setdefault(k, len(order) + 1)
+            improved = tuple(k for k, f in before.items() if f.status in BAD and after.get(k, f).status not in BAD)
+            keys = tuple(dict.fromkeys(improved)) or tuple(self.causes.get(c, ()))
+            order.append((c, keys, 0 if improved else -1))
+            done.append(c)
+            org, before = nxt, after
+        # A step that resolves nothing of the input is a prerequisite: name the later step
+        # (from an earlier round of the target) that needs it, 1-based within the org.
+        for i, (c, keys, needed) in enumerate(order):
+            if needed == -1:
+                later = next((j for j in range(i + 1, len(order)) if self.rounds[order[j][0]] < self.rounds[c]), None)
+                order[i] = (c, keys, 0 if later is None else later + 1)
+        return order, broken_at
+
+
+def _broken(before: dict[FindingKey, Finding], after: dict[FindingKey, Finding]) -> list[FindingKey]:
+    return [k for k, f in before.items() if f.status == "pass" and k in after and after[k].status in BROKEN]
