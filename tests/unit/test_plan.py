@@ -1,0 +1,280 @@
+"""The remediation plan: its order never breaks what works, and its target audits clean.
+
+The checks here replay a plan on their own: each step applied to the settings document as
+plain data (not through auditor.plan), the document loaded and audited with the public
+`evaluate`, step by step. Hypothesis generates the settings; the bundled policies, alone and
+combined, are what they are judged against.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.bundled import policy_file
+from auditor.catalog import permission_groups
+from auditor.evaluate.engine import evaluate, judge_org
+from auditor.load.documents import Loaded, load_text
+from auditor.load.merge import merge_policies
+from auditor.model.policy import Policy
+from auditor.model.settings import OrgSettings
+from auditor.plan import Plan, make_plan
+
+AS_OF = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
+FRESH = "2026-11-20T08:00:00Z"
+
+
+def bundled(name: str) -> Loaded[Policy]:
+    return load_text(policy_file(name).read_text(encoding="utf-8"), f"policies/{name}.yaml", expect="Policy")
+
+
+POLICY_SETS = [
+    ("baseline",),
+    ("rollout-approved-clients",),
+    ("rollout-custom-webapp",),
+    ("baseline", "rollout-approved-clients"),
+    ("baseline", "rollout-custom-webapp"),
+]
+DOMAINS = [
+    "https://claude.ai/**",
+    "https://claude.com/**",
+    "cursor://cursor.mcp/**",
+    "http://127.0.0.1:*/**",
+    "https://vscode.dev/redirect",
+    "https://app.example.com/**",
+    "https://*.example.com/**",
+    "https://*.github.io/**",
+    "https://acme-dev.ngrok-free.app/**",
+    "https://intranet/**",
+    "http://dev.example.com/**",
+]
+RANGES = ["203.0.113.0/24", "203.0.113.0/26", "198.51.100.0/24", "192.0.2.10/32"]
+SCOPES = [
+    "read:jira-work",
+    "write:jira-work",
+    "read:page:confluence",
+    "write:page:confluence",
+    "delete:page:confluence",
+    "read:issue:jira",
+    "manage:jira-configuration",
+]
+PERMISSION = st.sampled_from(["allowed", "blocked", "partial"])
+
+
+def _doc(org: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "rovo-audit/v1", "kind": "OrgSettings", "collected_at": FRESH, "orgs": [org]}
+
+
+@st.composite
+def orgs(draw: st.DrawFn) -> dict[str, Any]:
+    org: dict[str, Any] = {"id": "org-1", "name": "Generated Org", "evidence": {}}
+    groups = permission_groups().products
+    if draw(st.integers(0, 6)):  # sometimes absent: the plan must then collect it
+        org["rovo_mcp"] = {
+            "atlassian_supported_domains": draw(st.booleans()),
+            "domains": draw(st.lists(st.sampled_from(DOMAINS), unique=True, max_size=6)),
+            "api_token_auth": draw(st.booleans()),
+            "permissions": {
+                p: {g: draw(PERMISSION) for g in spec.groups}
+                for p, spec in groups.items()
+                if p in ("jira", "confluence", "platform", "jsm", "compass")
+            },
+        }
+        org["evidence"]["rovo_mcp"] = {"source": "attested", "by": "admin@x.example", "at": FRESH}
+    if draw(st.integers(0, 4)):  # sometimes absent: the plan must then collect it
+        org["ip_allowlist"] = {
+            "enabled": draw(st.booleans()),
+            "ranges": draw(st.lists(st.sampled_from(RANGES), unique=True, max_size=2)),
+        }
+        org["evidence"]["ip_allowlist"] = {"source": "admin-api", "at": FRESH}
+    if draw(st.integers(0, 4)):
+        labels = draw(st.lists(st.sampled_from(["webapp-prod", "release-bot", "ci"]), unique=True, max_size=2))
+        org["credentials"] = [
+            {
+                "label": label,
+                "kind": draw(st.sampled_from(["api_token", "service_account_key"])),
+                "scopes": draw(st.lists(st.sampled_from(SCOPES), unique=True, max_size=4)),
+            }
+            for label in labels
+        ]
+        org["evidence"]["credentials"] = {"source": "admin-api", "at": FRESH}
+    return org
+
+
+def load_settings(doc: dict[str, Any]) -> Loaded[OrgSettings]:
+    return load_text(yaml.safe_dump(doc, sort_keys=False), "generated.settings.yaml", expect="OrgSettings")
+
+
+def audit(policies: list[Loaded[Policy]], doc: dict[str, Any]) -> dict[tuple[str, str | None], str]:
+    results = evaluate(policies, load_settings(doc), as_of=AS_OF)
+    return {(f.control, f.subject): f.status for f in results.findings}
+
+
+_CREDENTIAL = re.compile(r"^credentials\[(.+)\]\.scopes$")
+
+
+def replay(doc: dict[str, Any], path: str, action: str, value: Any) -> dict[str, Any]:
+    """One step applied to the settings document as plain data: the test's own reading of
+    the path grammar in auditor/plan/paths.py, not the planner's code."""
+    out = copy.deepcopy(doc)
+    org = out["orgs"][0]
+    m = _CREDENTIAL.match(path)
+    if m:
+        cred = next(c for c in org["credentials"] if c["label"] == m[1])
+        target, key = cred, "scopes"
+    else:
+        parts = path.split(".")
+        target = org
+        for part in parts[:-1]:
+            target = target[part]
+        key = parts[-1]
+    if action == "set":
+        target[key] = value
+    elif action == "add":
+        target[key] = [*target[key], value] if value not in target[key] else target[key]
+    elif action == "remove":
+        target[key] = [v for v in target[key] if v != value]
+    return out
+
+
+def check_plan(policies: list[Loaded[Policy]], doc: dict[str, Any], plan: Plan) -> None:
+    before = audit(policies, doc)
+    current = doc
+    for step in plan.steps:
+        c = step.change
+        if c.action == "collect":
+            continue
+        assert step.findings, f"step {step.n} ({c.action} {c.path} {c.value}) resolves nothing"
+        current = replay(current, c.path, c.action, c.value)
+        after = audit(policies, current)
+        broken = [k for k, s in before.items() if s == "pass" and after.get(k) in ("fail", "unknown")]
+        assert not broken, f"step {step.n} ({c.action} {c.path} {c.value}) breaks {broken}"
+        before = after
+    left = {k for k, s in before.items() if s in ("fail", "warn")}
+    unresolvable = {(u.control, u.subject) for u in plan.unresolvable}
+    assert left <= unresolvable, f"the target still fails {left - unresolvable}"
+    # the plan's own target is the same settings as the replayed one
+    target = plan.target.orgs[0]
+    replayed = current["orgs"][0]
+    if target.rovo_mcp is not None:
+        assert list(target.rovo_mcp.domains or ()) == replayed["rovo_mcp"]["domains"]
+        assert target.rovo_mcp.atlassian_supported_domains == replayed["rovo_mcp"]["atlassian_supported_domains"]
+    # no step undoes another
+    changes = [s.change for s in plan.steps]
+    assert not any(a.undoes(b) for a in changes for b in changes)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=orgs(), which=st.sampled_from(POLICY_SETS))
+def test_plans_never_break_what_works_and_converge(org: dict[str, Any], which: tuple[str, ...]) -> None:
+    policies = [bundled(n) for n in which]
+    doc = _doc(org)
+    plan = make_plan(policies, load_settings(doc), as_of=AS_OF)
+    check_plan(policies, doc, plan)
+    # what was not collected is a collect step, once per section
+    statuses = audit(policies, doc)
+    section = {"RMCP-IP": "ip_allowlist", "RMCP-SCOPE": "credentials", "RMCP-DOM": "rovo_mcp", "RMCP-PERM": "rovo_mcp"}
+    unseen = {
+        section[c.rsplit("-", 1)[0]]
+        for (c, _), st_ in statuses.items()
+        if st_ == "unknown" and c.rsplit("-", 1)[0] in section
+    }
+    assert unseen <= {s for _, s in plan.collect}, (unseen, plan.collect)
+    assert len(plan.collect) == len(set(plan.collect))
+
+
+def lockout_doc() -> dict[str, Any]:
+    """Vendor clients reach the org only through "Allow Atlassian supported domains", which the
+    rollout policy forbids: the first fix a naive report gives locks every client out."""
+    groups = permission_groups().products
+    return _doc(
+        {
+            "id": "org-lockout",
+            "name": "Lockout Org",
+            "rovo_mcp": {
+                "atlassian_supported_domains": True,
+                "domains": [],
+                "api_token_auth": False,
+                "permissions": {
+                    "jira": {
+                        "read": "allowed",
+                        "search": "allowed",
+                        "write": "allowed",
+                        "delete": "blocked",
+                        "manage": "blocked",
+                    },
+                    "confluence": {g: "allowed" for g in groups["confluence"].groups},
+                    "platform": {
+                        "read_teamwork_graph": "allowed",
+                        "write_teamwork_graph": "blocked",
+                        "search_atlassian": "allowed",
+                    },
+                },
+            },
+            "ip_allowlist": {"enabled": False, "ranges": []},
+            "credentials": [],
+            "evidence": {
+                "rovo_mcp": {"source": "attested", "by": "admin@x.example", "at": FRESH},
+                "ip_allowlist": {"source": "admin-api", "at": FRESH},
+                "credentials": {"source": "admin-api", "at": FRESH},
+            },
+        }
+    )
+
+
+def test_lockout_adds_the_vendor_origins_before_turning_the_toggle_off() -> None:
+    policies = [bundled("baseline"), bundled("rollout-approved-clients")]
+    doc = lockout_doc()
+    plan = make_plan(policies, load_settings(doc), as_of=AS_OF)
+    check_plan(policies, doc, plan)
+    required = policies[1].model.domains.required  # type: ignore[union-attr]
+    actions = [(s.change.action, s.change.path, s.change.value) for s in plan.steps]
+    assert sorted(actions[: len(required)]) == sorted(("add", "rovo_mcp.domains", r) for r in required)
+    assert actions[-1] == ("set", "rovo_mcp.atlassian_supported_domains", False)
+    # an origin the toggle allowed today must be added before the toggle goes: a prerequisite
+    # of the last step; one it never allowed simply resolves its own failing RMCP-DOM-001
+    today = audit(policies, doc)
+    for step in plan.steps[:-1]:
+        was = today[("RMCP-DOM-001", step.change.value)]
+        assert (was, step.before) in (("pass", len(plan.steps)), ("fail", None)), (step, was)
+    assert any(step.before for step in plan.steps)
+    assert plan.unresolvable == () and plan.collect == ()
+
+
+def test_a_fix_that_would_break_what_nothing_repairs_is_left_out() -> None:
+    policy = load_text(
+        "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: both}\n"
+        "domains: {atlassian_supported: forbid}\nauth: {oauth: require}\n",
+        "both.yaml",
+    )
+    plan = make_plan([policy], load_settings(lockout_doc()), as_of=AS_OF)
+    assert plan.steps == ()  # turning the toggle off would close OAuth 2.1 access for good
+    (u,) = plan.unresolvable
+    assert (u.control, u.status) == ("RMCP-DOM-005", "fail")
+    assert "RMCP-AUTH-002" in u.reason and "the policy asks for both" in u.reason
+
+
+def test_the_plan_is_deterministic() -> None:
+    policies = [bundled("baseline"), bundled("rollout-approved-clients")]
+    first = make_plan(policies, load_settings(lockout_doc()), as_of=AS_OF)
+    again = make_plan(policies, load_settings(lockout_doc()), as_of=AS_OF)
+    assert first == again
+
+
+@pytest.mark.parametrize("which", POLICY_SETS)
+def test_judge_org_is_what_evaluate_yields_for_the_org(which: tuple[str, ...]) -> None:
+    from auditor.bundled import demo_settings
+
+    policies = [bundled(n) for n in which]
+    s = load_text(demo_settings().read_text(encoding="utf-8"), "demo.yaml", expect="OrgSettings")
+    whole = evaluate(policies, s, as_of=AS_OF).findings
+    org = s.model.orgs[0]
+    one = judge_org(org, merge_policies(policies), (), collected_at=s.model.collected_at, as_of=AS_OF)
+    assert list(whole) == one
