@@ -1,15 +1,22 @@
-"""RMCP-IP-001 (IP allowlist on/off) and RMCP-IP-002 (required client ranges covered)."""
+"""RMCP-IP-001 (IP allowlist on/off), RMCP-IP-002 (required client ranges covered) and
+RMCP-IP-003 (an IP allowlist that the policy's vendor-hosted clients cannot pass)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cache
 
+from ..catalog import McpClient, mcp_clients
+from ..load.merge import Rule
+from ..model.common import Status
 from ..model.results import Finding
+from ..patterns import Pattern, intersects, parse_pattern
 from .factory import OrgView
-from .ipranges import parse_network, uncovered
+from .ipranges import Network, parse_network, uncovered
 
 
 def check(view: OrgView) -> Iterator[Finding]:
+    yield from _vendor_hosted(view)
     rules = view.policy.ip
     if rules is None:
         return
@@ -103,3 +110,98 @@ def check(view: OrgView) -> Iterator[Finding]:
                 value=rule.value,
                 detail=missing,
             )
+
+
+@cache
+def _hosted_clients() -> tuple[tuple[str, McpClient, tuple[Pattern, ...]], ...]:
+    """The vendor-hosted clients of the dated data, with their redirects parsed once."""
+    return tuple(
+        (cid, c, tuple(parse_pattern(r.uri) for r in c.redirects)) for cid, c in mcp_clients().vendor_hosted().items()
+    )
+
+
+def _gaps(ranges: Sequence[str], by: Sequence[Network]) -> list[str]:
+    """The parts of `ranges` that `by` does not cover, as text."""
+    return [str(g) for r in ranges for g in uncovered(parse_network(r), by)]
+
+
+def _vendor_hosted(view: OrgView) -> Iterator[Finding]:
+    """RMCP-IP-003, for each vendor-hosted client (mcp_clients.yaml) that some required origin
+    of the policy reaches: those clients call from the vendor's cloud egress, so an IP
+    allowlist that is on refuses them unless it admits the vendor's published ranges. Passes
+    when the policy's `ip_allowlist.required_ranges` cover those ranges (RMCP-IP-002 then
+    checks the allowlist), when the allowlist is off, or when its collected ranges cover them."""
+    domains = view.policy.domains
+    if domains is None or not domains.required:
+        return
+    required = [(rule, parse_pattern(rule.value)) for rule in domains.required]
+    ip_rules = view.policy.ip
+    policy_nets = [parse_network(r.value) for r in ip_rules.required_ranges] if ip_rules else []
+    for cid, client, redirects in _hosted_clients():
+        rule = next((rule for rule, p in required if any(intersects(p, r) for r in redirects)), None)
+        if rule is not None:
+            yield _judge_hosted(view, cid, client, rule, policy_nets)
+
+
+def _judge_hosted(
+    view: OrgView, cid: str, client: McpClient, rule: Rule[str], policy_nets: Sequence[Network]
+) -> Finding:
+    egress = client.egress
+    assert egress is not None  # the catalog guarantees it for vendor-hosted clients
+    vendor = client.vendor
+    ipa = view.org.ip_allowlist
+    enabled = ipa.enabled if ipa else None
+    ranges = ipa.ranges if ipa else None
+    published = ", ".join(egress.ranges)
+    if egress.published == "listed":
+        expected = f"{vendor}'s egress ({published}) let through the IP allowlist, or the allowlist off"
+    elif egress.published == "file":
+        expected = f"{vendor}'s current egress (published only as a changing file) let through the IP allowlist, or the allowlist off"
+    else:
+        expected = f"the IP allowlist off ({vendor} publishes no egress ranges to allow)"
+    shown = published
+    status: Status
+    if egress.published == "listed" and not _gaps(egress.ranges, policy_nets):
+        status, actual = "pass", f"the policy requires {vendor}'s egress ranges (RMCP-IP-002 checks the allowlist)"
+    elif enabled is False:
+        status, actual = "pass", "IP allowlist off: no address is blocked"
+    elif enabled is None:
+        status, actual = "unknown", view.missing("ip_allowlist.enabled", "ip_allowlist")
+    elif egress.published == "none":
+        status, actual = "fail", f"IP allowlist on, and {vendor} publishes no egress ranges for its calls"
+    elif egress.published == "file":
+        status = "unknown"
+        actual = (
+            f"IP allowlist on; {vendor} publishes its egress ranges only as a changing file "
+            f"({egress.source}), so whether the allowlist admits them cannot be judged here"
+        )
+    elif ranges is None:
+        status, actual = "unknown", view.missing("ip_allowlist.ranges", "ip_allowlist")
+    elif missing := _gaps(egress.ranges, [parse_network(r) for r in ranges]):
+        shown = ", ".join(missing)
+        status = "fail"
+        actual = f"IP allowlist on, without {vendor}'s egress {shown}; the policy's ip_allowlist.required_ranges do not list it"
+    else:
+        status, actual = "pass", f"IP allowlist on, and it covers {vendor}'s egress ranges"
+    return view.finding(
+        "RMCP-IP-003",
+        status,
+        cid,
+        expected=expected,
+        actual=actual,
+        rule=rule,
+        client=client.title,
+        vendor=vendor,
+        egress=_egress_text(client, shown),
+    )
+
+
+def _egress_text(client: McpClient, ranges: str) -> str:
+    """What the vendor publishes about its egress, for the remediation."""
+    egress = client.egress
+    assert egress is not None
+    if egress.published == "listed":
+        return f"{client.vendor} publishes its egress ranges, {ranges} ({egress.source})"
+    if egress.published == "file":
+        return f"{client.vendor} publishes its egress ranges only as a file that changes, {egress.source}: fetch it for the current ones"
+    return f"no published egress ranges were found ({egress.source})"

@@ -4,12 +4,19 @@ profile's redirects, and the attested pre-rollout checklist (RMCP-ROLL-*)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
+import textwrap
 
 import pytest
 from pydantic import ValidationError
 
 from auditor.catalog import ClientCatalog, mcp_clients
+from auditor.evaluate.engine import evaluate
+from auditor.load.documents import Loaded, load_text
+from auditor.model.policy import Policy
+from auditor.model.settings import OrgSettings
+from auditor.model.waivers import Waivers
 from auditor.patterns import parse_pattern, rule_violations
 
 
@@ -105,3 +112,125 @@ def test_bad_client_data_is_refused(change, message):
     ClientCatalog.model_validate(_catalog())  # the base is valid
     with pytest.raises(ValidationError, match=message):
         ClientCatalog.model_validate(_catalog(**change))
+
+
+# --- RMCP-IP-003: an IP allowlist that vendor-hosted clients cannot pass ----------------
+
+AS_OF = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
+ANTHROPIC = "[160.79.104.0/21, 153.61.208.0/20]"
+
+
+def policy(body: str, name: str = "p") -> Loaded[Policy]:
+    head = f"apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {{name: {name}}}\n"
+    return load_text(head + textwrap.dedent(body), f"{name}.yaml", expect="Policy")
+
+
+def settings(org: str = "") -> Loaded[OrgSettings]:
+    head = "apiVersion: rovo-audit/v1\nkind: OrgSettings\ncollected_at: 2026-11-20T00:00:00Z\norgs:\n"
+    org_text = "  - id: o1\n    name: One\n" + textwrap.indent(textwrap.dedent(org), "    ")
+    return load_text(head + org_text, "s.yaml", expect="OrgSettings")
+
+
+def judged(p: Loaded[Policy] | list[Loaded[Policy]], s: Loaded[OrgSettings], w: list[Loaded[Waivers]] | None = None):
+    r = evaluate(p if isinstance(p, list) else [p], s, w or [], as_of=AS_OF)
+    return {(f.control, f.subject): f for f in r.findings}
+
+
+CLAUDE = "domains: {required: [https://claude.ai/**]}\n"
+
+
+def test_allowlist_on_without_vendor_ranges_fails():
+    found = judged(policy(CLAUDE), settings("ip_allowlist: {enabled: true, ranges: [203.0.113.0/24]}\n"))
+    f = found[("RMCP-IP-003", "claude")]
+    assert (f.status, f.severity, f.area) == ("fail", "high", "ip_allowlist")
+    assert "160.79.104.0/21" in f.actual and "153.61.208.0/20" in f.actual
+    assert f.policy_ref == "p.yaml:4"  # the required origin that brings the client in
+    assert f.evidence.source == "file"  # the ip_allowlist section's evidence
+    rem = f.remediation
+    assert "Atlassian Administration → Security → IP allowlists" in " ".join(rem.steps)
+    assert "https://platform.claude.com/docs/en/api/ip-addresses" in " ".join(rem.steps)
+    assert "{" not in rem.summary + " ".join(rem.steps)
+    assert rem.links == (
+        "https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/",
+    )
+
+
+@pytest.mark.parametrize(
+    ("ip_allowlist", "status"),
+    [
+        ("ip_allowlist: {enabled: false}\n", "pass"),  # off: nobody is blocked
+        ("ip_allowlist: {enabled: true, ranges: [160.79.0.0/16, 153.61.0.0/16]}\n", "pass"),  # covered
+        ("ip_allowlist: {ranges: [203.0.113.0/24]}\n", "unknown"),  # state not collected
+        ("", "unknown"),  # section not collected
+        ("ip_allowlist: {enabled: true}\n", "unknown"),  # ranges not collected
+    ],
+)
+def test_state_and_ranges(ip_allowlist, status):
+    found = judged(policy(CLAUDE), settings(ip_allowlist))
+    assert found[("RMCP-IP-003", "claude")].status == status
+
+
+def test_policy_listing_the_vendor_ranges_passes_and_hands_over_to_ip_002():
+    p = policy(CLAUDE + f"ip_allowlist: {{required_ranges: {ANTHROPIC}}}\n")
+    found = judged(p, settings("ip_allowlist: {enabled: true, ranges: [160.79.104.0/21]}\n"))
+    assert found[("RMCP-IP-003", "claude")].status == "pass"
+    assert found[("RMCP-IP-002", "160.79.104.0/21")].status == "pass"
+    assert found[("RMCP-IP-002", "153.61.208.0/20")].status == "fail"  # the org still lacks it
+    # The policy's ranges count even when the allowlist's state is unknown: IP-002 says so.
+    found = judged(p, settings())
+    assert found[("RMCP-IP-003", "claude")].status == "pass"
+    assert found[("RMCP-IP-002", "153.61.208.0/20")].status == "unknown"
+
+
+def test_only_the_uncovered_part_is_named():
+    p = policy(CLAUDE + "ip_allowlist: {required_ranges: [160.79.104.0/21]}\n")
+    f = judged(p, settings("ip_allowlist: {enabled: true, ranges: [160.79.104.0/21]}\n"))[("RMCP-IP-003", "claude")]
+    assert f.status == "fail"
+    assert "153.61.208.0/20" in f.actual and "160.79.104.0/21" not in f.actual
+
+
+@pytest.mark.parametrize(
+    ("required", "subject"),
+    [
+        ("https://claude.ai/api/mcp/auth_callback", "claude"),
+        ("https://claude.com/api/mcp/auth_callback", "claude"),
+        ("https://chatgpt.com/**", "chatgpt"),
+        ("https://www.cursor.com/agents/mcp/oauth/callback", "cursor-agents"),
+    ],
+)
+def test_each_vendor_hosted_client_is_recognised_by_its_redirects(required, subject):
+    found = judged(policy(f"domains: {{required: ['{required}']}}\n"), settings("ip_allowlist: {enabled: false}\n"))
+    assert [k for k in found if k[0] == "RMCP-IP-003"] == [("RMCP-IP-003", subject)]
+
+
+def test_clients_on_the_users_machine_are_not_concerned():
+    p = policy(
+        "domains: {required: ['http://localhost:*/callback', 'http://127.0.0.1:*/', 'https://vscode.dev/redirect']}\n"
+    )
+    found = judged(p, settings("ip_allowlist: {enabled: true, ranges: [203.0.113.0/24]}\n"))
+    assert not any(c == "RMCP-IP-003" for c, _ in found)
+    assert not any(c == "RMCP-IP-003" for c, _ in judged(policy("auth: {oauth: require}\n"), settings()))
+
+
+def test_vendor_without_fixed_ranges():
+    on = settings("ip_allowlist: {enabled: true, ranges: [0.0.0.0/0]}\n")
+    chatgpt = judged(policy("domains: {required: ['https://chatgpt.com/**']}\n"), on)[("RMCP-IP-003", "chatgpt")]
+    # OpenAI's list is a changing file not copied here: never a pass for what was not seen.
+    assert chatgpt.status == "unknown" and "https://openai.com/chatgpt-connectors.json" in chatgpt.actual
+    agents = judged(policy("domains: {required: ['https://www.cursor.com/**']}\n"), on)[
+        ("RMCP-IP-003", "cursor-agents")
+    ]
+    assert agents.status == "fail"  # no ranges published at all: nothing can admit it
+    assert "no published egress ranges" in " ".join(agents.remediation.steps)
+
+
+def test_waiver_and_severity_override_apply():
+    p = policy(CLAUDE + "severity: {RMCP-IP-003: medium}\n")
+    w = load_text(
+        "apiVersion: rovo-audit/v1\nkind: Waivers\nwaivers:\n"
+        "  - {control: RMCP-IP-003, subject: claude, reason: egress proxy, approved_by: ciso@x, expires: 2027-01-31}\n",
+        "w.yaml",
+        expect="Waivers",
+    )
+    f = judged(p, settings("ip_allowlist: {enabled: true, ranges: []}\n"), [w])[("RMCP-IP-003", "claude")]
+    assert (f.status, f.original_status, f.severity) == ("waived", "fail", "medium")
