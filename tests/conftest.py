@@ -91,9 +91,9 @@ def run_cli(
     `cwd`, the environment of `run_cmd`, `input` on stdin, stdout and stderr captured apart
     as text, argparse's exit (`--help`) as the exit status. An exception `main` lets out fails
     the test (a process would print a traceback and exit 1), so does process state the command
-    leaves changed; `timeout` is enforced. ROVO_AUDIT_TEST_RUN=process runs each as `run_cmd`
-    does; ROVO_AUDIT_TEST_COLD=1 empties auditor's caches before each (both to compare)."""
-    if os.environ.get("ROVO_AUDIT_TEST_RUN") == "process":  # to compare: every run_cli as a process
+    leaves changed; `timeout` is enforced. To compare, TEST_RUN_CLI=process runs each one as
+    `run_cmd` does; TEST_RUN_CLI=cold empties auditor's caches before each one."""
+    if os.environ.get("TEST_RUN_CLI") == "process":
         return run_cmd(*args, cwd=cwd, env=env, timeout=timeout, input=input)
     full_env = command_env(env)
     code, out, err = _in_process([str(a) for a in args], cwd=cwd, env=full_env, timeout=timeout, input=input)
@@ -201,7 +201,7 @@ def _warnings_as_a_process_has_them(value: str) -> None:
 
 
 def _cold_caches() -> None:
-    """ROVO_AUDIT_TEST_COLD=1: every functools cache of `auditor` emptied before each command,
+    """TEST_RUN_CLI=cold: every functools cache of `auditor` emptied before each command,
     as a fresh process has them (a check that no cached value carries to the next command)."""
     for name, module in list(sys.modules.items()):
         if name == "auditor" or name.startswith("auditor."):
@@ -359,7 +359,7 @@ def _in_process(
     try:
         with _Command() as command:
             last_resort = _LastResort(command, stderr)
-            if os.environ.get("ROVO_AUDIT_TEST_COLD") == "1":
+            if os.environ.get("TEST_RUN_CLI") == "cold":
                 _cold_caches()
             _set_environ(env)
             time.tzset()
