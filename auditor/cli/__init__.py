@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -77,8 +78,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("rovo-audit: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _drop_stdout()
         return 1
 
 
+def _drop_stdout() -> None:
+    """The reader of stdout has gone (`rovo-audit controls | head -1`): what is still buffered
+    can never be written, and the interpreter's flush at exit would fail once more ("Exception
+    ignored ... BrokenPipeError", exit 120). Point stdout at /dev/null so that flush succeeds."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (tests capture it): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 def run() -> None:
-    sys.exit(main())
+    status = main()
+    try:
+        sys.stdout.flush()  # here, not at exit: a reader that went away is exit 1, not a warning
+    except BrokenPipeError:
+        _drop_stdout()
+        status = 1
+    sys.exit(status)

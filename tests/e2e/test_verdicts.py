@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import EXAMPLE, run_cli
+from tests.conftest import EXAMPLE, assert_usage_error, run_cli
 
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
 
@@ -107,10 +107,9 @@ def _results(tmp_path: Path) -> Path:
     return out / "results.json"
 
 
-def test_merge_survives_an_unknown_severity_and_unlisted_orgs(tmp_path: Path) -> None:
+def test_merge_rebuilds_unlisted_orgs_and_refuses_an_unknown_severity(tmp_path: Path) -> None:
     doc = json.loads(_results(tmp_path).read_text())
     blocking = [f for f in doc["findings"] if f["status"] in ("fail", "unknown")]
-    blocking[0]["severity"] = "urgent"  # not one of ours: sorted last, not a crash
     doc["orgs"] = []  # a shard that does not list its orgs: they are rebuilt from the findings
     shard = tmp_path / "shard.json"
     shard.write_text(json.dumps(doc))
@@ -122,3 +121,9 @@ def test_merge_survives_an_unknown_severity_and_unlisted_orgs(tmp_path: Path) ->
     summary = (out / "summary.md").read_text()
     assert f"## {org_name} (blocked by {len(blocking)})" in summary
     assert f'name="{org_name}"' in (out / "junit.xml").read_text()
+    # A severity FORMATS.md does not define is refused where it stands (severities are a closed
+    # set: a typo or a tampered file must not be judged by guesswork), never a crash.
+    blocking[0]["severity"] = "urgent"
+    shard.write_text(json.dumps(doc, indent=1))
+    line = assert_usage_error(run_cli("merge", shard, "--out", tmp_path / "m2", "--no-history"), "severity", "urgent")
+    assert f"{shard}:" in line and not (tmp_path / "m2").exists()
