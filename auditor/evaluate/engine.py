@@ -19,12 +19,20 @@ from ..model.policy import Policy
 from ..model.results import Finding, OrgSummary, PolicyRef, Results
 from ..model.settings import Org, OrgSettings
 from ..model.waivers import Waivers
-from . import auth, domains, evidence, ip, permissions, scopes
+from . import auth, domains, evidence, ip, permissions, rollout, scopes
 from .factory import OrgView, control_subject
 from .waivers import apply_waivers
 
 Check = Callable[[OrgView], Iterable[Finding]]
-CHECKS: tuple[Check, ...] = (domains.check, auth.check, scopes.check, permissions.check, ip.check, evidence.check)
+CHECKS: tuple[Check, ...] = (
+    domains.check,
+    auth.check,
+    scopes.check,
+    permissions.check,
+    ip.check,
+    evidence.check,
+    rollout.check,
+)
 # Checks that yield their findings already in (control, subject) order: the large ones,
 # whose sorting would cost more than the judging. The others are sorted here.
 ORDERED: frozenset[Check] = frozenset({domains.check})

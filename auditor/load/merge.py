@@ -73,6 +73,7 @@ class EffectivePolicy:
     ip: IpRules | None = None
     max_age_days: Rule[int] | None = None
     severity: dict[str, Rule[Severity]] = field(default_factory=dict)
+    checklist: tuple[Rule[str], ...] = ()  # rollout.checklist: the pre-rollout items asked for
 
 
 def _conflict(a: Location, b: Location, what: str) -> InputError:
@@ -128,6 +129,7 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
     ip: IpRules | None = None
     max_age: Rule[int] | None = None
     severity: dict[str, Rule[Severity]] = {}
+    checklist: tuple[Rule[str], ...] = ()
     for doc in docs:
         p = doc.model
         names.append(p.metadata.name)
@@ -191,6 +193,8 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
             )
             ranges = _items(doc, p.ip_allowlist.required_ranges, "ip_allowlist", "required_ranges")
             ip = IpRules(enabled, _union(ip.required_ranges if ip else (), ranges))
+        if p.rollout is not None:
+            checklist = _union(checklist, _items(doc, p.rollout.checklist, "rollout", "checklist"))
         if p.evidence is not None and p.evidence.max_age_days is not None:
             new_age = Rule(p.evidence.max_age_days, doc.at("evidence", "max_age_days"))
             if max_age is None or new_age.value < max_age.value:
@@ -201,7 +205,9 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
             if old is not None and old.value != sev:
                 raise _conflict(old.at, new_sev.at, f"severity of {cid}: {old.value} or {sev}")
             severity[cid] = new_sev
-    merged = EffectivePolicy(tuple(names), domains, oauth, api_token, tuple(scopes), perms, ip, max_age, severity)
+    merged = EffectivePolicy(
+        tuple(names), domains, oauth, api_token, tuple(scopes), perms, ip, max_age, severity, checklist
+    )
     _check_cross_rules(merged)
     return merged
 

@@ -19,12 +19,15 @@ Status = Literal["pass", "fail", "warn", "unknown", "waived"]
 Source = Literal["admin-api", "mcp-probe", "oauth", "attested", "file"]
 PermissionValue = Literal["allowed", "blocked", "partial"]
 Section = Literal["rovo_mcp", "ip_allowlist", "credentials"]
+# The pre-rollout checklist: what no API shows, attested in `rollout_checklist` (RMCP-ROLL-*).
+ChecklistItem = Literal["site_admin_consent", "user_installed_apps", "connected_apps_oauth"]
 
 # Each tuple holds every value of its Literal (tests/unit/test_finding_fields.py checks).
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 STATUSES: tuple[Status, ...] = ("pass", "fail", "warn", "unknown", "waived")
 SOURCES: tuple[Source, ...] = ("admin-api", "mcp-probe", "oauth", "attested", "file")
 SECTIONS: tuple[Section, ...] = ("rovo_mcp", "ip_allowlist", "credentials")
+CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = ("site_admin_consent", "user_installed_apps", "connected_apps_oauth")
 # Worst first: what blocks a rollout, then what needs a look, passes last. Reports list
 # findings in this order, and where two rule sets judge one subject the worse one stands.
 STATUS_WORST_FIRST: tuple[Status, ...] = ("fail", "unknown", "warn", "waived", "pass")

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import API_VERSION, IpRange, Level, Severity, Strict, Tri
+from .common import API_VERSION, ChecklistItem, IpRange, Level, Severity, Strict, Tri
 
 
 class Metadata(Strict):
@@ -43,6 +43,13 @@ class IpRules(Strict):
     required_ranges: tuple[IpRange, ...] = ()
 
 
+class RolloutRules(Strict):
+    """Pre-rollout items that no API shows: each named item must be attested done in the
+    settings' `rollout_checklist` (absent there: unknown)."""
+
+    checklist: tuple[ChecklistItem, ...] = ()
+
+
 class EvidenceRules(Strict):
     max_age_days: int | None = Field(default=None, ge=0)
 
@@ -59,5 +66,6 @@ class Policy(Strict):
     # the dated data file after validation (see load/documents.py).
     permissions: dict[str, dict[str, Tri]] | None = None
     ip_allowlist: IpRules | None = None
+    rollout: RolloutRules | None = None
     evidence: EvidenceRules | None = None
     severity: dict[str, Severity] = Field(default_factory=dict)

@@ -93,6 +93,51 @@ class McpActivity(Strict):
         return _utc(v)
 
 
+class Attested(Strict):
+    """One pre-rollout item, ticked by whoever checked it: `done` says whether it is done."""
+
+    done: bool
+    by: str | None = None
+    at: dt.datetime | None = None
+    note: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, v: dt.datetime | None) -> dt.datetime | None:
+        return _utc(v)
+
+
+class SiteConsent(Attested):
+    """A site admin's first consent to the Atlassian MCP app on one site."""
+
+    site: str = Field(min_length=1)  # the site's URL, as in `sites`
+
+
+class RolloutChecklist(Strict):
+    """What no API shows and a rollout needs, attested by an admin (RMCP-ROLL-*). An absent
+    item was not checked: its control is `unknown`, never `pass`."""
+
+    site_admin_consent: tuple[SiteConsent, ...] | None = None
+    user_installed_apps: Attested | None = None
+    connected_apps_oauth: Attested | None = None
+
+    @field_validator("site_admin_consent")
+    @classmethod
+    def _one_per_site(cls, v: tuple[SiteConsent, ...] | None) -> tuple[SiteConsent, ...] | None:
+        seen: set[str] = set()
+        for item in v or ():
+            key = site_key(item.site)
+            if key in seen:
+                raise ValueError(f"site {item.site!r} is listed twice")
+            seen.add(key)
+        return v
+
+
+def site_key(url: str) -> str:
+    """A site URL compared loosely: scheme and host in lower case, no trailing slash."""
+    return url.strip().rstrip("/").lower()
+
+
 class Org(Strict):
     id: str = Field(min_length=1)
     name: str | None = None
@@ -109,6 +154,9 @@ class Org(Strict):
     provenance: dict[str, Evidence] = Field(default_factory=dict)
     cross_checked: tuple[str, ...] = ()
     mcp_activity: McpActivity | None = None
+    # Attested pre-rollout checklist (FORMATS-EXTENSIONS.md): a site admin's first consent per
+    # site, the app-management policy, Connected apps' OAuth block.
+    rollout_checklist: RolloutChecklist | None = None
 
     @property
     def display_name(self) -> str:

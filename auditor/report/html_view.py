@@ -25,6 +25,7 @@ AREA_LABELS = {
     "permissions": "Permissions",
     "ip_allowlist": "IP allowlist",
     "evidence": "Evidence",
+    "rollout": "Rollout checklist",
 }
 SECTION_LABELS = {"rovo_mcp": "Rovo MCP settings", "ip_allowlist": "IP allowlist", "credentials": "Credentials"}
 OBSERVED = frozenset({"admin-api", "mcp-probe", "oauth"})  # seen through an API; the rest is attested

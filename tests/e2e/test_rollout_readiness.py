@@ -43,6 +43,18 @@ READY_ORG = {
     },
     "ip_allowlist": {"enabled": False, "ranges": ["203.0.113.0/24"]},
     "credentials": [],
+    "rollout_checklist": {
+        "site_admin_consent": [
+            {
+                "site": "https://ready.atlassian.net",
+                "done": True,
+                "by": "siteadmin@ready.example",
+                "at": "2026-11-21T10:00:00Z",
+            }
+        ],
+        "user_installed_apps": {"done": True, "by": "admin@ready.example", "at": "2026-11-21T10:00:00Z"},
+        "connected_apps_oauth": {"done": True, "by": "admin@ready.example", "at": "2026-11-21T10:00:00Z"},
+    },
     "evidence": {
         "rovo_mcp": {"source": "attested", "by": "admin@ready.example", "at": "2026-11-20T09:00:00Z"},
         "ip_allowlist": {"source": "admin-api", "at": "2026-11-20T09:30:00Z"},
@@ -53,6 +65,7 @@ READY_ORG = {
 
 def audit(tmp_path: Path, org: dict[str, object]) -> tuple[int, str, list[dict[str, object]]]:
     doc = {"apiVersion": "rovo-audit/v1", "kind": "OrgSettings", "collected_at": "2026-11-20T09:30:00Z", "orgs": [org]}
+    tmp_path.mkdir(exist_ok=True)
     settings = tmp_path / "settings.yaml"
     settings.write_text(yaml.safe_dump(doc, sort_keys=False))
     out = tmp_path / "out"
@@ -98,3 +111,27 @@ def test_an_ip_allowlist_that_claude_cannot_pass_is_not_ready(tmp_path):
     assert f["policy_ref"].endswith(f"rollout-approved-clients.yaml:{line}")
     page = (tmp_path / "out" / "report.html").read_text()
     assert "RMCP-IP-003" in page and '<h1 class="verdict blocked">' in page
+
+
+def test_open_or_unattested_checklist_items_are_to_do(tmp_path):
+    checklist = {
+        "site_admin_consent": [{"site": "https://ready.atlassian.net", "done": False, "by": "admin@ready.example"}],
+        "user_installed_apps": {"done": True, "by": "admin@ready.example"},
+    }
+    code, out, findings = audit(tmp_path, {**READY_ORG, "rollout_checklist": checklist})
+    assert code == 1
+    assert not_passing(findings) == {
+        ("RMCP-ROLL-001", "https://ready.atlassian.net", "fail"),  # attested open: a to-do item
+        ("RMCP-ROLL-003", None, "unknown"),  # nobody attested it: never a pass
+    }
+    assert "Have a site admin of https://ready.atlassian.net connect an MCP client once" in out
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "Rollout checklist" in page and "RMCP-ROLL-003" in page
+    # Without the section at all, every item of the profile is unknown.
+    org = {k: v for k, v in READY_ORG.items() if k != "rollout_checklist"}
+    _, _, findings = audit(tmp_path / "none", org)
+    assert {(c, st) for c, _, st in not_passing(findings)} == {
+        ("RMCP-ROLL-001", "unknown"),
+        ("RMCP-ROLL-002", "unknown"),
+        ("RMCP-ROLL-003", "unknown"),
+    }

@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from auditor.catalog import ClientCatalog, mcp_clients
+from auditor.errors import InputError
 from auditor.evaluate.engine import evaluate
 from auditor.load.documents import Loaded, load_text
 from auditor.model.policy import Policy
@@ -234,3 +235,111 @@ def test_waiver_and_severity_override_apply():
     )
     f = judged(p, settings("ip_allowlist: {enabled: true, ranges: []}\n"), [w])[("RMCP-IP-003", "claude")]
     assert (f.status, f.original_status, f.severity) == ("waived", "fail", "medium")
+
+
+# --- RMCP-ROLL-*: the attested pre-rollout checklist ------------------------------------
+
+CHECKLIST = "rollout: {checklist: [site_admin_consent, user_installed_apps, connected_apps_oauth]}\n"
+SITES = "sites: [{url: https://a.atlassian.net}, {url: https://b.atlassian.net}]\n"
+
+
+def rolls(found):
+    return {k: (f.status, f.evidence.source, f.evidence.by) for k, f in found.items() if k[0].startswith("RMCP-ROLL")}
+
+
+def test_checklist_only_where_a_policy_asks_for_it():
+    assert not rolls(judged(policy("auth: {oauth: require}\n"), settings(SITES)))
+    only = judged(policy("rollout: {checklist: [connected_apps_oauth]}\n"), settings(SITES))
+    assert set(rolls(only)) == {("RMCP-ROLL-003", None)}
+
+
+def test_nothing_attested_is_unknown_never_pass():
+    assert rolls(judged(policy(CHECKLIST), settings(SITES))) == {
+        ("RMCP-ROLL-001", "https://a.atlassian.net"): ("unknown", None, None),
+        ("RMCP-ROLL-001", "https://b.atlassian.net"): ("unknown", None, None),
+        ("RMCP-ROLL-002", None): ("unknown", None, None),
+        ("RMCP-ROLL-003", None): ("unknown", None, None),
+    }
+
+
+def test_attested_items_are_to_do_or_done():
+    s = settings(
+        SITES
+        + textwrap.dedent("""\
+        rollout_checklist:
+          site_admin_consent:
+            - {site: https://a.atlassian.net/, done: true, by: sa@x.example, at: 2026-11-21T10:00:00Z}
+            - {site: https://b.atlassian.net, done: false, note: site admin on leave}
+          user_installed_apps: {done: true, by: admin@x.example}
+          connected_apps_oauth: {done: false, by: admin@x.example, at: 2026-11-21T10:00:00Z}
+        """)
+    )
+    found = judged(policy(CHECKLIST), s)
+    assert rolls(found) == {
+        ("RMCP-ROLL-001", "https://a.atlassian.net"): ("pass", "attested", "sa@x.example"),
+        ("RMCP-ROLL-001", "https://b.atlassian.net"): ("fail", "attested", None),
+        ("RMCP-ROLL-002", None): ("pass", "attested", "admin@x.example"),
+        ("RMCP-ROLL-003", None): ("fail", "attested", "admin@x.example"),
+    }
+    b = found[("RMCP-ROLL-001", "https://b.atlassian.net")]
+    assert b.actual == "open: not done (attested): site admin on leave" and b.area == "rollout"
+    assert b.remediation.summary.startswith("Have a site admin of https://b.atlassian.net ")
+    assert found[("RMCP-ROLL-002", None)].evidence.at == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)  # collected_at
+    steps = " ".join(found[("RMCP-ROLL-003", None)].remediation.steps)
+    assert "Atlassian Administration → Apps → Sites" in steps and "{" not in steps
+
+
+def test_sites_not_collected_leave_an_unknown_for_the_rest():
+    s = settings("rollout_checklist:\n  site_admin_consent: [{site: https://a.atlassian.net, done: true}]\n")
+    found = rolls(judged(policy("rollout: {checklist: [site_admin_consent]}\n"), s))
+    assert found[("RMCP-ROLL-001", "https://a.atlassian.net")][0] == "pass"
+    assert found[("RMCP-ROLL-001", "*")][0] == "unknown"  # a site nobody attested may exist
+
+
+def test_an_attested_site_the_org_does_not_list_is_judged_too():
+    s = settings(SITES + "rollout_checklist:\n  site_admin_consent: [{site: https://c.atlassian.net, done: true}]\n")
+    found = rolls(judged(policy("rollout: {checklist: [site_admin_consent]}\n"), s))
+    assert [k[1] for k in sorted(found)] == [
+        "https://a.atlassian.net",
+        "https://b.atlassian.net",
+        "https://c.atlassian.net",
+    ]
+    assert found[("RMCP-ROLL-001", "https://c.atlassian.net")][0] == "pass"
+
+
+def test_policies_add_their_checklists_up():
+    a = policy("rollout: {checklist: [user_installed_apps]}\n", "a")
+    b = policy("rollout: {checklist: [user_installed_apps, connected_apps_oauth]}\n", "b")
+    found = judged([a, b], settings())
+    assert set(rolls(found)) == {("RMCP-ROLL-002", None), ("RMCP-ROLL-003", None)}
+    assert found[("RMCP-ROLL-002", None)].policy_ref == "a.yaml:4"  # the first rule that asked
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("rollout: {checklist: [site_admin_consent, first_coffee]}\n", "expected 'site_admin_consent'"),
+        ("rollout: {checklist: [site_admin_consent], extra: 1}\n", "extra"),
+    ],
+)
+def test_bad_checklist_policy_is_an_input_error(text, message):
+    with pytest.raises(InputError, match=message):
+        policy(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("rollout_checklist: {user_installed_apps: {by: x}}\n", "done"),
+        ("rollout_checklist: {user_installed_apps: {done: maybe}}\n", "bool"),
+        ("rollout_checklist: {first_coffee: {done: true}}\n", "first_coffee"),
+        (
+            "rollout_checklist:\n  site_admin_consent:\n"
+            "    - {site: https://a.atlassian.net, done: true}\n    - {site: https://A.atlassian.net/, done: false}\n",
+            "listed twice",
+        ),
+    ],
+)
+def test_bad_checklist_settings_are_an_input_error(text, message):
+    with pytest.raises(InputError, match=message):
+        settings(text)
