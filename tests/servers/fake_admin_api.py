@@ -58,6 +58,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tests.servers import bound_socket
+
 if TYPE_CHECKING:
     from .rovo_sim import TlsFiles
 
@@ -386,15 +388,10 @@ def _items(endpoint: str, org: FakeOrg, request: Request) -> list[Any]:
     return []
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _serve(app: Any, host: str, tls: TlsFiles | None = None) -> Iterator[str]:
-    port = _free_port(host)
+    sock = bound_socket(host)
+    port = int(sock.getsockname()[1])
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -409,7 +406,7 @@ def _serve(app: Any, host: str, tls: TlsFiles | None = None) -> Iterator[str]:
             ssl_keyfile=str(tls.key) if tls else None,
         )
     )
-    thread = threading.Thread(target=server.run, name=f"fake-admin:{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"fake-admin:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -421,6 +418,7 @@ def _serve(app: Any, host: str, tls: TlsFiles | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 def _other_app(other: OtherHost) -> Starlette:

@@ -31,7 +31,6 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +39,8 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+
+from tests.servers import bound_socket
 
 SIM_EMAIL = "dev@example.com"
 SIM_API_TOKEN = "ATATT3xFfGF0SimScopedTokenPLANTED-5ecret0001"
@@ -223,18 +224,13 @@ def make_tls_files(folder: Path, host: str = "127.0.0.1") -> TlsFiles:
     return files
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_sim(
     config: SimConfig | None = None, *, host: str = "127.0.0.1", tls: TlsFiles | None = None
 ) -> Iterator[Sim]:
     """Run the simulator with uvicorn in a background thread; yields its base URL (a `Sim`)."""
-    port = _free_port(host)
+    sock = bound_socket(host)
+    port = int(sock.getsockname()[1])
     from .rovo_sim_app import RovoSimApp  # here: the app module imports this one
 
     sim = Sim(f"{'https' if tls else 'http'}://{host}:{port}")
@@ -250,7 +246,7 @@ def running_sim(
             ssl_keyfile=str(tls.key) if tls else None,
         )
     )
-    thread = threading.Thread(target=server.run, name=f"rovo-sim:{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"rovo-sim:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -262,6 +258,7 @@ def running_sim(
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 __all__ = [
