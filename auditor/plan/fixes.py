@@ -147,6 +147,23 @@ def _ip_range(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | N
     return [Change(org.id, "add", "ip_allowlist.ranges", _subject(f))]
 
 
+def _vendor_egress(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
+    """RMCP-IP-003: let the vendor's published egress ranges through the IP allowlist. Turning
+    the allowlist off would also pass, but loosening it is the admin's call, never the plan's."""
+    from ..catalog import mcp_clients
+
+    client = mcp_clients().clients.get(_subject(f))
+    egress = client.egress if client else None
+    if client is None or egress is None or egress.published != "listed" or not egress.ranges:
+        vendor = client.vendor if client else _subject(f)
+        return NoFix(
+            f"{vendor} publishes no fixed list of egress ranges to allow: with the IP allowlist on its hosted "
+            "client cannot connect; turn the allowlist off if the policy allows it, or drop the client"
+        )
+    have = set(org.ip_allowlist.ranges or ()) if org.ip_allowlist else set()
+    return [Change(org.id, "add", "ip_allowlist.ranges", r) for r in egress.ranges if r not in have]
+
+
 def _stale(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
     section = section_of_finding(f)
     return NoFix("the evidence is older than the policy allows: collect it again", collect=section)
@@ -176,6 +193,7 @@ _FIXES: dict[str, Fixer] = {
     "RMCP-PERM-003": _workable,
     "RMCP-IP-001": _ip_enabled,
     "RMCP-IP-002": _ip_range,
+    "RMCP-IP-003": _vendor_egress,
     "RMCP-EVID-001": _stale,
     "RMCP-EVID-002": _contradicted,
 }
