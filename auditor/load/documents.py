@@ -48,8 +48,22 @@ def _describe_error(err: ErrorDetails, model: type[BaseModel]) -> str:
         got = err.get("input")
         hint = " (YAML reads unquoted yes/no/on/off as true/false; quote the word)" if isinstance(got, bool) else ""
         return f"{name}: {err['msg'].replace('Input should be', 'expected')}, got {got!r}{hint}"
+    if kind in ("int_type", "bool_type", "string_type", "date_type", "datetime_type", "float_type"):
+        # Strict types: a quoted '30' is text, not the number 30, whatever pydantic could make of it.
+        got = err.get("input")
+        what = err["msg"].replace("Input should be", "expected")
+        return (
+            f"{name}: {what}, got {type(got).__name__} {_short(got)} (write it unquoted)"
+            if isinstance(got, str)
+            else f"{name}: {what}, got {_short(got)}"
+        )
     msg = err["msg"].removeprefix("Value error, ")
     return f"{name}: {msg}" if isinstance(name, str) else msg
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:

@@ -8,6 +8,8 @@ value is built (a "billion laughs" document is refused in microseconds).
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 5_000_000  # after alias expansion
+# The deepest document rovo-audit reads nests 7 levels (settings → orgs → org → rovo_mcp →
+# permissions → product → group). 64 leaves room for anything sensible and stays far below
+# Python's recursion limit, which the conversion, the position lookup and pydantic all share.
+MAX_DEPTH = 64
+# The tags a plain-data document uses. Others (!!binary, !!set, !!omap, !!pairs, !!python/…)
+# would be turned into values no field expects and then, silently, coerced into one.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 
 PathKey = tuple[str | int, ...]
 
@@ -138,6 +149,11 @@ class _Converter:
             except yaml.constructor.ConstructorError as e:
                 line, col = _mark(node)
                 raise InputError(Problem(Location(self.file, line, col), f"bad value: {e.problem}")) from None
+            except (ValueError, OverflowError) as e:  # 2026-02-30, hour 25, an integer of 5,000 digits
+                line, col = _mark(node)
+                raise InputError(
+                    Problem(Location(self.file, line, col), f"bad value {_shown(node.value)}: {_reason(e)}")
+                ) from None
         if cls is yaml.SequenceNode:
             convert = self.convert
             return [convert(item) for item in node.value]
@@ -161,6 +177,41 @@ class _Converter:
                 out[key] = self.convert(value_node)
             return out
         raise InputError(Problem(Location(self.file, *_mark(node)), "unsupported YAML node"))  # pragma: no cover
+
+
+def _shown(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+
+
+def _reason(e: Exception) -> str:
+    text = str(e)
+    if "integer string conversion" in text:
+        return "a number of more than 4,300 digits"
+    return text.split(";")[0]
+
+
+def _check_shape(root: yaml.Node, file: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and tags other than plain data, before anything
+    recurses over the tree (iteratively: this walk itself cannot overflow the stack)."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue  # an alias: its node was checked where it was anchored
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError(Problem(Location(file, *_mark(node)), f"nested more than {MAX_DEPTH} levels deep"))
+        if node.tag not in _PLAIN_TAGS and node.tag != _MERGE_TAG:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise InputError(
+                Problem(Location(file, *_mark(node)), f"unsupported YAML tag {tag}; expected a plain value")
+            )
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack += [(k, depth + 1), (v, depth + 1)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
 
 
 def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
@@ -187,6 +238,7 @@ def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
         raise InputError(
             Problem(Location(file, 1, 1), "the file is empty; expected a document with apiVersion and kind")
         )
+    _check_shape(node, file)
     if _may_have_aliases(text) and _expanded_size(node, file) > MAX_NODES:
         line, col = _mark(node)
         raise InputError(
@@ -199,16 +251,28 @@ def parse_yaml(text: str | bytes, file: str) -> YamlDocument:
 
 
 def read_text_file(path: Path, name: str, *, max_bytes: int, expected: str) -> str:
-    """A UTF-8 input file's text, or an InputError naming the file (too large, missing, ...)."""
+    """A UTF-8 input file's text, or an InputError naming the file (too large, missing, not a
+    regular file, ...). Only regular files: a FIFO would block for ever and /dev/zero never
+    ends; the size is checked before reading and the read itself is capped."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(Problem(Location(name, 1, 1), f"is a directory, expected {expected}"))
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(
+                Problem(Location(name, 1, 1), f"is not a regular file (a pipe or a device), expected {expected}")
+            )
+        if st.st_size > max_bytes:
             raise InputError(
                 Problem(
-                    Location(name, 1, 1), f"file is {size:,} bytes, over the {max_bytes // (1024 * 1024)} MiB limit"
+                    Location(name, 1, 1),
+                    f"file is {st.st_size:,} bytes, over the {max_bytes // (1024 * 1024)} MiB limit",
                 )
             )
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)  # a file that grew since stat() is still cut off
+        if len(raw) > max_bytes:
+            raise InputError(Problem(Location(name, 1, 1), f"file is over the {max_bytes // (1024 * 1024)} MiB limit"))
     except FileNotFoundError:
         raise InputError(Problem(Location(name, 1, 1), "no such file")) from None
     except IsADirectoryError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from .common import API_VERSION, ChecklistItem, IpRange, Level, Severity, Strict, Tri
 
@@ -51,7 +51,7 @@ class RolloutRules(Strict):
 
 
 class EvidenceRules(Strict):
-    max_age_days: int | None = Field(default=None, ge=0)
+    max_age_days: StrictInt | None = Field(default=None, ge=0)
 
 
 class Policy(Strict):

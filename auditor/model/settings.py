@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator
 
 from .common import API_VERSION, IpRange, PermissionValue, Section, Source, Strict
 
@@ -21,14 +21,14 @@ class Site(Strict):
 
 
 class RovoMcp(Strict):
-    atlassian_supported_domains: bool | None = None
+    atlassian_supported_domains: StrictBool | None = None
     domains: tuple[str, ...] | None = None
-    api_token_auth: bool | None = None
+    api_token_auth: StrictBool | None = None
     permissions: dict[str, dict[str, PermissionValue]] | None = None
 
 
 class IpAllowlist(Strict):
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     ranges: tuple[IpRange, ...] | None = None
 
 
@@ -81,11 +81,11 @@ class McpActivity(Strict):
 
     since: dt.datetime
     until: dt.datetime
-    events: int = Field(ge=0)
-    actors: int | None = Field(default=None, ge=0)
+    events: StrictInt = Field(ge=0)
+    actors: StrictInt | None = Field(default=None, ge=0)
     last_seen: dt.datetime | None = None
     actions: tuple[str, ...] = ()
-    truncated: bool = False  # more pages existed than were read
+    truncated: StrictBool = False  # more pages existed than were read
 
     @field_validator("since", "until", "last_seen")
     @classmethod
@@ -96,7 +96,7 @@ class McpActivity(Strict):
 class Attested(Strict):
     """One pre-rollout item, ticked by whoever checked it: `done` says whether it is done."""
 
-    done: bool
+    done: StrictBool
     by: str | None = None
     at: dt.datetime | None = None
     note: str | None = None

@@ -225,3 +225,45 @@ def test_validate_together_finds_contradictions_between_files(tmp_path):
     assert run_cli("validate", a, b).code == 0  # alternatives, each valid on its own
     r = run_cli("validate", "--together", a, b)
     assert r.code == 2 and "contradict" in r.err and f"{a}:5:14" in r.err
+
+
+# --- hostile and out-of-range input (issue "hostile data and faults", part 1) -------------------
+
+HOSTILE_CASES = [
+    ("deep-flow", POLICY_HEAD + "severity: " + "[" * 300 + "]" * 300 + "\n", 4, None, ["nested more than 64 levels"]),
+    ("impossible-date", "apiVersion: rovo-audit/v1\nkind: Waivers\nwaivers:\n- {control: RMCP-DOM-001, reason: r, approved_by: a, expires: 2026-02-30, ref: W}\n", 4, None, ["2026-02-30", "day is out of range"]),
+    ("month-13", "apiVersion: rovo-audit/v1\nkind: OrgSettings\ncollected_at: 2026-13-01T00:00:00Z\norgs: []\n", 3, 15, ["2026-13-01"]),
+    ("hour-25", "apiVersion: rovo-audit/v1\nkind: OrgSettings\ncollected_at: 2026-11-01 25:00:00\norgs: []\n", 3, 15, ["bad value"]),
+    ("huge-integer", POLICY_HEAD + "evidence: {max_age_days: " + "9" * 5000 + "}\n", 4, 26, ["4,300 digits"]),
+    ("quoted-number", POLICY_HEAD + "evidence: {max_age_days: '30'}\n", 4, 26, ["max_age_days", "expected a valid integer", "'30'"]),
+    ("binary-tag", "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: !!binary aGVsbG8=}\n", 3, 18, ["!!binary"]),
+    ("number-as-bool", "apiVersion: rovo-audit/v1\nkind: OrgSettings\norgs: [{id: o, rovo_mcp: {api_token_auth: 1}}]\n", 3, None, ["api_token_auth", "boolean"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "text", "line", "col", "needles"), HOSTILE_CASES, ids=[c[0] for c in HOSTILE_CASES])
+def test_hostile_input_is_one_located_line(
+    tmp_path: Path, name: str, text: str, line: int, col: int | None, needles: list[str]
+) -> None:
+    f = write(tmp_path, f"{name}.yaml", text)
+    out = tmp_path / "out"
+    r = run_cli("validate", f)
+    assert_input_error(r, f, line, col, *needles, prefix=f"{f}:")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "directory"])
+def test_only_regular_files_are_read(tmp_path: Path, special: str) -> None:
+    import os
+
+    if special == "fifo":
+        path = tmp_path / "settings.yaml"
+        os.mkfifo(path)
+    elif special == "directory":
+        path = tmp_path / "settings.yaml"
+        path.mkdir()
+    else:
+        path = Path(special)
+    r = run_cli("audit", "--policy", "baseline", "--settings", path, "--out", tmp_path / "out", timeout=10)
+    assert_input_error(r, path, 1, 1, "expected a YAML file")
+    assert not (tmp_path / "out").exists()
