@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model.common import PRODUCTS, IpRange, Severity
+from .model.common import PRODUCTS, SECTIONS, IpRange, Section, Severity
 from .model.results import Remediation
 
 Area = Literal["domains", "auth", "scopes", "permissions", "ip_allowlist", "evidence", "rollout"]
@@ -38,6 +38,21 @@ class ControlSpec(_Data):
     title: str
     risk: str
     remediation: RemediationTemplate
+    # Other advice for the same control, chosen by the check (e.g. RMCP-EVID-001's `future`:
+    # evidence dated after the audit's clock, which collecting again does not explain).
+    variants: dict[str, RemediationTemplate] = {}
+
+
+class CollectSpec(_Data):
+    """How to collect or attest one settings section: the remediation of every `unknown`
+    finding that lacks it, and the plan's `collect` step (auditor/plan/paths.py)."""
+
+    label: str  # the section as an admin calls it
+    summary: str
+    steps: tuple[str, ...]
+    links: tuple[str, ...]
+    plan: str  # the plan's step: one sentence
+    where: str  # the plan's `where`: the command or attestation that does it
 
 
 class ControlCatalog(_Data):
@@ -46,6 +61,7 @@ class ControlCatalog(_Data):
     menu: dict[str, str]
     links: dict[str, str]
     controls: dict[str, ControlSpec]
+    collect: dict[Section, CollectSpec]
 
     @field_validator("controls")
     @classmethod
@@ -53,6 +69,14 @@ class ControlCatalog(_Data):
         for key in v:
             if not re.fullmatch(r"RMCP-[A-Z]+-\d{3}", key):
                 raise ValueError(f"bad control id {key!r}")
+        return v
+
+    @field_validator("collect")
+    @classmethod
+    def _every_section(cls, v: dict[Section, CollectSpec]) -> dict[Section, CollectSpec]:
+        missing = [s for s in SECTIONS if s not in v]
+        if missing:
+            raise ValueError(f"collect: no entry for {', '.join(missing)}")
         return v
 
     def link(self, name: str) -> str:
@@ -155,11 +179,24 @@ def read_data(name: str) -> Any:
 @cache
 def controls() -> ControlCatalog:
     catalog = ControlCatalog.model_validate(read_data("controls.yaml"))
-    for cid, spec in catalog.controls.items():
-        for link in spec.remediation.links:
+    named = [
+        (cid, t.links) for cid, spec in catalog.controls.items() for t in (spec.remediation, *spec.variants.values())
+    ]
+    named += [(f"collect.{s}", c.links) for s, c in catalog.collect.items()]
+    for where, links in named:
+        for link in links:
             if link not in catalog.links:
-                raise ValueError(f"controls.yaml: {cid} names unknown link {link!r}")
+                raise ValueError(f"controls.yaml: {where} names unknown link {link!r}")
+    for section, c in catalog.collect.items():
+        for text in (c.summary, *c.steps):
+            left = [p for p in _PLACEHOLDER.findall(text) if not p.startswith("{menu.")]
+            if left:
+                raise ValueError(f"controls.yaml: collect.{section} has {left[0]}: only {{menu.*}} is filled there")
+            text.format_map(_Fields(menu=_Menu(catalog.menu)))  # an unknown menu name fails here
     return catalog
+
+
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
 @cache
@@ -198,15 +235,20 @@ class LazyRemediation:
     __slots__ = ("_args", "_rendered")
 
     def __init__(
-        self, control: str, value: str | None, action: str | None, fields: tuple[tuple[str, str], ...]
+        self,
+        control: str,
+        value: str | None,
+        action: str | None,
+        fields: tuple[tuple[str, str], ...],
+        variant: str | None = None,
     ) -> None:
-        self._args = (control, value, action, fields)
+        self._args = (control, value, action, fields, variant)
         self._rendered: Remediation | None = None
 
     def get(self) -> Remediation:
         if self._rendered is None:
-            control, value, action, fields = self._args
-            self._rendered = render_remediation(control, value=value, action=action, **dict(fields))
+            control, value, action, fields, variant = self._args
+            self._rendered = render_remediation(control, value=value, action=action, variant=variant, **dict(fields))
         return self._rendered
 
     @property
@@ -225,6 +267,10 @@ class LazyRemediation:
     def value(self) -> str | None:
         return self._args[1]
 
+    @property
+    def collect(self) -> Section | None:
+        return None  # a control's own advice; collecting a section is collect_remediation's
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyRemediation):
             return self._args == other._args
@@ -239,15 +285,38 @@ class LazyRemediation:
 
 
 @lru_cache(maxsize=65536)
-def render_remediation(control: str, *, value: str | None, action: str | None = None, **fields: str) -> Remediation:
-    """Fill a control's remediation template for one finding."""
+def render_remediation(
+    control: str, *, value: str | None, action: str | None = None, variant: str | None = None, **fields: str
+) -> Remediation:
+    """Fill a control's remediation template (or its named variant) for one finding. Without
+    a value, `{value}` reads `value_text` (SARIF's generic rule help), else "the value"."""
     catalog = controls()
     spec = catalog.controls[control]
-    data = _Fields(value=f"`{value}`" if value else "it", menu=_Menu(catalog.menu), **fields)
+    tmpl = spec.variants[variant] if variant else spec.remediation
+    shown = f"`{value}`" if value else fields.pop("value_text", "the value")
+    data = _Fields(value=shown, menu=_Menu(catalog.menu), **fields)
     if action:
         data["action"] = action
         data["action_lower"] = action.lower()
-    summary = spec.remediation.summary.format_map(data)
-    steps = tuple(step.format_map(data) for step in spec.remediation.steps)
-    links = tuple(catalog.link(name) for name in spec.remediation.links)
+    summary = tmpl.summary.format_map(data)
+    steps = tuple(step.format_map(data) for step in tmpl.steps)
+    links = tuple(catalog.link(name) for name in tmpl.links)
     return Remediation(summary, steps, links, value, action)
+
+
+@cache
+def collect_remediation(section: Section) -> Remediation:
+    """The remediation of an `unknown` finding whose section (or part of it) was not
+    collected: how to collect or attest it (controls.yaml `collect`), the same for every
+    control it blocks."""
+    catalog = controls()
+    spec = catalog.collect[section]
+    data = _Fields(menu=_Menu(catalog.menu))
+    return Remediation(
+        spec.summary.format_map(data),
+        tuple(step.format_map(data) for step in spec.steps),
+        tuple(catalog.link(name) for name in spec.links),
+        None,
+        None,
+        section,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,8 +15,14 @@ if TYPE_CHECKING:
     from ..model.settings import Org
 
 
+END_OF_DAY = dt.time(23, 59, 59, tzinfo=dt.UTC)
+
+
 def as_of(text: str) -> dt.datetime:
-    """An ISO date or date-time; a date means its midnight UTC; no zone means UTC."""
+    """An ISO date or date-time; no zone means UTC. A date alone means the end of that day,
+    23:59:59 UTC: "as of 2026-11-26" takes in everything gathered on the 26th (evidence
+    collected that morning is not in the audit's future), and a waiver expiring that day is
+    still in force, as it is all day (its expiry is the last day it is in force)."""
     raw = text.strip()
     try:
         value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
@@ -23,9 +30,14 @@ def as_of(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO date or date-time (e.g. 2026-11-26 or 2026-11-26T10:00:00Z)"
         ) from None
+    if _DATE_ONLY.fullmatch(raw):
+        return dt.datetime.combine(value.date(), END_OF_DAY)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+_DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")  # what fromisoformat reads as a date without a time
 
 
 def format_list(text: str) -> list[str]:
@@ -45,7 +57,7 @@ FORMAT_NAMES = "html,json,md,csv,sarif,junit"  # auditor.report.FORMATS, without
 
 def add_report_flags(p: argparse.ArgumentParser) -> None:
     """The flags of every command that writes reports (audit, merge)."""
-    from ..verdict import FAIL_ON_CHOICES
+    from ..verdict import FAIL_ON_CHOICES, FAIL_ON_HELP
 
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
     p.add_argument(
@@ -59,7 +71,8 @@ def add_report_flags(p: argparse.ArgumentParser) -> None:
         "--fail-on",
         choices=FAIL_ON_CHOICES,
         default="fail",
-        help="exit 1 when findings at or above this: fail (fail+unknown, default), warn, never",
+        metavar="{fail,warn,never,critical,high,medium,low}",
+        help=FAIL_ON_HELP,
     )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 

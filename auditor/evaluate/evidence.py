@@ -72,8 +72,24 @@ def _age(view: OrgView) -> Iterator[Finding]:
                 section=section,
             )
             continue
-        age = view.as_of - at
-        days = age.total_seconds() / 86400
+        if at > view.as_of:
+            # Never a negative age: evidence from after the audit's clock is its own warning.
+            ahead = (at - view.as_of).total_seconds() / 86400
+            yield view.finding(
+                "RMCP-EVID-001",
+                "warn",
+                section,
+                expected=f"evidence dated at or before the audit's as-of time, at most {rule.value} days old",
+                actual=f"dated after the audit's as-of time: gathered {iso(at)}, "
+                f"{ahead:.1f} days after {iso(view.as_of)}",
+                rule=rule,
+                value=section,
+                section=section,
+                variant="future",
+                section_name=section,
+            )
+            continue
+        days = (view.as_of - at).total_seconds() / 86400
         status: Status = "warn" if days > rule.value else "pass"
         yield view.finding(
             "RMCP-EVID-001",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..catalog import LazyRemediation, controls
+from ..catalog import LazyRemediation, collect_remediation, controls
 from ..load.merge import EffectivePolicy, Rule
 from ..model.common import SECTION_OF_AREA, SECTIONS, Section, Severity, Status
 from ..model.results import AppliedWaiver, EvidenceRef, Finding, RemediationLike
@@ -32,7 +32,7 @@ FindingFields = tuple[
     str,  # actual
     EvidenceRef,  # evidence
     str | None,  # policy_ref
-    RemediationLike,  # remediation
+    RemediationLike | None,  # remediation
     str,  # area
     Status | None,  # original_status
     AppliedWaiver | None,  # waiver
@@ -44,7 +44,7 @@ TemplateFields = tuple[
     str,  # expected
     str,  # actual
     str | None,  # ref
-    LazyRemediation,  # remediation
+    LazyRemediation | None,  # remediation
 ]
 
 
@@ -64,7 +64,7 @@ class FindingTemplate(NamedTuple):
     expected: str
     actual: str
     ref: str | None
-    remediation: LazyRemediation
+    remediation: LazyRemediation | None
 
 
 # Typed views of tuple.__new__ (mypy checks that it fits them: no cast).
@@ -82,8 +82,14 @@ def template(
     value: str | None = None,
     detail: str | None = None,
 ) -> FindingTemplate:
-    """Positional and plain: an estate's audit builds one per distinct entry and control."""
-    remediation = LazyRemediation(control, value, None, () if detail is None else (("detail", detail),))
+    """Positional and plain: an estate's audit builds one per distinct entry and control.
+    Templates judge entries that were collected: a pass carries no remediation, anything
+    else the control's own."""
+    remediation = (
+        None
+        if status == "pass"
+        else LazyRemediation(control, value, None, () if detail is None else (("detail", detail),))
+    )
     return _new_template(
         FindingTemplate, (control, status, subject, expected, actual, rule.ref if rule else None, remediation)
     )
@@ -95,6 +101,7 @@ class _ControlFacts:
     title: str
     area: str
     evidence: EvidenceRef  # of the section this control reads
+    section: Section | None  # that section; None for controls that read none (e.g. rollout)
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,7 @@ class OrgView:
                 spec.title,
                 spec.area,
                 evidence[section] if section else _NO_EVIDENCE,
+                section,
             )
         object.__setattr__(self, "_evidence", evidence)
         object.__setattr__(self, "_org_id", self.org.id)
@@ -173,11 +181,24 @@ class OrgView:
         value: str | None = None,
         action: str | None = None,
         section: Section | None = None,
+        collect: bool = True,
+        variant: str | None = None,
         **fields: str,
     ) -> Finding:
+        """One finding. Its remediation fits its status: none on a pass; on an unknown, how to
+        collect or attest the section it reads (`section`, else its area's), unless `collect`
+        is False (an unknown that fresh evidence would not settle); else the control's own
+        advice (its `variant` when given), filled in from `value`, `action` and `fields`."""
         facts = self._facts[control]
         ev = self._evidence[section] if section else facts.evidence
-        remediation = LazyRemediation(control, value, action, tuple(fields.items()) if fields else ())
+        reads = section or facts.section
+        remediation: RemediationLike | None
+        if status == "pass":
+            remediation = None
+        elif status == "unknown" and collect and reads is not None:
+            remediation = collect_remediation(reads)
+        else:
+            remediation = LazyRemediation(control, value, action, tuple(fields.items()) if fields else (), variant)
         return _new_finding(
             Finding,
             (

@@ -161,6 +161,7 @@ def _judge_hosted(
         expected = f"the IP allowlist off ({vendor} publishes no egress ranges to allow)"
     shown = published
     status: Status
+    collect = True  # an unknown is settled by collecting the IP allowlist (remediation)
     if egress.published == "listed" and not _gaps(egress.ranges, policy_nets):
         status, actual = "pass", f"the policy requires {vendor}'s egress ranges (RMCP-IP-002 checks the allowlist)"
     elif enabled is False:
@@ -170,7 +171,7 @@ def _judge_hosted(
     elif egress.published == "none":
         status, actual = "fail", f"IP allowlist on, and {vendor} publishes no egress ranges for its calls"
     elif egress.published == "file":
-        status = "unknown"
+        status, collect = "unknown", False  # collecting again would not tell: the vendor's file would
         actual = (
             f"IP allowlist on; {vendor} publishes its egress ranges only as a changing file "
             f"({egress.source}), so whether the allowlist admits them cannot be judged here"
@@ -190,6 +191,7 @@ def _judge_hosted(
         expected=expected,
         actual=actual,
         rule=rule,
+        collect=collect,
         client=client.title,
         vendor=vendor,
         egress=_egress_text(client, shown),

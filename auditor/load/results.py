@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar, overload
 from ..batch import batch_mode
 from ..errors import InputError, Location, Problem
 from ..model import schemas
-from ..model.common import SEVERITY_OF, SOURCE_OF, STATUS_OF
+from ..model.common import SECTIONS, SEVERITY_OF, SOURCE_OF, STATUS_OF, Section
 from ..model.results import (
     AppliedWaiver,
     EvidenceRef,
@@ -39,6 +39,7 @@ MAX_BYTES = 1024 * 1024 * 1024  # a results.json of a very large estate is big, 
 T = TypeVar("T")
 L = TypeVar("L", bound=str)  # one of a Literal's values
 JsonPath = tuple[str | int, ...]
+SECTION_OF: Mapping[str, Section] = {s: s for s in SECTIONS}
 
 
 class _Bad(Exception):
@@ -152,15 +153,20 @@ def _fast_finding(d: Any) -> Finding | None:
 
     None when anything is off: the validating path then says exactly what and where."""
     try:
-        ev, rem, w = d["evidence"], d["remediation"], d.get("waiver")
+        ev, w = d["evidence"], d.get("waiver")
+        status = STATUS_OF.get(d["status"])
+        # A pass carries no remediation (FORMATS.md §6, amended 2026-12-01); a file written
+        # before the amendment gives one on every finding: a pass's is not read.
+        rem: Any = _NO_REMEDIATION if status == "pass" else d["remediation"]
         strs = (d["control"], d["severity"], d["org"], d["title"], d["expected"], d["actual"], rem["summary"])
         opts = (d["org_name"], d["subject"], d["policy_ref"], ev["source"], ev.get("by"), rem.get("value"))
-        steps, links = rem["steps"], rem["links"]
+        steps, links, raw_collect = rem["steps"], rem["links"], rem.get("collect")
         # Checked narrowing to the Literals: None for a value outside one (or for null, which
-        # the optional two may be); an unhashable value raises TypeError (the slow path).
+        # the optional ones may be); an unhashable value raises TypeError (the slow path).
         raw_original, raw_source = d.get("original_status"), opts[3]
-        status, severity = STATUS_OF.get(d["status"]), SEVERITY_OF.get(strs[1])
+        severity = SEVERITY_OF.get(strs[1])
         original, source = STATUS_OF.get(raw_original), SOURCE_OF.get(raw_source)
+        collect = SECTION_OF.get(raw_collect)
         if (
             any(type(x) is not str for x in strs)
             or any(x is not None and type(x) is not str for x in opts)
@@ -168,6 +174,7 @@ def _fast_finding(d: Any) -> Finding | None:
             or severity is None
             or (original is None and raw_original is not None)
             or (source is None and raw_source is not None)
+            or (collect is None and raw_collect is not None)
             or type(steps) is not list
             or type(links) is not list
             or any(type(x) is not str for x in steps)
@@ -195,7 +202,9 @@ def _fast_finding(d: Any) -> Finding | None:
             actual=strs[5],
             evidence=EvidenceRef(source, None if at is None else _parse_time(at), opts[4]),
             policy_ref=opts[2],
-            remediation=Remediation(strs[6], tuple(steps), tuple(links), opts[5]),
+            remediation=None
+            if rem is _NO_REMEDIATION
+            else Remediation(strs[6], tuple(steps), tuple(links), opts[5], None, collect),
             area=area,
             original_status=original,
             waiver=waiver,
@@ -204,14 +213,29 @@ def _fast_finding(d: Any) -> Finding | None:
         return None
 
 
+_NO_REMEDIATION: dict[str, Any] = {"summary": "", "steps": [], "links": []}  # a pass's, on the fast path
+
+
+def _remediation(d: dict[str, Any], path: JsonPath) -> Remediation:
+    rem = _obj(_get(d, "remediation", path, dict), (*path, "remediation"))
+    rp = (*path, "remediation")
+    return Remediation(
+        _get(rem, "summary", rp, str),
+        _list(rem, "steps", rp, _str_item),
+        _list(rem, "links", rp, _str_item),
+        _opt_str(rem, "value", rp),
+        None,
+        _choice(rem, "collect", rp, SECTION_OF, required=False),
+    )
+
+
 def _finding(v: Any, path: JsonPath) -> Finding:
     fast = _fast_finding(v)
     if fast is not None:
         return fast
     d = _obj(v, path)
     ev = _obj(_get(d, "evidence", path, dict), (*path, "evidence"))
-    rem = _obj(_get(d, "remediation", path, dict), (*path, "remediation"))
-    rp = (*path, "remediation")
+    status = _choice(d, "status", path, STATUS_OF)
     waiver = None
     if d.get("waiver") is not None:
         w = _obj(d["waiver"], (*path, "waiver"))
@@ -224,7 +248,7 @@ def _finding(v: Any, path: JsonPath) -> Finding:
         )
     return Finding(
         control=_get(d, "control", path, str),
-        status=_choice(d, "status", path, STATUS_OF),
+        status=status,
         severity=_choice(d, "severity", path, SEVERITY_OF),
         org=_get(d, "org", path, str),
         org_name=_opt_str(d, "org_name", path),
@@ -238,12 +262,7 @@ def _finding(v: Any, path: JsonPath) -> Finding:
             _opt_str(ev, "by", (*path, "evidence")),
         ),
         policy_ref=_opt_str(d, "policy_ref", path),
-        remediation=Remediation(
-            _get(rem, "summary", rp, str),
-            _list(rem, "steps", rp, _str_item),
-            _list(rem, "links", rp, _str_item),
-            _opt_str(rem, "value", rp),
-        ),
+        remediation=None if status == "pass" else _remediation(d, path),
         area=_get(d, "area", path, str, required=False) or "",
         original_status=_choice(d, "original_status", path, STATUS_OF, required=False),
         waiver=waiver,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from .common import SEVERITY_RANK, STATUS_RANK, STATUSES, Severity, Source, Status, expiry_date
+from .common import SEVERITY_RANK, STATUS_RANK, STATUSES, Section, Severity, Source, Status, expiry_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class Remediation:
     links: tuple[str, ...]
     value: str | None = None  # the exact value to add or remove, when there is one
     action: str | None = None
+    collect: Section | None = None  # an unknown's: the settings section to collect or attest
 
 
 class RemediationLike(Protocol):
@@ -40,6 +41,8 @@ class RemediationLike(Protocol):
     def links(self) -> tuple[str, ...]: ...
     @property
     def value(self) -> str | None: ...
+    @property
+    def collect(self) -> Section | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ class Finding(NamedTuple):
     actual: str
     evidence: EvidenceRef
     policy_ref: str | None
-    remediation: RemediationLike
+    remediation: RemediationLike | None  # None on a pass (FORMATS.md §6, amended 2026-12-01)
     area: str
     original_status: Status | None = None
     waiver: AppliedWaiver | None = None

@@ -116,8 +116,8 @@ def describe(change: Change, org: Org) -> Wording:
     path, v = change.path, change.value
     value = (("value", str(v)),) if v is not None else ()
     if change.action == "collect":
-        text, where = _COLLECT[section_of(path)]
-        return Wording(text.replace("{", "{{").replace("}", "}}"), (), where)
+        how = controls().collect[section_of(path)]  # controls.yaml `collect`, dated with the controls
+        return Wording(how.plan.replace("{", "{{").replace("}", "}}"), (), how.where)
     if path == "rovo_mcp.domains":
         verb = "Add {value} under Your domains" if change.action == "add" else "Delete {value} from Your domains"
         return Wording(verb, value, menu["mcp_settings"])
@@ -157,23 +157,3 @@ def describe(change: Change, org: Org) -> Wording:
             menu["api_tokens"],
         )
     raise PathError(f"{path}: no such setting")
-
-
-_COLLECT: dict[Section, tuple[str, str]] = {
-    "rovo_mcp": (
-        "Record the Rovo MCP server settings (Your domains, Allow Atlassian supported domains, API token "
-        "authentication, the Permissions tab): no Atlassian API returns them, so an org admin attests them in a "
-        "settings file signed with evidence.rovo_mcp.by and .at (`rovo-audit plan --policy P` writes a template); "
-        "the MCP probe observes API token authentication and the tools it lists",
-        "rovo-audit collect --attest attested.yaml (ROVO_AUDIT_MCP_EMAIL + ROVO_AUDIT_MCP_API_TOKEN for the probe)",
-    ),
-    "ip_allowlist": (
-        "Collect the IP allowlist (its state and ranges) from the admin API",
-        "rovo-audit collect with ROVO_AUDIT_ADMIN_API_KEY (an org admin's API key), or attest it",
-    ),
-    "credentials": (
-        "Collect the complete list of API tokens and keys with their scopes from the admin API (an OAuth token "
-        "alone lists only itself)",
-        "rovo-audit collect with ROVO_AUDIT_ADMIN_API_KEY (an org admin's API key), or attest it",
-    ),
-}

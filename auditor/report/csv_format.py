@@ -43,6 +43,7 @@ def cell(value: str | None) -> str:
 
 
 def row(f: Finding) -> list[str]:
+    rem = f.remediation  # none on a pass, and passes get no row
     return [
         cell(v)
         for v in (
@@ -52,8 +53,8 @@ def row(f: Finding) -> list[str]:
             f.subject,
             f.status,
             f.severity,
-            _TICKS.sub(r"\1", f.remediation.summary),
-            f.remediation.value,
+            _TICKS.sub(r"\1", rem.summary) if rem else None,
+            rem.value if rem else None,
             f.policy_ref,
             None,
             None,

@@ -15,8 +15,9 @@ import yaml
 
 from ..catalog import AREAS, controls
 from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_FIRST
-from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, urgency
+from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, WaiverNote, urgency
 from ..verdict import count_text, shown_blocking, verdict_text
+from .unknowns import CollectGroup, group_unknowns
 
 AREA_LABELS = {
     "domains": "Domains",
@@ -50,9 +51,16 @@ WAIVER_SNIPPET_DAYS = 90
 
 
 def age_days(at: dt.datetime | None, as_of: dt.datetime) -> float | None:
-    if at is None:
+    """Days from the evidence to as_of; None without a time, and for evidence dated after
+    as_of (no negative age: `after_as_of` says what it is)."""
+    if at is None or at > as_of:
         return None
     return round((as_of - at).total_seconds() / 86400, 1)
+
+
+def after_as_of(at: dt.datetime | None, as_of: dt.datetime) -> bool:
+    """Evidence dated after the run's clock: the audit judged what it could not yet have seen."""
+    return at is not None and at > as_of
 
 
 def evidence_kind(source: str | None) -> str:
@@ -70,6 +78,7 @@ class SectionEvidence:
     at: dt.datetime | None
     age: float | None
     kind: str  # observed | attested | not collected | not checked
+    after_as_of: bool = False  # dated after the run's as_of (no age then)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +87,33 @@ class Card:
 
     n: int  # position in the report: the element id is f<n>
     f: Finding
-    age: float | None  # evidence age in days at as_of
+    age: float | None  # evidence age in days at as_of (None when dated after it)
     snippet: str | None  # YAML that would declare or accept the entry instead
     snippet_kind: str | None  # "policy" | "waiver"
     waiver_days: int | None  # days from as_of to the applied waiver's expiry
     waiver_soon: bool
+    expired_waiver: WaiverNote | None = None  # the waiver that covered it and has lapsed
+    after_as_of: bool = False  # its evidence is dated after the run's as_of
+
+    group = None  # a card of one finding (GroupCard's is its CollectGroup)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCard:
+    """Unknown findings of one org that one settings section, not collected, holds back:
+    one card that says how to collect or attest it, listing the checks (each still an
+    element f<n> that the filters show or hide)."""
+
+    group: CollectGroup
+    items: tuple[Card, ...]
+
+    @property
+    def n(self) -> int:
+        return self.items[0].n
+
+    @property
+    def f(self) -> Finding:
+        return self.items[0].f  # the most urgent: its severity and evidence head the card
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +127,14 @@ class OrgView:
     policies: tuple[str, ...]
     collection_errors: tuple[str, ...]
     evidence: tuple[SectionEvidence, ...]
-    todo: tuple[Card, ...]  # fail, unknown, warn: most urgent first
+    todo: tuple[Card | GroupCard, ...]  # fail, unknown (grouped by section to collect), warn: most urgent first
     waived: tuple[Card, ...]
     passes: tuple[Finding, ...]
+    todo_count: int = 0  # findings in `todo`, each of a group's counted
+
+    @property
+    def shown(self) -> int:
+        return self.todo_count + len(self.waived)
 
     @property
     def display(self) -> str:
@@ -221,9 +257,10 @@ def _yaml(doc: object) -> str:
     return yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
 
 
-def snippet(f: Finding, as_of: dt.datetime) -> tuple[str | None, str | None]:
+def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[str | None, str | None]:
     """YAML that declares the entry in the policy, or accepts it with a waiver, for findings
-    where the org may actually want what the settings have."""
+    where the org may actually want what the settings have. No fresh waiver where one has
+    lapsed: the card names that one (renewing it is its approver's decision, not a template's)."""
     if f.status == "pass" or f.subject is None:
         return None, None
     if f.control == "RMCP-DOM-003":
@@ -231,7 +268,11 @@ def snippet(f: Finding, as_of: dt.datetime) -> tuple[str | None, str | None]:
     if f.control in ("RMCP-PERM-001", "RMCP-PERM-002") and "." in f.subject:
         product, group = f.subject.split(".", 1)
         return _yaml({"permissions": {product: {group: "allow"}}}), "policy"
-    if f.control in ("RMCP-DOM-001", "RMCP-DOM-002", "RMCP-DOM-004", "RMCP-SCOPE-002") and f.status != "waived":
+    if (
+        f.control in ("RMCP-DOM-001", "RMCP-DOM-002", "RMCP-DOM-004", "RMCP-SCOPE-002")
+        and f.status != "waived"
+        and lapsed is None
+    ):
         expires = (as_of.date() + dt.timedelta(days=WAIVER_SNIPPET_DAYS)).isoformat()
         waiver = {
             "control": f.control,
@@ -250,10 +291,33 @@ def _waiver_days(f: Finding, as_of: dt.datetime) -> int | None:
     return None if expiry is None else (expiry - as_of.date()).days
 
 
-def _card(n: int, f: Finding, as_of: dt.datetime) -> Card:
-    text, kind = snippet(f, as_of)
+def lapsed_waiver(f: Finding, lapsed: Sequence[WaiverNote]) -> WaiverNote | None:
+    """The expired (or unreadable) waiver that would cover this finding, as waivers match
+    (evaluate/waivers.py): same control, its subject if it names one, its org if it names one."""
+    if f.status not in ("fail", "warn", "unknown"):
+        return None
+    for w in lapsed:
+        if w.control == f.control and w.subject in (None, f.subject) and w.org in (None, f.org, f.org_name):
+            return w
+    return None
+
+
+def _card(n: int, f: Finding, as_of: dt.datetime, lapsed: Sequence[WaiverNote] = ()) -> Card:
+    note = lapsed_waiver(f, lapsed) if lapsed else None
+    text, kind = snippet(f, as_of, note)
     days = _waiver_days(f, as_of)
-    return Card(n, f, age_days(f.evidence.at, as_of), text, kind, days, days is not None and days <= WAIVER_SOON_DAYS)
+    at = f.evidence.at
+    return Card(
+        n,
+        f,
+        age_days(at, as_of),
+        text,
+        kind,
+        days,
+        days is not None and days <= WAIVER_SOON_DAYS,
+        note,
+        after_as_of(at, as_of),
+    )
 
 
 def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[SectionEvidence, ...]:
@@ -278,17 +342,39 @@ def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[S
                     ev.at,
                     age_days(ev.at, as_of),
                     evidence_kind(ev.source),
+                    after_as_of(ev.at, as_of),
                 )
             )
     return tuple(out)
 
 
 def _org_view(
-    n: int, summary: OrgSummary, findings: Sequence[Finding], as_of: dt.datetime, start: int, fail_on: str
+    n: int,
+    summary: OrgSummary,
+    findings: Sequence[Finding],
+    as_of: dt.datetime,
+    start: int,
+    fail_on: str,
+    lapsed: Sequence[WaiverNote] = (),
 ) -> OrgView:
-    todo = sorted((f for f in findings if f.status in ("fail", "unknown", "warn")), key=urgency)
-    waived = sorted((f for f in findings if f.status == "waived"), key=urgency)
-    cards = [_card(start + i, f, as_of) for i, f in enumerate([*todo, *waived])]
+    alone, groups = group_unknowns(f for f in findings if f.status in ("fail", "unknown", "warn"))
+    # Most urgent first; a group stands where its most urgent finding would.
+    entries: list[Finding | CollectGroup] = sorted(
+        [*alone, *groups], key=lambda e: e.sort_key if isinstance(e, CollectGroup) else urgency(e)
+    )
+    todo: list[Card | GroupCard] = []
+    i = start
+    for e in entries:
+        if isinstance(e, CollectGroup):
+            items = tuple(_card(i + k, f, as_of, lapsed) for k, f in enumerate(e.findings))
+            todo.append(GroupCard(e, items))
+            i += len(items)
+        else:
+            todo.append(_card(i, e, as_of, lapsed))
+            i += 1
+    waived = [
+        _card(i + k, f, as_of) for k, f in enumerate(sorted((f for f in findings if f.status == "waived"), key=urgency))
+    ]
     blocked = len(shown_blocking(findings, fail_on))
     return OrgView(
         n=n,
@@ -303,9 +389,10 @@ def _org_view(
         policies=summary.policies,
         collection_errors=summary.collection_errors,
         evidence=section_evidence(findings, as_of),
-        todo=tuple(cards[: len(todo)]),
-        waived=tuple(cards[len(todo) :]),
+        todo=tuple(todo),
+        waived=tuple(waived),
         passes=tuple(f for f in findings if f.status == "pass"),
+        todo_count=i - start,
     )
 
 
@@ -333,8 +420,8 @@ def build(results: Results, fail_on: str = "fail") -> View:
     orgs: list[OrgView] = []
     start = 0
     for i, summary in enumerate(results.orgs):
-        view = _org_view(i, summary, per_org.get(summary.id, []), as_of, start, fail_on)
-        start += len(view.todo) + len(view.waived)
+        view = _org_view(i, summary, per_org.get(summary.id, []), as_of, start, fail_on, results.expired_waivers)
+        start += view.shown
         orgs.append(view)
     expiring = tuple(WaiverSoon(c, o.display) for o in orgs for c in o.waived if c.waiver_soon)
     ev_counts: Counter[str] = Counter(e.kind for o in orgs for e in o.evidence)

@@ -25,17 +25,18 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "actual": f.actual,
         "evidence": {"source": f.evidence.source, "at": iso(f.evidence.at)},
         "policy_ref": f.policy_ref,
-        "remediation": {
-            "summary": f.remediation.summary,
-            "steps": list(f.remediation.steps),
-            "links": list(f.remediation.links),
-        },
-        "area": f.area,
     }
+    rem = f.remediation
+    if rem is not None:  # none on a pass (FORMATS.md §6, amended 2026-12-01)
+        r: dict[str, Any] = {"summary": rem.summary, "steps": list(rem.steps), "links": list(rem.links)}
+        if rem.value is not None:
+            r["value"] = rem.value
+        if rem.collect is not None:
+            r["collect"] = rem.collect
+        d["remediation"] = r
+    d["area"] = f.area
     if f.evidence.by:
         d["evidence"]["by"] = f.evidence.by
-    if f.remediation.value is not None:
-        d["remediation"]["value"] = f.remediation.value
     if f.original_status is not None:
         d["original_status"] = f.original_status
     if f.waiver is not None:

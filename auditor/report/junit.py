@@ -1,7 +1,10 @@
 """`junit.xml`: one test suite per org, one test case per finding, for CI test reporters.
 
-`fail` and `unknown` are failures (an unobserved setting never passes); `waived` is
-skipped with its reason; `warn` and `pass` pass (a warn says so in system-out).
+A finding that blocks under `--fail-on` (auditor/verdict.py, the rule of the exit status)
+is a failure: by default `fail` and `unknown` (an unobserved setting never passes), with
+`warn` also warns, with a severity only those at or above it (`never` keeps the default's,
+as the reports' verdict does). `waived` is skipped with its reason; anything else passes,
+saying in system-out what it is when it is not a pass.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model.results import Finding, Results
-from ..verdict import BLOCKING
+from ..verdict import blocks
 from .interface import Format, ReportContext, iso
 
 # Characters XML 1.0 cannot carry at all; a settings file could hold them in a label.
@@ -21,20 +24,24 @@ def _x(text: object) -> str:
     return _INVALID.sub("\ufffd", str(text))
 
 
-def _case(parent: ET.Element, f: Finding, suite_name: str) -> None:
+def _case(parent: ET.Element, f: Finding, suite_name: str, fail_on: str) -> bool:
+    """Adds the case; whether it is a failure."""
     name = f.control if f.subject is None else f"{f.control} {f.subject}"
     case = ET.SubElement(
         parent, "testcase", {"classname": _x(f"{suite_name}.{f.control}"), "name": _x(name), "time": "0"}
     )
+    rem = f.remediation  # none on a pass
     body = (
-        f"{f.title}\nexpected: {f.expected}\nactual: {f.actual}\nseverity: {f.severity}\n"
-        f"rule: {f.policy_ref or '-'}\nfix: {f.remediation.summary}\n"
-        + "".join(f"  - {s}\n" for s in f.remediation.steps)
+        f"{f.title}\nexpected: {f.expected}\nactual: {f.actual}\nseverity: {f.severity}\nrule: {f.policy_ref or '-'}\n"
     )
-    if f.status in BLOCKING["fail"]:
-        el = ET.SubElement(case, "failure", {"message": _x(f"{f.status}: {f.remediation.summary}"), "type": f.status})
+    if rem is not None:
+        body += f"fix: {rem.summary}\n" + "".join(f"  - {s}\n" for s in rem.steps)
+    if blocks(f, fail_on if fail_on != "never" else "fail"):
+        message = f"{f.status}: {rem.summary}" if rem is not None else f.status
+        el = ET.SubElement(case, "failure", {"message": _x(message), "type": f.status})
         el.text = _x(body)
-    elif f.status == "waived":
+        return True
+    if f.status == "waived":
         w = f.waiver
         why = (
             f"waived ({f.original_status}): {w.reason}, approved by {w.approved_by}, expires {w.expires}"
@@ -42,11 +49,13 @@ def _case(parent: ET.Element, f: Finding, suite_name: str) -> None:
             else "waived"
         )
         ET.SubElement(case, "skipped", {"message": _x(why)})
-    elif f.status == "warn":
-        ET.SubElement(case, "system-out").text = _x(f"warn: {body}")
+    elif f.status != "pass":  # a warn, or a fail/unknown below a severity --fail-on
+        below = "" if f.status == "warn" else f" (below --fail-on {fail_on})"
+        ET.SubElement(case, "system-out").text = _x(f"{f.status}{below}: {body}")
+    return False
 
 
-def junit_xml(results: Results) -> str:
+def junit_xml(results: Results, fail_on: str = "fail") -> str:
     by_org: dict[str, list[Finding]] = {}
     for f in results.findings:
         by_org.setdefault(f.org, []).append(f)
@@ -55,7 +64,6 @@ def junit_xml(results: Results) -> str:
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for org_id, org_name in ((o.id, o.name) for o in results.orgs):
         found = by_org.get(org_id, [])
-        failures = sum(f.status in BLOCKING["fail"] for f in found)
         skipped = sum(f.status == "waived" for f in found)
         suite_name = org_name or org_id
         suite = ET.SubElement(
@@ -64,7 +72,7 @@ def junit_xml(results: Results) -> str:
             {
                 "name": _x(suite_name),
                 "tests": str(len(found)),
-                "failures": str(failures),
+                "failures": "0",  # counted below, as the cases are written
                 "errors": "0",
                 "skipped": str(skipped),
                 "time": "0",
@@ -76,8 +84,8 @@ def junit_xml(results: Results) -> str:
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", {"name": "org", "value": _x(org_id)})
         ET.SubElement(props, "property", {"name": "as_of", "value": iso(results.as_of) or ""})
-        for f in found:
-            _case(suite, f, suite_name)
+        failures = sum(_case(suite, f, suite_name, fail_on) for f in found)
+        suite.set("failures", str(failures))
         totals["tests"] += len(found)
         totals["failures"] += failures
         totals["skipped"] += skipped
@@ -95,4 +103,4 @@ class JunitFormat(Format):
     filename = "junit.xml"
 
     def render(self, results: Results, context: ReportContext) -> str:
-        return junit_xml(results)
+        return junit_xml(results, context.fail_on)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from ..model.results import Finding, Results, urgency
 from ..verdict import shown_blocking, verdict_text
 from .interface import Format, ReportContext, iso
+from .unknowns import group_unknowns
+
+REVIEW_ROWS = 50  # changes listed under "Since the last review" (`rovo-audit diff` lists all)
 
 
 def md_cell(text: str | None) -> str:
@@ -50,11 +53,28 @@ class MarkdownFormat(Format):
                 lines += ["Every check passed.", ""]
                 continue
             lines += ["| status | severity | control | subject | what to do |", "| --- | --- | --- | --- | --- |"]
-            todo.sort(key=urgency)
-            for f in todo:
-                lines.append(
-                    f"| {f.status} | {f.severity} | {f.control} | {md_cell(f.subject)} | {md_cell(f.remediation.summary)} |"
+            alone, groups = group_unknowns(todo)
+            rows: list[tuple[tuple[int, int, str, bool, str], str]] = []
+            for f in alone:
+                summary = f.remediation.summary if f.remediation is not None else ""
+                rows.append(
+                    (
+                        urgency(f),
+                        f"| {f.status} | {f.severity} | {f.control} | {md_cell(f.subject)} | {md_cell(summary)} |",
+                    )
                 )
+            for g in groups:  # one entry per section not collected, with the controls it holds back
+                n = len(g.findings)
+                held = f"{g.label} not (fully) collected: {n} check{'s' if n != 1 else ''} held back"
+                rows.append(
+                    (
+                        g.sort_key,
+                        f"| unknown | {g.severity} | {', '.join(g.controls)} | {md_cell(held)} | "
+                        f"{md_cell(g.remediation.summary)} |",
+                    )
+                )
+            rows.sort(key=lambda r: r[0])
+            lines += [line for _, line in rows]
             lines.append("")
         if results.expired_waivers or results.unused_waivers:
             lines += ["## Waivers to review", ""]
@@ -63,4 +83,17 @@ class MarkdownFormat(Format):
             for w in results.unused_waivers:
                 lines.append(f"- unused: {w.control} {md_cell(w.subject)} (expires {w.expires}, {w.ref})")
             lines.append("")
+        review = context.review
+        if review is not None and review.diff is not None:
+            from .diff import render_markdown  # diff.py uses md_cell from here
+
+            lines += [render_markdown(review.diff, limit=REVIEW_ROWS).rstrip("\n"), ""]
+        elif review is not None and review.skipped:
+            lines += [
+                "## Since the last review",
+                "",
+                "No earlier run in the history could be read for a comparison "
+                f"(skipped: {', '.join(md_cell(s) for s in review.skipped)}).",
+                "",
+            ]
         return "\n".join(lines)

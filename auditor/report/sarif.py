@@ -31,7 +31,17 @@ _GENERIC = {
     "product_title": "the product",
     "org": "the org",
     "fix": "see the result's remediation",
+    "client": "the client",
+    "vendor": "its vendor",
+    "egress": "see the result's remediation",
+    "site": "each site",
+    "value_text": "the value shown in the result",
 }
+
+
+class _Generic(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "the value shown in the result"
 
 
 def _uri(path: str) -> str:
@@ -68,13 +78,14 @@ def _rule(cid: str) -> dict[str, Any]:
     rem = render_remediation(cid, value=None, action="Change", **_GENERIC)
     steps = "\n".join(f"{i}. {s}" for i, s in enumerate(rem.steps, 1))
     links = "\n".join(rem.links)
+    risk = spec.risk.format_map(_Generic(_GENERIC))  # a risk may name a finding's detail
     return {
         "id": cid,
         "shortDescription": {"text": spec.title},
-        "fullDescription": {"text": spec.risk},
+        "fullDescription": {"text": risk},
         "help": {
-            "text": f"{spec.risk}\n\nHow to fix:\n{steps}\n\n{links}",
-            "markdown": f"{spec.risk}\n\n**How to fix**\n\n{steps}\n\n" + "\n".join(f"- <{u}>" for u in rem.links),
+            "text": f"{risk}\n\nHow to fix:\n{steps}\n\n{links}",
+            "markdown": f"{risk}\n\n**How to fix**\n\n{steps}\n\n" + "\n".join(f"- <{u}>" for u in rem.links),
         },
         **({"helpUri": rem.links[0]} if rem.links else {}),
         "defaultConfiguration": {"level": LEVEL[spec.severity]},
@@ -103,7 +114,8 @@ def _result(f: Finding, index: int, fallback: str | None) -> dict[str, Any]:
     who = f.org_name or f.org
     subject = f" {f.subject}" if f.subject is not None else ""
     status = f.underlying_status
-    text = f"[{status}] {who}: {f.title}{subject}. Actual: {f.actual}. Expected: {f.expected}. Fix: {f.remediation.summary}"
+    fix = f" Fix: {f.remediation.summary}" if f.remediation is not None else ""
+    text = f"[{status}] {who}: {f.title}{subject}. Actual: {f.actual}. Expected: {f.expected}.{fix}"
     result: dict[str, Any] = {
         "ruleId": f.control,
         "ruleIndex": index,

@@ -1,4 +1,4 @@
-"""The GitHub Actions job summary: the Markdown summary, and the diff when there is one."""
+"""The GitHub Actions job summary: the Markdown summary, with the diff when there is one."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import os
 import sys
 
 from ..model.results import Results
-from .diff import render_markdown
 from .interface import ReportContext
 from .markdown import MarkdownFormat
 
@@ -14,10 +13,8 @@ STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
 def step_summary_markdown(results: Results, context: ReportContext | None) -> str:
+    """summary.md as the run wrote it ("Since the last review" included when there is a history)."""
     text = MarkdownFormat().render(results, context or ReportContext())
-    review = context.review if context is not None else None
-    if review is not None and review.diff is not None:
-        text = text.rstrip("\n") + "\n\n" + render_markdown(review.diff, limit=50)
     return text.rstrip("\n") + "\n"
 
 

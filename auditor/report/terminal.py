@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
-from ..model.common import SEVERITY_RANK, iso
+from ..model.common import SECTION_OF_AREA, SEVERITY_RANK, iso
 from ..model.results import Results
 from ..model.runs import RunSummary
 from ..verdict import shown_blocking, verdict_text
+from .unknowns import group_unknowns
 
 
 def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> str:
@@ -21,14 +22,42 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
         f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
         f"{s['unknown']} unknown, {s['waived']} waived)",
     ]
-    worst = sorted(shown_blocking(r.findings, fail_on), key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.sort_key))
-    top = worst[:10]
-    for f in top:
+    # The unknowns one uncollected section holds back are one line, as in the reports.
+    alone, groups = group_unknowns(shown_blocking(r.findings, fail_on))
+    entries: list[tuple[tuple[int, tuple[str, str, int, str]], str]] = []
+    for f in alone:
         subject = f" {f.subject}" if f.subject is not None else ""
-        lines.append(f"  {f.status:<7} {f.severity:<8} {f.control}{subject}: {f.remediation.summary}")
-    more = len(worst) - len(top)
+        fix = f": {f.remediation.summary}" if f.remediation is not None else ""
+        entries.append(
+            (
+                (SEVERITY_RANK.get(f.severity, 9), f.sort_key),
+                f"  {f.status:<7} {f.severity:<8} {f.control}{subject}{fix}",
+            )
+        )
+    for g in groups:
+        n = len(g.findings)
+        held = (
+            f"{g.section} not (fully) collected, {n} check{'s' if n != 1 else ''} held back ({', '.join(g.controls)})"
+        )
+        entries.append(
+            (
+                (SEVERITY_RANK.get(g.severity, 9), g.findings[0].sort_key),
+                f"  unknown {g.severity:<8} {held}: {g.remediation.summary}",
+            )
+        )
+    entries.sort(key=lambda e: e[0])
+    top = entries[:10]
+    lines += [line for _, line in top]
+    more = len(entries) - len(top)
     if more > 0:
         lines.append(f"  ... and {more} more")
+    ahead = sections_dated_after(r)
+    if ahead:
+        shown = ", ".join(f"{org} {section}" for org, section in ahead[:3]) + (" ..." if len(ahead) > 3 else "")
+        lines.append(
+            f"  warning: the evidence of {len(ahead)} settings section(s) is dated after the as-of time "
+            f"{iso(r.as_of)} ({shown}): the audit judged what it could not yet have seen"
+        )
     if r.expired_waivers:
         lines.append(f"  {len(r.expired_waivers)} waiver(s) expired or unreadable; {len(r.unused_waivers)} unused")
     elif r.unused_waivers:
@@ -36,6 +65,17 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
     for path in written:
         lines.append(f"  wrote {path}")
     return "\n".join(lines)
+
+
+def sections_dated_after(r: Results) -> list[tuple[str, str]]:
+    """(org, settings section) whose evidence is dated after the run's as_of, in order."""
+    seen: dict[tuple[str, str], None] = {}
+    for f in r.findings:
+        at = f.evidence.at
+        if at is not None and at > r.as_of:
+            section = f.subject if f.control == "RMCP-EVID-001" else SECTION_OF_AREA.get(f.area)
+            seen.setdefault((f.org_name or f.org, section or f.area), None)
+    return list(seen)
 
 
 def history_list(names: Sequence[str], rows: Sequence[RunSummary | InputError]) -> str:

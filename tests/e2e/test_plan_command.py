@@ -12,7 +12,7 @@ import yaml
 from tests.conftest import assert_usage_error, run_cli
 from tests.unit.test_plan import lockout_doc
 
-AS_OF = "2026-11-26"
+AS_OF = "2026-11-26T00:00:00Z"  # a time: a date alone is the end of that day
 PLAN_FILES = ("plan.json", "plan.md", "target.settings.yaml")
 
 

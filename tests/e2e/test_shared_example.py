@@ -69,22 +69,15 @@ def test_results_shape_and_order(tmp_path):
     keys = [(f["org"], f["control"], f["subject"] is not None, f["subject"] or "") for f in doc["findings"]]
     assert keys == sorted(keys)
     assert len({(f["org"], f["control"], f["subject"]) for f in doc["findings"]}) == len(doc["findings"])
+    fields = ["control", "status", "severity", "org", "org_name", "subject", "title", "expected", "actual"]
+    fields += ["evidence", "policy_ref"]
     for f in doc["findings"]:
-        assert list(f)[:12] == [
-            "control",
-            "status",
-            "severity",
-            "org",
-            "org_name",
-            "subject",
-            "title",
-            "expected",
-            "actual",
-            "evidence",
-            "policy_ref",
-            "remediation",
-        ]
-        assert f["remediation"]["summary"] and f["remediation"]["steps"] and f["remediation"]["links"]
+        # FORMATS.md §6, amended 2026-12-01: remediation on every finding but a pass.
+        if f["status"] == "pass":
+            assert list(f)[:11] == fields and "remediation" not in f
+        else:
+            assert list(f)[:12] == [*fields, "remediation"]
+            assert f["remediation"]["summary"] and f["remediation"]["steps"] and f["remediation"]["links"]
         assert f["policy_ref"] is None or f["policy_ref"].startswith(f"{POLICY}:")
     dom1 = next(f for f in doc["findings"] if f["control"] == "RMCP-IP-002" and f["subject"] == "192.0.2.10/32")
     assert dom1["policy_ref"] == f"{POLICY}:31"

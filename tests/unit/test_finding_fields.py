@@ -127,7 +127,7 @@ def test_finding_with_a_section_and_no_rule() -> None:
         "actual": "A",
         "evidence": EvidenceRef("file", COLLECTED),  # the section has no evidence entry
         "policy_ref": None,
-        "remediation": LazyRemediation("RMCP-EVID-002", None, None, ()),
+        "remediation": None,  # a pass carries none (FORMATS.md §6, amended 2026-12-01)
         "area": spec.area,
         "original_status": None,
         "waiver": None,
