@@ -41,6 +41,7 @@ CHANGES: tuple[str, ...] = (
 WORSE: frozenset[str] = frozenset({"new-fail", "regressed", "waiver-expired"})
 BAD: frozenset[str] = BLOCKING["fail"]
 DEFAULT_EXPIRING_DAYS = 30
+WITH_ACTUAL: frozenset[str] = frozenset({"regressed", "fixed"})  # the classes whose rows carry both actuals
 
 
 def _lapsed(f: Finding, today: dt.date) -> bool:
@@ -94,6 +95,10 @@ class Change:
     severity: str
     title: str
     note: str | None = None  # e.g. the waiver's expiry, for the waiver classes
+    # What each run observed (its finding's `actual`), on the rows where the outcome moved
+    # either way: `regressed` and `fixed`. None elsewhere.
+    old_actual: str | None = None
+    new_actual: str | None = None
 
     @property
     def sort_key(self) -> tuple[str, str, int, str]:
@@ -192,6 +197,8 @@ def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, 
                 severity=ref.severity,
                 title=ref.title,
                 note=_note(kind, o, n, today),
+                old_actual=o.actual if o is not None and kind in WITH_ACTUAL else None,
+                new_actual=n.actual if n is not None and kind in WITH_ACTUAL else None,
             )
         )
     changes.sort(key=lambda c: c.sort_key)

@@ -13,6 +13,7 @@ from ..model import schemas
 from ..model.common import iso
 from .interface import ReportContext
 from .markdown import md_cell
+from .safe import terminal
 from .templating import environment
 
 
@@ -22,6 +23,17 @@ def _subject(s: str | None) -> str:
 
 def _status(s: str | None) -> str:
     return s or "none"
+
+
+def _actual(s: str | None) -> str:
+    return "—" if s is None else s
+
+
+def actual_change(c: Change) -> str | None:
+    """`was → now` of what the two runs observed, for the rows that carry it (regressed, fixed)."""
+    if c.old_actual is None and c.new_actual is None:
+        return None
+    return f"{_actual(c.old_actual)} → {_actual(c.new_actual)}"
 
 
 def headline(d: Diff) -> str:
@@ -45,6 +57,9 @@ def render_text(d: Diff) -> str:
             f"  {c.org_name or c.org}  {c.control}  {_subject(c.subject)}  "
             f"({_status(c.old_status)} → {_status(c.new_status)}){note}"
         )
+        if c.old_actual is not None or c.new_actual is not None:  # settings text: no control character acts
+            lines.append(f"      was: {terminal(_actual(c.old_actual))}")
+            lines.append(f"      now: {terminal(_actual(c.new_actual))}")
     if not notable:
         lines += ["", "No change in any finding."]
     return "\n".join(lines) + "\n"
@@ -68,11 +83,14 @@ def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit
     ]
     notable = d.notable
     if notable:
-        lines += ["| change | org | control | subject | was → now | note |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "| change | org | control | subject | was → now | observed, was → now | note |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for c in notable[:limit]:
             lines.append(
                 f"| {c.change} | {md_cell(c.org_name or c.org)} | {c.control} | {md_cell(c.subject)} | "
-                f"{_status(c.old_status)} → {_status(c.new_status)} | {md_cell(c.note)} |"
+                f"{_status(c.old_status)} → {_status(c.new_status)} | {md_cell(actual_change(c))} | {md_cell(c.note)} |"
             )
         if len(notable) > limit:
             lines.append(f"\n… and {len(notable) - limit} more (run `rovo-audit diff` for all).")
@@ -111,6 +129,8 @@ def diff_dict(d: Diff, *, include_unchanged: bool = True) -> dict[str, Any]:
                 "severity": c.severity,
                 "title": c.title,
                 "note": c.note,
+                "old_actual": c.old_actual,
+                "new_actual": c.new_actual,
             }
             for c in changes
         ],
