@@ -7,8 +7,14 @@ it knows files, not formats, and imports nothing of the pipeline.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
+import json
 import os
+import shutil
+import signal
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import InputError, Location, Problem
@@ -42,3 +48,124 @@ def _write(path: Path, raw: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+# --- output sets: every file of a run, or none -------------------------------------------------
+# A run's files are staged under <folder>/.rovo-audit/ (same file system, so renames are
+# atomic), then renamed into place while SIGINT and SIGTERM wait. A staging folder that holds
+# COMMIT (the list of its files and their SHA-256) was complete: if the run died while
+# renaming, the next run in that folder finishes the renames; one without COMMIT never was,
+# and is removed. `.rovo-audit/outputs.json`, written last, names the files of the newest
+# complete set with their hashes: a reader that finds each listed file with its hash, and no
+# staging folder holding COMMIT, has a complete set.
+
+STATE = ".rovo-audit"
+STAGING_PREFIX = "staging-"
+COMMIT = "COMMIT"
+MANIFEST = "outputs.json"
+LOCK = "lock"
+SET_SCHEMA = "rovo-audit/outputs/v1"
+
+
+def write_set(folder: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Write `files` (names relative to `folder`, `/` for subfolders) as one set: all of them
+    replace their old versions, or none does. InputError (exit 2) for a path that cannot be
+    written, before anything is replaced."""
+    raw = {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in files.items()}
+    targets = [folder / name for name in raw]
+    for name, t in zip(raw, targets, strict=True):  # what would fail while renaming fails now
+        if t.is_dir():
+            raise InputError(Problem(Location(str(t), 1, 1), "cannot write: is a directory"))
+        for rel in list(Path(name).parents)[:-1]:  # its subfolders inside `folder`
+            if (folder / rel).exists() and not (folder / rel).is_dir():
+                raise InputError(
+                    Problem(Location(str(folder / rel), 1, 1), "cannot write: is a file, expected a folder")
+                )
+    try:
+        (folder / STATE).mkdir(parents=True, exist_ok=True)
+        with _locked(folder):
+            recover(folder)
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder / STATE))
+            try:
+                manifest = _stage(staging, raw)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            with _signals_held():
+                _commit(folder, staging, manifest)
+    except OSError as e:
+        where = e.filename if isinstance(e.filename, str) else str(folder)
+        raise InputError(Problem(Location(where, 1, 1), f"cannot write: {e.strerror or type(e).__name__}")) from None
+    return targets
+
+
+def recover(folder: Path) -> None:
+    """Finish a set whose renames a killed run left half done; drop stages never completed."""
+    if not (folder / STATE).is_dir():
+        return
+    for staging in sorted((folder / STATE).glob(STAGING_PREFIX + "*")):
+        commit = staging / COMMIT
+        if staging.is_dir() and commit.is_file():
+            _commit(folder, staging, commit.read_bytes())
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(staging: Path, raw: Mapping[str, bytes]) -> bytes:
+    for name, data in raw.items():
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(target, 0o644)
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(raw.items())}
+    manifest = (json.dumps({"schema": SET_SCHEMA, "files": digests}, indent=2) + "\n").encode()
+    _write(staging / COMMIT, manifest)  # last: its presence says the stage is whole
+    _fsync_dir(staging)
+    return manifest
+
+
+def _commit(folder: Path, staging: Path, manifest: bytes) -> None:
+    for name in json.loads(manifest)["files"]:
+        src = staging / name
+        if src.is_file():  # after a crash some are already in place
+            dst = folder / name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+    _fsync_dir(folder)
+    _write(folder / STATE / MANIFEST, manifest)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One writer per folder at a time (another run's stage is not ours to remove)."""
+    fd = os.open(folder / STATE / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait while the renames run (microseconds): the run then stops as
+    asked, with the new set in place."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

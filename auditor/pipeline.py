@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import bundled
-from .atomic import write_atomic
+from .atomic import write_set
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .history.review import HistoryOptions, prepare, record
+from .history.store import entry_name
 from .load.documents import Loaded, load_file, load_text
 from .model.policy import Policy
 from .model.results import Results
@@ -106,25 +107,23 @@ def report_results(
     context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
         context = replace(context, review=prepare(history, results))
-    rendered = render_reports(results, formats, context)  # all before writing any: no partial set
-    written = write_rendered(out, rendered)
+    files: dict[str, str | bytes] = dict(render_reports(results, formats, context))  # all before writing any
+    late = None  # a history entry outside `out` is written after the set, on its own
     if history is not None:
-        json_text = rendered.get(FORMATS["json"].filename)
+        json_text = files.get(FORMATS["json"].filename)
         if not isinstance(json_text, str):  # the history keeps results.json even when not asked for
             json_text = FORMATS["json"]().render(results, context)
-        written.append(record(history, results, str(json_text)))
+        entry = history.folder / entry_name(results.generated_at, history.digest)
+        try:
+            files[entry.resolve().relative_to(out.resolve()).as_posix()] = json_text
+        except ValueError:
+            late = json_text
+    written = write_set(out, files)  # every file, or none: auditor/atomic.py
+    if history is not None and late is not None:
+        written.append(record(history, results, str(late)))
     return Outcome(results, tuple(written), fail_on, context)
 
 
 def render_reports(results: Results, formats: Sequence[str], context: ReportContext) -> dict[str, str | bytes]:
     """Every requested output, in memory, by file name."""
     return {FORMATS[name].filename: FORMATS[name]().render(results, context) for name in formats}
-
-
-def write_rendered(out: Path, rendered: dict[str, str | bytes]) -> list[Path]:
-    written = []
-    for filename, data in rendered.items():
-        path = out / filename
-        write_atomic(path, data)
-        written.append(path)
-    return written

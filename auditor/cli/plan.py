@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..atomic import write_atomic
+    from ..atomic import write_set
     from ..pipeline import AuditInputs, load_policy
     from ..plan import make_plan
     from ..report.plan import plan_json, plan_markdown, plan_text
@@ -84,8 +84,7 @@ def run(args: argparse.Namespace) -> int:
         "plan.md": plan_markdown(plan),
         "target.settings.yaml": dump_snapshot(plan.target, header=plan_header(plan, inputs.settings.path)),
     }
-    for name, text in rendered.items():
-        write_atomic(args.out / name, text)
+    write_set(args.out, rendered)  # all three, or none
     if not args.quiet:
         sys.stdout.write(plan_text(plan))
         sys.stdout.write("".join(f"  wrote {args.out / name}\n" for name in rendered))

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..atomic import write_atomic
+from ..atomic import write_set
 from ..doctor.knowledge import source as knowledge_source
 from ..doctor.model import DoctorReport
 from ..mcpclient import mask_email
@@ -112,7 +112,5 @@ def render_text(report: DoctorReport, *, verbose: bool = False) -> str:
 
 
 def write(report: DoctorReport, folder: Path) -> tuple[Path, ...]:
-    json_path, html_path = folder / "doctor.json", folder / "doctor.html"
-    write_atomic(json_path, render_json(report))
-    write_atomic(html_path, render_html(report))
-    return json_path, html_path
+    """doctor.json and doctor.html, both or neither (auditor/atomic.py)."""
+    return tuple(write_set(folder, {"doctor.json": render_json(report), "doctor.html": render_html(report)}))

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 import auditor
+from auditor.atomic import STATE
 from tests.collect.conftest import AS_OF as COLLECT_AS_OF
 from tests.collect.conftest import ORG, collect_env, example_org
 from tests.conftest import EXAMPLE, ROOT, Run, run_cli, run_cmd
@@ -33,7 +34,7 @@ MCP_CREDS = {"ROVO_AUDIT_MCP_EMAIL": SIM_EMAIL, "ROVO_AUDIT_MCP_API_TOKEN": SIM_
 
 
 def _reports(out: Path) -> set[str]:
-    return {p.name for p in out.iterdir()} if out.exists() else set()
+    return {p.name for p in out.iterdir() if p.name != STATE} if out.exists() else set()
 
 
 # ------------------------------------------------------------------ controls, --version

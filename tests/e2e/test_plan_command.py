@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from auditor.atomic import STATE
 from tests.conftest import assert_usage_error, run_cli
 from tests.unit.test_plan import lockout_doc
 
@@ -31,7 +32,7 @@ def audit_target(out: Path, *policies: str) -> tuple[int, dict[str, object]]:
 def test_demo_plan_writes_its_files_and_its_target_audits_ready(tmp_path: Path) -> None:
     r = run_cli("plan", "--demo", "--out", tmp_path, "--as-of", AS_OF)
     assert r.code == 0, r.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(PLAN_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted((*PLAN_FILES, STATE))  # STATE: the set's manifest
     doc = json.loads((tmp_path / "plan.json").read_text())
     assert doc["schema"] == "rovo-audit/plan/v1" and doc["as_of"] == "2026-11-26T00:00:00Z"
     assert [s["n"] for s in doc["steps"]] == list(range(1, len(doc["steps"]) + 1))

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+from auditor.atomic import STATE
 from tests.collect.conftest import collect_env, example_org
 from tests.conftest import assert_no_secret, run_cli
 from tests.review.scenario import NEW_AS_OF, OLD_AS_OF, audit, write_files
@@ -18,7 +19,7 @@ NAME = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}\.json$")
 
 
 def _entries(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    return sorted(p.name for p in folder.iterdir() if p.name != STATE) if folder.exists() else []
 
 
 def test_default_folder_is_reports_history_and_entries_are_results(tmp_path):
