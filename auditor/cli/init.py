@@ -53,9 +53,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
+# What YAML reads as a line break (\x85 NEL, U+2028/2029) or refuses as non-printable, and the
+# bidi controls that would reorder what an editor shows: never raw in what init writes.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+
+
 def q(value: str) -> str:
-    """A YAML scalar that reads back as exactly this string (JSON strings are YAML)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML scalar that reads back as exactly this string: a JSON string (JSON strings are
+    YAML), with the characters YAML would fold or refuse written as \\u escapes."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _printable(line: str) -> str:
+    """A line with data in its comments: such characters shown as escapes, never acted on."""
+    return _UNPRINTABLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", line
+    )
 
 
 def _flow(values: Iterable[str]) -> str:
@@ -306,7 +321,8 @@ def policy_text(settings: OrgSettings, orgs: list[Org], source: str, name: str) 
     _permissions(orgs, lines)
     _ip(orgs, lines)
     lines += ["", "evidence:", "  max_age_days: 90                # older evidence is a warn: re-collect each quarter"]
-    return "\n".join(lines) + "\n", notes
+    # Data reaches comments (names, labels, entries): one physical line each, whatever it holds.
+    return "\n".join(_printable(line).replace("\n", "\\n").replace("\r", "\\r") for line in lines) + "\n", notes
 
 
 def _name(path: str) -> str:
