@@ -363,3 +363,91 @@ def test_payloads_in_every_user_field_stay_inert(open_page, hostile):
     poll(lambda: out_text(page) == f"Showing 0 of {len(results['findings'])} findings")
     assert page.evaluate("window.__pwned === undefined")
     g.assert_clean()
+
+
+# --- issue 12: the unknowns of one section on one card; an expired waiver; evidence after as-of
+
+UNSEEN = """\
+apiVersion: rovo-audit/v1
+kind: OrgSettings
+collected_at: 2026-11-26T09:30:00Z
+orgs:
+  - id: o1
+    name: One
+    rovo_mcp:
+      atlassian_supported_domains: true
+      domains: ["https://*.vercel.app/**"]
+  - id: o2
+    name: Two
+    ip_allowlist: {enabled: true, ranges: [192.0.2.10/32]}
+"""
+EXPIRED = """\
+apiVersion: rovo-audit/v1
+kind: Waivers
+waivers:
+  - {control: RMCP-DOM-004, subject: "https://*.vercel.app/**", reason: Preview builds until the move,
+     approved_by: ciso@example.com, expires: 2026-11-01}
+"""
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("unseen")
+    (out / "s.yaml").write_text(UNSEEN)
+    (out / "w.yaml").write_text(EXPIRED)
+    report = audit(out / "r", POLICY, out / "s.yaml", "--waivers", out / "w.yaml")
+    return report, json.loads((out / "r" / "results.json").read_text())
+
+
+def test_unknowns_of_one_section_are_one_card_that_the_filters_follow(open_page, unseen):
+    report, results = unseen
+    g = open_page(report)
+    page = g.page
+    unknowns = [f for f in results["findings"] if f["status"] == "unknown"]
+    sections = {(f["org"], f["remediation"]["collect"]) for f in unknowns}
+    cards = page.locator("article.fs")
+    assert cards.count() == len(sections)
+    # Each unknown is still one filterable item, inside its section's card.
+    assert page.locator("article.fs li.f").count() == len(unknowns)
+    assert len(shown(page)) == len(results["findings"])
+    first = cards.nth(0)
+    assert "Not (fully) collected: Rovo MCP server settings" in (first.text_content() or "")
+    assert first.locator("ol li").count() >= 3 and "rovo-audit collect --attest" in (first.text_content() or "")
+    # Filtering the members hides a card only when none of its members is left.
+    page.uncheck("input[name=status][value=unknown]")
+    poll(lambda: page.locator("article.fs:not([hidden])").count() == 0)
+    assert all(i["s"] != "unknown" for i in shown(page))
+    page.check("input[name=status][value=unknown]")
+    poll(lambda: page.locator("article.fs:not([hidden])").count() == len(sections))
+    for area in ("domains", "auth", "ip_allowlist", "evidence", "rollout", "scopes"):
+        if page.locator(f"input[name=area][value={area}]").count():
+            page.uncheck(f"input[name=area][value={area}]")
+    visible = page.locator("article.fs:not([hidden])")
+    assert visible.count() >= 1  # the Rovo MCP cards: their permission checks are left
+    assert all(i["a"] == "permissions" for i in shown(page))
+    assert visible.nth(0).locator("li.f:not([hidden])").count() == sum(
+        1 for f in unknowns if f["area"] == "permissions" and f["org"] == "o1"
+    )
+    page.click("text=Show all")
+    # A link to one unknown finding still lands on it.
+    fid = page.locator("article.fs li.f").nth(1).get_attribute("id")
+    page.goto(report.resolve().as_uri() + f"#{fid}")
+    assert page.locator(f"#{fid}").is_visible()
+    screenshot(page, "unknowns-grouped.png")
+    g.assert_clean()
+
+
+def test_an_expired_waiver_and_evidence_after_as_of_are_said_on_the_page(open_page, unseen):
+    report, _ = unseen
+    g = open_page(report)
+    page = g.page
+    card = page.locator("article.card.fail", has_text="vercel").filter(has_text="RMCP-DOM-004")
+    assert card.count() == 1
+    text = card.text_content() or ""
+    assert "Waiver expired 2026-11-01" in text and "Preview builds until the move" in text
+    assert "ciso@example.com" in text and "<why this is accepted>" not in text
+    assert card.locator("text=Copy YAML").count() == 0
+    # collected 09:30 on the day of the as-of midnight: never a negative age
+    body = page.text_content("body") or ""
+    assert "dated after the as-of time" in body and "-0." not in body
+    g.assert_clean()
