@@ -32,17 +32,27 @@ def uncovered(required: Network, ranges: Iterable[Network]) -> list[Network]:
 
 
 def _uncovered(required: N, ranges: Iterable[N]) -> list[N]:
-    remaining = [required]
-    for net in ranges:
-        nxt: list[N] = []
-        for part in remaining:
-            if part.subnet_of(net):
-                continue
-            if net.subnet_of(part):
-                nxt.extend(part.address_exclude(net))
-            else:
-                nxt.append(part)
-        remaining = nxt
-        if not remaining:
+    """An interval sweep over the ranges that meet `required`, as integers: O(n log n). The
+    subtraction it replaces split the remaining parts once per range (1,000 /32 ranges inside
+    a /16 took 5.4 s; this, milliseconds). tests/unit/test_ipranges.py holds it to the old one."""
+    lo, hi = int(required.network_address), int(required.broadcast_address)
+    spans = sorted(
+        (max(lo, int(n.network_address)), min(hi, int(n.broadcast_address)))
+        for n in ranges
+        if int(n.network_address) <= hi and int(n.broadcast_address) >= lo
+    )
+    gaps: list[tuple[int, int]] = []
+    at = lo  # the first address not yet known to be covered
+    for start, end in spans:
+        if start > at:
+            gaps.append((at, start - 1))
+        at = max(at, end + 1)
+        if at > hi:
             break
-    return list(ipaddress.collapse_addresses(remaining)) if remaining else []
+    if at <= hi:
+        gaps.append((at, hi))
+    if not gaps:
+        return []
+    address = type(required.network_address)
+    parts = (net for a, b in gaps for net in ipaddress.summarize_address_range(address(a), address(b)))
+    return list(ipaddress.collapse_addresses(parts))
