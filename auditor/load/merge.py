@@ -223,13 +223,22 @@ def _globs_overlap(a: str, b: str) -> bool:
 
 def _check_cross_rules(policy: EffectivePolicy) -> None:
     """Contradictions that span two kinds of rule: a required item that is also forbidden."""
-    if policy.domains is not None and policy.domains.forbidden:
-        from ..patterns import intersects, parse_pattern
+    if policy.domains is not None and policy.domains.forbidden and policy.domains.required:
+        from ..patterns import PatternIndex, parse_pattern
 
+        # Through the index: only the forbidden patterns that can share a host with a required
+        # one are compared (all pairs took 155 s for 39,789 patterns; the first hit, in the
+        # forbidden list's order, is the one named, as before).
+        forbidden = policy.domains.forbidden
+        index = PatternIndex([parse_pattern(f.value) for f in forbidden])
+        position: dict[int, int] = {}
+        for i, pattern in enumerate(index.patterns):
+            position.setdefault(id(pattern), i)  # the first of equal entries, as before
         for req in policy.domains.required:
-            for forb in policy.domains.forbidden:
-                if intersects(parse_pattern(req.value), parse_pattern(forb.value)):
-                    raise _conflict(forb.at, req.at, f"required {req.value!r} matches forbidden {forb.value!r}")
+            hits = index.intersecting(parse_pattern(req.value))
+            if hits:
+                forb = forbidden[position[id(hits[0])]]
+                raise _conflict(forb.at, req.at, f"required {req.value!r} matches forbidden {forb.value!r}")
     for a in policy.scopes:
         for b in policy.scopes:
             if not any(_globs_overlap(x, y) for x in a.credentials for y in b.credentials):
