@@ -4,8 +4,10 @@ Without a credential: the discovery chain only (what an OAuth 2.1 client would f
 notes; it says nothing about the org's settings. With one: `initialize` and `tools/list`.
 A session that initializes with an API token (Basic) or a service-account key shows API
 token authentication is on; each listed tool shows its permission group is at least partly
-allowed (`data/tool_groups.yaml`). Nothing else is concluded: a refused session may be a
-bad token as well as a disabled toggle, and an unlisted tool may be hidden by scopes.
+allowed, every tool of a group's list in one vocabulary (v1 or v2) that it is allowed
+(`data/tool_groups.yaml`, read by `tool_groups.py`). Nothing else is concluded: a refused
+session may be a bad token as well as a disabled toggle, and an unlisted tool may be hidden
+by scopes or by a `capabilities=` filter in the URL.
 
 Uses the MCP-over-HTTP client in `auditor.mcpclient` (synchronous; run in a thread).
 """
@@ -14,12 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
-
-from ..catalog import permission_groups, read_data
 from ..mcpclient import (
     Credentials,
     Discovery,
@@ -32,87 +30,34 @@ from ..mcpclient import (
 )
 from ..model.common import Source
 from .interface import Collector, CouldNotCollect, Observed, SourceResult, evidence
+from .tool_groups import tool_groups
+
+__all__ = ["McpProbe", "describe_discovery", "permissions_from_tools", "tool_groups"]
 
 SOURCE: Source = "mcp-probe"
 CredentialKind = Literal["api_token", "service_account_key", "oauth"]
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ListAll(_Data):
-    path_suffix: str
-    query: str
-
-
-class ToolGroups(_Data):
-    as_of: dt.date
-    source: str
-    source_url: str
-    list_all: tuple[ListAll, ...]
-    groups: dict[str, dict[str, tuple[str, ...]]]
-    ungrouped: tuple[str, ...]
-    legacy_token_products: tuple[str, ...]
-
-    @field_validator("groups")
-    @classmethod
-    def _known(cls, v: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, dict[str, tuple[str, ...]]]:
-        products = permission_groups().products
-        seen: set[str] = set()
-        for product, groups in v.items():
-            if product not in products:
-                raise ValueError(f"unknown product {product!r}")
-            for group, tools in groups.items():
-                if group not in products[product].groups:
-                    raise ValueError(f"{product} has no permission group {group!r}")
-                if seen & set(tools):
-                    raise ValueError(f"a tool of {product}.{group} is listed twice")
-                seen.update(tools)
-        return v
-
-    def group_of(self, tool: str) -> tuple[str, str] | None:
-        for product, groups in self.groups.items():
-            for group, tools in groups.items():
-                if tool in tools:
-                    return product, group
-        return None
-
-    def listing_url(self, url: str) -> str:
-        base = url.split("?", 1)[0].rstrip("/")
-        for rule in self.list_all:
-            if base.endswith(rule.path_suffix) and "?" not in url:
-                return f"{url}?{rule.query}"
-        return url
-
-
-@cache
-def tool_groups() -> ToolGroups:
-    return ToolGroups.model_validate(read_data("tool_groups.yaml"))
-
-
-def permissions_from_tools(names: tuple[str, ...]) -> tuple[dict[tuple[str, str], str], list[str], list[str]]:
-    """({(product, group): allowed|partial}, unknown tool names, notes) for a tools/list."""
+def permissions_from_tools(
+    names: tuple[str, ...], url: str = ""
+) -> tuple[dict[tuple[str, str], str], list[str], list[str]]:
+    """({(product, group): allowed|partial}, unknown tool names, notes) for a tools/list on `url`."""
     data = tool_groups()
-    listed: dict[tuple[str, str], set[str]] = {}
-    unknown = []
-    for name in names:
-        key = data.group_of(name)
-        if key is not None:
-            listed.setdefault(key, set()).add(name)
-        elif name not in data.ungrouped:
-            unknown.append(name)
-    values = {
-        key: ("allowed" if tools >= set(data.groups[key[0]][key[1]]) else "partial") for key, tools in listed.items()
-    }
+    seen = data.analyse(names, url)
     notes = []
-    products = {p for p, _ in listed}
-    if products and products <= set(data.legacy_token_products):
+    if seen.seen and seen.legacy_only:
         notes.append(
             "only Teamwork Graph tools are listed: the credential looks legacy or classic-scoped, "
             "so the other permission groups could not be observed"
         )
-    return dict(sorted(values.items())), sorted(unknown), notes
+    if seen.capabilities is not None:
+        notes.append(f"the MCP URL has {seen.capabilities.describe()}: permission groups outside it were not observed")
+    if seen.primary_only:
+        notes.append(
+            f"the server listed only its primary tools ({', '.join(seen.meta)} listed): "
+            "no permission group could be seen as wholly allowed"
+        )
+    return dict(seen.values), list(seen.unknown), notes
 
 
 def describe_discovery(d: Discovery) -> list[str]:
@@ -206,8 +151,9 @@ class McpProbe(Collector):
             except McpClientError as e:
                 res = self._fail(org_id, ("rovo_mcp.permissions",), f"tools/list failed: {str(e)[:200]}")
                 return SourceResult(SOURCE, org_id, tuple(obs), res.failures)
-        values, unknown, notes = permissions_from_tools(listing.names)
-        detail = f"tools/list on {url} listed {len(listing.names)} tools"
+        values, unknown, notes = permissions_from_tools(listing.names, url)
+        era = tool_groups().analyse(listing.names).era()
+        detail = f"tools/list on {url} listed {len(listing.names)} tools ({era})"
         for (product, group), value in values.items():
             obs.append(
                 Observed(

@@ -1,5 +1,6 @@
-"""The dated facts the doctor reads: credential shapes and endpoint paths. (Tool groups come
-from tool_groups.yaml through `auditor.collect.mcp_probe.tool_groups`, shared with collect.)"""
+"""The dated facts the doctor reads: credential shapes, endpoint paths and states, the auth
+facts and scope families (mcp_auth.yaml) and open Atlassian bugs (known_bugs.yaml). (Tool
+groups come from tool_groups.yaml through `auditor.collect.tool_groups`, shared with collect.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..catalog import read_data
+from ..collect.tool_groups import Fact, tool_groups
 
 
 class _Data(BaseModel):
@@ -73,13 +75,30 @@ def guess_shape(secret: str, sent_as: str) -> ShapeGuess:
 # -- endpoints (mcp_endpoints.yaml) ---------------------------------------------------------
 
 
+class ToolsSwitch(_Data):
+    date: dt.date
+    to: str
+    sources: tuple[str, ...]
+    confirmed: bool = True
+
+
 class Endpoint(_Data):
     path: str
-    status: Literal["recommended", "supported", "deprecated"]
+    status: Literal["recommended", "supported", "preview", "deprecated"]
     scopes: Literal["agent-interface", "classic-granular"] | None = None
+    tools: str | None = None  # a vocabulary of tool_groups.yaml
+    tools_switch: ToolsSwitch | None = None
     unsupported_after: dt.date | None = None
+    answers: int | None = None  # what the path answers now, where that is not MCP
     replacement: str | None = None
     note: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def tools_on(self, day: dt.date) -> str | None:
+        """The vocabulary this endpoint serves on `day`."""
+        if self.tools_switch is not None and day >= self.tools_switch.date:
+            return self.tools_switch.to
+        return self.tools
 
 
 class Endpoints(_Data):
@@ -87,7 +106,16 @@ class Endpoints(_Data):
     source: str
     source_url: str
     recommended: str
+    facts: dict[str, Fact]
     endpoints: tuple[Endpoint, ...]
+
+    @model_validator(mode="after")
+    def _sources(self) -> Endpoints:
+        refs = [s for e in self.endpoints for s in (*e.sources, *(e.tools_switch.sources if e.tools_switch else ()))]
+        missing = sorted({r for r in refs if r not in self.facts})
+        if missing:
+            raise ValueError(f"endpoints name unknown facts {missing}")
+        return self
 
     def find(self, path: str) -> Endpoint | None:
         path = path.rstrip("/") or "/"
@@ -96,7 +124,13 @@ class Endpoints(_Data):
 
 @cache
 def endpoints() -> Endpoints:
-    return Endpoints.model_validate(read_data("mcp_endpoints.yaml"))
+    data = Endpoints.model_validate(read_data("mcp_endpoints.yaml"))
+    vocabularies = tool_groups().vocabularies
+    for e in data.endpoints:
+        for name in (e.tools, e.tools_switch.to if e.tools_switch else None):
+            if name is not None and name not in vocabularies:
+                raise ValueError(f"mcp_endpoints.yaml: {e.path} serves unknown tool vocabulary {name!r}")
+    return data
 
 
 READ_VERBS = ("read", "search")

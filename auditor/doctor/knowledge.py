@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from ..catalog import controls, read_data
+from ..collect.tool_groups import Fact
 from ..model.results import Remediation
 
 Who = Literal["admin", "client", "network", "atlassian"]
@@ -74,6 +75,7 @@ class MessageSpec(_Data):
     text: str
     variants: tuple[str, ...] = ()
     causes: tuple[str, ...]
+    sources: tuple[Fact, ...] = ()  # where the message was seen (messages added since 2026-12)
 
 
 class Knowledge(_Data):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from ..mcpclient import FailureKind, discover
 from .context import Out, Run
-from .facts import endpoints
+from .facts import Endpoint, endpoints
 from .model import StepResult
 
 
@@ -24,17 +25,39 @@ def url_form(run: Run, out: Out) -> StepResult:
     if known.status == "deprecated":
         sunset = known.unsupported_after
         replacement = known.replacement or data.recommended
+        answers = f" (it answers HTTP {known.answers})" if known.answers else ""
         if sunset is not None and run.options.as_of.date() > sunset:
             return out.failed(
-                f"{path} is unsupported since {sunset.isoformat()}; use {replacement}", causes=["endpoint-deprecated"]
+                f"{path} is unsupported since {sunset.isoformat()}{answers}; use {replacement}",
+                causes=["endpoint-deprecated"],
             )
         return out.warning(
             f"{path} is deprecated (unsupported after {sunset}); move to {replacement}", causes=["endpoint-deprecated"]
         )
     note = f" ({known.note})" if known.note else ""
+    details = _tool_details(known, run.options.as_of.date())
+    if known.status == "preview":
+        return out.warning(
+            f"{path} is a preview endpoint{note}; for a stable tool set use {data.recommended}", details=details
+        )
     if known.status == "recommended":
-        return out.passed(f"{path} is the recommended endpoint{note}")
-    return out.passed(f"{path} is a supported endpoint{note}; recommended for new setups: {data.recommended}")
+        return out.passed(f"{path} is the recommended endpoint{note}", details=details)
+    return out.passed(
+        f"{path} is a supported endpoint{note}; recommended for new setups: {data.recommended}", details=details
+    )
+
+
+def _tool_details(known: Endpoint, today: dt.date) -> list[str]:
+    """Which tool vocabulary the endpoint serves, and when that changes (dated data)."""
+    out = []
+    if known.tools:
+        out.append(f"tool vocabulary: {known.tools_on(today)} (tool_groups.yaml)")
+    switch = known.tools_switch
+    if switch is not None:
+        hedge = "" if switch.confirmed else " (date not confirmed by a stored source)"
+        when = "since" if today >= switch.date else "from"
+        out.append(f"existing connections get the {switch.to} tool names {when} {switch.date.isoformat()}{hedge}")
+    return out
 
 
 def reachable(run: Run, out: Out) -> StepResult:
@@ -50,7 +73,9 @@ def reachable(run: Run, out: Out) -> StepResult:
         return out.failed(f"{failure.kind}: {failure.detail}", causes=[cause], evidence=[exchange])
     status = exchange.status or 0
     seen = f"HTTP {status} to an anonymous initialize in {exchange.elapsed_ms:.0f} ms"
-    if status == 410 or (status == 404 and run.status("DOC-ENDPOINT-001") == "failed"):
+    known = endpoints().find(run.path)
+    retired = known is not None and known.answers == status
+    if status == 410 or retired or (status == 404 and run.status("DOC-ENDPOINT-001") == "failed"):
         return out.failed(
             f"{seen}: the endpoint is gone", causes=["endpoint-deprecated", "not-an-mcp-endpoint"], evidence=[exchange]
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..catalog import permission_groups
-from ..collect.mcp_probe import tool_groups
+from ..collect.tool_groups import tool_groups
 from ..mcpclient import FailureKind, McpClientError, McpSession, RpcError, TransportError
 from ..mcpclient.discovery import bearer_challenge
 from .context import Out, Run
@@ -79,18 +79,20 @@ def tools(run: Run, out: Out) -> StepResult:
         return out.failed(f"tools/list failed: {summary}", causes=causes, evidence=[e.exchange])
     data = tool_groups()
     names = listing.names
-    seen_groups = sorted({".".join(pg) for t in names if (pg := data.group_of(t))})
-    unmapped = sorted(t for t in names if data.group_of(t) is None and t not in data.ungrouped)
-    details = [f"groups seen: {', '.join(seen_groups) or 'none'}"]
-    if unmapped:
-        details.append(f"tools not in tool_groups.yaml: {', '.join(unmapped)}")
-    products = {g.split(".")[0] for g in seen_groups}
+    seen = data.analyse(names, run.options.url)
+    seen_groups = sorted(".".join(pg) for pg in seen.seen)
+    details = [f"groups seen: {', '.join(seen_groups) or 'none'} ({seen.era()})"]
+    if seen.unknown:
+        details.append(f"tools not in tool_groups.yaml ({data.as_of}): {', '.join(seen.unknown)}")
+    if seen.capabilities is not None:
+        details.append(f"the URL has {seen.capabilities.describe()}: other groups are not listed whatever the tab says")
+    if seen.primary_only:
+        details.append(f"primary tools only ({', '.join(seen.meta)} listed): the rest are reached through discover")
     legacy = set(data.legacy_token_products)
-    legacy_only = not unmapped and products <= legacy
     expect = run.options.expect
     wants_more = not expect or any(e.split(".")[0] not in legacy for e in expect)
-    seen = f"{len(names)} tools in {listing.pages} page{'s' if listing.pages != 1 else ''}"
-    if legacy_only and wants_more:
+    count = f"{len(names)} tools in {listing.pages} page{'s' if listing.pages != 1 else ''}"
+    if seen.legacy_only and wants_more:
         first = (
             "user-token-as-bearer"
             if run.credential_kind == "api_token" and run.options.credentials.scheme == "bearer"
@@ -99,22 +101,38 @@ def tools(run: Run, out: Out) -> StepResult:
         causes = [
             c for c in (first, "classic-or-legacy-token", "user-token-as-bearer", "permission-group-blocked") if c
         ]
-        return out.failed(f"{seen}: only Teamwork Graph tools are listed", details=details, causes=causes)
-    missing = [e for e in expect if e not in seen_groups]
-    unknowable = [e for e in missing if not data.groups.get(e.split(".")[0], {}).get(e.split(".")[1])]
-    missing = [e for e in missing if e not in unknowable]
+        return out.failed(f"{count}: only Teamwork Graph tools are listed", details=details, causes=causes)
+    missing: list[str] = []
+    unobserved: list[str] = []
+    unknowable: list[str] = []
+    for item in expect:
+        if item in seen_groups:
+            continue
+        product, group = item.split(".", 1)
+        why = seen.unobservable((product, group))
+        if why is not None:
+            unobserved.append(item)
+            details.append(f"{item}: not observed, {why}")
+        elif not data.knows_group(product, group):
+            unknowable.append(item)
+        else:
+            missing.append(item)
     if unknowable:
         details.append(f"no tool of {', '.join(unknowable)} is known to tool_groups.yaml: not checked")
     if missing:
         return out.failed(
-            f"{seen}; no tool of {', '.join(missing)} is listed", details=details, causes=_missing_causes(run, missing)
+            f"{count}; no tool of {', '.join(missing)} is listed", details=details, causes=_missing_causes(run, missing)
         )
-    if unknowable:
+    if unknowable or unobserved:
+        listed = [e for e in expect if e in seen_groups]
         return out.warning(
-            seen + (f"; expected groups listed: {', '.join(e for e in expect if e in seen_groups)}"), details=details
+            count
+            + (f"; expected groups listed: {', '.join(listed)}" if listed else "")
+            + (f"; not observed here: {', '.join(unobserved)}" if unobserved else ""),
+            details=details,
         )
     return out.passed(
-        seen + (f"; every expected group is listed ({', '.join(expect)})" if expect else ""), details=details
+        count + (f"; every expected group is listed ({', '.join(expect)})" if expect else ""), details=details
     )
 
 

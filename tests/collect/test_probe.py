@@ -106,7 +106,7 @@ def test_tool_mapping_data_file() -> None:
     assert data.group_of("createJiraIssue") == ("jira", "write")
     assert data.listing_url("https://mcp.atlassian.com/v2/mcp") == "https://mcp.atlassian.com/v2/mcp?tools=all"
     assert data.listing_url("https://mcp.atlassian.com/v1/mcp") == "https://mcp.atlassian.com/v1/mcp"
-    every_jira_search = tuple(data.groups["jira"]["search"])
+    every_jira_search = tuple(data.vocabularies["v1"].groups["jira"]["search"])
     got, unknown, notes = permissions_from_tools(
         (*every_jira_search, "getJiraIssue", "mysteryTool", "atlassianUserInfo")
     )

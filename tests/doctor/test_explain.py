@@ -24,6 +24,14 @@ USUAL_CAUSE = {
     "Invalid context provided. Please try authorizing again.": "resource-param-missing",
     "dynamic client registration 404": "client-skipped-discovery",
     "only Teamwork Graph tools are listed": "classic-or-legacy-token",
+    "Your admin has blocked this domain (v2, custom domain present)": "v2-custom-domain-bug",
+    "We couldn't verify your access. Reconnecting and signing in again may resolve this issue.": "stale-oauth-session",
+    "Cloud id isn't explicitly granted": "service-account-oauth",
+    "Your account isn't associated with a supported site": "account-no-supported-site",
+    "Method not found (with an API token)": "org-admin-api-key",
+    "Incompatible authorization server: ... issuer ... does not match": "issuer-mismatch",
+    "HTTP 429 Too Many Requests": "rate-limited",
+    "401 invalid_token with a token that worked elsewhere": "token-wrong-endpoint",
 }
 
 
@@ -48,8 +56,14 @@ def _cli_many(messages: list[str]) -> list[Run]:
 
 def test_the_table_is_read() -> None:
     messages = table_messages()
-    assert len(messages) >= 11
+    assert len(messages) >= 19
     assert "access_denied - Unauthorized" in messages
+
+
+def test_every_table_row_has_its_usual_cause_here() -> None:
+    """A row added to the table must be given its usual cause above (so the command's first
+    cause is checked), not only be recognised."""
+    assert set(table_messages()) <= set(USUAL_CAUSE)
 
 
 def test_every_table_message_is_recognised_by_the_command() -> None:
@@ -85,6 +99,15 @@ def test_every_table_message_is_recognised_by_the_command() -> None:
             "ssl.SSLCertVerificationError: certificate verify failed: self signed certificate in certificate chain",
             "certificate-verify-failed",
         ),
+        ('{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"Method not found"}}', "method-not-found-api-key"),
+        (
+            "MCPOAuthError: Incompatible authorization server: authorization server advertised an issuer that does "
+            "not match the URL its metadata was discovered from (RFC 8414 §3.3); refusing to connect",
+            "incompatible-authorization-server",
+        ),
+        ("Error POSTing to endpoint (HTTP 429): Too Many Requests", "rate-limited"),
+        ("Cloud id 638ffe69 isn't explicitly granted by the user", "cloud-id-not-granted"),
+        ("Your admin has blocked this domain", "domain-blocked"),  # the bare message is not the v2 bug
     ],
 )
 def test_pasted_variants_are_recognised(pasted: str, expected: str) -> None:
