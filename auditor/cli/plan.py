@@ -96,7 +96,7 @@ def _template(args: argparse.Namespace, policies: list[Loaded[Policy]], now: dt.
     from ..atomic import write_atomic
     from ..load.documents import load_text
     from ..plan import make_plan
-    from ..plan.template import blank_settings
+    from ..plan.template import as_template, blank_settings
     from ..report.plan import plan_text
     from ..report.settings_yaml import dump_snapshot, template_header
 
@@ -104,10 +104,9 @@ def _template(args: argparse.Namespace, policies: list[Loaded[Policy]], now: dt.
         dump_snapshot(blank_settings([p.model for p in policies], now)), "(a blank org)", expect="OrgSettings"
     )
     plan = make_plan(policies, blank, as_of=now)
-    # The template is for an admin to sign: every section keeps the placeholder signature.
-    unsigned = blank.model.orgs[0].evidence
+    # The template is for an admin to sign: placeholder signatures, checklist to-dos open.
     target = plan.target.model_copy(
-        update={"orgs": tuple(o.model_copy(update={"evidence": unsigned}) for o in plan.target.orgs)}
+        update={"orgs": tuple(as_template(o, blank.model.orgs[0]) for o in plan.target.orgs)}
     )
     out = args.out / "target.settings.yaml"
     write_atomic(out, dump_snapshot(target, header=template_header(plan, [p.path for p in policies])))

@@ -164,6 +164,23 @@ def _vendor_egress(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change
     return [Change(org.id, "add", "ip_allowlist.ranges", r) for r in egress.ranges if r not in have]
 
 
+def _checklist(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
+    """RMCP-ROLL-*: a pre-rollout to-do no API shows: a person does it, then attests it."""
+    if f.control == "RMCP-ROLL-001":
+        if f.subject in (None, "*"):
+            return NoFix(
+                "the org's sites were not collected (the admin API lists them): collect them so that each site's first consent can be checked"
+            )
+        return [Change(org.id, "set", f"rollout_checklist.site_admin_consent[{f.subject}].done", True)]
+    item = {"RMCP-ROLL-002": "user_installed_apps", "RMCP-ROLL-003": "connected_apps_oauth"}[f.control]
+    return [Change(org.id, "set", f"rollout_checklist.{item}.done", True)]
+
+
+# Controls whose `unknown` the plan settles with a change, not a collect step: what they
+# need is done by a person and attested, not read from an API.
+ATTESTED_TODO = frozenset({"RMCP-ROLL-001", "RMCP-ROLL-002", "RMCP-ROLL-003"})
+
+
 def _stale(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
     section = section_of_finding(f)
     return NoFix("the evidence is older than the policy allows: collect it again", collect=section)
@@ -194,6 +211,9 @@ _FIXES: dict[str, Fixer] = {
     "RMCP-IP-001": _ip_enabled,
     "RMCP-IP-002": _ip_range,
     "RMCP-IP-003": _vendor_egress,
+    "RMCP-ROLL-001": _checklist,
+    "RMCP-ROLL-002": _checklist,
+    "RMCP-ROLL-003": _checklist,
     "RMCP-EVID-001": _stale,
     "RMCP-EVID-002": _contradicted,
 }

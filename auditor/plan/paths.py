@@ -9,6 +9,9 @@ Path grammar (relative to one org of an OrgSettings document):
     ip_allowlist.enabled                      bool (set)
     ip_allowlist.ranges                       list of CIDR ranges (add / remove)
     credentials[<label>].scopes               list of scopes of one credential (add / remove)
+    rollout_checklist.<item>.done             true: a pre-rollout to-do done and attested (set);
+                                              <item> is user_installed_apps | connected_apps_oauth
+    rollout_checklist.site_admin_consent[<site URL>].done    the same for one site's first consent
     <section>                                 rovo_mcp | ip_allowlist | credentials (collect)
 """
 
@@ -22,11 +25,14 @@ from typing import Any
 
 from ..catalog import controls, permission_groups
 from ..model.common import Section, is_section
-from ..model.settings import Evidence, Org
+from ..model.settings import Attested, Evidence, Org, RolloutChecklist, SiteConsent, site_key
 from .model import Change
 
 PLAN_BY = "rovo-audit plan"
 _CREDENTIAL = re.compile(r"^credentials\[(?P<label>.+)\]\.scopes$")
+_CHECKLIST = re.compile(
+    r"^rollout_checklist\.(?:site_admin_consent\[(?P<site>.+)\]|(?P<item>user_installed_apps|connected_apps_oauth))\.done$"
+)
 
 
 class PathError(ValueError):
@@ -44,6 +50,8 @@ def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
     """The org with `change` made, its section's evidence now the plan's (source: file)."""
     if change.action == "collect":
         return org
+    if change.path.startswith("rollout_checklist."):
+        return _tick(org, change, as_of)
     path, section = change.path, section_of(change.path)
     current = getattr(org, section)
     if current is None:
@@ -79,6 +87,22 @@ def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
     evidence[section] = Evidence(source="file", by=PLAN_BY, at=as_of, detail="target settings of the plan")
     provenance = {k: v for k, v in org.provenance.items() if not k.startswith(path)}
     return org.model_copy(update={section: new_section, "evidence": evidence, "provenance": provenance})
+
+
+def _tick(org: Org, change: Change, as_of: dt.datetime) -> Org:
+    """A checklist item done (or not), signed by the plan: in the target, a goal to attest."""
+    m = _CHECKLIST.match(change.path)
+    if m is None or change.action != "set" or not isinstance(change.value, bool):
+        raise PathError(f"{change.path}: expected set rollout_checklist.<item>.done true|false")
+    checklist = org.rollout_checklist or RolloutChecklist()
+    done, note = change.value, "target settings of the plan"
+    if m["site"] is not None:
+        sites = [c for c in checklist.site_admin_consent or () if site_key(c.site) != site_key(m["site"])]
+        sites.append(SiteConsent(site=m["site"], done=done, by=PLAN_BY, at=as_of, note=note))
+        checklist = checklist.model_copy(update={"site_admin_consent": tuple(sites)})
+    else:
+        checklist = checklist.model_copy(update={m["item"]: Attested(done=done, by=PLAN_BY, at=as_of, note=note)})
+    return org.model_copy(update={"rollout_checklist": checklist})
 
 
 def _edit_list(items: tuple[str, ...] | None, change: Change) -> tuple[str, ...]:
@@ -138,6 +162,22 @@ def describe(change: Change, org: Org) -> Wording:
     if path == "ip_allowlist.ranges":
         verb = "Add {value} to the IP allowlist" if change.action == "add" else "Remove {value} from the IP allowlist"
         return Wording(verb, value, menu["ip_allowlist"])
+    tick = _CHECKLIST.match(path)
+    if tick is not None:
+        if tick["site"] is not None:
+            return Wording(
+                "Have a site admin of {value} connect an approved MCP client once and approve the consent screen, "
+                "then record it (rollout_checklist.site_admin_consent: done, by, at)",
+                (("value", tick["site"]),),
+                "the site, signed in as one of its site admins",
+            )
+        what = {
+            "user_installed_apps": "Allow user-installed apps, or have a site admin install the Atlassian MCP app on each site",
+            "connected_apps_oauth": "Make sure Connected apps does not block user-based OAuth connections for the Atlassian MCP app",
+        }[tick["item"]]
+        return Wording(
+            f"{what}, then record it (rollout_checklist.{tick['item']}: done, by, at)", (), menu["connected_apps"]
+        )
     m = _CREDENTIAL.match(path)
     if m is not None:
         label = m["label"]

@@ -28,7 +28,7 @@ from ..model.policy import Policy
 from ..model.results import Finding
 from ..model.settings import Org, OrgSettings
 from ..model.waivers import Waivers
-from .fixes import NoFix, fix, section_of_finding
+from .fixes import ATTESTED_TODO, NoFix, fix, section_of_finding
 from .model import Change, FindingKey, Plan, Step, Unresolvable
 from .paths import PathError, apply, describe
 
@@ -143,16 +143,22 @@ class _OrgPlanner:
             section = section_of_finding(f)
             if section is None:
                 continue
-            if f.status == "unknown":
+            if f.status == "unknown" and f.control not in ATTESTED_TODO:
                 wanted.setdefault(section, []).append(key)
         for key, reason in self.reasons.items():
             if reason.collect is not None and final.get(key) is not None and final[key].status in BAD:
                 wanted.setdefault(reason.collect, []).append(key)
         out.collect = {s: tuple(dict.fromkeys(keys)) for s, keys in sorted(wanted.items())}
+        collected = {k for keys in out.collect.values() for k in keys}
         for key, f in sorted(final.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             if f.status in BAD:
                 known = self.reasons.get(key)
                 text = known.reason if known else "it still fails once every change of the plan is made"
+                out.unresolvable.append(Unresolvable(oracle.org.id, key[0], key[1], f.status, text))
+            elif f.status == "unknown" and key not in collected:
+                # not seen, and no collect step names it: say so rather than leave it out
+                known = self.reasons.get(key)
+                text = known.reason if known else "it stays unknown: nothing the plan can collect or change settles it"
                 out.unresolvable.append(Unresolvable(oracle.org.id, key[0], key[1], f.status, text))
             elif key in broken:
                 out.unresolvable.append(
@@ -175,7 +181,7 @@ class _OrgPlanner:
             found = oracle.judge(frozenset(applied), org)
             new: list[Change] = []
             for key, f in found.items():
-                if f.status not in BAD:
+                if f.status not in BAD and not (f.status == "unknown" and f.control in ATTESTED_TODO):
                     continue
                 result = fix(f, org, oracle.policy)
                 if isinstance(result, NoFix):

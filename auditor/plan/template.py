@@ -15,10 +15,21 @@ from ..catalog import permission_groups
 from ..errors import UsageError
 from ..model.common import PermissionValue
 from ..model.policy import Policy
-from ..model.settings import Evidence, IpAllowlist, Org, OrgSettings, RovoMcp
+from ..model.settings import (
+    Attested,
+    Evidence,
+    IpAllowlist,
+    Org,
+    OrgSettings,
+    RolloutChecklist,
+    RovoMcp,
+    Site,
+    SiteConsent,
+)
 
 TEMPLATE_ORG = "your-org-id"
 TEMPLATE_BY = "you@example.com"
+TEMPLATE_SITE = "https://your-site.atlassian.net"
 
 
 def blank_org_id(policies: Sequence[Policy]) -> str:
@@ -36,9 +47,26 @@ def blank_settings(policies: Sequence[Policy], as_of: dt.datetime) -> OrgSetting
     org = Org(
         id=blank_org_id(policies),
         name="Your org",
+        sites=(Site(url=TEMPLATE_SITE),),
         rovo_mcp=RovoMcp(atlassian_supported_domains=False, domains=(), api_token_auth=False, permissions=perms),
         ip_allowlist=IpAllowlist(enabled=False, ranges=()),
         credentials=(),
         evidence={"rovo_mcp": signed, "ip_allowlist": signed, "credentials": signed},
     )
     return OrgSettings(kind="OrgSettings", collected_at=as_of, orgs=(org,))
+
+
+def as_template(target: Org, blank: Org) -> Org:
+    """The plan's target as a form to fill in: every section signed by the placeholder, and each
+    checklist to-do open (done: false) for whoever does it to tick."""
+    checklist = target.rollout_checklist
+    if checklist is not None:
+        sites = checklist.site_admin_consent
+        checklist = RolloutChecklist(
+            site_admin_consent=None
+            if sites is None
+            else tuple(SiteConsent(site=c.site, done=False, by=TEMPLATE_BY) for c in sites),
+            user_installed_apps=Attested(done=False, by=TEMPLATE_BY) if checklist.user_installed_apps else None,
+            connected_apps_oauth=Attested(done=False, by=TEMPLATE_BY) if checklist.connected_apps_oauth else None,
+        )
+    return target.model_copy(update={"evidence": blank.evidence, "rollout_checklist": checklist})

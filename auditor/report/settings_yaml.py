@@ -53,6 +53,8 @@ def template_header(plan: Plan, policies: Sequence[str]) -> str:
         "# A template to attest what no API shows: set the org's id and name, check every value against",
         "# Atlassian Administration (a value the policy leaves open is shown at its most locked-down), sign",
         "# each section (evidence.<section>.by and .at), then `rovo-audit collect --attest` this file.",
+        "# rollout_checklist (where the policies ask for one) lists the to-dos no API shows: tick each",
+        "# (done: true, by, at) once it is done; list every site of the org under sites.",
     ]
     for u in plan.unresolvable:
         subject = f" {u.subject}" if u.subject else ""

@@ -58,17 +58,29 @@ def test_lockout_plan_adds_vendor_origins_first_and_turns_the_toggle_off_last(tm
     assert before.code == 1  # the toggle is on, which the rollout policy forbids
     r = run_cli("plan", "--policy", policies[0], "--policy", policies[1], "--settings", settings,
                 "--out", out, "--as-of", AS_OF)  # fmt: skip
-    assert r.code == 0, r.err
+    assert r.code == 1, r.err  # one thing only collecting the org's sites settles
     steps = json.loads((out / "plan.json").read_text())["steps"]
-    assert steps[-1]["action"] == "set" and steps[-1]["path"] == "rovo_mcp.atlassian_supported_domains"
-    assert steps[-1]["value"] is False and ["RMCP-DOM-005", None] in steps[-1]["findings"]
-    assert steps[0]["action"] == "add" and all(s["action"] == "add" for s in steps[:-1])
-    prerequisites = [s for s in steps if s.get("before") == len(steps)]
+    toggle = next(i for i, s in enumerate(steps) if s["path"] == "rovo_mcp.atlassian_supported_domains")
+    assert steps[toggle]["action"] == "set" and steps[toggle]["value"] is False
+    assert ["RMCP-DOM-005", None] in steps[toggle]["findings"]
+    assert steps[0]["action"] == "add" and all(s["action"] == "add" for s in steps[:toggle])
+    assert all(s["path"] != "rovo_mcp.domains" for s in steps[toggle:])  # no origin added after the toggle is off
+    prerequisites = [s for s in steps if s.get("before") == toggle + 1]
     assert prerequisites and all("before step" in s["summary"] for s in prerequisites)
     md = (out / "plan.md").read_text()
     assert md.index(steps[0]["value"]) < md.index("Turn off Allow Atlassian supported domains")
-    code, results = audit_target(out, *policies)
-    assert code == 0, [f for f in results["findings"] if f["status"] != "pass"]  # type: ignore[union-attr]
+    # the checklist's to-dos come after the settings, each a person's job then attested
+    todo = [s for s in steps if s["path"].startswith("rollout_checklist.")]
+    assert {s["path"] for s in todo} == {
+        "rollout_checklist.user_installed_apps.done",
+        "rollout_checklist.connected_apps_oauth.done",
+    }
+    _, results = audit_target(out, *policies)
+    left = {(f["control"], f["subject"], f["status"]) for f in results["findings"] if f["status"] != "pass"}  # type: ignore[index,union-attr]
+    assert left == {("RMCP-ROLL-001", "*", "unknown")}, left  # which sites the org has was never collected
+    unresolvable = json.loads((out / "plan.json").read_text())["unresolvable"]
+    assert [(u["control"], u["status"]) for u in unresolvable] == [("RMCP-ROLL-001", "unknown")]
+    assert "sites were not collected" in unresolvable[0]["reason"]
 
 
 def test_what_was_not_collected_is_a_collect_step_and_the_run_is_not_clean(tmp_path: Path) -> None:
@@ -96,8 +108,10 @@ def test_without_settings_the_target_is_a_template_of_what_the_policy_requires(t
     org = yaml.safe_load(text)["orgs"][0]
     assert org["id"] == "your-org-id" and org["evidence"]["rovo_mcp"] == {
         "source": "attested", "by": "you@example.com", "at": "2026-11-26T00:00:00Z"}  # fmt: skip
-    code, results = audit_target(tmp_path, "rollout-approved-clients")
-    assert code == 0, [f for f in results["findings"] if f["status"] != "pass"]  # type: ignore[union-attr]
+    assert {c["done"] for c in org["rollout_checklist"]["site_admin_consent"]} == {False}  # to-dos, open
+    _, results = audit_target(tmp_path, "rollout-approved-clients")
+    left = {(f["control"], f["status"]) for f in results["findings"] if f["status"] != "pass"}  # type: ignore[index,union-attr]
+    assert left == {("RMCP-ROLL-001", "fail"), ("RMCP-ROLL-002", "fail"), ("RMCP-ROLL-003", "fail")}, left
 
 
 def test_same_inputs_and_as_of_give_the_same_bytes(tmp_path: Path) -> None:

@@ -125,6 +125,18 @@ def replay(doc: dict[str, Any], path: str, action: str, value: Any) -> dict[str,
     the path grammar in auditor/plan/paths.py, not the planner's code."""
     out = copy.deepcopy(doc)
     org = out["orgs"][0]
+    tick = re.match(r"^rollout_checklist\.(?:site_admin_consent\[(.+)\]|(\w+))\.done$", path)
+    if tick:  # a to-do done, and attested
+        checklist = org.setdefault("rollout_checklist", {})
+        item = {"done": value, "by": "admin@x.example", "at": FRESH}
+        if tick[1]:
+            checklist["site_admin_consent"] = [
+                c for c in checklist.get("site_admin_consent", []) if c["site"] != tick[1]
+            ]
+            checklist["site_admin_consent"].append({"site": tick[1], **item})
+        else:
+            checklist[tick[2]] = item
+        return out
     m = _CREDENTIAL.match(path)
     if m:
         cred = next(c for c in org["credentials"] if c["label"] == m[1])
@@ -237,15 +249,17 @@ def test_lockout_adds_the_vendor_origins_before_turning_the_toggle_off() -> None
     required = policies[1].model.domains.required  # type: ignore[union-attr]
     actions = [(s.change.action, s.change.path, s.change.value) for s in plan.steps]
     assert sorted(actions[: len(required)]) == sorted(("add", "rovo_mcp.domains", r) for r in required)
-    assert actions[-1] == ("set", "rovo_mcp.atlassian_supported_domains", False)
+    toggle = actions.index(("set", "rovo_mcp.atlassian_supported_domains", False))
+    assert all(a[1].startswith("rollout_checklist.") for a in actions[toggle + 1 :])  # the to-dos, after
     # an origin the toggle allowed today must be added before the toggle goes: a prerequisite
     # of the last step; one it never allowed simply resolves its own failing RMCP-DOM-001
     today = audit(policies, doc)
-    for step in plan.steps[:-1]:
+    for step in plan.steps[:toggle]:
         was = today[("RMCP-DOM-001", step.change.value)]
-        assert (was, step.before) in (("pass", len(plan.steps)), ("fail", None)), (step, was)
+        assert (was, step.before) in (("pass", toggle + 1), ("fail", None)), (step, was)
     assert any(step.before for step in plan.steps)
-    assert plan.unresolvable == () and plan.collect == ()
+    assert [(u.control, u.subject) for u in plan.unresolvable] == [("RMCP-ROLL-001", "*")]  # sites unseen
+    assert plan.collect == ()
 
 
 def test_a_fix_that_would_break_what_nothing_repairs_is_left_out() -> None:
