@@ -444,7 +444,9 @@ def parse_pattern(text: str) -> Pattern:
     if text.count("*") > MAX_WILDCARDS:
         runs = [m.start() for m in _WILDCARD_RUN.finditer(text)]  # `**` is one wildcard
         if len(runs) > MAX_WILDCARDS:
-            raise _fail("too-complex", f"more than {MAX_WILDCARDS} wildcards ('*') in one entry", runs[MAX_WILDCARDS] + 1)
+            raise _fail(
+                "too-complex", f"more than {MAX_WILDCARDS} wildcards ('*') in one entry", runs[MAX_WILDCARDS] + 1
+            )
     return _parse_fast(text) or _parse_full(text)
 
 
