@@ -1,6 +1,8 @@
 """Read `results.json` (FORMATS.md §6) back into `auditor.model.results.Results`: the one reader.
 
-The exact reverse of `report/json_format.py`: write → read → write is byte-identical.
+The exact reverse of `report/json_format.py`: write → read → write is byte-identical. Files
+written before FORMATS.md §6's amendment of 2026-12-01 carry a remediation on every finding:
+a pass's is not read (a pass has none), so such a file reads as one written today.
 `read_summary` reads only a run's headline numbers (for trends over the history).
 Unknown keys are ignored (a newer writer may add fields; the contract only adds), and
 what the reader needs but the file lacks is an input error naming file:line:column.
