@@ -7,8 +7,8 @@ from ..collect.tool_groups import tool_groups
 from ..mcpclient import FailureKind, McpClientError, McpSession, RpcError, TransportError
 from ..mcpclient.discovery import bearer_challenge
 from .context import Out, Run
-from .facts import is_read_group
-from .knowledge import classify
+from .facts import is_read_group, known_bugs
+from .knowledge import classify, normalise
 from .model import StepResult
 
 _TRANSPORT_CAUSE = {
@@ -47,10 +47,29 @@ def diagnose(run: Run, error: McpClientError) -> tuple[str, list[str]]:
         ]
     elif status in (404, 405, 410):
         causes = [*known, "not-an-mcp-endpoint"]
+    elif status == 429:
+        causes = [*known, "rate-limited"]
     else:
         causes = [*known, "server-fault"]
     said = f": {ex.body[:200]}" if ex.body else ""
-    return f"HTTP {status}{said}", list(dict.fromkeys(causes))
+    return f"HTTP {status}{said}", _with_open_bugs(run, list(dict.fromkeys(causes)), ex.body or "")
+
+
+def _with_open_bugs(run: Run, causes: list[str], text: str) -> list[str]:
+    """Name an open Atlassian bug (known_bugs.yaml) right after the setting it undermines,
+    when the server's text is the bug's symptom on an endpoint and auth mode it affects."""
+    if run.credential_kind != "oauth":
+        return causes
+    said = normalise(text)
+    for bug in known_bugs().open_for(endpoint=run.path, day=run.options.as_of.date()):
+        if bug.cause in causes or bug.affects.auth != "oauth-dcr" or not bug.symptom:
+            continue
+        if normalise(bug.symptom) in said:
+            # First when the recorded settings already allow this origin (DOC-SETTINGS-001).
+            allowed = run.status("DOC-SETTINGS-001") == "passed"
+            at = 0 if allowed else next((i + 1 for i, c in enumerate(causes) if c in bug.after), 0)
+            causes.insert(at, bug.cause)
+    return causes
 
 
 def initialize(run: Run, out: Out) -> StepResult:

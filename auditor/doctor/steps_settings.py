@@ -116,9 +116,20 @@ def permissions(run: Run, out: Out) -> StepResult:
             details=details,
             causes=["permission-group-blocked"],
         )
+    # The MCP probe records what a tool listing showed: `partial` there is a lower bound (some
+    # of the group's tools were listed), not the tab's "Partially allowed".
+    evidence = org.evidence.get("rovo_mcp")
+    probed = evidence is not None and evidence.source == "mcp-probe"
+    if partial and evidence is not None and probed:
+        details.append(
+            f"{', '.join(partial)}: recorded by the MCP probe ({evidence.detail or 'a tool listing'}), "
+            "which saw some of the group's tools: at least partly allowed, not proof that the tab hides any"
+        )
     if partial or unknown:
-        parts = ([f"partially allowed (some tools hidden): {', '.join(partial)}"] if partial else []) + (
+        label = "seen at least partly allowed (MCP probe)" if probed else "partially allowed (some tools hidden)"
+        parts = ([f"{label}: {', '.join(partial)}"] if partial else []) + (
             [f"not recorded: {', '.join(unknown)}"] if unknown else []
         )
-        return out.warning("; ".join(parts), details=details, causes=["permission-group-blocked"] if partial else [])
+        blame = ["permission-group-blocked"] if partial and not probed else []
+        return out.warning("; ".join(parts), details=details, causes=blame)
     return out.passed(f"allowed: {', '.join(fine)}", details=details)

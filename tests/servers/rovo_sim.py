@@ -4,12 +4,14 @@ streamable HTTP) on 127.0.0.1 behind an auth layer whose behaviour each test con
     from tests.servers.rovo_sim import SCENARIOS, SimConfig, running_sim, SIM_EMAIL, SIM_API_TOKEN
 
     with running_sim(SCENARIOS["ip-blocked"]) as base:      # base: "http://127.0.0.1:PORT"
-        url = base + "/v1/mcp"                                # also /v2/mcp; /v1/sse is gone (410)
+        url = base + "/v1/mcp"                                # also /v2/mcp; /v1/sse is gone (404)
         ...
         base.requests                                         # what the sim saw (no secrets)
 
 What it serves (paths under base):
-- `/v1/mcp`, `/v2/mcp`: MCP. Anonymous → 401 `WWW-Authenticate: Bearer resource_metadata=...`.
+- `/v1/mcp`, `/v2/mcp`: MCP. `/v1/mcp` lists the v1 tool names (TOOLS); `/v2/mcp` the v2 ones
+  (TOOLS_V2): its primary tools plus the discover/execute meta-tools, or with `?tools=all` the
+  flat catalogue. `?capabilities=READ_JIRA,...` narrows either listing to those capabilities. Anonymous → 401 `WWW-Authenticate: Bearer resource_metadata=...`.
   Credentials: Basic `SIM_EMAIL:SIM_API_TOKEN` (scoped token: every tool of an allowed group),
   Basic `SIM_EMAIL:SIM_CLASSIC_API_TOKEN` (classic scopes: Teamwork Graph tools only), an API
   token sent as Bearer (Teamwork Graph tools only), Bearer `SIM_SERVICE_KEY` (service account),
@@ -54,6 +56,7 @@ IP_BLOCKED_MESSAGE = "You don't have permission to connect from this IP address.
 DOMAIN_MESSAGE = "Your organization admin must authorize access from a domain to this site/app."
 TROUBLE_MESSAGE = "We are having trouble completing this action. Please try again later."
 SCOPE_MESSAGE = "Unauthorized; scope does not match"
+DOMAIN_BLOCKED_MESSAGE = "Your admin has blocked this domain."
 
 GRANULAR_SCOPES = ("read:jira-work", "read:page:confluence", "search:confluence", "write:jira-work")
 AGENT_SCOPES = ("read:jira:agent-interface", "search:rovo:agent-interface")
@@ -82,6 +85,116 @@ TOOLS: dict[str, tuple[str, bool]] = {
     "atlassianUserInfo": ("platform.read_teamwork_graph", True),
 }
 
+# The v2 catalogue of /v2/mcp?tools=all as the field saw it in 2026-09 (ROVO-MCP.md), written
+# out here independently of auditor/data/tool_groups.yaml; "" = belongs to no permission group.
+# `searchCode` stands for a v2 tool no data file knows yet.
+TOOLS_V2: dict[str, tuple[str, bool]] = {
+    **dict.fromkeys(
+        [
+            "findJiraIssueAssignableUsers",
+            "getJiraBoardConfig",
+            "getJiraBoardIssueData",
+            "getJiraBoardSprintData",
+            "getJiraCurrentUser",
+            "getJiraIssue",
+            "getJiraProjectVersions",
+            "listJiraBoardSprints",
+            "listJiraBoards",
+            "listJiraIssueComments",
+            "listJiraIssueTransitions",
+            "listJiraProjects",
+            "lookupJiraAccountId",
+        ],
+        ("jira.read", True),
+    ),
+    "searchJiraIssuesUsingJql": ("jira.search", True),
+    **dict.fromkeys(
+        [
+            "addOrEditJiraIssueComment",
+            "addOrEditJiraIssueWorklog",
+            "createJiraIssue",
+            "createJiraIssueLink",
+            "editJiraIssue",
+            "transitionJiraIssue",
+            "uploadAttachmentToJiraIssue",
+            "watchJiraIssue",
+        ],
+        ("jira.write", False),
+    ),
+    **dict.fromkeys(["deleteJiraComment", "deleteJiraIssue", "deleteJiraIssueAttachment"], ("jira.delete", False)),
+    "manageJiraProjectVersion": ("jira.manage", False),
+    **dict.fromkeys(
+        [
+            "getConfluenceAttachment",
+            "getConfluenceComment",
+            "getConfluenceContent",
+            "getConfluenceContentPermissions",
+            "getConfluenceContentRestrictionState",
+            "getConfluenceSpace",
+            "listConfluenceAttachments",
+            "listConfluenceComments",
+            "listConfluenceContent",
+            "listConfluenceSpaces",
+            "listConfluenceTasks",
+        ],
+        ("confluence.read", True),
+    ),
+    "searchConfluence": ("confluence.search", True),
+    **dict.fromkeys(
+        [
+            "addLabelsToConfluenceContent",
+            "completeConfluenceTask",
+            "createConfluenceAttachment",
+            "createConfluenceComment",
+            "createConfluenceContent",
+            "updateConfluenceComment",
+            "updateConfluenceContent",
+        ],
+        ("confluence.write", False),
+    ),
+    **dict.fromkeys(["getJsmOpsAlerts", "getJsmOpsScheduleInfo", "getJsmOpsTeamInfo"], ("jsm.read", True)),
+    "updateJsmOpsAlert": ("jsm.write", False),
+    **dict.fromkeys(["getBitbucketRepository", "listBitbucketRepositories"], ("bitbucket.read", True)),
+    "createBitbucketRepoPullRequest": ("bitbucket.write", False),
+    "getLoomVideo": ("loom.read", True),
+    "search": ("platform.search_atlassian", True),
+    "getTeamworkGraphContext": ("platform.read_teamwork_graph", True),
+    "searchCode": ("code.read", True),
+    "getAccessibleAtlassianResources": ("", True),
+    "atlassianUserInfo": ("", True),
+}
+# What /v2/mcp lists without ?tools=all: a few primary tools and the meta-tools.
+PRIMARY_V2 = (
+    "getAccessibleAtlassianResources",
+    "atlassianUserInfo",
+    "getConfluenceContent",
+    "createConfluenceContent",
+    "updateConfluenceContent",
+    "searchConfluence",
+    "getJiraIssue",
+    "searchJiraIssuesUsingJql",
+    "createJiraIssue",
+    "editJiraIssue",
+    "transitionJiraIssue",
+    "getLoomVideo",
+    "search",
+)
+META_TOOLS_V2 = ("discover", "executeRead", "executeWrite", "executeDestructive")
+# `?capabilities=` names → the group whose tools they keep (atlassian-mcp-server#11, PR #123).
+CAPABILITIES = {
+    "READ_JIRA": "jira.read",
+    "WRITE_JIRA": "jira.write",
+    "SEARCH_JIRA": "jira.search",
+    "READ_CONFLUENCE": "confluence.read",
+    "WRITE_CONFLUENCE": "confluence.write",
+    "SEARCH_CONFLUENCE": "confluence.search",
+    "READ_COMPASS": "compass.read",
+    "WRITE_COMPASS": "compass.write",
+    "READ_JSM": "jsm.read",
+    "WRITE_JSM": "jsm.write",
+    "SEARCH_ATLASSIAN": "platform.search_atlassian",
+}
+
 
 @dataclass(frozen=True)
 class SimConfig:
@@ -100,6 +213,7 @@ class SimConfig:
     json_responses: bool = False  # False: answers come as SSE streams
     redirect_to: str | None = None  # MCP paths answer 307 to this base instead
     echo_authorization: bool = False  # a careless server: a refused request's header comes back in the body
+    v2_domain_bug: bool = False  # atlassian-mcp-server#254: on /v2/mcp, OAuth clients are refused by domain
 
 
 SCENARIOS: dict[str, SimConfig] = {
@@ -115,6 +229,7 @@ SCENARIOS: dict[str, SimConfig] = {
     "issuer-mismatch": SimConfig(issuer_mismatch=True),
     "registration-missing": SimConfig(registration_missing=True, cimd_supported=False),
     "endpoint-deprecated": SimConfig(),  # the client uses /v1/sse
+    "v2-custom-domain-bug": SimConfig(v2_domain_bug=True),  # an OAuth client on /v2/mcp with its origin listed
 }
 
 
@@ -271,6 +386,7 @@ __all__ = [
     "SIM_EMAIL",
     "SIM_SERVICE_KEY",
     "TOOLS",
+    "TOOLS_V2",
     "SeenRequest",
     "Sim",
     "SimConfig",

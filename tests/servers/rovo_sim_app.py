@@ -10,6 +10,7 @@ import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
@@ -18,16 +19,21 @@ from starlette.types import Receive, Scope, Send
 
 from .rovo_sim import (
     AGENT_SCOPES,
+    CAPABILITIES,
+    DOMAIN_BLOCKED_MESSAGE,
     DOMAIN_MESSAGE,
     GRANULAR_SCOPES,
     IP_BLOCKED_MESSAGE,
     MCP_PATHS,
+    META_TOOLS_V2,
+    PRIMARY_V2,
     SCOPE_MESSAGE,
     SIM_API_TOKEN,
     SIM_CLASSIC_API_TOKEN,
     SIM_EMAIL,
     SIM_SERVICE_KEY,
     TOOLS,
+    TOOLS_V2,
     TROUBLE_MESSAGE,
     SeenRequest,
     Sim,
@@ -52,28 +58,67 @@ def _principal(ctx: ServerRequestContext[Any]) -> Principal:
     return request.scope["state"]["principal"] if request is not None else Principal("anonymous")
 
 
-def _visible_tools(principal: Principal, config: SimConfig) -> list[str]:
+@dataclass(frozen=True)
+class Listing:
+    """Which endpoint the request came to, and what its query asked for."""
+
+    v2: bool = False
+    all_tools: bool = False  # ?tools=all
+    capabilities: frozenset[str] | None = None  # ?capabilities=: the groups kept
+
+
+def _listing(ctx: ServerRequestContext[Any]) -> Listing:
+    request = ctx.request
+    return request.scope["state"].get("listing", Listing()) if request is not None else Listing()
+
+
+def listing_of(path: str, query: str) -> Listing:
+    params = parse_qsl(query, keep_blank_values=True)
+    caps = [c.strip().upper() for k, v in params if k == "capabilities" for c in v.split(",") if c.strip()]
+    groups = (
+        frozenset(CAPABILITIES[c] for c in caps if c in CAPABILITIES)
+        if any(k == "capabilities" for k, _ in params)
+        else None
+    )
+    return Listing(path.startswith("/v2/"), ("tools", "all") in params, groups)
+
+
+def _visible_tools(principal: Principal, config: SimConfig, listing: Listing | None = None) -> list[str]:
+    listing = listing or Listing()
+    catalogue = TOOLS_V2 if listing.v2 else TOOLS
     names = []
-    for name, (group, _ro) in TOOLS.items():
+    for name, (group, _ro) in catalogue.items():
         product = group.split(".")[0]
         if group in config.blocked_groups:
             continue
+        if listing.v2 and not listing.all_tools and name not in PRIMARY_V2:
+            continue  # reached through discover/execute, not listed
+        if listing.capabilities is not None and group and group not in listing.capabilities:
+            continue
         # Classic or legacy API tokens and API tokens sent as Bearer see the Teamwork Graph only.
-        if (principal.classic or principal.kind == "api_token_as_bearer") and product != "platform":
+        if (principal.classic or principal.kind == "api_token_as_bearer") and product not in ("platform", ""):
             continue
-        if product == "jsm" and principal.kind == "oauth":  # JSM tools: API token only
+        if product in ("jsm", "bitbucket") and principal.kind == "oauth":  # API token only
             continue
-        if product == "compass" and principal.kind != "oauth":  # Compass tools: OAuth 2.1 only
+        if product in ("compass", "loom") and principal.kind != "oauth":  # OAuth 2.1 only
             continue
         names.append(name)
+    if listing.v2 and not listing.all_tools:
+        names.extend(META_TOOLS_V2)
     return names
+
+
+def _read_only(name: str) -> bool:
+    if name in META_TOOLS_V2:
+        return name == "discover" or name == "executeRead"
+    return (TOOLS.get(name) or TOOLS_V2[name])[1]
 
 
 def build_mcp_server(config: SimConfig) -> Server[Any]:
     async def list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        names = _visible_tools(_principal(ctx), config)
+        names = _visible_tools(_principal(ctx), config, _listing(ctx))
         start = int(params.cursor) if params and params.cursor else 0
         page = names[start : start + config.tools_page_size]
         nxt = str(start + config.tools_page_size) if start + config.tools_page_size < len(names) else None
@@ -82,7 +127,7 @@ def build_mcp_server(config: SimConfig) -> Server[Any]:
                 name=n,
                 description=f"Simulated {n}",
                 input_schema={"type": "object", "properties": {"id": {"type": "string"}}},
-                annotations=types.ToolAnnotations(read_only_hint=TOOLS[n][1], destructive_hint=not TOOLS[n][1]),
+                annotations=types.ToolAnnotations(read_only_hint=_read_only(n), destructive_hint=not _read_only(n)),
             )
             for n in page
         ]
@@ -92,7 +137,7 @@ def build_mcp_server(config: SimConfig) -> Server[Any]:
         principal = _principal(ctx)
         if principal.custom_app:
             return types.CallToolResult(content=[types.TextContent(type="text", text=TROUBLE_MESSAGE)], is_error=True)
-        if params.name not in _visible_tools(principal, config):
+        if params.name not in _visible_tools(principal, config, _listing(ctx)):
             return types.CallToolResult(
                 content=[types.TextContent(type="text", text=f"Unknown tool: {params.name}")], is_error=True
             )
@@ -133,8 +178,8 @@ class RovoSimApp:
         self._record(scope, headers, body)
         if path in MCP_PATHS:
             await self._mcp(scope, headers, body, receive, send)
-        elif path == "/v1/sse":
-            await _json(send, 410, {"error": "gone", "message": "The /v1/sse endpoint is no longer supported."})
+        elif path == "/v1/sse":  # retired after 2026-06-30: Atlassian answers 404 there now
+            await _json(send, 404, {"error": "not_found"})
         elif path.startswith("/.well-known/oauth-protected-resource"):
             await self._prm(path, send)
         elif path.startswith(("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration")):
@@ -193,7 +238,12 @@ class RovoSimApp:
         ):
             await _json(send, 403, {"error": "access_denied", "message": DOMAIN_MESSAGE})
             return
-        inner = dict(scope, path="/mcp", raw_path=b"/mcp", state={**scope.get("state", {}), "principal": principal})
+        if config.v2_domain_bug and principal.kind == "oauth" and path.startswith("/v2/"):
+            await _json(send, 403, {"error": "access_denied", "message": DOMAIN_BLOCKED_MESSAGE})
+            return
+        listing = listing_of(path, scope.get("query_string", b"").decode("latin-1"))
+        state = {**scope.get("state", {}), "principal": principal, "listing": listing}
+        inner = dict(scope, path="/mcp", raw_path=b"/mcp", state=state)
         await self.mcp(inner, _replay(body, receive), send)
 
     def _authenticate(self, header: str | None, path: str) -> tuple[Principal | None, str | None]:
