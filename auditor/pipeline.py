@@ -18,9 +18,12 @@ from .model.policy import Policy
 from .model.results import Results
 from .model.settings import OrgSettings
 from .model.waivers import Waivers
+from .plan import make_plan
 from .report.formats import FORMATS
 from .report.interface import ReportContext
 from .verdict import blocking
+
+PLANNED_FORMATS = frozenset({"html", "md"})  # the outputs that carry the remediation plan
 
 
 def load_policy(name: str) -> Loaded[Policy]:
@@ -91,6 +94,9 @@ def run_audit(
     history: HistoryOptions | None = None,
 ) -> Outcome:
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, generated_at=generated_at)
+    if PLANNED_FORMATS & set(formats):  # the reports people read open with the ordered plan
+        plan = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of)
+        context = replace(context or ReportContext(), plan=plan)
     return report_results(results, out=out, formats=formats, fail_on=fail_on, context=context, history=history)
 
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
+from ..plan.model import Plan, Unresolvable
 from . import html_view
 from .interface import Format, ReportContext
+from .plan import sentence_html
 from .templating import environment
 
 
@@ -42,6 +45,47 @@ def content_security_policy(css: str, js: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    n: int
+    html: Markup  # the sentence, its values in code with a Copy button
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOrg:
+    name: str
+    steps: tuple[PlanStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    orgs: tuple[PlanOrg, ...]
+    unresolvable: tuple[Unresolvable, ...]
+    names: dict[str, str]
+    step_of: dict[tuple[str, str, str | None], int]  # (org, control, subject) → the step that resolves it
+
+
+def _code(value: str) -> Markup:
+    return Markup('<code class="v">{}</code><button type="button" class="copy">Copy</button>').format(value)
+
+
+def plan_view(plan: Plan | None) -> PlanView | None:
+    """What the report's "What to do, in order" section shows (auditor.plan)."""
+    if plan is None or not (plan.steps or plan.unresolvable):
+        return None
+    names = {o.id: o.display_name for o in plan.target.orgs}
+    orgs = []
+    for org in dict.fromkeys(s.change.org for s in plan.steps):
+        steps = tuple(PlanStep(s.n, sentence_html(s, plan, _code), s.where) for s in plan.steps_of(org))
+        orgs.append(PlanOrg(names.get(org, org), steps))
+    step_of: dict[tuple[str, str, str | None], int] = {}
+    for s in plan.steps:
+        for control, subject in s.findings:
+            step_of.setdefault((s.change.org, control, subject), s.n)
+    return PlanView(tuple(orgs), plan.unresolvable, names, step_of)
+
+
 class HtmlFormat(Format):
     name = "html"
     filename = "report.html"
@@ -49,7 +93,14 @@ class HtmlFormat(Format):
     def render(self, results: Results, context: ReportContext) -> str:
         env = environment()
         view = html_view.build(results, context.fail_on)
-        common = {"v": view, "context": context, "status_order": STATUS_WORST_FIRST}
+        plan = plan_view(context.plan)
+        common = {
+            "v": view,
+            "context": context,
+            "status_order": STATUS_WORST_FIRST,
+            "plan": plan,
+            "step_of": plan.step_of if plan else {},
+        }
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()
         js = env.get_template("_script.js.j2").render(**common).strip()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..history.review import Review
 from ..model.common import iso as iso  # where the formats have always found it
 from ..model.results import Results
+from ..plan.model import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,7 @@ class ReportContext:
 
     review: Review | None = None  # diff with the previous run and per-org trends (auditor/history)
     fail_on: str = "fail"  # which statuses block, as for the exit status (verdict.BLOCKING)
+    plan: Plan | None = None  # the ordered remediation plan (auditor.plan), for report.html and summary.md
 
 
 class Format(ABC):

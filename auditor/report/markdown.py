@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model.results import Finding, Results, urgency
 from ..verdict import shown_blocking, verdict_text
 from .interface import Format, ReportContext, iso
+from .plan import plan_markdown
 from .unknowns import group_unknowns
 
 REVIEW_ROWS = 50  # changes listed under "Since the last review" (`rovo-audit diff` lists all)
@@ -31,6 +32,8 @@ class MarkdownFormat(Format):
             f"| {s['pass']} | {s['fail']} | {s['warn']} | {s['unknown']} | {s['waived']} |",
             "",
         ]
+        if context.plan is not None and (context.plan.steps or context.plan.unresolvable):
+            lines += [*plan_markdown(context.plan, level=2).splitlines(), ""]
         by_org: dict[str, list[Finding]] = {}
         for f in results.findings:
             if f.status != "pass":

@@ -6,9 +6,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from ..model import schemas
 from ..model.common import iso
 from ..plan.model import Plan, Step
+from ..plan.paths import Wording
 from .safe import md_code, md_text, terminal
 
 
@@ -18,6 +21,22 @@ def sentence(step: Step, plan: Plan, quote: Callable[[str], str] = lambda v: f"`
     if step.before is not None:
         later = plan.steps[step.before - 1].wording.text(quote)
         text += f" before step {step.before} ({later[:1].lower() + later[1:]}), so that what it allows keeps working"
+    return text
+
+
+def _markup(wording: Wording, code: Callable[[str], Markup]) -> Markup:
+    """A step's sentence as HTML: its template escaped, each untrusted part as `code` makes it."""
+    return Markup(escape(wording.template)).format_map({k: code(v) for k, v in wording.fields})
+
+
+def sentence_html(step: Step, plan: Plan, code: Callable[[str], Markup]) -> Markup:
+    """The sentence as HTML: the template escaped, each untrusted part through `code`."""
+    text = _markup(step.wording, code)
+    if step.before is not None:
+        later = _markup(plan.steps[step.before - 1].wording, lambda v: Markup("<code>{}</code>").format(v))
+        text += Markup(" before step {} ({}), so that what it allows keeps working").format(
+            step.before, Markup(later[:1].lower()) + later[1:]
+        )
     return text
 
 
@@ -53,10 +72,12 @@ def _names(plan: Plan) -> dict[str, str]:
     return {o.id: o.display_name for o in plan.target.orgs}
 
 
-def plan_markdown(plan: Plan, *, heading: str = "# Remediation plan") -> str:
+def plan_markdown(plan: Plan, *, level: int = 1) -> str:
+    """plan.md (level 1), or the plan section of summary.md (level 2)."""
     names = _names(plan)
+    sub = "#" * (level + 1)
     lines = [
-        heading,
+        f"{'#' * level} Remediation plan",
         "",
         f"As of {iso(plan.as_of)}. Apply the steps in this order: none breaks what already works.",
         "",
@@ -64,7 +85,7 @@ def plan_markdown(plan: Plan, *, heading: str = "# Remediation plan") -> str:
     if not plan.steps:
         lines += ["Nothing to change: every finding the policies judge passes or is waived.", ""]
     for org in dict.fromkeys(s.change.org for s in plan.steps):
-        lines += [f"## {md_text(names.get(org, org))} ({md_code(org)})", ""]
+        lines += [f"{sub} {md_text(names.get(org, org))} ({md_code(org)})", ""]
         for s in plan.steps_of(org):
             what = sentence(s, plan, md_code)
             lines.append(f"{s.n}. {what}. Where: {md_text(s.where)}.")
@@ -73,7 +94,7 @@ def plan_markdown(plan: Plan, *, heading: str = "# Remediation plan") -> str:
                 lines.append(f"   {'Keeps passing' if s.before is not None else 'Resolves'}: {named}.")
         lines.append("")
     if plan.unresolvable:
-        lines += ["## What no change of the settings settles", ""]
+        lines += [f"{sub} What no change of the settings settles", ""]
         lines += ["| org | control | subject | status | why |", "| --- | --- | --- | --- | --- |"]
         for u in plan.unresolvable:
             subject = md_code(u.subject, in_table=True) if u.subject else "—"

@@ -144,3 +144,19 @@ def test_hostile_labels_cannot_inject_markdown_or_terminal_sequences(tmp_path: P
     prose = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", md)  # what is outside code spans renders as Markdown
     assert "<img" in md and "<img" not in prose  # shown literally, in code
     assert "[click](" not in prose and "\\[click\\]" in prose
+
+
+def test_summary_md_carries_the_plan_and_plan_json_has_the_same_steps(tmp_path: Path) -> None:
+    settings = write(tmp_path / "s.yaml", lockout_doc())
+    r = run_cli("audit", "--policy", "baseline", "--policy", "rollout-approved-clients", "--settings", settings,
+                "--out", tmp_path / "a", "--format", "md", "--no-history", "--as-of", AS_OF)  # fmt: skip
+    assert r.code == 1, r.err
+    md = (tmp_path / "a" / "summary.md").read_text()
+    end = re.search(r"^## Lockout Org \(", md, re.M)  # the org's own section follows the plan
+    assert end is not None
+    plan_md = md[md.index("## Remediation plan") : end.start()]
+    run_cli("plan", "--policy", "baseline", "--policy", "rollout-approved-clients", "--settings", settings,
+            "--out", tmp_path / "p", "--as-of", AS_OF, "-q")  # fmt: skip
+    steps = json.loads((tmp_path / "p" / "plan.json").read_text())["steps"]
+    numbered = re.findall(r"^(\d+)\. ", plan_md, re.M)
+    assert [int(n) for n in numbered] == [s["n"] for s in steps]
