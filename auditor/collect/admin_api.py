@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -49,9 +50,10 @@ class EndpointSpec(_Data):
 
 class IpRuleSpec(_Data):
     rule_keys: tuple[str, ...]
-    range_keys: tuple[str, ...]
     enabled_status: str
     disabled_status: str = "disabled"
+    applied_statuses: tuple[str, ...]
+    pending_statuses: tuple[str, ...]
 
 
 class EventsSpec(_Data):
@@ -147,9 +149,43 @@ def parse_verified_domains(pages: Iterable[Any]) -> tuple[str, ...]:
     return tuple(sorted(set(out)))
 
 
-def parse_ip_allowlist(pages: Iterable[Any], spec: IpRuleSpec) -> tuple[bool, tuple[str, ...] | None, str | None]:
-    """(enabled, ranges, problem). Ranges are those of the enabled policies (of all of them
-    when none is enabled); None, with a problem, when a rule's shape is not recognised."""
+@dataclass(frozen=True, slots=True)
+class IpAllowlistRead:
+    """What the ip-allowlist policies say. `enabled`/`ranges` are None when they cannot be
+    told; the problem says why (a collection error, never a silent value)."""
+
+    enabled: bool | None
+    ranges: tuple[str, ...] | None
+    problem: str | None = None  # why `enabled` is None (the whole section stays uncollected)
+    ranges_problem: str | None = None  # why `ranges` is None while `enabled` is known
+    detail: str | None = None  # for the evidence: what was taken on trust
+
+
+def _not_applied(p: Mapping[str, Any], spec: IpRuleSpec) -> tuple[list[str], bool]:
+    """(descriptions of the resources a policy is not applied on, whether it lists none)."""
+    resources = p.get("resources")
+    if resources is None or resources == []:
+        return [], True
+    if not isinstance(resources, list):
+        raise ShapeError(f"policy {p.get('name', '?')!r}: `resources` is not a list")
+    pending = []
+    for r in resources:
+        if not isinstance(r, Mapping):
+            raise ShapeError(f"policy {p.get('name', '?')!r}: a resource is not an object")
+        state = r.get("applicationStatus")
+        if state in spec.applied_statuses:
+            continue
+        known = state in spec.pending_statuses
+        what = f"applicationStatus {state!r}" + ("" if known else " (not recognised)")
+        pending.append(f"{what} on {r.get('id', '?')}")
+    return pending, False
+
+
+def parse_ip_allowlist(pages: Iterable[Any], spec: IpRuleSpec) -> IpAllowlistRead:
+    """Ranges are those of the policies in force (of all of them when none is enabled). A
+    policy is in force when its status is enabled and every resource it lists is `applied`;
+    one that is still applying, removing, scheduled or failed (or in a state not recognised)
+    leaves what is in force unknown, and is reported with its state."""
     from ..evaluate.ipranges import parse_network
 
     policies = [_attrs(i) for body in pages for i in _items(body)]
@@ -160,28 +196,52 @@ def parse_ip_allowlist(pages: Iterable[Any], spec: IpRuleSpec) -> tuple[bool, tu
         if not isinstance(status, str) or status.lower() not in (spec.enabled_status, spec.disabled_status):
             raise ShapeError(f"policy {p.get('name', '?')!r}: status {status!r} is not recognised")
     enabled = [p for p in policies if p["status"].lower() == spec.enabled_status]
+    in_force, pending, trusted = [], [], []
+    for p in enabled:
+        not_applied, unlisted = _not_applied(p, spec)
+        name = p.get("name", "?")
+        if not_applied:
+            pending.append(f"policy {name!r}: {', '.join(not_applied)}")
+        else:
+            in_force.append(p)
+            if unlisted:
+                trusted.append(f"policy {name!r} lists no resources: in force per its status")
+    detail = "; ".join(trusted) or None
+    state_problem = (
+        "; ".join(pending) + ": only `applied` counts as in force, so which ranges apply cannot be told"
+        if pending
+        else None
+    )
+    if pending and not in_force:
+        return IpAllowlistRead(None, None, problem=state_problem, detail=detail)
     ranges: list[str] = []
-    for p in enabled or policies:
+    for p in in_force or policies:
         rule = p.get("rule")
-        found = None
-        if isinstance(rule, Mapping):
-            found = next((rule[k] for k in spec.rule_keys if k in rule), None)
-        elif isinstance(rule, list):
-            found = rule
+        found = next((rule[k] for k in spec.rule_keys if k in rule), None) if isinstance(rule, Mapping) else None
+        name = p.get("name", "?")
         if not isinstance(found, list):
-            return bool(enabled), None, f"policy {p.get('name', '?')!r}: rule shape not recognised"
-        for entry in found:
-            value = entry
-            if isinstance(entry, Mapping):
-                value = next((entry[k] for k in spec.range_keys if isinstance(entry.get(k), str)), None)
+            keys = ", ".join(sorted(rule)) if isinstance(rule, Mapping) else type(rule).__name__
+            return IpAllowlistRead(
+                bool(enabled),
+                None,
+                ranges_problem=f"policy {name!r}: rule shape not recognised (expected {{in: [...]}}, got {keys})",
+                detail=detail,
+            )
+        for value in found:
             if not isinstance(value, str):
-                return bool(enabled), None, f"policy {p.get('name', '?')!r}: a range entry is not recognised"
+                return IpAllowlistRead(
+                    bool(enabled), None, ranges_problem=f"policy {name!r}: a range entry is not a string", detail=detail
+                )
             try:
                 parse_network(value)
             except ValueError:
-                return bool(enabled), None, f"policy {p.get('name', '?')!r}: {value!r} is not an IP range"
+                return IpAllowlistRead(
+                    bool(enabled), None, ranges_problem=f"policy {name!r}: {value!r} is not an IP range", detail=detail
+                )
             ranges.append(value)
-    return bool(enabled), tuple(dict.fromkeys(ranges)), None
+    if state_problem:  # some policy is in force (so the allowlist is on), others' state is pending
+        return IpAllowlistRead(True, None, ranges_problem=state_problem, detail=detail)
+    return IpAllowlistRead(bool(enabled), tuple(dict.fromkeys(ranges)), detail=detail)
 
 
 def parse_credentials(pages: Iterable[Any], kind: CredentialKind, inactive: Iterable[str]) -> list[Credential]:
@@ -234,9 +294,8 @@ def parse_mcp_events(
             attrs = _attrs(item)
             raw_action = attrs.get("action")
             action = raw_action if isinstance(raw_action, str) else ""
-            message = item.get("message") or attrs.get("message") or {}
-            content = message.get("content", "") if isinstance(message, Mapping) else ""
-            if needle not in action.lower() and needle not in str(content).lower():
+            # Atlassian's spec gives events no message text: only `action` says what happened.
+            if needle not in action.lower():
                 continue
             count += 1
             actions.add(action)
@@ -357,13 +416,15 @@ class AdminApiCollector(Collector):
 
     async def _ip_allowlist(self, org: str, at: dt.datetime) -> list[Observed]:
         pages, _ = await self._all_pages("policies", org)
-        enabled, ranges, problem = parse_ip_allowlist(pages, self.cat.ip_allowlist)
-        ev = evidence(SOURCE, at, "ip-allowlist policies")
-        out = [Observed("ip_allowlist.enabled", enabled, ev)]
-        if problem is not None:
+        read = parse_ip_allowlist(pages, self.cat.ip_allowlist)
+        if read.enabled is None:
+            raise _Partial([], "ip_allowlist", read.problem or "the policies' state is not recognised")
+        ev = evidence(SOURCE, at, "ip-allowlist policies" + (f" ({read.detail})" if read.detail else ""))
+        out = [Observed("ip_allowlist.enabled", read.enabled, ev)]
+        if read.ranges is None:
             # The state is known, the ranges are not: keep the one, report the other.
-            raise _Partial(out, "ip_allowlist.ranges", problem)
-        out.append(Observed("ip_allowlist.ranges", ranges, ev))
+            raise _Partial(out, "ip_allowlist.ranges", read.ranges_problem or "ranges not recognised")
+        out.append(Observed("ip_allowlist.ranges", read.ranges, ev))
         return out
 
     async def _credentials(self, org: str, at: dt.datetime) -> list[Observed]:

@@ -49,7 +49,7 @@ def orgs() -> list[FakeOrg]:
             policies=[ip_policy("office", "enabled", ["203.0.113.0/24"])],
             tokens=[token(f"t{j}", f"u{j}@example.com", scopes=["read:jira-work"]) for j in range(TOKENS)],
             keys=[{"id": "k", "label": "svc", "status": "ACTIVE", "scopes": ["read:page:confluence"]}],
-            events=[event("mcp_tool_invoked", f"acct-{j}", "2026-11-19T10:00:00Z", "Rovo MCP") for j in range(EVENTS)],
+            events=[event("mcp_tool_invoked", f"acct-{j}", "2026-11-19T10:00:00Z") for j in range(EVENTS)],
         )
         for i in range(ORGS)
     ]

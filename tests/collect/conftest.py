@@ -31,7 +31,7 @@ def example_org(org_id: str = ORG, name: str = "Example Corp") -> FakeOrg:
     return FakeOrg(
         org_id,
         name,
-        domains=[("example.com", "verified"), ("example.org", "verified"), ("pending.example.net", "pending")],
+        domains=[("example.com", "verified"), ("example.org", "verified"), ("pending.example.net", "unverified")],
         policies=[
             ip_policy("Office", "enabled", ["203.0.113.0/24", "198.51.100.7/32"]),
             ip_policy("Old VPN", "disabled", ["192.0.2.0/24"]),
@@ -54,10 +54,10 @@ def example_org(org_id: str = ORG, name: str = "Example Corp") -> FakeOrg:
             }
         ],
         events=[
-            event("mcp_tool_invoked", "acct-1", "2026-11-19T10:00:00Z", "Rovo MCP tool getJiraIssue"),
-            event("mcp_tool_invoked", "acct-2", "2026-11-18T10:00:00Z", "Rovo MCP tool search"),
-            event("mcp_session_started", "acct-1", "2026-11-17T10:00:00Z", "Rovo MCP session"),
-            event("user_logged_in", "acct-3", "2026-11-19T11:00:00Z", "login"),
+            event("mcp_tool_invoked", "acct-1", "2026-11-19T10:00:00Z"),
+            event("mcp_tool_invoked", "acct-2", "2026-11-18T10:00:00Z"),
+            event("mcp_session_started", "acct-1", "2026-11-17T10:00:00Z"),
+            event("user_logged_in", "acct-3", "2026-11-19T11:00:00Z"),
         ],
     )
 

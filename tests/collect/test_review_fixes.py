@@ -341,7 +341,7 @@ def test_oauth_collector_reports_a_malformed_resource_list() -> None:
 
 
 def test_unrecognised_ranges_keep_the_enabled_state_and_name_the_policies_endpoint() -> None:
-    policy = {"type": "ip-allowlist", "name": "Odd", "status": "enabled", "rule": {"ipRanges": ["not-an-ip"]}}
+    policy = {"type": "ip-allowlist", "name": "Odd", "status": "enabled", "rule": {"in": ["not-an-ip"]}}
     with scripted() as srv:
         srv.json(
             f"/admin/v1/orgs/{ORG}/policies",
@@ -352,3 +352,18 @@ def test_unrecognised_ranges_keep_the_enabled_state_and_name_the_policies_endpoi
     failed = {f.section: f for f in result.failures}
     assert failed["ip_allowlist.ranges"].endpoint == "policies"
     assert "'not-an-ip' is not an IP range" in failed["ip_allowlist.ranges"].error
+
+
+def test_a_rule_shape_outside_the_spec_is_a_collection_error_not_a_value() -> None:
+    """`ipRanges` (what an older fake served) is not AllowIfContainedRule: named, never read."""
+    policy = {"type": "ip-allowlist", "name": "Old", "status": "enabled", "rule": {"ipRanges": ["203.0.113.0/24"]}}
+    with scripted() as srv:
+        srv.json(
+            f"/admin/v1/orgs/{ORG}/policies",
+            {"data": [{"id": "p", "type": "policy", "attributes": policy}], "links": {}},
+        )
+        result = asyncio.run(_with_session(lambda s: _admin(srv.url, s).collect(ORG)))
+    got = {o.path: o.value for o in result.observations}
+    assert got["ip_allowlist.enabled"] is True and "ip_allowlist.ranges" not in got
+    error = {f.section: f.error for f in result.failures}["ip_allowlist.ranges"]
+    assert "rule shape not recognised (expected {in: [...]}, got ipRanges)" in error

@@ -8,16 +8,21 @@
         api.url                                  # "http://127.0.0.1:PORT" ("https://..." with tls)
         api.faults["api_tokens"] = ["500", "429"]  # the next requests to that endpoint fail so
         api.log                                  # every request seen: endpoint, path, query, auth scheme
+        api.served                               # every exchange: request and the response sent (for spec checks)
         api.other.log                            # the "other host" a redirect points at
 
-Response shapes (as documented by developer.atlassian.com, see auditor/data/admin_api.yaml):
-- GET /admin/v1/orgs                 {data: [{id, type: orgs, attributes: {name}}], links: {next?}}
-- GET /admin/v1/orgs/{org}            {data: {id, type: orgs, attributes: {name}}}
-- GET /admin/v1/orgs/{org}/domains    {data: [{id, type: domains, attributes: {name, claim: {type, status}}}], links}
-- GET /admin/v1/orgs/{org}/policies   {data: [{id, type: policy, attributes: {type, name, status, rule, resources}}], meta, links}
+Response shapes: the /admin/v1 paths answer exactly as Atlassian's published OpenAPI says
+(../shared/atlassian/admin-organization.openapi.json; tests/collect/test_admin_api_spec.py
+validates every response served, and every request the collector sends, against it):
+- GET /admin/v1/orgs                 {data: [{id, type: orgs, attributes: {name}, relationships, links}], links: {next?}}
+- GET /admin/v1/orgs/{org}            {data: {id, type: orgs, attributes: {name}, relationships, links}}
+- GET /admin/v1/orgs/{org}/domains    {data: [{id, type: domains, attributes: {name, claim: {type, status}}, links}], links}
+- GET /admin/v1/orgs/{org}/policies   {data: [{id, type: policy, attributes: {type, name, status, rule: {in: [...]},
+                                       resources: [{id, applicationStatus}]}}], meta, links}
+- GET /admin/v1/orgs/{org}/events     {data: [{id, type: events, attributes: {time, action, actor, context, ...}, links}], meta, links}
+Not in that spec (API Access and OAuth user APIs; shapes as developer.atlassian.com documents them):
 - GET /admin/api-access/v1/orgs/{org}/api-tokens  {data: [{id, label, status, createdAt, expiresAt, lastActiveAt, user}], links}
 - GET /admin/api-access/v1/orgs/{org}/api-keys    same, plus scopes (assumed shape); 404 when the org has none configured
-- GET /admin/v1/orgs/{org}/events     {data: [{id, type: events, attributes: {time, action, actor}, message}], meta, links}
 - GET /oauth/token/accessible-resources  [{id, url, name, scopes, avatarUrl}]  (Bearer OAUTH_TOKEN)
 - GET /me                             {account_id, email, name}                (Bearer OAUTH_TOKEN)
 
@@ -78,13 +83,18 @@ class FakeOrg:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
-def ip_policy(name: str, status: str, ranges: list[str]) -> dict[str, Any]:
+def ip_policy(name: str, status: str, ranges: list[str], states: tuple[str, ...] = ("applied",)) -> dict[str, Any]:
+    """An ip-allowlist policy as the spec gives it: rule AllowIfContainedRule {in: [...]}, one
+    resource per `states` entry (applicationStatus: applying, removing, applied, failed, scheduled)."""
     return {
         "type": "ip-allowlist",
         "name": name,
         "status": status,
-        "rule": {"ipRanges": ranges},
-        "resources": [{"id": "ari:cloud:platform::site/1", "applicationStatus": "applied", "meta": {}, "links": {}}],
+        "rule": {"in": ranges},
+        "resources": [
+            {"id": f"ari:cloud:platform::site/{i + 1}", "applicationStatus": state, "meta": {}, "links": {}}
+            for i, state in enumerate(states)
+        ],
     }
 
 
@@ -110,21 +120,35 @@ def token(
     return out
 
 
-def event(action: str, actor: str, time_iso: str, message: str = "") -> dict[str, Any]:
+def event(action: str, actor: str, time_iso: str) -> dict[str, Any]:
+    """An audit-log event as the spec gives it: no message text, only `action` says what happened."""
     return {
         "id": f"ev-{action}-{time_iso}",
         "type": "events",
         "attributes": {
             "time": time_iso,
             "action": action,
-            "actor": {"id": actor, "name": actor, "auth": {"authType": "user-session"}},
+            "actor": {"id": actor, "name": actor},
             "context": [],
             "container": [],
             "location": {"ip": "203.0.113.9"},
         },
         "links": {"self": "x"},
-        "message": {"content": message, "format": "simple"},
     }
+
+
+@dataclass(frozen=True)
+class Served:
+    """One exchange, as sent: for checking the fake (and the collector) against the spec."""
+
+    method: str
+    path: str
+    query: str
+    authorization: str | None
+    status: int
+    body: bytes
+    content_type: str | None
+    fault: str | None  # the injected fault, if this answer was one
 
 
 @dataclass(frozen=True)
@@ -167,6 +191,7 @@ class _State:
         )
         self.faults: dict[str, list[str]] = {}
         self.log: list[Seen] = []
+        self.served: list[Served] = []
         self.auth_values: list[str] = []
         self.events_starts: list[float] = []
         self.violations = 0
@@ -210,6 +235,10 @@ class FakeAdminApi(str):
     def log(self) -> list[Seen]:
         return self.state.log
 
+    @property
+    def served(self) -> list[Served]:
+        return self.state.served
+
     def count(self, endpoint: str) -> int:
         return sum(1 for s in self.state.log if s.endpoint == endpoint)
 
@@ -233,7 +262,22 @@ def _page(items: list[Any], request: Request, st: _State) -> tuple[list[Any], st
 
 
 def _org_item(o: FakeOrg) -> dict[str, Any]:
-    return {"id": o.id, "type": "orgs", "attributes": {"name": o.name}, "links": {"self": f"/admin/v1/orgs/{o.id}"}}
+    base = f"/admin/v1/orgs/{o.id}"
+    return {
+        "id": o.id,
+        "type": "orgs",
+        "attributes": {"name": o.name},
+        "relationships": {
+            "domains": {"links": {"related": f"{base}/domains"}},
+            "users": {"links": {"related": f"{base}/users"}},
+        },
+        "links": {"self": base},
+    }
+
+
+def _errors(status: str, code: str, title: str) -> dict[str, Any]:
+    """The spec's application error body: {errors: [{id, status, code, title}]}."""
+    return {"errors": [{"id": f"err-{code}", "status": status, "code": code, "title": title}]}
 
 
 def build_app(st: _State, other: OtherHost, base: list[str]) -> ASGIApp:
@@ -258,15 +302,30 @@ def build_app(st: _State, other: OtherHost, base: list[str]) -> ASGIApp:
         try:
             if st.latency:
                 await asyncio.sleep(st.latency)
-            return await _answer(request, endpoint, org_id, auth)
+            fault = st.faults.get(endpoint, [None]).pop(0) if st.faults.get(endpoint) else None
+            response = await (
+                _fault(fault, request, auth) if fault is not None else _answer(request, endpoint, org_id, auth)
+            )
+            body = bytes(response.body) if hasattr(response, "body") else b""
+            with st.lock:
+                st.served.append(
+                    Served(
+                        request.method,
+                        request.url.path,
+                        request.url.query,
+                        auth,
+                        response.status_code,
+                        body,
+                        response.headers.get("content-type"),
+                        fault,
+                    )
+                )
+            return response
         finally:
             with st.lock:
                 st.in_flight -= 1
 
     async def _answer(request: Request, endpoint: str, org_id: str | None, auth: str | None) -> Response:
-        fault = st.faults.get(endpoint, [None]).pop(0) if st.faults.get(endpoint) else None
-        if fault is not None:
-            return await _fault(fault, request, auth)
         oauth = endpoint in ("accessible_resources", "me")
         if auth != f"Bearer {OAUTH_TOKEN if oauth else ADMIN_KEY}":
             return JSONResponse({"code": 401, "message": "Unauthorized"}, 401)
@@ -286,8 +345,8 @@ def build_app(st: _State, other: OtherHost, base: list[str]) -> ASGIApp:
             items, nxt = _page([_org_item(o) for o in st.orgs.values()], request, st)
             return JSONResponse({"data": items, "links": {"self": "x", **({"next": nxt} if nxt else {})}})
         org = st.orgs.get(org_id or "")
-        if org is None:
-            return JSONResponse({"code": 404, "message": "Not found"}, 404)
+        if org is None:  # the spec's Error.OrgNotFound (defined for GET /v1/orgs/{orgId} only)
+            return JSONResponse(_errors("404", "ADMIN-404-2", "Organization not found"), 404)
         if endpoint == "org":
             return JSONResponse({"data": _org_item(org)})
         if endpoint == "api_keys" and org.keys is None:
@@ -311,7 +370,11 @@ def build_app(st: _State, other: OtherHost, base: list[str]) -> ASGIApp:
             return JSONResponse({"message": "slow down"}, 429)
         if fault == "429-long":
             return JSONResponse({"message": "slow down"}, 429, headers={"Retry-After": "3600"})
-        if fault in ("500", "503", "401", "404"):
+        if fault == "500":  # the spec's Error.InternalError
+            return JSONResponse(_errors("500", "ADMIN-500-1", "Internal error"), 500)
+        if fault == "401":  # the spec's Error.Unauthenticated (ProxyError)
+            return JSONResponse({"code": 401, "message": "Unauthorized"}, 401)
+        if fault in ("503", "404"):
             return JSONResponse({"message": f"fault {fault}"}, int(fault))
         if fault == "timeout":
             await asyncio.sleep(st.hang)
