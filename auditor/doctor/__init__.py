@@ -13,8 +13,9 @@ order a client meets them, and name the first one that breaks, with the admin's 
   client registration and tool calls happen only when the options ask for them.
 - knowledge.py: auditor/data/known_errors.yaml (messages → causes → fixes), shared by
   `--explain` and by the live steps, which read the server's own error texts with it.
-- facts.py: credential_shapes.yaml, mcp_endpoints.yaml and (shared with collect)
-  tool_groups.yaml.
+- facts.py: credential_shapes.yaml, mcp_endpoints.yaml, mcp_auth.yaml (scope families,
+  accepted credentials, status page), known_bugs.yaml (open Atlassian bugs) and, shared with
+  collect through auditor/collect/tool_groups.py, tool_groups.yaml.
 The HTTP side is auditor.mcpclient; origin checks reuse auditor.patterns. What the doctor
 found is rendered by auditor.report.doctor (terminal, doctor.json, doctor.html) and
 auditor.report.explain (`--explain`).
