@@ -54,7 +54,10 @@ class Progress:
     """A one-line status on stderr, refreshed while the run lasts more than a moment."""
 
     def __init__(self, stats: Stats, enabled: bool, stream: TextIO | None = None, delay: float = 0.5) -> None:
-        self.stats, self.enabled, self.stream, self.delay = stats, enabled, stream or sys.stderr, delay
+        # The terminal below the CLI's SafeStream: this line's own \r and erase sequence are meant.
+        target = stream or sys.stderr
+        self.stats, self.enabled, self.delay = stats, enabled, delay
+        self.stream: TextIO = getattr(target, "raw", target)
         self.orgs_done = 0
         self.orgs_total = 0
         self._task: asyncio.Task[None] | None = None

@@ -13,7 +13,7 @@ from ..model import schemas
 from ..model.common import iso
 from .interface import ReportContext
 from .markdown import md_cell
-from .safe import terminal
+from .safe import json_safe, terminal
 from .templating import environment
 
 
@@ -66,7 +66,7 @@ def render_text(d: Diff) -> str:
 
 
 def render_json(d: Diff) -> str:
-    return json.dumps(diff_dict(d), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(diff_dict(d), indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_markdown(d: Diff, *, heading: str = "## Since the last review", limit: int = 200) -> str:

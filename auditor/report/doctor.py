@@ -19,6 +19,7 @@ from ..mcpclient import mask_email
 from ..model import schemas
 from ..model.common import iso
 from .html import csp_hash
+from .safe import json_safe
 from .templating import environment
 
 SCHEMA = schemas.DOCTOR
@@ -63,7 +64,7 @@ def to_dict(report: DoctorReport) -> dict[str, Any]:
 
 
 def render_json(report: DoctorReport) -> str:
-    text = json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    text = json_safe(json.dumps(to_dict(report), indent=2, ensure_ascii=False)) + "\n"
     return report.options.credentials.redact(text)
 
 

@@ -12,7 +12,7 @@ from ..model import schemas
 from ..model.common import iso
 from ..plan.model import Plan, Step
 from ..plan.paths import Wording
-from .safe import md_code, md_text, terminal
+from .safe import json_safe, md_code, md_text, terminal
 
 
 def sentence(step: Step, plan: Plan, quote: Callable[[str], str] = lambda v: f"`{v}`") -> str:
@@ -65,7 +65,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 
 
 def plan_json(plan: Plan) -> str:
-    return json.dumps(plan_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(plan_dict(plan), indent=2, ensure_ascii=False)) + "\n"
 
 
 def _names(plan: Plan) -> dict[str, str]:

@@ -8,7 +8,9 @@ emphasis, links, images, HTML or broken tables.
 
 from __future__ import annotations
 
+import io
 import re
+from typing import TextIO
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate
 # characters (U+202A..U+202E, U+2066..U+2069) plus the line/paragraph separators.
@@ -17,9 +19,51 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u20
 
 def terminal(text: str) -> str:
     """`text` with every control character shown as its code point (`\\x1b`), never acted on."""
-    return _UNSAFE.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
+    return _UNSAFE.sub(_shown, text) if _UNSAFE.search(text) else text
+
+
+def _shown(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text whose strings hold such characters as `\\uXXXX` escapes: the same values,
+    read the same by any JSON parser, harmless on a terminal (json.dumps escapes C0 controls
+    but leaves C1, bidi controls and U+2028/2029 raw when ensure_ascii is off)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _UNSAFE.search(text) else text
+
+
+class SafeStream(io.TextIOBase):
+    """A text stream that makes whatever is written to it safe for a terminal (`terminal`).
+
+    The CLI puts stdout and stderr behind one for each command: every line any command prints,
+    data or error message, passes here. `raw` is the stream below, for the one writer that
+    sends control sequences on purpose (collect's progress line)."""
+
+    def __init__(self, raw: TextIO) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(terminal(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.raw, "encoding", "utf-8"))
+
+    def writable(self) -> bool:
+        return True
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")  # what acts anywhere in a line

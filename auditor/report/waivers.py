@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ..history.waivers import STATES, WaiverState, counts
 from ..model import schemas
 from ..model.common import iso
+from .safe import json_safe
 
 
 def _when(s: WaiverState) -> str:
@@ -62,4 +63,4 @@ def waivers_json(found: Sequence[WaiverState], now: dt.datetime, expiring_days: 
             for w in found
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

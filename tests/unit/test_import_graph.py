@@ -103,3 +103,13 @@ def test_the_pipeline_flows_one_way():
     assert not graph["model"] - {"errors"}, graph["model"]
     # the doctor's steps run; rendering what they found is report/'s job
     assert "report" not in graph["doctor"]
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject.toml lists the packages by hand (auditor/policies is a symlink to policies/):
+    a new package left out of the list would be missing from every install but an editable one."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.relative_to(ROOT).parent.parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
