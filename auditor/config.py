@@ -163,6 +163,12 @@ def load_config(
     if env_file is not None and not path.is_file():
         raise InputError(Problem(Location(str(path), 1, 1), "no such .env file"))
     dotenv = path if path.is_file() else None
+    if dotenv is not None:
+        # Read once here with the input files' rules (a regular file, capped, strict UTF-8 with
+        # the place of a bad byte), so pydantic-settings never meets a file it would choke on.
+        from .load.yamlpos import read_text_file
+
+        read_text_file(dotenv, str(dotenv), max_bytes=1024 * 1024, expected="a .env file")
     init: dict[str, Any] = {}
     if only is not None:
         init.update({f: info.default for f, info in CollectConfig.model_fields.items() if f not in only})

@@ -282,7 +282,11 @@ def read_text_file(path: Path, name: str, *, max_bytes: int, expected: str) -> s
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(Problem(Location(name, 1, 1), f"not UTF-8 text (byte {e.start})")) from None
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise InputError(
+            Problem(Location(name, line, column), f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})")
+        ) from None
 
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:

@@ -167,7 +167,7 @@ def test_absurd_size_is_refused(tmp_path):
 def test_not_utf8(tmp_path):
     p = tmp_path / "bin.yaml"
     p.write_bytes(b"apiVersion: rovo-audit/v1\nkind: \xff\xfe\n")
-    assert_input_error(run_cli("validate", p), p, 1, 1, "UTF-8", prefix=f"{p}:1:1: ")
+    assert_input_error(run_cli("validate", p), p, 2, 7, "UTF-8", prefix=f"{p}:2:7: ")  # the bad byte's place
 
 
 def test_missing_file(tmp_path):
@@ -267,3 +267,10 @@ def test_only_regular_files_are_read(tmp_path: Path, special: str) -> None:
     r = run_cli("audit", "--policy", "baseline", "--settings", path, "--out", tmp_path / "out", timeout=10)
     assert_input_error(r, path, 1, 1, "expected a YAML file")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_located_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"ROVO_AUDIT_ORG_ID=x\nROVO_AUDIT_ADMIN_API_KEY=\xff\xfe\n")
+    r = run_cli("collect", "--out", tmp_path / "s.yaml", cwd=tmp_path)
+    assert_input_error(r, ".env", 2, 26, "not UTF-8")
+    assert not (tmp_path / "s.yaml").exists()
