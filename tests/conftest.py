@@ -9,6 +9,7 @@ import base64
 import contextlib
 import gc
 import io
+import json
 import logging
 import os
 import re
@@ -434,6 +435,8 @@ def secret_forms(*secrets: str, emails: Iterable[str] = ()) -> tuple[str, ...]:
     forms: list[str] = []
     for s in secrets:
         forms += [s, quote(s, safe=""), quote_plus(s)]
+        # as a JSON string may carry it: escaped by json.dumps, or every character as \uXXXX
+        forms += [json.dumps(s)[1:-1], "".join(f"\\u{ord(c):04x}" for c in s)]
         forms += [base64.b64encode(f"{e}:{s}".encode()).decode() for e in dict.fromkeys((SIM_EMAIL, *emails))]
         if len(s[8:-8]) >= 12:  # shorter pieces would match ordinary text
             forms.append(s[8:-8])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -108,7 +109,29 @@ class Redactor:
     def __call__(self, text: str) -> str:
         for s in self._secrets:
             text = text.replace(s, "[redacted]")
+        if "\\" in text:  # a JSON string may carry any character as \uXXXX (and / as \/)
+            for s in self._secrets:
+                text = _json_escaped(s).sub("[redacted]", text)
         return text
+
+
+def _json_escaped(secret: str) -> re.Pattern[str]:
+    """`secret` as a JSON encoder may write it: any character as itself or `\\uXXXX` (hex in
+    either case; a character beyond U+FFFF as its surrogate pair), `/` also as `\\/`."""
+
+    def forms(ch: str) -> str:
+        units = ch.encode("utf-16-be")
+        escaped = "".join(
+            "\\\\u"
+            + "".join(
+                f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{int.from_bytes(units[i : i + 2], 'big'):04x}"
+            )
+            for i in range(0, len(units), 2)
+        )
+        extra = "|\\\\/" if ch == "/" else ""
+        return f"(?:{re.escape(ch)}|{escaped}{extra})"
+
+    return re.compile("".join(forms(ch) for ch in secret))
 
 
 def mask_email(email: str) -> str:
