@@ -1,4 +1,5 @@
-"""The dated facts the audit relies on (controls, permission groups), validated when read.
+"""The dated facts the audit relies on (controls, permission groups, MCP clients, the scope
+families and credentials the MCP server accepts, open Atlassian bugs), validated when read.
 
 Read lazily and cached: nothing happens at import time, and a bad data file fails with a
 clear message the first time it is needed (and in the test suite, which loads them all).
@@ -169,6 +170,171 @@ class ClientCatalog(_Data):
     def vendor_hosted(self) -> dict[str, McpClient]:
         """The clients whose MCP calls come from the vendor's cloud egress."""
         return {cid: c for cid, c in self.clients.items() if c.calls_from == "vendor"}
+
+
+Tag = Literal["doc", "repo", "field"]
+
+
+class Fact(_Data):
+    """Where a fact was read, when, and of which kind (doc / repo / field)."""
+
+    tag: Tag
+    # The URL read; `ROVO-MCP.md#section` for the shared knowledge file; `stored:<id>` for a
+    # stored public copy whose repository the search index does not name (its id there).
+    source: str
+    read: dt.date
+    note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not (v.startswith(("https://", "ROVO-MCP.md")) or re.fullmatch(r"stored:\d+", v)):
+            raise ValueError(f"source must be an https URL, ROVO-MCP.md#section or stored:<id>, not {v!r}")
+        return v
+
+
+# -- auth facts and scope families (mcp_auth.yaml): read by the doctor and by RMCP-SCOPE-003 ----
+
+
+class ScopeFamily(_Data):
+    id: str
+    title: str
+    pattern: str
+    examples: tuple[str, ...] = ()
+    recognised: bool | None = None  # by the MCP server on an API token; None: not a product scope
+    note: str | None = None
+    sources: tuple[str, ...]
+
+
+class CredentialFact(_Data):
+    id: str
+    title: str
+    accepted: bool
+    requires: str | None = None
+    symptom: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...]
+
+
+class StatusPage(_Data):
+    url: str
+    not_: str = Field(alias="not")
+    sources: tuple[str, ...]
+
+
+class McpAuth(_Data):
+    as_of: dt.date
+    source: str
+    facts: dict[str, Fact]
+    scope_families: tuple[ScopeFamily, ...]
+    credentials: tuple[CredentialFact, ...]
+    status_page: StatusPage
+
+    @model_validator(mode="after")
+    def _checked(self) -> McpAuth:
+        refs = [s for f in self.scope_families for s in f.sources] + [s for c in self.credentials for s in c.sources]
+        refs += self.status_page.sources
+        missing = sorted({r for r in refs if r not in self.facts})
+        if missing:
+            raise ValueError(f"mcp_auth.yaml names unknown facts {missing}")
+        ids = [c.id for c in self.credentials]
+        if len(ids) != len(set(ids)):
+            raise ValueError("mcp_auth.yaml: duplicate credential ids")
+        for family in self.scope_families:
+            re.compile(family.pattern)
+        for family in self.scope_families:
+            for example in family.examples:
+                got = self.family_of(example)
+                if got is None or got.id != family.id:
+                    raise ValueError(f"mcp_auth.yaml: example {example!r} of {family.id} is read as {got and got.id}")
+        return self
+
+    def family_of(self, scope: str) -> ScopeFamily | None:
+        """The first family whose pattern matches the scope (None: no known family)."""
+        return next((f for f in self.scope_families if re.fullmatch(f.pattern, scope)), None)
+
+    def credential(self, cred_id: str) -> CredentialFact:
+        return next(c for c in self.credentials if c.id == cred_id)
+
+
+@cache
+def mcp_auth() -> McpAuth:
+    """mcp_auth.yaml: the scope families, the credentials the MCP server accepts, the status page."""
+    return McpAuth.model_validate(read_data("mcp_auth.yaml"))
+
+
+@lru_cache(maxsize=4096)  # an estate's tokens share few distinct scopes
+def scope_family(scope: str) -> ScopeFamily | None:
+    """The family of mcp_auth.yaml a scope belongs to (None: in none the data knows)."""
+    return mcp_auth().family_of(scope)
+
+
+# -- open Atlassian bugs (known_bugs.yaml) --------------------------------------------------
+
+
+class BugScope(_Data):
+    controls: tuple[str, ...]
+    endpoints: tuple[str, ...] = ()
+    auth: str | None = None  # a credential id of mcp_auth.yaml
+
+
+class KnownBug(_Data):
+    id: str
+    title: str
+    state: Literal["open", "fixed"]
+    open_since: dt.date
+    checked: dt.date
+    fixed_on: dt.date | None = None
+    tag: Tag
+    source: str
+    note: str | None = None
+    symptom: str | None = None
+    cause: str  # its cause in known_errors.yaml (what the doctor names)
+    after: tuple[str, ...] = ()  # causes it is named after, when they are named too
+    affects: BugScope
+    advice: str
+
+    def open_on(self, day: dt.date) -> bool:
+        """Whether the bug applies on `day`: reported by then, and not fixed by then."""
+        if day < self.open_since:
+            return False
+        return self.state == "open" or (self.fixed_on is not None and day < self.fixed_on)
+
+
+class KnownBugs(_Data):
+    as_of: dt.date
+    source: str
+    bugs: tuple[KnownBug, ...]
+
+    def open_for(self, *, control: str | None = None, endpoint: str | None = None, day: dt.date) -> list[KnownBug]:
+        """The bugs open on `day` that affect a control and/or an endpoint path."""
+        return [
+            b
+            for b in self.bugs
+            if b.open_on(day)
+            and (control is None or control in b.affects.controls)
+            and (endpoint is None or endpoint.rstrip("/") in b.affects.endpoints)
+        ]
+
+
+@cache
+def known_bugs() -> KnownBugs:
+    """known_bugs.yaml, checked against what the catalogue knows (controls, credentials); the
+    doctor's `auditor.doctor.facts.known_bugs()` checks the endpoints and causes it names too."""
+    data = KnownBugs.model_validate(read_data("known_bugs.yaml"))
+    catalog = controls().controls
+    creds = {c.id for c in mcp_auth().credentials}
+    for bug in data.bugs:
+        unknown = [c for c in bug.affects.controls if c not in catalog]
+        if unknown:
+            raise ValueError(f"known_bugs.yaml: {bug.id} names unknown controls {unknown}")
+        if bug.affects.auth is not None and bug.affects.auth not in creds:
+            raise ValueError(f"known_bugs.yaml: {bug.id} names unknown credential {bug.affects.auth!r}")
+        if bug.state == "fixed" and bug.fixed_on is None:
+            raise ValueError(f"known_bugs.yaml: {bug.id} is fixed but has no fixed_on")
+        if not bug.source.startswith("https://"):
+            raise ValueError(f"known_bugs.yaml: {bug.id} source must be an https URL")
+    return data
 
 
 def read_data(name: str) -> Any:

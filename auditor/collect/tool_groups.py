@@ -12,17 +12,17 @@ What a listing proves (fail closed):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
+from ..catalog import Fact as Fact  # defined there since issue 13 (evaluate reads mcp_auth.yaml too)
+from ..catalog import Tag as Tag
 from ..catalog import permission_groups, read_data
 
-Tag = Literal["doc", "repo", "field"]
 Group = tuple[str, str]  # (product, permission group)
 GroupMap = dict[str, dict[str, tuple[str, ...]]]
 PermissionValue = Literal["allowed", "partial"]
@@ -30,24 +30,6 @@ PermissionValue = Literal["allowed", "partial"]
 
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Fact(_Data):
-    """Where a fact was read, when, and of which kind (doc / repo / field)."""
-
-    tag: Tag
-    # The URL read; `ROVO-MCP.md#section` for the shared knowledge file; `stored:<id>` for a
-    # stored public copy whose repository the search index does not name (its id there).
-    source: str
-    read: dt.date
-    note: str | None = None
-
-    @field_validator("source")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        if not (v.startswith(("https://", "ROVO-MCP.md")) or re.fullmatch(r"stored:\d+", v)):
-            raise ValueError(f"source must be an https URL, ROVO-MCP.md#section or stored:<id>, not {v!r}")
-        return v
 
 
 class ListAll(_Data):

@@ -10,10 +10,38 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..catalog import read_data
-from ..collect.tool_groups import Fact, Tag, tool_groups
+from ..catalog import (
+    BugScope,
+    CredentialFact,
+    Fact,
+    KnownBug,
+    KnownBugs,
+    McpAuth,
+    ScopeFamily,
+    StatusPage,
+    mcp_auth,
+    read_data,
+)
+from ..catalog import known_bugs as catalog_known_bugs
+from ..collect.tool_groups import tool_groups
+
+__all__ = [
+    "BugScope",
+    "CredentialFact",
+    "KnownBug",
+    "KnownBugs",
+    "McpAuth",
+    "ScopeFamily",
+    "StatusPage",
+    "endpoints",
+    "guess_shape",
+    "is_read_group",
+    "known_bugs",
+    "mcp_auth",
+    "shapes",
+]
 
 
 class _Data(BaseModel):
@@ -141,146 +169,23 @@ def is_read_group(group: str) -> bool:
     return group.split("_", 1)[0] in READ_VERBS
 
 
-# -- auth facts and scope families (mcp_auth.yaml) ------------------------------------------
-
-
-class ScopeFamily(_Data):
-    id: str
-    title: str
-    pattern: str
-    examples: tuple[str, ...] = ()
-    recognised: bool | None = None  # by the MCP server on an API token; None: not a product scope
-    note: str | None = None
-    sources: tuple[str, ...]
-
-
-class CredentialFact(_Data):
-    id: str
-    title: str
-    accepted: bool
-    requires: str | None = None
-    symptom: str | None = None
-    note: str | None = None
-    sources: tuple[str, ...]
-
-
-class StatusPage(_Data):
-    url: str
-    not_: str = Field(alias="not")
-    sources: tuple[str, ...]
-
-
-class McpAuth(_Data):
-    as_of: dt.date
-    source: str
-    facts: dict[str, Fact]
-    scope_families: tuple[ScopeFamily, ...]
-    credentials: tuple[CredentialFact, ...]
-    status_page: StatusPage
-
-    @model_validator(mode="after")
-    def _checked(self) -> McpAuth:
-        refs = [s for f in self.scope_families for s in f.sources] + [s for c in self.credentials for s in c.sources]
-        refs += self.status_page.sources
-        missing = sorted({r for r in refs if r not in self.facts})
-        if missing:
-            raise ValueError(f"mcp_auth.yaml names unknown facts {missing}")
-        ids = [c.id for c in self.credentials]
-        if len(ids) != len(set(ids)):
-            raise ValueError("mcp_auth.yaml: duplicate credential ids")
-        for family in self.scope_families:
-            re.compile(family.pattern)
-        for family in self.scope_families:
-            for example in family.examples:
-                got = self.family_of(example)
-                if got is None or got.id != family.id:
-                    raise ValueError(f"mcp_auth.yaml: example {example!r} of {family.id} is read as {got and got.id}")
-        return self
-
-    def family_of(self, scope: str) -> ScopeFamily | None:
-        """The first family whose pattern matches the scope (None: no known family)."""
-        return next((f for f in self.scope_families if re.fullmatch(f.pattern, scope)), None)
-
-    def credential(self, cred_id: str) -> CredentialFact:
-        return next(c for c in self.credentials if c.id == cred_id)
-
-
-@cache
-def mcp_auth() -> McpAuth:
-    return McpAuth.model_validate(read_data("mcp_auth.yaml"))
-
-
-# -- open Atlassian bugs (known_bugs.yaml) --------------------------------------------------
-
-
-class BugScope(_Data):
-    controls: tuple[str, ...]
-    endpoints: tuple[str, ...] = ()
-    auth: str | None = None  # a credential id of mcp_auth.yaml
-
-
-class KnownBug(_Data):
-    id: str
-    title: str
-    state: Literal["open", "fixed"]
-    open_since: dt.date
-    checked: dt.date
-    fixed_on: dt.date | None = None
-    tag: Tag
-    source: str
-    note: str | None = None
-    symptom: str | None = None
-    cause: str  # its cause in known_errors.yaml (what the doctor names)
-    after: tuple[str, ...] = ()  # causes it is named after, when they are named too
-    affects: BugScope
-    advice: str
-
-    def open_on(self, day: dt.date) -> bool:
-        """Whether the bug applies on `day`: reported by then, and not fixed by then."""
-        if day < self.open_since:
-            return False
-        return self.state == "open" or (self.fixed_on is not None and day < self.fixed_on)
-
-
-class KnownBugs(_Data):
-    as_of: dt.date
-    source: str
-    bugs: tuple[KnownBug, ...]
-
-    def open_for(self, *, control: str | None = None, endpoint: str | None = None, day: dt.date) -> list[KnownBug]:
-        """The bugs open on `day` that affect a control and/or an endpoint path."""
-        return [
-            b
-            for b in self.bugs
-            if b.open_on(day)
-            and (control is None or control in b.affects.controls)
-            and (endpoint is None or endpoint.rstrip("/") in b.affects.endpoints)
-        ]
+# -- auth facts and scope families (mcp_auth.yaml), open Atlassian bugs (known_bugs.yaml) ------
+# The models and loaders live in auditor/catalog.py (RMCP-SCOPE-003 and RMCP-DOM-001's advice
+# read them too, and evaluate does not import the doctor); the names stay importable from here.
 
 
 @cache
 def known_bugs() -> KnownBugs:
-    from ..catalog import controls
+    """known_bugs.yaml as the catalogue checks it, and the endpoints and causes each bug names
+    checked against the doctor's own data (mcp_endpoints.yaml, known_errors.yaml)."""
+    from .knowledge import knowledge
 
-    data = KnownBugs.model_validate(read_data("known_bugs.yaml"))
-    catalog = controls().controls
+    data = catalog_known_bugs()
     paths = {e.path for e in endpoints().endpoints}
-    creds = {c.id for c in mcp_auth().credentials}
+    causes = knowledge().causes
     for bug in data.bugs:
-        unknown = [c for c in bug.affects.controls if c not in catalog]
-        if unknown:
-            raise ValueError(f"known_bugs.yaml: {bug.id} names unknown controls {unknown}")
         if set(bug.affects.endpoints) - paths:
             raise ValueError(f"known_bugs.yaml: {bug.id} names unknown endpoints")
-        if bug.affects.auth is not None and bug.affects.auth not in creds:
-            raise ValueError(f"known_bugs.yaml: {bug.id} names unknown credential {bug.affects.auth!r}")
-        if bug.state == "fixed" and bug.fixed_on is None:
-            raise ValueError(f"known_bugs.yaml: {bug.id} is fixed but has no fixed_on")
-        from .knowledge import knowledge
-
-        causes = knowledge().causes
         if bug.cause not in causes or set(bug.after) - set(causes):
             raise ValueError(f"known_bugs.yaml: {bug.id} names unknown causes")
-        if not bug.source.startswith("https://"):
-            raise ValueError(f"known_bugs.yaml: {bug.id} source must be an https URL")
     return data
