@@ -73,6 +73,9 @@ class CollectConfig(BaseSettings):
     probe_org: str | None = None  # which org the OAuth token and MCP credential belong to
     timeout_seconds: float = Field(30.0, gt=0, le=600)
     concurrency: int = Field(16, ge=1, le=64)
+    # The largest response read from any API, after decompression: a page of the admin API is
+    # a few hundred KB; past this a response is refused (a collection error), never buffered.
+    max_response_mib: int = Field(8, ge=1, le=1024)
     max_retries: int = Field(4, ge=0, le=10)
     retry_base_seconds: float = Field(0.5, gt=0, le=30)
     max_retry_wait_seconds: float = Field(60.0, ge=0, le=3600)

@@ -430,6 +430,9 @@ class AdminApiCollector(Collector):
     async def _credentials(self, org: str, at: dt.datetime) -> list[Observed]:
         # Tokens first, in this task, so their first page queues before the other endpoints'.
         keys_task = asyncio.ensure_future(self._optional_pages("api_keys", org))
+        # When the tokens fail first, the keys' own failure is not the one reported: retrieve it
+        # (else asyncio logs "Task exception was never retrieved" with a traceback on stderr).
+        keys_task.add_done_callback(lambda t: None if t.cancelled() else t.exception())
         try:
             tokens, _ = await self._all_pages("api_tokens", org)
         except BaseException:

@@ -16,6 +16,7 @@ import heapq
 import random
 import ssl
 import time
+import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,11 @@ from ..mcpclient.transport import classify
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
+
+
+_ENCODING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# What the client offers (Accept-Encoding) and decodes itself, bounded: zlib's window bits.
+_DECODERS: dict[str, int] = {"identity": 0, "gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 class HttpError(Exception):
@@ -225,6 +231,7 @@ class HttpSession:
         self,
         *,
         timeout: float = 30.0,
+        max_response_bytes: int = 8 * 1024 * 1024,
         retry: RetryPolicy | None = None,
         concurrency: int = 16,
         rate_limits: Mapping[str, tuple[int, float]] | None = None,
@@ -237,6 +244,7 @@ class HttpSession:
         self.limits = {k: RateLimit(n, per) for k, (n, per) in (rate_limits or {}).items()}
         self.stats = Stats()
         self._timeout = timeout
+        self._max_bytes = max_response_bytes
         # One TLS context for every client (building one costs ~50 ms); none for a plain-HTTP
         # (loopback) session, where no TLS connection can happen: redirects never leave the origin.
         self._verify: ssl.SSLContext | bool = ssl.create_default_context() if tls else False
@@ -261,7 +269,11 @@ class HttpSession:
                 follow_redirects=False,
                 transport=self._transport,
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                headers={"Accept": "application/json", "User-Agent": self._user_agent},
+                headers={
+                    "Accept": "application/json",
+                    "Accept-Encoding": "gzip, deflate",
+                    "User-Agent": self._user_agent,
+                },
             )
         return client
 
@@ -307,8 +319,13 @@ class HttpSession:
                     self.stats.waiting.discard(endpoint)
             try:
                 async with self._slots.slot(priority) as slot:
-                    resp = await self._send(self._client(slot), url, endpoint, auth, params)
-            except httpx.TimeoutException:
+                    # One deadline for the whole exchange (connect, headers, body, redirects):
+                    # httpx's own timeout is per read, so a server dripping a byte at a time
+                    # would keep it alive for ever.
+                    resp = await asyncio.wait_for(
+                        self._send(self._client(slot), url, endpoint, auth, params), timeout=self._timeout
+                    )
+            except (httpx.TimeoutException, TimeoutError):
                 failure, wait, status = f"timed out (no answer within {self._timeout}s)", None, None
             except httpx.TransportError as e:
                 kind = classify(e)
@@ -358,14 +375,13 @@ class HttpSession:
         for _ in range(MAX_REDIRECTS + 1):
             headers = {"Authorization": auth.value()} if auth is not None else {}
             self.stats.requests += 1
-            resp = await client.get(target, params=query, headers=headers)
-            if resp.status_code not in REDIRECT_STATUSES or "location" not in resp.headers:
-                await resp.aread()
-                return resp
-            await resp.aclose()
+            async with client.stream("GET", target, params=query, headers=headers) as resp:
+                if resp.status_code not in REDIRECT_STATUSES or "location" not in resp.headers:
+                    return await self._read(resp, endpoint)
+            location = resp.headers["location"]
             try:
                 # Parsed by httpx first, so the origin checked is the one httpx would connect to.
-                nxt = str(httpx.URL(urljoin(str(resp.url), resp.headers["location"])))
+                nxt = str(httpx.URL(urljoin(str(resp.url), location)))
                 where = origin_of(nxt)
             except (httpx.InvalidURL, ValueError):  # e.g. a port out of range; the text is not shown
                 raise HttpError(endpoint, "redirected to an invalid URL; not followed", resp.status_code) from None
@@ -379,6 +395,44 @@ class HttpSession:
                 )
             target, query = nxt, None
         raise HttpError(endpoint, f"more than {MAX_REDIRECTS} redirects")
+
+    async def _read(self, resp: httpx.Response, endpoint: str) -> httpx.Response:
+        """The body, decompressed here with a bound on each step's output (httpx would inflate
+        a whole network chunk at once: a 250 KB gzip bomb became 256 MiB before any check),
+        and refused past the limit: a response whose body is held in full."""
+        encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in _DECODERS:
+            raise HttpError(endpoint, f"answered in an encoding it was not offered ({encoding[:20]})", resp.status_code)
+        inflate = zlib.decompressobj(_DECODERS[encoding]) if _DECODERS[encoding] else None
+        body = bytearray()
+        limit = self._max_bytes
+
+        def too_large() -> HttpError:
+            return HttpError(
+                endpoint,
+                f"the response is larger than {limit // (1024 * 1024)} MiB (after decompression); "
+                "refused (ROVO_AUDIT_MAX_RESPONSE_MIB raises the limit)",
+                resp.status_code,
+            )
+
+        try:
+            async for raw in resp.aiter_raw():
+                if inflate is None:
+                    body += raw
+                else:
+                    data = inflate.decompress(raw, limit + 1 - len(body))
+                    while True:
+                        body += data
+                        if len(body) > limit or not inflate.unconsumed_tail:
+                            break
+                        data = inflate.decompress(inflate.unconsumed_tail, limit + 1 - len(body))
+                if len(body) > limit:
+                    raise too_large()
+        except zlib.error:
+            raise HttpError(endpoint, f"the {encoding} body does not decompress", resp.status_code) from None
+        # Decoded already: the new response must not claim an encoding or a length it lacks.
+        kept = [(k, v) for k, v in resp.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
+        return httpx.Response(resp.status_code, headers=kept, content=bytes(body), request=resp.request)
 
     async def pages(
         self,

@@ -105,6 +105,7 @@ async def collect_async(
     started = now()
     session = HttpSession(
         timeout=config.timeout_seconds,
+        max_response_bytes=config.max_response_mib * 1024 * 1024,
         concurrency=config.concurrency,
         rate_limits=catalog().rate_limits(),
         retry=RetryPolicy(
