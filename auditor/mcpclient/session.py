@@ -23,6 +23,7 @@ from .transport import (
     McpClientError,
     TransportError,
     TransportFailure,
+    check_deadline,
     classify,
     read_limited,
 )
@@ -271,12 +272,12 @@ def _read_response(response: httpx.Response, request_id: int, exchange: Exchange
 
 def _sse_data(response: httpx.Response) -> Iterator[str]:
     """The `data` of each server-sent event (multi-line data joined with newlines), up to
-    MAX_EVENTS events or MAX_BODY characters: a stream that never answers must not hang us."""
+    MAX_EVENTS events or MAX_BODY bytes read: a stream that never answers, or one endless
+    line (httpx's iter_lines would hold it whole), must not hang us or fill memory."""
     data: list[str] = []
-    size = events = 0
-    for line in response.iter_lines():
-        size += len(line)
-        if size > MAX_BODY or events >= MAX_EVENTS:
+    events = 0
+    for line in _bounded_lines(response, MAX_BODY):
+        if events >= MAX_EVENTS:
             return
         if line == "":
             if data:
@@ -287,6 +288,23 @@ def _sse_data(response: httpx.Response) -> Iterator[str]:
             data.append(line[5:].removeprefix(" "))
     if data:
         yield "\n".join(data)
+
+
+def _bounded_lines(response: httpx.Response, limit: int) -> Iterator[str]:
+    """Lines of a streamed body, at most `limit` bytes in all: past it the stream is dropped."""
+    pending = b""
+    size = 0
+    for chunk in response.iter_bytes():
+        check_deadline(response)
+        size += len(chunk)
+        if size > limit:
+            return
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield line.removesuffix(b"\r").decode("utf-8", "replace")
+    if pending:
+        yield pending.removesuffix(b"\r").decode("utf-8", "replace")
 
 
 def exchange_session_id(exchange: Exchange) -> str | None:

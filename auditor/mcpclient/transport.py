@@ -200,6 +200,9 @@ class Http:
         base = Exchange(method, url, authenticated="Authorization" in sent)
         try:
             with self._client.stream(method, url, json=json, headers=sent) as response:
+                # httpx's timeout is per read: a body dripped a byte at a time would never end.
+                # The readers below stop at this deadline for the whole exchange (check_deadline).
+                response.extensions[DEADLINE] = start + self.settings.timeout
                 exchange = Exchange(
                     method,
                     url,
@@ -279,10 +282,21 @@ def _ms(start: float) -> float:
     return round((time.monotonic() - start) * 1000, 1)
 
 
+DEADLINE = "rovo_audit_deadline"  # in a streamed response's extensions: time.monotonic() to stop at
+
+
+def check_deadline(response: httpx.Response) -> None:
+    """Raise httpx.ReadTimeout once the exchange's whole deadline has passed."""
+    deadline = response.extensions.get(DEADLINE)
+    if deadline is not None and time.monotonic() > deadline:
+        raise httpx.ReadTimeout("the exchange took longer than its deadline", request=response.request)
+
+
 def read_limited_bytes(response: httpx.Response, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
+        check_deadline(response)
         chunks.append(chunk)
         size += len(chunk)
         if size >= limit:

@@ -55,6 +55,12 @@ def _reply(mode: str, conn: socket.socket, stop: threading.Event) -> None:
         while not stop.is_set():
             conn.sendall(b" ")
             time.sleep(0.5)
+    elif mode == "endless-sse-line":
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+        first, chunk = b"data: ", b"x" * 65536
+        conn.sendall(b"%x\r\n%s\r\n" % (len(first), first))
+        while not stop.is_set():
+            conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
     elif mode == "drip-headers":
         for ch in (head + "X-Slow: " + "a" * 10000).encode():
             if stop.is_set():
@@ -95,6 +101,22 @@ def hostile(mode: str) -> Iterator[str]:
         server.close()
 
 
+def measured(args: list[str], env: dict[str, str]) -> tuple[int, str, float, float]:
+    """(exit status, stderr, seconds, peak MiB) of `rovo-audit ARGS` in a child of its own:
+    RUSAGE_CHILDREN then holds the peak of that command alone."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.monotonic()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(p.returncode, time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "sys.stderr.write(p.stderr)\n"
+    )
+    p = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "auditor", *args],
+                       capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    code, seconds, peak_kib = p.stdout.split()
+    return int(code), p.stderr, float(seconds), int(peak_kib) / 1024
+
+
 def collect(url: str, out: Path) -> tuple[int, str, float, float]:
     """(exit status, stderr, seconds, peak MiB of the child) of `rovo-audit collect`."""
     env = command_env(
@@ -110,20 +132,7 @@ def collect(url: str, out: Path) -> tuple[int, str, float, float]:
             "ROVO_AUDIT_MAX_RESPONSE_MIB": str(LIMIT_MIB),
         }
     )
-    # A child of its own: RUSAGE_CHILDREN then holds the peak of this command alone.
-    probe = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.monotonic()\n"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "print(p.returncode, time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-        "sys.stderr.write(p.stderr)\n"
-    )
-    p = subprocess.run(
-        [sys.executable, "-c", probe, sys.executable, "-m", "auditor", "collect", "--out", str(out), "-q"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-    code, seconds, peak_kib = p.stdout.split()
-    return int(code), p.stderr, float(seconds), int(peak_kib) / 1024
+    return measured(["collect", "--out", str(out), "-q"], env)
 
 
 @pytest.mark.parametrize("mode", ["huge", "gzip-bomb", "endless-chunked", "drip-body", "drip-headers"])
@@ -142,3 +151,17 @@ def test_a_hostile_server_is_a_collection_error_within_bounds(tmp_path: Path, mo
         assert f"larger than {LIMIT_MIB} MiB" in text
     else:
         assert "timed out" in text
+
+
+@pytest.mark.parametrize("mode", ["endless-sse-line", "drip-body", "huge"])
+def test_the_doctor_against_a_hostile_mcp_server_ends_within_bounds(tmp_path: Path, mode: str) -> None:
+    with hostile(mode) as url:
+        code, err, seconds, peak = measured(
+            ["doctor", "--url", f"{url}/v1/mcp", "--email", "a@example.com", "--api-token", "t" * 24,
+             "--timeout", "3", "--out", str(tmp_path), "-q"],
+            command_env(),
+        )  # fmt: skip
+    assert code == 1, err  # a cause found: the endpoint does not answer as an MCP server
+    assert "Traceback" not in err
+    assert seconds < 60, f"{mode}: took {seconds:.1f}s"
+    assert peak < 300, f"{mode}: peak {peak:.0f} MiB"
