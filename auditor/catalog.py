@@ -36,6 +36,10 @@ class RemediationTemplate(_Data):
 class ControlSpec(_Data):
     area: Area
     severity: Severity
+    # Default severities by kind of subject, which the check names (RMCP-PERM-004: the verb of
+    # the permission group, read / search / write / delete / manage); `severity` for any other
+    # kind. A policy's `severity:` override of the control applies to all of them.
+    severities: dict[str, Severity] = {}
     title: str
     risk: str
     remediation: RemediationTemplate
@@ -395,7 +399,9 @@ class LazyRemediation:
     """A finding's remediation, rendered from its control's template when first read.
 
     Evaluation creates one per finding (passes included); most are never read on a large
-    estate except by the output that needs them, so rendering waits until then.
+    estate except by the output that needs them, so rendering waits until then. `notes` are
+    (step, link) pairs the check adds after the template's steps: an open Atlassian bug's
+    advice while it applies (known_bugs.yaml).
     """
 
     __slots__ = ("_args", "_rendered")
@@ -407,14 +413,17 @@ class LazyRemediation:
         action: str | None,
         fields: tuple[tuple[str, str], ...],
         variant: str | None = None,
+        notes: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self._args = (control, value, action, fields, variant)
+        self._args = (control, value, action, fields, variant, notes)
         self._rendered: Remediation | None = None
 
     def get(self) -> Remediation:
         if self._rendered is None:
-            control, value, action, fields, variant = self._args
-            self._rendered = render_remediation(control, value=value, action=action, variant=variant, **dict(fields))
+            control, value, action, fields, variant, notes = self._args
+            self._rendered = render_remediation(
+                control, value=value, action=action, variant=variant, notes=notes, **dict(fields)
+            )
         return self._rendered
 
     @property
@@ -452,10 +461,17 @@ class LazyRemediation:
 
 @lru_cache(maxsize=65536)
 def render_remediation(
-    control: str, *, value: str | None, action: str | None = None, variant: str | None = None, **fields: str
+    control: str,
+    *,
+    value: str | None,
+    action: str | None = None,
+    variant: str | None = None,
+    notes: tuple[tuple[str, str], ...] = (),
+    **fields: str,
 ) -> Remediation:
     """Fill a control's remediation template (or its named variant) for one finding. Without
-    a value, `{value}` reads `value_text` (SARIF's generic rule help), else "the value"."""
+    a value, `{value}` reads `value_text` (SARIF's generic rule help), else "the value".
+    Each note (a step, its link) is added as written, after the template's steps."""
     catalog = controls()
     spec = catalog.controls[control]
     tmpl = spec.variants[variant] if variant else spec.remediation
@@ -465,9 +481,18 @@ def render_remediation(
         data["action"] = action
         data["action_lower"] = action.lower()
     summary = tmpl.summary.format_map(data)
-    steps = tuple(step.format_map(data) for step in tmpl.steps)
+    steps = tuple(step.format_map(data) for step in tmpl.steps) + tuple(step for step, _ in notes)
     links = tuple(catalog.link(name) for name in tmpl.links)
+    links += tuple(dict.fromkeys(link for _, link in notes if link not in links))
     return Remediation(summary, steps, links, value, action)
+
+
+@cache
+def bug_notes(control: str, day: dt.date) -> tuple[tuple[str, str], ...]:
+    """The advice of each Atlassian bug of known_bugs.yaml open on `day` that affects `control`,
+    with its source: a remediation's added steps while the bug applies (none once it is fixed,
+    from its `fixed_on`, or removed from the file)."""
+    return tuple((bug.advice.strip(), bug.source) for bug in known_bugs().open_for(control=control, day=day))
 
 
 @cache

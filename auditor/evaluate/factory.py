@@ -98,6 +98,7 @@ def template(
 @dataclass(frozen=True, slots=True)
 class _ControlFacts:
     severity: Severity
+    severities: dict[str, Severity]  # by kind of subject (controls.yaml); empty under a policy override
     title: str
     area: str
     evidence: EvidenceRef  # of the section this control reads
@@ -126,6 +127,7 @@ class OrgView:
             section = SECTION_OF_AREA.get(spec.area)
             facts[cid] = _ControlFacts(
                 override.value if override else spec.severity,
+                {} if override else spec.severities,
                 spec.title,
                 spec.area,
                 evidence[section] if section else _NO_EVIDENCE,
@@ -183,12 +185,17 @@ class OrgView:
         section: Section | None = None,
         collect: bool = True,
         variant: str | None = None,
+        kind: str | None = None,
+        notes: tuple[tuple[str, str], ...] = (),
         **fields: str,
     ) -> Finding:
         """One finding. Its remediation fits its status: none on a pass; on an unknown, how to
         collect or attest the section it reads (`section`, else its area's), unless `collect`
         is False (an unknown that fresh evidence would not settle); else the control's own
-        advice (its `variant` when given), filled in from `value`, `action` and `fields`."""
+        advice (its `variant` when given), filled in from `value`, `action` and `fields`, with
+        `notes` (step, link) after its steps (catalog.bug_notes: an open Atlassian bug). Its
+        severity is the control's, or its default for the subject's `kind` (controls.yaml
+        `severities`) unless the policy overrides the control's."""
         facts = self._facts[control]
         ev = self._evidence[section] if section else facts.evidence
         reads = section or facts.section
@@ -198,13 +205,15 @@ class OrgView:
         elif status == "unknown" and collect and reads is not None:
             remediation = collect_remediation(reads)
         else:
-            remediation = LazyRemediation(control, value, action, tuple(fields.items()) if fields else (), variant)
+            remediation = LazyRemediation(
+                control, value, action, tuple(fields.items()) if fields else (), variant, notes
+            )
         return _new_finding(
             Finding,
             (
                 control,
                 status,
-                facts.severity,
+                facts.severities.get(kind, facts.severity) if kind else facts.severity,
                 self._org_id,
                 self._org_name,
                 subject,

@@ -1,4 +1,9 @@
-"""RMCP-PERM-001..003: the Permissions tab, product by product, group by group."""
+"""RMCP-PERM-001..004: the Permissions tab, product by product, group by group.
+
+RMCP-PERM-004 is the tab's "Apply to future additions" (`rovo_mcp.future_additions`): on, new
+permissions that request an allowed intent are granted without an admin's review. Its default
+severity follows the group's verb (controls.yaml `severities`): high for write and destructive
+intents, medium for read and search."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Literal
 
 from ..catalog import permission_groups
 from ..load.merge import Rule
-from ..model.common import Tri
+from ..model.common import Status, Tri
 from ..model.results import Finding
 from .auth import oauth_open
 from .factory import OrgView
@@ -54,6 +59,39 @@ def check(view: OrgView) -> Iterator[Finding]:
         needs = products[product].requires
         if rule.value == "require" and needs:
             yield _workable(view, product, group, needs, rule)
+    yield from _future_additions(view)
+
+
+def _future_additions(view: OrgView) -> Iterator[Finding]:
+    """RMCP-PERM-004: "Apply to future additions" against the policy, fail closed (absent: unknown)."""
+    products = permission_groups().products
+    mcp = view.org.rovo_mcp
+    future = mcp.future_additions if mcp else None
+    for (product, group), rule in sorted(view.policy.future_additions.items()):
+        subject = f"{product}.{group}"
+        want = rule.value == "require"
+        expected = f"Apply to future additions: {'on' if want else 'off'}"
+        value = future.get(product, {}).get(group) if future is not None else None
+        if value is None:
+            what = "rovo_mcp.future_additions" if future is None else f"rovo_mcp.future_additions.{product}.{group}"
+            status: Status = "unknown"
+            actual = view.missing(what, "rovo_mcp")
+        else:
+            status = "pass" if value == want else "fail"
+            actual = f"Apply to future additions: {'on' if value else 'off'}"
+        yield view.finding(
+            "RMCP-PERM-004",
+            status,
+            subject,
+            expected=expected,
+            actual=actual,
+            rule=rule,
+            value=subject,
+            action="Turn on" if want else "Turn off",
+            kind=group.split("_", 1)[0],  # read, write, search, delete, manage: its default severity
+            product_title=products[product].title,
+            group=group.replace("_", " ").title(),
+        )
 
 
 def _workable(

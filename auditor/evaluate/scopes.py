@@ -1,20 +1,40 @@
-"""RMCP-SCOPE-001..003: the scopes each selected credential holds."""
+"""RMCP-SCOPE-001..003: the scopes each selected credential holds.
+
+RMCP-SCOPE-003 judges an API token's scopes by their effect, each by its family in
+auditor/data/mcp_auth.yaml (the first whose pattern matches): the MCP server ignores classic
+scopes on an API token, so a token whose scopes are all classic sees only the Teamwork Graph
+tools (`fail`, whatever `classic_on_api_tokens` says but `ignore`); beside a scope of a
+recognised family (granular, Rovo MCP `:mcp`, Teamwork Graph `:twg`, agent-interface) a classic
+scope does nothing, and `classic_on_api_tokens` says what that is (`fail` or `warn`). Identity
+scopes (offline_access, read:me) and scopes in no family are not classic, and are not
+recognised product access either.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
+from ..catalog import scope_family
 from ..load.merge import ScopeRules
 from ..model.common import STATUS_RANK, Status
 from ..model.results import Finding
 from ..model.settings import Credential
 from .factory import OrgView
 
+EXPECTED_003 = "scopes the MCP server recognises on an API token (granular, Rovo MCP, Teamwork Graph, agent-interface), not classic ones"
+
 
 def is_classic(scope: str) -> bool:
-    """Classic scopes have two colon-separated parts (read:jira-work); granular ones three."""
-    return scope.count(":") == 1
+    """A classic scope (read:jira-work): ignored by the MCP server on an API token."""
+    family = scope_family(scope)
+    return family is not None and family.recognised is False
+
+
+def is_recognised(scope: str) -> bool:
+    """A scope of a family the MCP server honours on an API token (granular, :mcp, :twg, agent-interface)."""
+    family = scope_family(scope)
+    return family is not None and family.recognised is True
 
 
 def check(view: OrgView) -> Iterator[Finding]:
@@ -91,7 +111,7 @@ def _unseen_credentials(view: OrgView, rules: ScopeRules, actual: str) -> Iterat
             "RMCP-SCOPE-003",
             "unknown",
             "*/*",
-            expected="granular scopes only on API tokens",
+            expected=EXPECTED_003,
             actual=actual,
             rule=rules.classic_on_api_tokens,
             credential="each API token",
@@ -129,7 +149,7 @@ def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Ite
                 "RMCP-SCOPE-003",
                 "unknown",
                 f"{label}/*",
-                expected="granular scopes only",
+                expected=EXPECTED_003,
                 actual=actual,
                 rule=rules.classic_on_api_tokens,
                 credential=label,
@@ -164,16 +184,43 @@ def _check_credential(view: OrgView, rules: ScopeRules, cred: Credential) -> Ite
             )
     level = rules.classic_on_api_tokens.value
     if cred.kind == "api_token" and level != "ignore":
-        for scope in scopes:
-            classic = is_classic(scope)
-            status: Status = ("warn" if level == "warn" else "fail") if classic else "pass"
-            yield view.finding(
-                "RMCP-SCOPE-003",
-                status,
-                f"{label}/{scope}",
-                expected="granular scopes (three parts) on API tokens",
-                actual=f"{scope} is a classic scope" if classic else f"{scope} is granular",
-                rule=rules.classic_on_api_tokens,
-                value=scope,
-                credential=label,
-            )
+        yield from _classic(view, rules, label, scopes)
+
+
+def _classic(view: OrgView, rules: ScopeRules, label: str, scopes: tuple[str, ...]) -> Iterator[Finding]:
+    """RMCP-SCOPE-003 by effect: one finding per scope of an API token."""
+    recognised = [s for s in scopes if is_recognised(s)]
+    beside: Status = "warn" if rules.classic_on_api_tokens.value == "warn" else "fail"
+    for scope in scopes:
+        family = scope_family(scope)
+        variant: str | None = None
+        if family is not None and family.recognised is False:
+            if recognised:
+                status, variant = beside, "beside"
+                shown = ", ".join(recognised[:3]) + (", ..." if len(recognised) > 3 else "")
+                actual = f"{scope} is a classic scope, ignored beside the recognised {shown}"
+            else:
+                status = "fail"
+                actual = (
+                    f"{scope} is a classic scope and {label} holds no scope the MCP server recognises: "
+                    "it sees only the Teamwork Graph tools"
+                )
+        else:
+            status = "pass"
+            if family is None:
+                actual = f"{scope} is not classic (in no scope family of mcp_auth.yaml)"
+            elif family.recognised is None:
+                actual = f"{scope} is not classic ({family.id} scope, not product access)"
+            else:
+                actual = f"{scope} is recognised ({family.id} scope)"
+        yield view.finding(
+            "RMCP-SCOPE-003",
+            status,
+            f"{label}/{scope}",
+            expected=EXPECTED_003,
+            actual=actual,
+            rule=rules.classic_on_api_tokens,
+            value=scope,
+            variant=variant,
+            credential=label,
+        )

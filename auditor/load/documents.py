@@ -153,6 +153,7 @@ def _semantic_problems(kind: str, data: dict[str, Any], pos: Positions) -> list[
     known = controls().controls
     if kind == "Policy":
         problems += _check_permissions(pos, data.get("permissions"), ("permissions",))
+        problems += _check_permissions(pos, data.get("future_additions"), ("future_additions",))
         for cid in _mapping(data.get("severity")):
             if cid not in known:
                 problems.append(
@@ -176,7 +177,8 @@ def _semantic_problems(kind: str, data: dict[str, Any], pos: Positions) -> list[
         for i, org in enumerate(orgs if isinstance(orgs, list) else []):
             org = _mapping(org)
             mcp = _mapping(org.get("rovo_mcp"))
-            problems += _check_permissions(pos, mcp.get("permissions"), ("orgs", i, "rovo_mcp", "permissions"))
+            for key in ("permissions", "future_additions"):
+                problems += _check_permissions(pos, mcp.get(key), ("orgs", i, "rovo_mcp", key))
             oid = org.get("id")
             if isinstance(oid, str | int):
                 oid = str(oid)

@@ -74,6 +74,8 @@ class EffectivePolicy:
     max_age_days: Rule[int] | None = None
     severity: dict[str, Rule[Severity]] = field(default_factory=dict)
     checklist: tuple[Rule[str], ...] = ()  # rollout.checklist: the pre-rollout items asked for
+    # future_additions: the Permissions tab's "Apply to future additions" per (product, group)
+    future_additions: dict[tuple[str, str], Rule[Tri]] = field(default_factory=dict)
 
 
 def _conflict(a: Location, b: Location, what: str) -> InputError:
@@ -126,6 +128,7 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
     api_token: Rule[Tri] | None = None
     scopes: list[ScopeRules] = []
     perms: dict[tuple[str, str], Rule[Tri]] = {}
+    future: dict[tuple[str, str], Rule[Tri]] = {}
     ip: IpRules | None = None
     max_age: Rule[int] | None = None
     severity: dict[str, Rule[Severity]] = {}
@@ -176,15 +179,17 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
                     classic_on_api_tokens=_rule(doc, s, "classic_on_api_tokens", s.classic_on_api_tokens, "scopes"),
                 )
             )
-        for product, groups in (p.permissions or {}).items():
-            for group, value in groups.items():
-                perm = _tri(
-                    perms.get((product, group)),
-                    Rule(value, doc.at("permissions", product, group)),
-                    f"permissions.{product}.{group}",
-                )
-                if perm is not None:
-                    perms[(product, group)] = perm
+        sections = (("permissions", p.permissions, perms), ("future_additions", p.future_additions, future))
+        for key, rules, into in sections:
+            for product, groups in (rules or {}).items():
+                for group, value in groups.items():
+                    perm = _tri(
+                        into.get((product, group)),
+                        Rule(value, doc.at(key, product, group)),
+                        f"{key}.{product}.{group}",
+                    )
+                    if perm is not None:
+                        into[(product, group)] = perm
         if p.ip_allowlist is not None:
             enabled = _tri(
                 ip.enabled if ip else None,
@@ -206,7 +211,7 @@ def merge_policies(docs: Sequence[Loaded[Policy]]) -> EffectivePolicy:
                 raise _conflict(old.at, new_sev.at, f"severity of {cid}: {old.value} or {sev}")
             severity[cid] = new_sev
     merged = EffectivePolicy(
-        tuple(names), domains, oauth, api_token, tuple(scopes), perms, ip, max_age, severity, checklist
+        tuple(names), domains, oauth, api_token, tuple(scopes), perms, ip, max_age, severity, checklist, future
     )
     _check_cross_rules(merged)
     return merged

@@ -65,6 +65,9 @@ class Policy(Strict):
     # product -> permission group -> tri-state; products and groups are checked against
     # the dated data file after validation (see load/documents.py).
     permissions: dict[str, dict[str, Tri]] | None = None
+    # The Permissions tab's "Apply to future additions", same shape (RMCP-PERM-004): `forbid`
+    # wants it off (new permissions wait for an admin's review), `require` on.
+    future_additions: dict[str, dict[str, Tri]] | None = None
     ip_allowlist: IpRules | None = None
     rollout: RolloutRules | None = None
     evidence: EvidenceRules | None = None

@@ -25,6 +25,10 @@ class RovoMcp(Strict):
     domains: tuple[str, ...] | None = None
     api_token_auth: StrictBool | None = None
     permissions: dict[str, dict[str, PermissionValue]] | None = None
+    # The Permissions tab's "Apply to future additions", per product and permission group: true
+    # when new permissions requesting an allowed intent are granted without an admin's review.
+    # Attested (no API or probe shows it); absent = not collected (RMCP-PERM-004 unknown).
+    future_additions: dict[str, dict[str, StrictBool]] | None = None
 
 
 class IpAllowlist(Strict):

@@ -114,12 +114,37 @@ def _scope_remove(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change]
     return _credential_scope(f, org, "remove")
 
 
+def _classic_scope(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
+    """RMCP-SCOPE-003: a classic scope beside recognised ones is dropped (the MCP server ignores
+    it); a token with no recognised scope needs new scopes the plan cannot choose."""
+    from ..evaluate.scopes import is_recognised
+
+    label = _subject(f).rpartition("/")[0]
+    cred = next((c for c in org.credentials or () if c.label == label), None)
+    if cred is not None and cred.scopes is not None and not any(is_recognised(s) for s in cred.scopes):
+        return NoFix(
+            f"{label} holds no scope the MCP server recognises on an API token (it sees only the Teamwork Graph "
+            "tools): issue it again with the granular or Rovo MCP scopes its client needs, which the plan cannot "
+            "choose (list them in the policy's scopes.required and the plan adds them)"
+        )
+    return _credential_scope(f, org, "remove")
+
+
 def _permission(value: str) -> Fixer:
     def handler(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
         product, group = _subject(f).split(".", 1)
         return [Change(org.id, "set", f"rovo_mcp.permissions.{product}.{group}", value)]
 
     return handler
+
+
+def _future_additions(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
+    """RMCP-PERM-004: "Apply to future additions" set as the policy asks."""
+    product, group = _subject(f).split(".", 1)
+    rule = policy.future_additions.get((product, group))
+    if rule is None or rule.value == "allow":
+        return NoFix("the policy does not rule on Apply to future additions for it")
+    return [Change(org.id, "set", f"rovo_mcp.future_additions.{product}.{group}", rule.value == "require")]
 
 
 def _workable(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
@@ -204,10 +229,11 @@ _FIXES: dict[str, Fixer] = {
     "RMCP-AUTH-002": _oauth,
     "RMCP-SCOPE-001": _scope_required,
     "RMCP-SCOPE-002": _scope_remove,
-    "RMCP-SCOPE-003": _scope_remove,
+    "RMCP-SCOPE-003": _classic_scope,
     "RMCP-PERM-001": _permission("allowed"),
     "RMCP-PERM-002": _permission("blocked"),
     "RMCP-PERM-003": _workable,
+    "RMCP-PERM-004": _future_additions,
     "RMCP-IP-001": _ip_enabled,
     "RMCP-IP-002": _ip_range,
     "RMCP-IP-003": _vendor_egress,

@@ -6,6 +6,8 @@ Path grammar (relative to one org of an OrgSettings document):
     rovo_mcp.atlassian_supported_domains      bool (set)
     rovo_mcp.api_token_auth                   bool (set)
     rovo_mcp.permissions.<product>.<group>    allowed | blocked | partial (set)
+    rovo_mcp.future_additions.<product>.<group>   bool: the Permissions tab's "Apply to future
+                                              additions" for that group (set)
     ip_allowlist.enabled                      bool (set)
     ip_allowlist.ranges                       list of CIDR ranges (add / remove)
     credentials[<label>].scopes               list of scopes of one credential (add / remove)
@@ -71,10 +73,12 @@ def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
         if field not in type(current).model_fields:
             raise PathError(f"{path}: {section} has no field {field!r}")
         value = getattr(current, field)
-        if field == "permissions":
+        if field in ("permissions", "future_additions"):
             product, _, group = rest.partition(".")
             if not product or not group or change.action != "set":
-                raise PathError(f"{path}: expected set rovo_mcp.permissions.<product>.<group>")
+                raise PathError(f"{path}: expected set rovo_mcp.{field}.<product>.<group>")
+            if field == "future_additions" and not isinstance(change.value, bool):
+                raise PathError(f"{path}: expected true or false")
             perms = {p: dict(g) for p, g in (value or {}).items()}
             perms.setdefault(product, {})[group] = change.value
             value = perms
@@ -156,6 +160,15 @@ def describe(change: Change, org: Org) -> Wording:
         shown = str(v).capitalize()
         return Wording(
             f"Set {title} → {group.replace('_', ' ')} to {shown} on the Permissions tab", (), menu["mcp_permissions"]
+        )
+    if path.startswith("rovo_mcp.future_additions."):
+        product, group = path.removeprefix("rovo_mcp.future_additions.").split(".", 1)
+        spec = permission_groups().products.get(product)
+        title = spec.title if spec else product
+        return Wording(
+            f"Turn {_on(v)} Apply to future additions for {title} → {group.replace('_', ' ')} on the Permissions tab",
+            (),
+            menu["mcp_permissions"],
         )
     if path == "ip_allowlist.enabled":
         return Wording(f"Turn {_on(v)} the IP allowlist", (), menu["ip_allowlist"])

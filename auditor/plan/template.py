@@ -1,7 +1,7 @@
 """What a policy requires, before any settings exist: the plan of a locked-down blank org.
 
 A blank org has every section, every toggle off, no allowlist entry, no IP range, every
-permission group blocked and no credential. Planning it against the policies gives the
+permission group blocked (and "Apply to future additions" off for each) and no credential. Planning it against the policies gives the
 least the policies require: the template an admin checks and signs to attest the settings.
 """
 
@@ -42,13 +42,21 @@ def blank_org_id(policies: Sequence[Policy]) -> str:
 
 def blank_settings(policies: Sequence[Policy], as_of: dt.datetime) -> OrgSettings:
     blocked: PermissionValue = "blocked"
-    perms = {p: dict.fromkeys(spec.groups, blocked) for p, spec in permission_groups().products.items()}
+    products = permission_groups().products
+    perms = {p: dict.fromkeys(spec.groups, blocked) for p, spec in products.items()}
+    future = {p: dict.fromkeys(spec.groups, False) for p, spec in products.items()}
     signed = Evidence(source="attested", by=TEMPLATE_BY, at=as_of)
     org = Org(
         id=blank_org_id(policies),
         name="Your org",
         sites=(Site(url=TEMPLATE_SITE),),
-        rovo_mcp=RovoMcp(atlassian_supported_domains=False, domains=(), api_token_auth=False, permissions=perms),
+        rovo_mcp=RovoMcp(
+            atlassian_supported_domains=False,
+            domains=(),
+            api_token_auth=False,
+            permissions=perms,
+            future_additions=future,
+        ),
         ip_allowlist=IpAllowlist(enabled=False, ranges=()),
         credentials=(),
         evidence={"rovo_mcp": signed, "ip_allowlist": signed, "credentials": signed},

@@ -134,7 +134,9 @@ def test_hostile_labels_cannot_inject_markdown_or_terminal_sequences(tmp_path: P
     doc = lockout_doc()
     org = doc["orgs"][0]  # type: ignore[index]
     org["name"] = "Evil [click](https://evil.example) \x1b]0;pwned\x07"
-    org["credentials"] = [{"label": "bot|`x`<img src=x>\x1b[2J", "kind": "api_token", "scopes": ["read:jira-work"]}]
+    org["credentials"] = [
+        {"label": "bot|`x`<img src=x>\x1b[2J", "kind": "api_token", "scopes": ["read:jira-work", "read:issue:jira"]}
+    ]
     settings = write(tmp_path / "s.yaml", doc)
     r = run_cli("plan", "--policy", "baseline", "--settings", settings, "--out", tmp_path / "o", "--as-of", AS_OF)
     assert r.code == 0, r.err

@@ -40,6 +40,11 @@ READY_ORG = {
             "confluence": {"read": "allowed", "search": "allowed", "write": "allowed"},
             "platform": {"search_atlassian": "allowed"},
         },
+        # "Apply to future additions": on for reading, off for writing (the baseline's rule)
+        "future_additions": {
+            "jira": {"read": True, "search": True, "write": False, "delete": False, "manage": False},
+            "confluence": {"read": True, "search": True, "write": False},
+        },
     },
     "ip_allowlist": {"enabled": False, "ranges": ["203.0.113.0/24"]},
     "credentials": [],

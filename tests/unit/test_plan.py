@@ -87,6 +87,13 @@ def orgs(draw: st.DrawFn) -> dict[str, Any]:
                 if p in ("jira", "confluence", "platform", "jsm", "compass")
             },
         }
+        # "Apply to future additions": sometimes not attested at all, sometimes a product short
+        # (the baseline rules on jira and confluence: unknown, then a collect step)
+        if draw(st.integers(0, 5)):
+            attested = draw(st.sampled_from([("jira", "confluence", "platform"), ("jira", "confluence"), ("jira",)]))
+            org["rovo_mcp"]["future_additions"] = {
+                p: {g: draw(st.booleans()) for g in groups[p].groups} for p in attested
+            }
         org["evidence"]["rovo_mcp"] = {"source": "attested", "by": "admin@x.example", "at": FRESH}
     if draw(st.integers(0, 4)):  # sometimes absent: the plan must then collect it
         org["ip_allowlist"] = {
@@ -144,8 +151,9 @@ def replay(doc: dict[str, Any], path: str, action: str, value: Any) -> dict[str,
     else:
         parts = path.split(".")
         target = org
-        for part in parts[:-1]:
-            target = target[part]
+        for i, part in enumerate(parts[:-1]):
+            # rovo_mcp.permissions / .future_additions .<product>.<group>: a product may be new
+            target = target.setdefault(part, {}) if i >= 2 else target[part]
         key = parts[-1]
     if action == "set":
         target[key] = value
@@ -228,6 +236,10 @@ def lockout_doc() -> dict[str, Any]:
                         "write_teamwork_graph": "blocked",
                         "search_atlassian": "allowed",
                     },
+                },
+                "future_additions": {
+                    "jira": {"write": False, "delete": False, "manage": False},
+                    "confluence": {"write": False},
                 },
             },
             "ip_allowlist": {"enabled": False, "ranges": []},

@@ -42,6 +42,7 @@ permissions:
   jira: {{read: require, delete: forbid}}
   jsm: {{read: require}}
   compass: {{read: require}}
+future_additions: {{jira: {{write: forbid, read: require}}}}
 ip_allowlist: {{enabled: require, required_ranges: [203.0.113.0/24]}}
 evidence: {{max_age_days: 30}}
 rollout: {{checklist: [site_admin_consent, user_installed_apps, connected_apps_oauth]}}
@@ -69,9 +70,11 @@ orgs:
                 "http://intranet/**", "https://a.tools.example.com/**"]
       api_token_auth: true
       permissions: {jira: {read: blocked, delete: allowed}, jsm: {read: allowed}, compass: {read: allowed}}
+      future_additions: {jira: {write: true, read: false}}
     ip_allowlist: {enabled: false}
     credentials:
       - {label: bot, kind: api_token, scopes: [write:jira-work, delete:page:confluence, read:page:confluence]}
+      - {label: legacy, kind: api_token, scopes: [read:jira-work]}   # classic scopes only
     contradictions:
       - {field: rovo_mcp.api_token_auth, observed: "true", observed_source: mcp-probe, attested: "false"}
     rollout_checklist:
@@ -100,6 +103,7 @@ orgs:
                 "https://a.tools.example.com/**"]
       api_token_auth: false
       permissions: {jira: {read: allowed, delete: blocked}, jsm: {read: allowed}, compass: {read: allowed}}
+      future_additions: {jira: {write: false, read: true}}
     ip_allowlist: {enabled: true, ranges: [203.0.113.0/24, 160.79.104.0/21, 153.61.208.0/20]}
     credentials:
       - {label: bot, kind: api_token, scopes: [read:jira-work, read:page:confluence]}
@@ -151,6 +155,7 @@ STATUSES: dict[str, set[str]] = {
     "RMCP-PERM-001": {"pass", "fail", "unknown"},
     "RMCP-PERM-002": {"pass", "fail", "unknown"},
     "RMCP-PERM-003": {"pass", "fail", "unknown"},
+    "RMCP-PERM-004": {"pass", "fail", "unknown"},
     "RMCP-IP-001": {"pass", "fail", "unknown"},
     "RMCP-IP-002": {"pass", "fail", "unknown"},
     "RMCP-IP-003": {"pass", "fail", "unknown"},
@@ -229,7 +234,7 @@ def test_each_template_placeholder_is_filled_on_each_finding(findings: list[Find
         rem = f.remediation
         if not isinstance(rem, LazyRemediation):
             continue  # none (a pass) or collect advice (below)
-        control, value, action, fields, variant = rem._args
+        control, value, action, fields, variant, _notes = rem._args
         spec = catalog.controls[control]
         tmpl = spec.variants[variant] if variant else spec.remediation
         given = dict(fields)
