@@ -6,6 +6,7 @@ Faults here break OAuth 2.1 clients; for an API-token credential they are warnin
 from __future__ import annotations
 
 from ..mcpclient import Fetch, register_client
+from ..mcpclient.discovery import refused_target
 from .context import Out, Run
 from .knowledge import classify
 from .model import StepResult
@@ -149,6 +150,9 @@ def registration(run: Run, out: Out) -> StepResult:
         )
     if not run.options.try_register:
         return out.passed(f"registration_endpoint advertised: {endpoint} (not called: --try-register creates a client)")
+    refused = refused_target(endpoint, run.options.url)
+    if refused is not None:
+        return out(run.discovery_failure, f"registration_endpoint {endpoint} not called: {refused}")
     redirect = run.options.origin or "http://127.0.0.1:33418/callback"
     result = register_client(run.http, endpoint, redirect)
     if result.client_id_issued:

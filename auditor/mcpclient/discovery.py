@@ -8,10 +8,11 @@ No credentials are ever sent during discovery.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,9 +49,13 @@ class Fetch:
     exchange: Exchange
     document: Mapping[str, Any] | None  # the JSON object, when usable
     problem: str | None  # why it was not usable
+    elsewhere: str | None = None  # the origin, when the server pointed discovery off its own host
 
     def to_dict(self) -> dict[str, Any]:
-        return {"url": self.url, "status": self.exchange.status, "problem": self.problem}
+        out = {"url": self.url, "status": self.exchange.status, "problem": self.problem}
+        if self.elsewhere:
+            out["elsewhere"] = f"the server pointed discovery to another host: {self.elsewhere}"
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +148,11 @@ def discover(http: Http, endpoint: str) -> Discovery:
     challenge = probe_challenge(http, endpoint)
     if challenge.exchange.failure is not None:
         return Discovery(endpoint, challenge)
-    prm = fetch_first(http, protected_resource_candidates(endpoint, challenge.resource_metadata))
+    prm = fetch_first(http, protected_resource_candidates(endpoint, challenge.resource_metadata), endpoint)
     servers = _strs(prm.document.get("authorization_servers"))
     if not servers:
         return Discovery(endpoint, challenge, prm)
-    asm = fetch_first(http, authorization_server_candidates(servers[0]))
+    asm = fetch_first(http, authorization_server_candidates(servers[0]), endpoint)
     return Discovery(endpoint, challenge, prm, servers[0], asm)
 
 
@@ -182,30 +187,93 @@ def authorization_server_candidates(issuer: str) -> tuple[str, ...]:
     return (f"{origin}{OAUTH_WELL_KNOWN}{path}", f"{origin}{OIDC_WELL_KNOWN}{path}", f"{origin}{path}{OIDC_WELL_KNOWN}")
 
 
-def fetch_first(http: Http, urls: tuple[str, ...]) -> Lookup:
+def fetch_first(http: Http, urls: tuple[str, ...], endpoint: str) -> Lookup:
     attempts: list[Fetch] = []
     for url in urls:
-        fetch = fetch_json(http, url)
+        fetch = fetch_json(http, url, endpoint)
         attempts.append(fetch)
         if fetch.document is not None:
             break
     return Lookup(tuple(attempts))
 
 
-def fetch_json(http: Http, url: str) -> Fetch:
+# What the doctor reads of a metadata document: the evidence keeps these, not the whole answer.
+READ_FIELDS = (
+    "resource",
+    "authorization_servers",
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "registration_endpoint",
+    "code_challenge_methods_supported",
+    "client_id_metadata_document_supported",
+    "scopes_supported",
+    "bearer_methods_supported",
+)
+
+
+def refused_target(url: str, endpoint: str) -> str | None:
+    """Why the doctor will not fetch `url`, a URL a server named (None: it may). Only https,
+    plain http on loopback alone; never a link-local, private or cloud metadata address
+    unless the MCP endpoint itself is in that network (a test server, a private gateway)."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "not a URL"
+    kind, own = _address_kind(host), _address_kind((urlsplit(endpoint).hostname or "").lower())
+    if parts.scheme == "http" and kind != "loopback":
+        return "plain http to a host that is not this machine; discovery URLs must be https"
+    if parts.scheme not in ("https", "http"):
+        return f"scheme {parts.scheme or '(none)'} is not https"
+    if kind in ("link-local", "private", "metadata") and kind != own:
+        return f"a {kind} address, which the MCP endpoint is not on; not fetched"
+    return None
+
+
+_METADATA_HOSTS = frozenset(
+    {"metadata.google.internal", "metadata", "instance-data", "169.254.169.254", "fd00:ec2::254"}
+)
+
+
+def _address_kind(host: str) -> str:
+    if host in _METADATA_HOSTS:
+        return "metadata"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return "name"
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_private or ip.is_reserved or ip.is_unspecified:
+        return "private"
+    return "public"
+
+
+def fetch_json(http: Http, url: str, endpoint: str) -> Fetch:
+    elsewhere = origin_of(url) if origin_of(url) != origin_of(endpoint) else None
+    refused = refused_target(url, endpoint)
+    if refused is not None:
+        return Fetch(url, Exchange("GET", url), None, f"refused: {refused}", elsewhere)
     try:
         exchange, raw = http.request("GET", url, headers={"Accept": "application/json"})
     except TransportError as e:
-        return Fetch(url, e.exchange, None, f"{e.failure.kind}: {e.failure.detail}")
+        return Fetch(url, e.exchange, None, f"{e.failure.kind}: {e.failure.detail}", elsewhere)
     if exchange.status != 200:
-        return Fetch(url, exchange, None, f"HTTP {exchange.status}")
+        return Fetch(url, exchange, None, f"HTTP {exchange.status}", elsewhere)
     try:
         doc = json.loads(raw)
     except ValueError:
-        return Fetch(url, exchange, None, "not JSON")
+        return Fetch(url, exchange, None, "not JSON", elsewhere)
     if not isinstance(doc, dict):
-        return Fetch(url, exchange, None, "not a JSON object")
-    return Fetch(url, exchange, doc, None)
+        return Fetch(url, exchange, None, "not a JSON object", elsewhere)
+    kept = {k: doc[k] for k in READ_FIELDS if k in doc}
+    evidence = replace(exchange, body=http.excerpt(json.dumps(kept, ensure_ascii=False, sort_keys=True)))
+    return Fetch(url, evidence, doc, None, elsewhere)
 
 
 _PARAM = re.compile(r'\s*([A-Za-z0-9_.\-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,"]*)\s*,?')
