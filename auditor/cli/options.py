@@ -30,6 +30,8 @@ def as_of(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO date or date-time (e.g. 2026-11-26 or 2026-11-26T10:00:00Z)"
         ) from None
+    if not 2000 <= value.year <= 2999:  # and far from the ends of Python's calendar, where time zones overflow
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a date between the years 2000 and 2999")
     if _DATE_ONLY.fullmatch(raw):
         return dt.datetime.combine(value.date(), END_OF_DAY)
     if value.tzinfo is None:

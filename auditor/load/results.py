@@ -347,6 +347,10 @@ def read_text(text: str, name: str) -> Results:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
             raise InputError(Problem(Location(name, e.lineno, e.colno), f"invalid JSON: {e.msg}")) from None
+        except RecursionError:
+            raise InputError(Problem(Location(name, 1, 1), "JSON nested too deeply to be a results.json")) from None
+        except ValueError as e:  # an integer past Python's 4,300-digit conversion limit
+            raise InputError(Problem(Location(name, 1, 1), f"invalid JSON: {str(e).split(';')[0]}")) from None
         try:
             return results_from_dict(doc)
         except _Bad as e:

@@ -274,3 +274,25 @@ def test_a_dotenv_that_is_not_utf8_is_one_located_line(tmp_path: Path) -> None:
     r = run_cli("collect", "--out", tmp_path / "s.yaml", cwd=tmp_path)
     assert_input_error(r, ".env", 2, 26, "not UTF-8")
     assert not (tmp_path / "s.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("[" * 100_000 + "]" * 100_000, "nested too deeply"), ('{"x": ' + "9" * 5000 + "}", "4300 digits")],
+    ids=["deep", "huge-integer"],
+)
+def test_a_hostile_results_json_is_one_line(tmp_path: Path, text: str, needle: str) -> None:
+    f = tmp_path / "r.json"
+    f.write_text(text)
+    assert_input_error(run_cli("diff", f, f), f, 1, 1, needle)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "1969-12-31"])
+def test_an_as_of_out_of_range_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    assert_usage_error(run_cli("audit", "--demo", "--as-of", value, "--out", tmp_path / "o"), "--as-of", "2000")
+    assert not (tmp_path / "o").exists()
+
+
+def test_call_args_nested_past_any_use_is_a_usage_error() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    assert_usage_error(run_cli("doctor", "--call-args", deep, "--url", "http://127.0.0.1:9/v1/mcp"), "--call-args")
