@@ -1,5 +1,6 @@
 """Attestation: an OrgSettings document written by an admin for what no API shows (the
-domain allowlist, the supported-domains toggle, the API-token toggle, the Permissions tab).
+domain allowlist, the supported-domains toggle, the API-token toggle, the Permissions tab and
+its "Apply to future additions").
 
 Every attested section must say who vouches for it and when (`evidence.<section>.by`, and
 `.at` or the file's `collected_at`): an anonymous claim is not evidence.
@@ -79,6 +80,9 @@ def _observations(doc: Loaded[OrgSettings], i: int, org: Org, problems: list[Pro
         for product, groups in (m.permissions or {}).items():
             for group, value in groups.items():
                 add(f"rovo_mcp.permissions.{product}.{group}", value, by, at)
+        for product, flags in (m.future_additions or {}).items():  # only an admin can say (RMCP-PERM-004)
+            for group, on in flags.items():
+                add(f"rovo_mcp.future_additions.{product}.{group}", on, by, at)
     if org.ip_allowlist is not None:
         by, at = ev_for("ip_allowlist")
         add("ip_allowlist.enabled", org.ip_allowlist.enabled, by, at)

@@ -186,20 +186,24 @@ def _assemble(b: _Builder, failures: list[CouldNotCollect], name_hint: str | Non
     v = b.values
     catalog = permission_groups().products
     perms: dict[str, dict[str, Any]] = {}
-    for product, spec in catalog.items():
-        groups = {
-            g: v[f"rovo_mcp.permissions.{product}.{g}"]
-            for g in spec.groups
-            if f"rovo_mcp.permissions.{product}.{g}" in v
-        }
-        if groups:
-            perms[product] = groups
+    future: dict[str, dict[str, Any]] = {}
+    for field, into in (("permissions", perms), ("future_additions", future)):
+        for product, spec in catalog.items():
+            groups = {
+                g: v[f"rovo_mcp.{field}.{product}.{g}"] for g in spec.groups if f"rovo_mcp.{field}.{product}.{g}" in v
+            }
+            if groups:
+                into[product] = groups
     mcp_fields = {
         k: v[f"rovo_mcp.{k}"]
         for k in ("atlassian_supported_domains", "domains", "api_token_auth")
         if f"rovo_mcp.{k}" in v
     }
-    rovo = RovoMcp(**mcp_fields, permissions=perms or None) if mcp_fields or perms else None
+    rovo = (
+        RovoMcp(**mcp_fields, permissions=perms or None, future_additions=future or None)
+        if mcp_fields or perms or future
+        else None
+    )
     ip_fields = {k: v[f"ip_allowlist.{k}"] for k in ("enabled", "ranges") if f"ip_allowlist.{k}" in v}
     ip = IpAllowlist(**ip_fields) if ip_fields else None
     creds: tuple[Credential, ...] | None = v.get("credentials")

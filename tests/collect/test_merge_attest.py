@@ -246,3 +246,23 @@ orgs:
     results = evaluate([load_policy("baseline")], settings, as_of=T0)
     got = {(f.subject, f.status) for f in results.findings if f.control == "RMCP-EVID-002"}
     assert got == {("rovo_mcp.api_token_auth", "fail"), ("ip_allowlist.enabled", "pass")}
+
+
+def test_attested_future_additions_reach_the_snapshot_and_the_audit(api: FakeAdminApi, workdir: Path) -> None:
+    """Apply to future additions is only attested (no API or probe shows it): collect keeps it."""
+    text = ATTEST.format(org=ORG).replace(
+        "      api_token_auth: false\n",
+        "      api_token_auth: false\n      future_additions: {jira: {write: true, read: true}}\n",
+    )
+    (workdir / "attest.yaml").write_text(text)
+    r = collect(workdir, collect_env(api), "--attest", workdir / "attest.yaml", out="s.yaml")
+    assert r.code == 0, r.err
+    org = load_file(workdir / "s.yaml", expect="OrgSettings").model.orgs[0]
+    assert org.rovo_mcp is not None and org.rovo_mcp.future_additions == {"jira": {"write": True, "read": True}}
+    audit = run_cli("audit", "--policy", "baseline", "--settings", workdir / "s.yaml", "--out", workdir / "rep",
+                    "--format", "json", "--no-history", "--as-of", "2026-11-26", cwd=workdir)  # fmt: skip
+    assert audit.code == 1
+    findings = json.loads((workdir / "rep" / "results.json").read_text())["findings"]
+    perm4 = {f["subject"]: (f["status"], f["evidence"].get("by")) for f in findings if f["control"] == "RMCP-PERM-004"}
+    assert perm4["jira.write"] == ("fail", "admin@example.com")
+    assert perm4["jira.delete"][0] == "unknown"  # not attested: never a pass
