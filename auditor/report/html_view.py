@@ -40,10 +40,11 @@ VALUE_LABEL = {
     "RMCP-IP-002": "Range to add",
     "RMCP-SCOPE-001": "Scope to grant",
     "RMCP-SCOPE-002": "Scope to remove",
-    "RMCP-SCOPE-003": "Classic scope to replace",
+    "RMCP-SCOPE-003": "Classic scope to replace or drop",
     "RMCP-PERM-001": "Group to allow",
     "RMCP-PERM-002": "Group to block",
     "RMCP-PERM-003": "Group",
+    "RMCP-PERM-004": "Group (Apply to future additions)",
     "RMCP-EVID-001": "Section to collect again",
 }
 WAIVER_SOON_DAYS = 30
@@ -265,9 +266,10 @@ def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) ->
         return None, None
     if f.control == "RMCP-DOM-003":
         return _yaml({"domains": {"allowed": [f.subject]}}), "policy"
-    if f.control in ("RMCP-PERM-001", "RMCP-PERM-002") and "." in f.subject:
+    if f.control in ("RMCP-PERM-001", "RMCP-PERM-002", "RMCP-PERM-004") and "." in f.subject:
         product, group = f.subject.split(".", 1)
-        return _yaml({"permissions": {product: {group: "allow"}}}), "policy"
+        key = "future_additions" if f.control == "RMCP-PERM-004" else "permissions"
+        return _yaml({key: {product: {group: "allow"}}}), "policy"
     if (
         f.control in ("RMCP-DOM-001", "RMCP-DOM-002", "RMCP-DOM-004", "RMCP-SCOPE-002")
         and f.status != "waived"

@@ -315,3 +315,18 @@ def test_order_without_an_allowlist_and_with_unparsable_entries() -> None:
     ):
         _, r = run(p, settings(body))
         assert list(r.findings) == _contract_order(r)
+
+
+def test_future_additions_merge_and_judge_fail_closed():
+    strict = policy("future_additions: {jira: {write: forbid}, confluence: {read: require}}\n", name="strict")
+    loose = policy("future_additions: {jira: {write: allow, read: allow}}\n", name="loose")
+    s = settings(EMPTY_ORG + "    rovo_mcp:\n      future_additions: {jira: {write: true}}\n")
+    found, _ = run([strict, loose], s)
+    perm4 = {k[1]: f for k, f in found.items() if k[0] == "RMCP-PERM-004"}
+    assert set(perm4) == {"jira.write", "confluence.read"}  # `allow` checks nothing
+    assert (perm4["jira.write"].status, perm4["jira.write"].severity) == ("fail", "high")
+    assert (perm4["confluence.read"].status, perm4["confluence.read"].severity) == ("unknown", "medium")
+    assert perm4["jira.write"].policy_ref == "strict.yaml:5"  # after the four-line head
+    clash = policy("future_additions: {jira: {write: require}}\n", name="clash")
+    with pytest.raises(InputError, match=r"future_additions\.jira\.write: one says forbid"):
+        run([strict, clash], s)
