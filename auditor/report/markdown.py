@@ -6,13 +6,16 @@ from ..model.results import Finding, Results, urgency
 from ..verdict import shown_blocking, verdict_text
 from .interface import Format, ReportContext, iso
 from .plan import plan_markdown
+from .safe import md_code, md_text, md_ticked
 from .unknowns import group_unknowns
 
 REVIEW_ROWS = 50  # changes listed under "Since the last review" (`rovo-audit diff` lists all)
 
 
 def md_cell(text: str | None) -> str:
-    return (text or "—").replace("|", "\\|").replace("\n", " ")
+    """Untrusted text in a table cell or a heading: rendered verbatim by GitHub (no emphasis,
+    link, image or HTML from data; values in backticks as code spans; one line)."""
+    return "—" if not text else md_ticked(text, in_table=True)
 
 
 class MarkdownFormat(Format):
@@ -24,8 +27,8 @@ class MarkdownFormat(Format):
         lines = [
             f"# Rovo MCP audit: {verdict_text(results.findings, context.fail_on)}",
             "",
-            f"As of {iso(results.as_of)} · policies: {', '.join(p.name for p in results.policies)} · "
-            f"settings: {results.settings_path or '—'}",
+            f"As of {iso(results.as_of)} · policies: {', '.join(md_code(p.name) for p in results.policies)} · "
+            f"settings: {md_code(results.settings_path) if results.settings_path else '—'}",
             "",
             "| pass | fail | warn | unknown | waived |",
             "| ---: | ---: | ---: | ---: | ---: |",
@@ -82,9 +85,13 @@ class MarkdownFormat(Format):
         if results.expired_waivers or results.unused_waivers:
             lines += ["## Waivers to review", ""]
             for w in results.expired_waivers:
-                lines.append(f"- {w.why}: {w.control} {md_cell(w.subject)} (expires {w.expires}, {w.ref})")
+                lines.append(
+                    f"- {w.why}: {w.control} {md_cell(w.subject)} (expires {md_text(w.expires)}, {md_text(w.ref)})"
+                )
             for w in results.unused_waivers:
-                lines.append(f"- unused: {w.control} {md_cell(w.subject)} (expires {w.expires}, {w.ref})")
+                lines.append(
+                    f"- unused: {w.control} {md_cell(w.subject)} (expires {md_text(w.expires)}, {md_text(w.ref)})"
+                )
             lines.append("")
         review = context.review
         if review is not None and review.diff is not None:

@@ -66,6 +66,8 @@ class SafeStream(io.TextIOBase):
         return True
 
 
+# What GitHub's autolink extension turns into a link: URLs, www. hosts, e-mail addresses.
+_AUTOLINK = re.compile(r"://|www\.|@", re.I)
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")  # what acts anywhere in a line
 _MD_LINE_START = re.compile(r"^(\s*)([#+\->=]|\d+[.)])")  # what acts at a line's start
 
@@ -75,6 +77,8 @@ def md_text(text: str) -> str:
     images need `[`, emphasis `*` or `_`, HTML `<`, tables `|`), and a newline cannot end a
     table row or start a block."""
     flat = terminal(text).replace("\n", " ").replace("\t", " ")
+    if _AUTOLINK.search(flat):
+        return md_code(flat, in_table=True)  # GFM links a bare URL or address whatever is escaped
     return _MD_LINE_START.sub(_escape_marker, _MD_INLINE.sub(r"\\\1", flat))
 
 
@@ -93,3 +97,17 @@ def md_code(text: str, *, in_table: bool = False) -> str:
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+_TICKED = re.compile(r"`([^`]*)`")
+
+
+def md_ticked(text: str, *, in_table: bool = False) -> str:
+    """Text from a template whose values stand in backticks (remediation summaries): each
+    ticked part as a code span sized to its content, the rest escaped as plain text."""
+    out, at = [], 0
+    for m in _TICKED.finditer(text):
+        out += [md_text(text[at : m.start()]), md_code(m.group(1), in_table=in_table)]
+        at = m.end()
+    out.append(md_text(text[at:]))
+    return "".join(out)

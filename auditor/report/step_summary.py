@@ -10,12 +10,26 @@ from .interface import ReportContext
 from .markdown import MarkdownFormat
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+# GitHub drops a step's summary whole when it is over 1 MiB ("Job summary is too large");
+# what is written stays under that, with room for the other steps of the job.
+LIMIT_BYTES = 1024 * 1024 - 64 * 1024
+CUT_NOTE = (
+    "\n\n**Cut here**: GitHub shows at most 1 MiB of a step's summary. The whole summary is "
+    "`summary.md`, and every finding is in `report.html`, in the audit's output folder (keep them as artifacts)."
+)
 
 
-def step_summary_markdown(results: Results, context: ReportContext | None) -> str:
-    """summary.md as the run wrote it ("Since the last review" included when there is a history)."""
-    text = MarkdownFormat().render(results, context or ReportContext())
-    return text.rstrip("\n") + "\n"
+def step_summary_markdown(results: Results, context: ReportContext | None, limit: int = LIMIT_BYTES) -> str:
+    """summary.md as the run wrote it ("Since the last review" included when there is a
+    history), cut at a line boundary under `limit` bytes with a note where to read the rest."""
+    text = MarkdownFormat().render(results, context or ReportContext()).rstrip("\n") + "\n"
+    raw = text.encode("utf-8")
+    if len(raw) <= limit:
+        return text
+    room = limit - len(CUT_NOTE.encode("utf-8")) - 1
+    head = raw[:room].decode("utf-8", "ignore")
+    head = head[: head.rfind("\n")] if "\n" in head else ""
+    return head + CUT_NOTE + "\n"
 
 
 def append_step_summary(results: Results, context: ReportContext | None, environ: dict[str, str] | None = None) -> None:

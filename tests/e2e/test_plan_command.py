@@ -145,7 +145,7 @@ def test_hostile_labels_cannot_inject_markdown_or_terminal_sequences(tmp_path: P
     assert "\x1b" not in md
     prose = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", md)  # what is outside code spans renders as Markdown
     assert "<img" in md and "<img" not in prose  # shown literally, in code
-    assert "[click](" not in prose and "\\[click\\]" in prose
+    assert "[click](" not in prose and "[click](https://evil.example)" in md  # in code: shown, not linked
 
 
 def test_summary_md_carries_the_plan_and_plan_json_has_the_same_steps(tmp_path: Path) -> None:
