@@ -194,8 +194,8 @@ def _auth(orgs: list[Org], lines: list[str]) -> None:
     ]
 
 
-def _scopes(orgs: list[Org], lines: list[str]) -> None:
-    from ..evaluate.scopes import is_classic
+def _scopes(orgs: list[Org], lines: list[str], notes: list[str]) -> None:
+    from ..evaluate.scopes import is_classic, is_recognised
 
     collected = [o.credentials for o in orgs if o.credentials is not None]
     if not collected:
@@ -207,6 +207,17 @@ def _scopes(orgs: list[Org], lines: list[str]) -> None:
         for creds in collected
         for c in creds
     )
+    # A token whose scopes are all classic sees only the Teamwork Graph tools: RMCP-SCOPE-003
+    # fails it at `warn` too, so only `ignore` accepts today's settings.
+    classic_only = [
+        c.label
+        for creds in collected
+        for c in creds
+        if c.kind == "api_token"
+        and c.scopes
+        and any(map(is_classic, c.scopes))
+        and not any(map(is_recognised, c.scopes))
+    ]
     lines += ["", "scopes:", "  # Today's credentials and their scopes:"]
     for org, creds in ((o, o.credentials) for o in orgs if o.credentials is not None):
         prefix = f"{org.display_name}: " if len(orgs) > 1 else ""
@@ -223,7 +234,18 @@ def _scopes(orgs: list[Org], lines: list[str]) -> None:
     ordered = [s for creds in collected for c in creds for s in (c.scopes or ()) if s in shared]
     lines.append(f"  required: {_flow(dict.fromkeys(ordered))}")
     lines += ['  # Nothing is forbidden yet, e.g. ["manage:*", "delete:*", "admin:*"].', "  forbidden: []"]
-    if classic:
+    if classic_only:
+        shown = ", ".join(dict.fromkeys(classic_only))
+        lines += [
+            f"  # ignore, not fail: {shown} holds only classic scopes today, which the MCP server ignores",
+            "  # (it sees only the Teamwork Graph tools). Issue it again with recognised scopes, then set fail.",
+            "  classic_on_api_tokens: ignore",
+        ]
+        notes.append(
+            f"{shown}: only classic scopes, which the MCP server ignores on an API token; "
+            "classic_on_api_tokens is ignore until it is issued again with recognised scopes"
+        )
+    elif classic:
         lines += [
             "  # warn, not fail: an API token holds classic scopes today (the MCP server ignores them).",
             "  classic_on_api_tokens: warn",
@@ -274,6 +296,29 @@ def _permissions(orgs: list[Org], lines: list[str]) -> None:
             lines.append(f"  {product}: {{{body}}}{tail}")
 
 
+def _future_additions(orgs: list[Org], lines: list[str]) -> None:
+    """ "Apply to future additions" as it is: off → forbid; on (or different between orgs) → allow."""
+    from ..catalog import permission_groups
+
+    flags = [o.rovo_mcp.future_additions for o in orgs if o.rovo_mcp and o.rovo_mcp.future_additions is not None]
+    if not flags:
+        return
+    lines += [
+        "",
+        "future_additions:",
+        '  # "Apply to future additions" as it is: off → forbid (new permissions wait for an',
+        "  # admin's review); on, or different between orgs → allow, which checks nothing: decide.",
+    ]
+    for product, spec in permission_groups().products.items():
+        values = {}
+        for group in spec.groups:
+            seen = {f[product][group] for f in flags if group in f.get(product, {})}
+            if seen:
+                values[group] = "forbid" if seen == {False} else "allow"
+        if values:
+            lines.append(f"  {product}: {{{', '.join(f'{g}: {w}' for g, w in values.items())}}}")
+
+
 def _ip(orgs: list[Org], lines: list[str]) -> None:
     ips = [o.ip_allowlist for o in orgs if o.ip_allowlist is not None]
     if not ips:
@@ -317,8 +362,9 @@ def policy_text(settings: OrgSettings, orgs: list[Org], source: str, name: str) 
     ]
     _domains(orgs, lines, notes)
     _auth(orgs, lines)
-    _scopes(orgs, lines)
+    _scopes(orgs, lines, notes)
     _permissions(orgs, lines)
+    _future_additions(orgs, lines)
     _ip(orgs, lines)
     lines += ["", "evidence:", "  max_age_days: 90                # older evidence is a warn: re-collect each quarter"]
     # Data reaches comments (names, labels, entries): one physical line each, whatever it holds.

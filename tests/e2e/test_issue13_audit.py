@@ -326,3 +326,21 @@ def test_dom_001_advice_goes_back_to_normal_once_the_bug_is_fixed(
     finally:
         catalog.bug_notes.cache_clear()
         catalog.render_remediation.cache_clear()
+
+
+# -- init --from-settings knows both ---------------------------------------------------------------
+
+
+def test_init_writes_future_additions_and_accepts_a_classic_only_token(tmp_path: Path) -> None:
+    flags = {"jira": {"read": True, "write": False}, "confluence": {"write": False}}
+    s = settings(tmp_path, {"future_additions": flags}, credentials=[TOKENS[0], TOKENS[2]])
+    out = tmp_path / "init.yaml"
+    r = run_cli("init", "--from-settings", s, "--out", out)
+    assert r.code == 0, r.err
+    doc = yaml.safe_load(out.read_text())
+    assert doc["future_additions"] == {"jira": {"read": "allow", "write": "forbid"}, "confluence": {"write": "forbid"}}
+    assert doc["scopes"]["classic_on_api_tokens"] == "ignore"  # legacy fails at `warn` too
+    assert "legacy: only classic scopes" in r.err
+    code, found = audit(tmp_path, out, settings_file=s)
+    assert code == 0 and {f["status"] for f in found.values()} == {"pass"}
+    assert {k[1] for k in found if k[0] == "RMCP-PERM-004"} == {"jira.write", "confluence.write"}
