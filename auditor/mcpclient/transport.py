@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -199,7 +200,8 @@ class Http:
         start = time.monotonic()
         base = Exchange(method, url, authenticated="Authorization" in sent)
         try:
-            with self._client.stream(method, url, json=json, headers=sent) as response:
+            request = self._client.build_request(method, url, json=json, headers=sent)
+            with contextlib.closing(self._send_within(request, start + self.settings.timeout)) as response:
                 # httpx's timeout is per read: a body dripped a byte at a time would never end.
                 # The readers below stop at this deadline for the whole exchange (check_deadline).
                 response.extensions[DEADLINE] = start + self.settings.timeout
@@ -222,6 +224,29 @@ class Http:
         except httpx.HTTPError as e:
             failure = classify(e)
             raise TransportError(failure, _with(base, failure=failure, elapsed_ms=_ms(start))) from None
+
+    def _send_within(self, request: httpx.Request, deadline: float) -> httpx.Response:
+        """Send and read the headers by `deadline`: httpx's timeout is per read, so a server
+        dripping its headers a byte at a time would hold the doctor for ever. The send runs in
+        a helper thread; past the deadline it is left to its fate (a daemon, ended by the
+        server or the process) and this exchange is a timeout."""
+        box: dict[str, Any] = {}
+
+        def send() -> None:
+            try:
+                box["response"] = self._client.send(request, stream=True)
+            except BaseException as e:  # handed to the caller below
+                box["error"] = e
+
+        worker = threading.Thread(target=send, name="rovo-audit-http", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            raise httpx.ReadTimeout("no complete answer within the deadline", request=request)
+        if "error" in box:
+            raise box["error"]
+        response: httpx.Response = box["response"]
+        return response
 
     def request(
         self,

@@ -153,7 +153,7 @@ def test_a_hostile_server_is_a_collection_error_within_bounds(tmp_path: Path, mo
         assert "timed out" in text
 
 
-@pytest.mark.parametrize("mode", ["endless-sse-line", "drip-body", "huge"])
+@pytest.mark.parametrize("mode", ["endless-sse-line", "drip-body", "drip-headers", "huge"])
 def test_the_doctor_against_a_hostile_mcp_server_ends_within_bounds(tmp_path: Path, mode: str) -> None:
     with hostile(mode) as url:
         code, err, seconds, peak = measured(
