@@ -11,13 +11,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import yaml
-
 from ..catalog import AREAS, controls
 from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_FIRST
 from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, WaiverNote, urgency
 from ..verdict import count_text, shown_blocking, verdict_text
 from .unknowns import CollectGroup, group_unknowns
+from .yaml_text import dump_yaml
 
 AREA_LABELS = {
     "domains": "Domains",
@@ -255,7 +254,7 @@ def charts(findings: Sequence[Finding]) -> tuple[Chart, ...]:
 
 
 def _yaml(doc: object) -> str:
-    return yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
+    return dump_yaml(doc, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
 
 
 def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[str | None, str | None]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import yaml
-
 from ..model.common import iso
 from ..model.settings import OrgSettings
+from .yaml_text import dump_yaml
 
 if TYPE_CHECKING:  # the plan writes settings too, without loading the HTTP client
     from ..collect.run import CollectOutcome
@@ -23,7 +22,7 @@ def dump_snapshot(settings: OrgSettings, *, header: str = "") -> str:
         for key in ("collection_errors", "contradictions", "provenance", "cross_checked", "evidence", "sites"):
             if not org.get(key):
                 org.pop(key, None)
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    body = dump_yaml(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     return header + body
 
 
