@@ -92,11 +92,12 @@ def run_audit(
     fail_on: str = "fail",
     context: ReportContext | None = None,
     history: HistoryOptions | None = None,
+    plan: bool = True,
 ) -> Outcome:
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, generated_at=generated_at)
-    if PLANNED_FORMATS & set(formats):  # the reports people read open with the ordered plan
-        plan = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of)
-        context = replace(context or ReportContext(), plan=plan)
+    if plan and PLANNED_FORMATS & set(formats):  # the reports people read open with the ordered plan
+        steps = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of)
+        context = replace(context or ReportContext(), plan=steps)
     return report_results(results, out=out, formats=formats, fail_on=fail_on, context=context, history=history)
 
 

@@ -55,6 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="collect the settings first (as `rovo-audit collect`; written to OUT/settings.yaml) and audit them",
     )
+    p.add_argument(
+        "--no-plan",
+        dest="plan",
+        action="store_false",
+        help="leave the remediation plan out of report.html and summary.md (it re-audits every step: "
+        "on a 100-org estate about 4 s); `rovo-audit plan` writes it on its own",
+    )
     add_history_flags(p)
     add_source_options(p)
     p.set_defaults(handler=run)
@@ -101,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         formats=args.format or ["html", "json"],
         fail_on=args.fail_on,
         history=history,
+        plan=args.plan,
     )
     from ..report.step_summary import append_step_summary
 

@@ -162,3 +162,13 @@ def test_summary_md_carries_the_plan_and_plan_json_has_the_same_steps(tmp_path: 
     steps = json.loads((tmp_path / "p" / "plan.json").read_text())["steps"]
     numbered = re.findall(r"^(\d+)\. ", plan_md, re.M)
     assert [int(n) for n in numbered] == [s["n"] for s in steps]
+
+
+def test_audit_no_plan_leaves_the_plan_out(tmp_path: Path) -> None:
+    r = run_cli("audit", "--demo", "--no-plan", "--format", "md,html", "--out", tmp_path, "--as-of", AS_OF, "-q")
+    assert r.code == 1, r.err
+    assert "Remediation plan" not in (tmp_path / "summary.md").read_text()
+    assert 'id="plan"' not in (tmp_path / "report.html").read_text()
+    r = run_cli("audit", "--demo", "--format", "md,html", "--out", tmp_path / "with", "--as-of", AS_OF, "-q")
+    assert "Remediation plan" in (tmp_path / "with" / "summary.md").read_text()
+    assert 'id="plan"' in (tmp_path / "with" / "report.html").read_text()
