@@ -435,10 +435,12 @@ class AdminApiCollector(Collector):
         keys_task.add_done_callback(lambda t: None if t.cancelled() else t.exception())
         try:
             tokens, _ = await self._all_pages("api_tokens", org)
+            keys = await keys_task
         except BaseException:
+            # Awaiting a task does not cancel it when this one is cancelled (Ctrl-C): without
+            # this it would go on after the session closed ("the client has been closed").
             keys_task.cancel()
             raise
-        keys = await keys_task
         inactive = self.cat.inactive_statuses
         creds = parse_credentials(tokens, "api_token", inactive) + parse_credentials(
             keys, "service_account_key", inactive
