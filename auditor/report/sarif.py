@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -44,14 +44,20 @@ class _Generic(dict[str, str]):
         return "the value shown in the result"
 
 
-def _uri(path: str) -> str:
-    """A file path as a SARIF artifact URI: relative paths stay relative (to the repository)."""
+def _artifact(path: str) -> dict[str, str]:
+    """A file path as a SARIF artifactLocation. GitHub code scanning places a result only by a
+    URI relative to the repository root (`uriBaseId: %SRCROOT%`): relative paths stay so, and
+    an absolute one under the working folder (a CI job runs at the checkout's root) is made
+    relative to it. Only a path outside it stays an absolute `file://` URI."""
     if PureWindowsPath(path).drive:
-        return "file:///" + quote(PureWindowsPath(path).as_posix())
+        return {"uri": "file:///" + quote(PureWindowsPath(path).as_posix())}
     posix = PurePosixPath(path)
     if posix.is_absolute():
-        return "file://" + quote(posix.as_posix())
-    return quote(posix.as_posix().removeprefix("./"))
+        try:
+            posix = PurePosixPath(Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix())
+        except ValueError:
+            return {"uri": "file://" + quote(posix.as_posix())}
+    return {"uri": quote(posix.as_posix().removeprefix("./")), "uriBaseId": "%SRCROOT%"}
 
 
 def _location(ref: str | None, fallback: str | None, f: Finding) -> list[dict[str, Any]]:
@@ -59,9 +65,9 @@ def _location(ref: str | None, fallback: str | None, f: Finding) -> list[dict[st
     loc: dict[str, Any] = {}
     file, _, line = (ref or "").rpartition(":")
     if file and line.isdigit() and int(line) > 0:
-        loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(file)}, "region": {"startLine": int(line)}}
+        loc["physicalLocation"] = {"artifactLocation": _artifact(file), "region": {"startLine": int(line)}}
     elif fallback:
-        loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(fallback)}}
+        loc["physicalLocation"] = {"artifactLocation": _artifact(fallback)}
     loc["logicalLocations"] = [{"name": f.org_name or f.org, "fullyQualifiedName": f.org, "kind": "organization"}]
     return [loc]
 

@@ -14,6 +14,10 @@ from ..verdict import shown_blocking, verdict_text
 from .unknowns import group_unknowns
 
 
+def _whose(names: dict[str, str], org: str) -> str:
+    return f"[{names[org]}] " if org in names else ""
+
+
 def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> str:
     r = results
     s = r.summary
@@ -22,8 +26,10 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
         f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
         f"{s['unknown']} unknown, {s['waived']} waived)",
     ]
-    # The unknowns one uncollected section holds back are one line, as in the reports.
+    # The unknowns one uncollected section holds back are one line, as in the reports. With
+    # several orgs each line says whose it is.
     alone, groups = group_unknowns(shown_blocking(r.findings, fail_on))
+    names = {o.id: o.name or o.id for o in r.orgs} if len(r.orgs) > 1 else {}
     entries: list[tuple[tuple[int, tuple[str, str, int, str]], str]] = []
     for f in alone:
         subject = f" {f.subject}" if f.subject is not None else ""
@@ -31,7 +37,7 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
         entries.append(
             (
                 (SEVERITY_RANK.get(f.severity, 9), f.sort_key),
-                f"  {f.status:<7} {f.severity:<8} {f.control}{subject}{fix}",
+                f"  {f.status:<7} {f.severity:<8} {_whose(names, f.org)}{f.control}{subject}{fix}",
             )
         )
     for g in groups:
@@ -42,7 +48,7 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
         entries.append(
             (
                 (SEVERITY_RANK.get(g.severity, 9), g.findings[0].sort_key),
-                f"  unknown {g.severity:<8} {held}: {g.remediation.summary}",
+                f"  unknown {g.severity:<8} {_whose(names, g.findings[0].org)}{held}: {g.remediation.summary}",
             )
         )
     entries.sort(key=lambda e: e[0])
