@@ -7,7 +7,7 @@ import sys
 
 from .collect import add_source_options
 from .history import add_history_flags, history_options
-from .options import add_report_flags, as_of, require, run_clock
+from .options import add_input_flags, add_report_flags, as_of, require, run_clock
 
 HELP = """\
 Compare an org's settings with one or more policies and write the reports.
@@ -32,17 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "--policy",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="policy file or bundled policy name (repeatable; rules add up)",
-    )
-    p.add_argument(
-        "--settings", metavar="FILE", help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)"
-    )
-    p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
+    add_input_flags(p, settings_help="OrgSettings snapshot (from `rovo-audit collect` or written by hand)")
     add_report_flags(p)
     p.add_argument(
         "--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the run's clock (reproducible output)"

@@ -57,6 +57,19 @@ def format_list(text: str) -> list[str]:
 FORMAT_NAMES = "html,json,md,csv,sarif,junit"  # auditor.report.FORMATS, without importing it for --help
 
 
+def add_input_flags(p: argparse.ArgumentParser, *, settings_help: str) -> None:
+    """The inputs of an audit (audit, plan): policies, the settings snapshot, waivers."""
+    p.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="policy file or bundled policy name (repeatable; rules add up)",
+    )
+    p.add_argument("--settings", metavar="FILE", help=settings_help)
+    p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
+
+
 def add_report_flags(p: argparse.ArgumentParser) -> None:
     """The flags of every command that writes reports (audit, merge)."""
     from ..verdict import FAIL_ON_CHOICES, FAIL_ON_HELP

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .options import as_of, require, run_clock
+from .options import add_input_flags, as_of, require, run_clock
 
 if TYPE_CHECKING:
     from ..load.documents import Loaded
@@ -43,17 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "--policy",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="policy file or bundled policy name (repeatable)",
-    )
-    p.add_argument(
-        "--settings", metavar="FILE", help="OrgSettings snapshot (omit it for a template of what the policy requires)"
-    )
-    p.add_argument("--waivers", action="append", default=[], metavar="FILE", help="Waivers file (repeatable)")
+    add_input_flags(p, settings_help="OrgSettings snapshot (omit it for a template of what the policy requires)")
     p.add_argument("--demo", action="store_true", help="plan the bundled sample org against the bundled baseline")
     p.add_argument("--as-of", type=as_of, default=None, metavar="ISO-DATE", help="pin the clock (reproducible output)")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
