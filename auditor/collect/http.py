@@ -252,15 +252,19 @@ class HttpSession:
         # One small client per concurrency slot: httpx's connection pool slows down
         # quadratically with the requests waiting in it, and a slot holds one at a time.
         self._clients: dict[int, httpx.AsyncClient] = {}
+        self._closed = False
 
     async def __aenter__(self) -> HttpSession:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._closed = True
         for client in self._clients.values():
             await client.aclose()
 
     def _client(self, slot: int) -> httpx.AsyncClient:
+        if self._closed:  # a task the shutdown has not reached yet: it ends, it does not send
+            raise asyncio.CancelledError("the HTTP session is closed")
         client = self._clients.get(slot)
         if client is None:
             client = self._clients[slot] = httpx.AsyncClient(
@@ -322,9 +326,11 @@ class HttpSession:
                     # One deadline for the whole exchange (connect, headers, body, redirects):
                     # httpx's own timeout is per read, so a server dripping a byte at a time
                     # would keep it alive for ever.
-                    resp = await asyncio.wait_for(
-                        self._send(self._client(slot), url, endpoint, auth, params), timeout=self._timeout
-                    )
+                    # asyncio.timeout, not wait_for: no task of its own, so a Ctrl-C that cancels
+                    # this one cancels the send in place (a wait_for task could still start after
+                    # the session had closed its clients).
+                    async with asyncio.timeout(self._timeout):
+                        resp = await self._send(self._client(slot), url, endpoint, auth, params)
             except (httpx.TimeoutException, TimeoutError):
                 failure, wait, status = f"timed out (no answer within {self._timeout}s)", None, None
             except httpx.TransportError as e:
