@@ -72,35 +72,12 @@ def test_summary_md_renders_data_verbatim(tmp_path: Path) -> None:
 def test_the_diffs_markdown_renders_data_verbatim(tmp_path: Path) -> None:
     settings = hostile(tmp_path)
     out = tmp_path / "out"
-    run_cli(
-        "audit",
-        "--policy",
-        "baseline",
-        "--settings",
-        settings,
-        "--out",
-        out,
-        "--format",
-        "json",
-        "--as-of",
-        "2026-11-26",
-    )
-    doc = yaml.safe_load(settings.read_text())
-    doc["orgs"][0]["rovo_mcp"]["domains"] = EVIL[:3]
-    settings.write_text(yaml.safe_dump(doc, allow_unicode=True))
-    run_cli(
-        "audit",
-        "--policy",
-        "baseline",
-        "--settings",
-        settings,
-        "--out",
-        out,
-        "--format",
-        "json",
-        "--as-of",
-        "2026-12-01",
-    )
+    for day, domains in (("2026-11-26", EVIL), ("2026-12-01", EVIL[:3])):  # two runs, a diff between
+        doc = yaml.safe_load(settings.read_text())
+        doc["orgs"][0]["rovo_mcp"]["domains"] = domains
+        settings.write_text(yaml.safe_dump(doc, allow_unicode=True))
+        audit = ("audit", "--policy", "baseline", "--settings", settings, "--out", out, "--format", "json")
+        run_cli(*audit, "--as-of", day)
     old, new = sorted((out / "history").glob("*.json"))
     r = run_cli("diff", old, new, "--format", "md")
     assert r.code in (0, 1), r.err
