@@ -63,6 +63,27 @@ def test_workflow_parses_and_is_wired():
     assert last["if"] == "steps.audit.outputs.status != '0'" and "exit 1" in last["run"]
 
 
+# The majors whose action.yml says `runs.using: node24` (checked 2026-12-01 at each major tag;
+# the sources are cited in the workflow's comment). Node 20 left GitHub's runners in September 2026.
+NODE24_MAJORS = {
+    "actions/checkout": 7,
+    "actions/setup-python": 7,
+    "actions/upload-artifact": 7,
+    "github/codeql-action/upload-sarif": 4,
+}
+
+
+def test_workflow_pins_actions_that_run_on_node24():
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["review"]["steps"]
+    pins = dict(s["uses"].split("@", 1) for s in steps if "uses" in s)
+    assert set(pins) == set(NODE24_MAJORS), pins
+    for action, major in NODE24_MAJORS.items():
+        assert re.fullmatch(r"v\d+", pins[action]) and int(pins[action][1:]) >= major, (action, pins[action])
+    text = WORKFLOW.read_text()
+    for action in NODE24_MAJORS:  # each pin cites where its runtime was read
+        assert f"github.com/{action.removesuffix('/upload-sarif')}/blob/" in text, action
+
+
 @pytest.mark.skipif(BASH is None, reason="needs bash")
 def test_workflow_commands_run_offline(tmp_path):
     wf = yaml.safe_load(WORKFLOW.read_text())
