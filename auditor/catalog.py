@@ -511,3 +511,63 @@ def collect_remediation(section: Section) -> Remediation:
         None,
         section,
     )
+
+
+class Framework(_Data):
+    name: str
+    edition: str
+    source: str
+    requirements: dict[str, str]  # id → title, as the publisher prints them
+
+    @field_validator("source")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith("https://"):
+            raise ValueError("source must be an https URL")
+        return v
+
+
+class FrameworkCatalog(_Data):
+    """frameworks.yaml: each control's requirements per framework, a judgement with a reason."""
+
+    as_of: dt.date
+    frameworks: dict[str, Framework]
+    mappings: dict[str, dict[str, Any]]
+
+    def of(self, control: str) -> dict[str, tuple[str, ...]]:
+        """framework id → requirement ids the control maps to (framework order)."""
+        entry = self.mappings.get(control, {})
+        return {fw: tuple(entry[fw]) for fw in self.frameworks if fw in entry}
+
+    def why(self, control: str) -> str:
+        return str(self.mappings.get(control, {}).get("why", ""))
+
+
+@cache
+def frameworks() -> FrameworkCatalog:
+    data = FrameworkCatalog.model_validate(read_data("frameworks.yaml"))
+    known = controls().controls
+    missing = sorted(set(known) - set(data.mappings))
+    if missing:
+        raise ValueError(f"frameworks.yaml: controls without a mapping: {missing}")
+    for cid, entry in data.mappings.items():
+        if cid not in known:
+            raise ValueError(f"frameworks.yaml: unknown control {cid}")
+        if not isinstance(entry.get("why"), str) or not entry["why"].strip():
+            raise ValueError(f"frameworks.yaml: {cid} has no `why`")
+        for fw, ids in entry.items():
+            if fw == "why":
+                continue
+            if fw not in data.frameworks:
+                raise ValueError(f"frameworks.yaml: {cid} names unknown framework {fw!r}")
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+                raise ValueError(f"frameworks.yaml: {cid}.{fw} must be a non-empty list of ids")
+            unknown = [i for i in ids if i not in data.frameworks[fw].requirements]
+            if unknown:
+                raise ValueError(f"frameworks.yaml: {cid}.{fw} names {unknown}, not in {fw}'s list")
+    for fw, spec in data.frameworks.items():
+        used = {i for entry in data.mappings.values() for i in entry.get(fw, ())}
+        unused = sorted(set(spec.requirements) - used)
+        if unused:
+            raise ValueError(f"frameworks.yaml: {fw} lists {unused}, which no control maps to")
+    return data
