@@ -9,13 +9,23 @@ from pathlib import Path
 import jsonschema
 import pytest
 from junitparser import Failure, JUnitXml, Skipped
+from lxml import etree
 
 from auditor.catalog import controls
-from tests.conftest import EXAMPLE, run_cli
+from tests.conftest import EXAMPLE, FIXTURES, run_cli
 from tests.estate import AS_OF, make_estate
 from tests.review.scenario import OLD_AS_OF, audit, write_files
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+
+# The Jenkins xunit plugin's JUnit schema, vendored with its source: tests/fixtures/junit/README.md
+JUNIT_XSD = etree.XMLSchema(etree.parse(str(FIXTURES / "junit" / "junit-10.xsd")))
+
+
+def _validate_junit(xml: bytes) -> None:
+    doc = etree.fromstring(xml)
+    assert JUNIT_XSD.validate(doc), [f"{e.line}:{e.column}: {e.message}" for e in JUNIT_XSD.error_log][:5]
 
 
 def _validate_sarif(doc: dict) -> None:
@@ -165,6 +175,24 @@ def test_junit_parses_suite_per_org_case_per_finding(scenario, estate):
                     assert not case.result  # pass and warn pass
                 assert case.name.startswith(f["control"])
         assert xml.tests == len(doc["findings"])
+
+
+def test_junit_validates_against_the_jenkins_xunit_schema(scenario, estate, tmp_path):
+    for out in (scenario, estate):
+        _validate_junit((out / "junit.xml").read_bytes())
+    # Every status at once, under each --fail-on: failures, skips (waived) and system-out.
+    r = run_cli("merge", scenario / "results.json", "--out", tmp_path / "w", "--format", "junit",
+                "--no-history", "--fail-on", "warn")  # fmt: skip
+    assert r.code == 1, r.err
+    text = (tmp_path / "w" / "junit.xml").read_bytes()
+    assert b"<skipped" in text and b"<failure" in text
+    _validate_junit(text)
+
+
+def test_junit_schema_check_can_fail(scenario):
+    text = (scenario / "junit.xml").read_bytes()
+    with pytest.raises(AssertionError, match="skipped"):  # what the xunit plugin rejected (issue 15)
+        _validate_junit(text.replace(b"<testsuites ", b'<testsuites skipped="1" ', 1))
 
 
 def test_junit_escapes_and_replaces_what_xml_cannot_carry(estate):
