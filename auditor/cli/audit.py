@@ -7,7 +7,7 @@ import sys
 
 from .collect import add_source_options
 from .history import add_history_flags, history_options
-from .options import add_input_flags, add_report_flags, as_of, require, run_clock
+from .options import add_input_flags, add_report_flags, as_of, framework_names, require, run_clock
 
 HELP = """\
 Compare an org's settings with one or more policies and write the reports.
@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from ..pipeline import AuditInputs, run_audit
+    from ..report.interface import ReportContext
 
     if args.collect:
         require(
@@ -97,6 +98,7 @@ def _run(args: argparse.Namespace) -> int:
         out=args.out,
         formats=args.format or ["html", "json"],
         fail_on=args.fail_on,
+        context=ReportContext(frameworks=framework_names(args.framework)),
         history=history,
         plan=args.plan,
     )

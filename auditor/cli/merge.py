@@ -46,8 +46,16 @@ def run(args: argparse.Namespace) -> int:
     texts = [(str(p), read_raw(p)) for p in args.shards]
     results = merge([(name, read_text(text, name)) for name, text in texts])
     history = history_options(args, digest_parts(text.encode("utf-8") for _, text in texts))
+    from ..report.interface import ReportContext
+    from .options import framework_names
+
     outcome = report_results(
-        results, out=args.out, formats=args.format or ["html", "json"], fail_on=args.fail_on, history=history
+        results,
+        out=args.out,
+        formats=args.format or ["html", "json"],
+        fail_on=args.fail_on,
+        context=ReportContext(frameworks=framework_names(args.framework)),
+        history=history,
     )
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:

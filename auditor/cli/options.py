@@ -89,7 +89,25 @@ def add_report_flags(p: argparse.ArgumentParser) -> None:
         metavar="{fail,warn,never,critical,high,medium,low}",
         help=FAIL_ON_HELP,
     )
+    p.add_argument(
+        "--framework",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="show only this framework's roll-up (repeatable): nist-800-53, iso-27001, cis-v8.1, soc2, "
+        "owasp-mcp-top10 (default: all; `rovo-audit controls --frameworks` lists the mappings)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+
+def framework_names(names: Sequence[str]) -> tuple[str, ...]:
+    """--framework values, checked against frameworks.yaml (usage error naming the choices)."""
+    from ..catalog import frameworks
+
+    known = tuple(frameworks().frameworks)
+    for name in names:
+        require(name in known, f"--framework {name}: no such framework (choices: {', '.join(known)})")
+    return tuple(dict.fromkeys(names))
 
 
 def run_clock(as_of: dt.datetime | None) -> dt.datetime:

@@ -24,7 +24,7 @@ class RequirementRollup:
     controls: tuple[str, ...]  # the rovo-audit controls mapped to it
     status: str  # a Status, or "not assessed"
     counts: tuple[tuple[str, int], ...]  # (status, findings) worst first, non-zero only
-    blocking: tuple[tuple[str, str, str | None], ...]  # (org, control, subject) not pass/waived
+    blocking: tuple[tuple[str, str, str | None], ...]  # (org name or id, control, subject) not pass/waived
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def rollup(findings: Iterable[Finding], only: Sequence[str] = ()) -> tuple[Frame
     for f in findings:
         by_control.setdefault(f.control, Counter())[f.status] += 1
         if f.status not in ("pass", "waived"):
-            blocking.setdefault(f.control, []).append((f.org, f.control, f.subject))
+            blocking.setdefault(f.control, []).append((f.org_name or f.org, f.control, f.subject))
     out = []
     for fw_id, fw in catalog.frameworks.items():
         if only and fw_id not in only:

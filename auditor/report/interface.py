@@ -18,6 +18,7 @@ class ReportContext:
     review: Review | None = None  # diff with the previous run and per-org trends (auditor/history)
     fail_on: str = "fail"  # which statuses block, as for the exit status (verdict.BLOCKING)
     plan: Plan | None = None  # the ordered remediation plan (auditor.plan), for report.html and summary.md
+    frameworks: tuple[str, ...] = ()  # the framework roll-ups to show (`--framework`); empty: all
 
 
 class Format(ABC):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model.results import Finding, Results, urgency
 from ..verdict import shown_blocking, verdict_text
+from .frameworks import rollup_markdown, select
 from .interface import Format, ReportContext, iso
 from .plan import plan_markdown
 from .safe import md_code, md_text, md_ticked
@@ -93,6 +94,7 @@ class MarkdownFormat(Format):
                     f"- unused: {w.control} {md_cell(w.subject)} (expires {md_text(w.expires)}, {md_text(w.ref)})"
                 )
             lines.append("")
+        lines += rollup_markdown(select(results.findings, context.frameworks))
         review = context.review
         if review is not None and review.diff is not None:
             from .diff import render_markdown  # diff.py uses md_cell from here
