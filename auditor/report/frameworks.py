@@ -69,9 +69,9 @@ def mappings_text() -> str:
     out: list[str] = []
     for cid in data.mappings:
         out.append(cid)
-        for fw, reqs in data.of(cid).items():
-            titles = data.frameworks[fw].requirements
-            out.append(f"  {fw:<16} " + "; ".join(f"{r} {titles[r]}" for r in reqs))
+        for fw_name, reqs in data.of(cid).items():
+            titles = data.frameworks[fw_name].requirements
+            out.append(f"  {fw_name:<16} " + "; ".join(f"{r} {titles[r]}" for r in reqs))
         out.append(f"  why: {data.why(cid)}")
     out.append("")
     out.append(f"Mappings are rovo-audit's judgement (auditor/data/frameworks.yaml, as of {data.as_of}); sources:")
