@@ -1,0 +1,186 @@
+"""axe-core (pinned from npm in tests/a11y/package.json, installed by `npm ci` in .ci/run) finds
+no violation on the pages we write: the demo report, a review report (waivers, a previous run and a
+trend chart) and doctor.html, in light and dark mode, at a desktop and a phone viewport.
+
+Every <details> is opened before axe runs: axe skips what is not rendered, and most of the text
+a reader looks at (snippets, steps, evidence) sits in collapsed <details>."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import AS_OF, browser  # noqa: F401  (fixture)
+from tests.conftest import run_cli, unavailable
+from tests.doctor.conftest import doctor, settings_file
+from tests.review.scenario import NEW_AS_OF, OLD_AS_OF, audit, write_files
+from tests.servers.rovo_sim import SCENARIOS, oauth_token, running_sim
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
+SCHEMES = ("light", "dark")
+PAGES = ("demo", "review", "doctor")
+
+# Every <details> open, and every org section rendered: `.org` has content-visibility:auto, and
+# axe cannot judge the colours of what the browser skipped painting.
+OPEN_ALL = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const s = document.createElement('style');
+  s.textContent = '*{content-visibility:visible !important}';
+  document.head.appendChild(s);
+}"""
+
+# Runs in the page after axe.min.js is in: the violations only, each flattened to what a reader of
+# a failed test needs (rule, impact, where, and axe's own one-line reason per node).
+RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary || ''}))}));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe() -> Path:
+    """axe-core's script; missing, the tests skip here and fail in CI (CI=true), as Chromium's do."""
+    if not AXE.exists():
+        unavailable(f"no axe-core at {AXE} (run `npm ci` in tests/a11y)")
+    return AXE
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The three pages, each written by the real command."""
+    root = tmp_path_factory.mktemp("a11y")
+    demo = run_cli("audit", "--demo", "--out", root / "demo", "--as-of", AS_OF, "-q", cwd=root)
+    assert demo.code in (0, 1), demo.err
+    files = write_files(root / "in")
+    review = root / "review"
+    for settings, as_of in ((files.old_settings, OLD_AS_OF), (files.new_settings, NEW_AS_OF)):
+        r = audit(files, settings, as_of, review, "--format", "html,json")
+        assert r.code in (0, 1), r.err
+    (root / "doctor").mkdir()
+    with running_sim(SCENARIOS["origin-not-allowlisted"]) as base:
+        token = oauth_token(base)
+        args = ("--bearer", token, "--origin", "https://evil.example.net/cb")
+        doctor(base, root / "doctor", *args, "--settings", str(settings_file(root)), secrets=(token,))
+    found = {
+        "demo": root / "demo" / "report.html",
+        "review": review / "report.html",
+        "doctor": root / "doctor" / "out" / "doctor.html",
+    }
+    html = found["review"].read_text(encoding="utf-8")
+    # The review page holds what it is here for: waivers, the previous run and the trend chart.
+    assert "Since the last review" in html and '<svg class="trend"' in html and "waived" in html
+    return found
+
+
+def violations(chromium: object, page_file: Path, scheme: str, size: tuple[int, int]) -> list[dict[str, object]]:
+    # The reports carry a hash-based CSP that would refuse axe's script: bypass it for the check.
+    context = chromium.new_context(  # type: ignore[attr-defined]
+        viewport={"width": size[0], "height": size[1]}, color_scheme=scheme, bypass_csp=True
+    )
+    try:
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+        page = context.new_page()
+        page.goto(page_file.resolve().as_uri())
+        page.evaluate(OPEN_ALL)
+        page.add_script_tag(path=str(AXE))
+        found: list[dict[str, object]] = page.evaluate(RUN)
+        return found
+    finally:
+        context.close()
+
+
+def describe(found: list[dict[str, object]]) -> str:
+    lines = []
+    for v in found:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for n in v["nodes"]:  # type: ignore[attr-defined]
+            summary = " ".join(str(n["summary"]).split())
+            lines.append(f"    {n['target']}: {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def checked(axe, browser, pages) -> Iterator[dict[tuple[str, str, str], list[dict[str, object]]]]:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Every page × scheme × viewport, checked once for the module."""
+    yield {
+        (name, scheme, view): violations(browser, pages[name], scheme, size)
+        for name in PAGES
+        for scheme in SCHEMES
+        for view, size in VIEWPORTS.items()
+    }
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations(checked, name: str) -> None:  # type: ignore[no-untyped-def]
+    failures = {key: found for key, found in checked.items() if key[0] == name and found}
+    report = "\n".join(f"== {' '.join(key)}\n{describe(found)}" for key, found in failures.items())
+    assert not failures, f"axe-core violations:\n{report}"
+
+
+def test_axe_sees_a_violation(axe, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The check can fail: the same run flags the old SKIP/waived badge, white on #758195 (3.93:1)."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<details><summary>s</summary><p style="color:#fff;background:#758195">SKIP</p></details>'
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    found = violations(browser, bad, "light", VIEWPORTS["desktop"])
+    assert [v["id"] for v in found] == ["color-contrast"], json.dumps(found)
+    assert "3.93" in describe(found)
+
+
+# WCAG 1.4.11 (non-text contrast), which axe does not check: every line and point of the trend
+# chart against the background it is drawn on, with its opacity.
+GRAPHICS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const backdrop = e => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  document.querySelectorAll('svg.trend').forEach(svg => {
+    const bg = backdrop(svg);
+    svg.querySelectorAll('line, polyline, circle').forEach(e => {
+      const st = getComputedStyle(e);
+      const paint = e.tagName === 'circle' ? st.fill : st.stroke;
+      const alpha = Number(e.tagName === 'circle' ? st.fillOpacity : st.strokeOpacity);
+      const c = rgb(paint).slice(0, 3);
+      const shown = c.map((v, i) => alpha * v + (1 - alpha) * bg[i]);
+      out.push({what: e.tagName + '.' + (e.getAttribute('class') || ''), paint, alpha, ratio: ratio(shown, bg)});
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_trend_chart_lines_contrast(browser, pages, scheme: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(pages["review"].resolve().as_uri())
+        marks = page.evaluate(GRAPHICS)
+    finally:
+        context.close()
+    # 3 series (a line, 2 points and a legend key each) and 2 axes.
+    assert len(marks) == 3 * 4 + 2, marks
+    assert all(isinstance(m["ratio"], (int, float)) and m["ratio"] >= 1 for m in marks), marks  # colours read
+    low = [m for m in marks if m["ratio"] < 3]
+    assert not low, f"trend marks under 3:1 in {scheme} mode: {low}"
