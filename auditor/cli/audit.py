@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..pipeline import AuditInputs, run_audit
     from ..report.interface import ReportContext
+    from .sarif_root import sarif_root_of
 
     if args.collect:
         require(
@@ -98,7 +99,10 @@ def _run(args: argparse.Namespace) -> int:
         out=args.out,
         formats=args.format or ["html", "json"],
         fail_on=args.fail_on,
-        context=ReportContext(frameworks=framework_names(args.framework)),
+        context=ReportContext(
+            frameworks=framework_names(args.framework),
+            sarif_root=sarif_root_of(args, [p.path for p in inputs.policies], [inputs.settings.path]),
+        ),
         history=history,
         plan=args.plan,
     )

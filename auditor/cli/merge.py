@@ -48,13 +48,24 @@ def run(args: argparse.Namespace) -> int:
     history = history_options(args, digest_parts(text.encode("utf-8") for _, text in texts))
     from ..report.interface import ReportContext
     from .options import framework_names
+    from .sarif_root import sarif_root_of
 
     outcome = report_results(
         results,
         out=args.out,
         formats=args.format or ["html", "json"],
         fail_on=args.fail_on,
-        context=ReportContext(frameworks=framework_names(args.framework)),
+        context=ReportContext(
+            frameworks=framework_names(args.framework),
+            sarif_root=sarif_root_of(
+                args,
+                [p.path for p in results.policies],
+                [
+                    *{f.policy_ref.rpartition(":")[0] for f in results.findings if f.policy_ref},
+                    *([results.settings_path] if results.settings_path else []),
+                ],
+            ),
+        ),
         history=history,
     )
     append_step_summary(outcome.results, outcome.context)

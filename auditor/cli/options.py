@@ -97,6 +97,14 @@ def add_report_flags(p: argparse.ArgumentParser) -> None:
         help="show only this framework's roll-up (repeatable): nist-800-53, iso-27001, cis-v8.1, soc2, "
         "owasp-mcp-top10 (default: all; `rovo-audit controls --frameworks` lists the mappings)",
     )
+    p.add_argument(
+        "--sarif-root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the repository root results.sarif's URIs are relative to (default: git's top level of the "
+        "first policy's folder, else the working folder)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 

@@ -68,9 +68,30 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
         lines.append(f"  {len(r.expired_waivers)} waiver(s) expired or unreadable; {len(r.unused_waivers)} unused")
     elif r.unused_waivers:
         lines.append(f"  {len(r.unused_waivers)} unused waiver(s)")
+    lines += _code_scanning_note(r, written)
     for path in written:
         lines.append(f"  wrote {path}")
     return "\n".join(lines)
+
+
+def _code_scanning_note(r: Results, written: Sequence[Path]) -> list[str]:
+    """A results.sarif larger than GitHub code scanning shows (or accepts) is said here too."""
+    from .sarif import CODE_SCANNING_MAX, CODE_SCANNING_SHOWN, SarifFormat
+
+    if not any(p.name == SarifFormat.filename for p in written):
+        return []
+    n = sum(f.status != "pass" for f in r.findings)
+    if n > CODE_SCANNING_MAX:
+        return [
+            f"  note: results.sarif holds {n} results; GitHub code scanning rejects more than "
+            f"{CODE_SCANNING_MAX:,} in a run (audit the orgs in shards)"
+        ]
+    if n > CODE_SCANNING_SHOWN:
+        return [
+            f"  note: results.sarif holds {n} results; GitHub code scanning shows only the first "
+            f"{CODE_SCANNING_SHOWN:,} (the file lists the most severe first)"
+        ]
+    return []
 
 
 def sections_dated_after(r: Results) -> list[tuple[str, str]]:

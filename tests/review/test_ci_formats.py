@@ -12,6 +12,7 @@ from junitparser import Failure, JUnitXml, Skipped
 from lxml import etree
 
 from auditor.catalog import controls
+from auditor.model.common import SEVERITY_RANK
 from tests.conftest import EXAMPLE, FIXTURES, run_cli
 from tests.estate import AS_OF, make_estate
 from tests.review.scenario import OLD_AS_OF, audit, write_files
@@ -105,7 +106,13 @@ def test_sarif_rules_and_results_point_at_policy_lines(scenario):
             == {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}[spec.severity]
         )
         assert 0 < float(rule["properties"]["security-severity"]) <= 10
-    not_pass = [f for f in findings if f["status"] != "pass"]
+    # Every finding but a pass, the most severe first and waived last (code scanning keeps the
+    # first ones of a large run), in the findings' own order within a severity.
+    not_pass = sorted(
+        (f for f in findings if f["status"] != "pass"),
+        key=lambda f: (f["status"] == "waived", SEVERITY_RANK[f["severity"]]),
+    )
+    assert len({f["severity"] for f in not_pass}) > 1 and any(f["status"] == "waived" for f in not_pass)
     assert len(run["results"]) == len(not_pass)
     for res, f in zip(run["results"], not_pass, strict=True):
         assert res["ruleId"] == f["control"] and rules[res["ruleIndex"]]["id"] == f["control"]
@@ -181,8 +188,10 @@ def test_junit_validates_against_the_jenkins_xunit_schema(scenario, estate, tmp_
     for out in (scenario, estate):
         _validate_junit((out / "junit.xml").read_bytes())
     # Every status at once, under each --fail-on: failures, skips (waived) and system-out.
-    r = run_cli("merge", scenario / "results.json", "--out", tmp_path / "w", "--format", "junit",
-                "--no-history", "--fail-on", "warn")  # fmt: skip
+    files = write_files(tmp_path / "in")
+    r = audit(
+        files, files.old_settings, OLD_AS_OF, tmp_path / "w", "--no-history", "--format", "junit", "--fail-on", "warn"
+    )
     assert r.code == 1, r.err
     text = (tmp_path / "w" / "junit.xml").read_bytes()
     assert b"<skipped" in text and b"<failure" in text
