@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -232,7 +233,8 @@ def _dotenv_keys(path: Path) -> list[tuple[int, str]]:
 
 def unknown_settings(env_file: str | Path | None = None) -> list[str]:
     """`ROVO_AUDIT_*` names that no setting reads (a misspelling is worth a warning)."""
-    known = {ENV_PREFIX + f.upper() for f in CollectConfig.model_fields}
+    # The Jira settings (`tickets`) live under the same prefix: not a misspelling of collect's.
+    known = {ENV_PREFIX + f.upper() for f in (*CollectConfig.model_fields, *JiraConfig.model_fields)}
     names = {k.upper() for k in os.environ if k.upper().startswith(ENV_PREFIX)}
     path = Path(env_file) if env_file is not None else Path(".env")
     if path.is_file():
@@ -242,3 +244,123 @@ def unknown_settings(env_file: str | Path | None = None) -> list[str]:
         close = difflib.get_close_matches(n, sorted(known), n=1)
         out.append(f"{n} is not a rovo-audit collect setting" + (f"; did you mean {close[0]}?" if close else ""))
     return out
+
+
+class JiraConfig(BaseSettings):
+    """What `tickets` (and `audit --tickets`) need: `ROVO_AUDIT_JIRA_*` or the `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        case_sensitive=False,
+    )
+
+    jira_url: str | None = None  # the site, https://example.atlassian.net (or the OAuth gateway's URL)
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    jira_bearer: SecretStr | None = None  # an OAuth 2.0 access token instead of email + API token
+    jira_project: str | None = None
+    jira_issue_type: str = "Task"
+    jira_labels: str = ""  # extra labels for the items created, separated by commas or spaces
+    jira_priorities: str = ""  # e.g. critical=Highest,high=High: severity → priority name; empty: none set
+    timeout_seconds: float = Field(30.0, gt=0, le=600)
+    max_retries: int = Field(4, ge=0, le=10)
+    max_retry_wait_seconds: float = Field(60.0, ge=0, le=3600)
+
+    @field_validator("jira_url")
+    @classmethod
+    def _site(cls, v: str | None) -> str | None:
+        return None if v is None else _check_url(v)
+
+    @field_validator("jira_email")
+    @classmethod
+    def _jira_email(cls, v: str | None) -> str | None:
+        if v is not None and "@" not in v:
+            raise ValueError("expected the email address of the account that owns the API token")
+        return v
+
+    @field_validator("jira_project")
+    @classmethod
+    def _project(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Z][A-Z0-9_]{0,254}", v):
+            raise ValueError("expected a project key: capital letters, digits and _, starting with a letter")
+        return v
+
+    @field_validator("jira_labels")
+    @classmethod
+    def _labels(cls, v: str) -> str:
+        for label in v.replace(",", " ").split():
+            if len(label) > 255:
+                raise ValueError("a Jira label is at most 255 characters")
+        return v
+
+    @field_validator("jira_priorities")
+    @classmethod
+    def _priorities(cls, v: str) -> str:
+        for pair in filter(None, (p.strip() for p in v.split(","))):
+            severity, eq, name = pair.partition("=")
+            if not eq or severity.strip() not in ("critical", "high", "medium", "low", "info") or not name.strip():
+                raise ValueError("expected severity=Priority pairs, e.g. critical=Highest,high=High")
+        return v
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.jira_labels.replace(",", " ").split()))
+
+    @property
+    def priorities(self) -> dict[str, str]:
+        pairs = (p.partition("=") for p in self.jira_priorities.split(",") if p.strip())
+        return {s.strip(): n.strip() for s, _, n in pairs}
+
+    def credentials(self) -> Credentials:
+        if self.jira_api_token is not None and self.jira_email:
+            return Credentials.basic(self.jira_email, self.jira_api_token)
+        if self.jira_bearer is not None:
+            return Credentials.bearer(self.jira_bearer)
+        return Credentials.none()
+
+    def secret_values(self) -> tuple[str, ...]:
+        return self.credentials().secret_forms()
+
+
+JIRA_FLAGS: dict[str, str] = {
+    "jira_url": "--jira-url",
+    "jira_project": "--project",
+    "jira_issue_type": "--issue-type",
+    "jira_labels": "--labels",
+    "jira_priorities": "--priorities",
+    "timeout_seconds": "--timeout",
+}
+
+
+def load_jira_config(overrides: Mapping[str, Any] | None = None, env_file: str | Path | None = None) -> JiraConfig:
+    """As `load_config`, for the Jira settings: flags over the environment over `.env`; a bad
+    value names its variable (and `.env` line), never the value; the credential is checked whole."""
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    path = Path(env_file) if env_file is not None else Path(".env")
+    if env_file is not None and not path.is_file():
+        raise InputError(Problem(Location(str(path), 1, 1), "no such .env file"))
+    dotenv = path if path.is_file() else None
+    if dotenv is not None:
+        from .load.yamlpos import read_text_file
+
+        read_text_file(dotenv, str(dotenv), max_bytes=1024 * 1024, expected="a .env file")
+    try:
+        config = JiraConfig(_env_file=dotenv, **flags)
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        raise _config_problem(str(err["loc"][0]), msg, flags, JIRA_FLAGS, dotenv) from None
+    if (config.jira_email is None) != (config.jira_api_token is None):
+        raise UsageError(
+            "configuration: an API token needs ROVO_AUDIT_JIRA_EMAIL and ROVO_AUDIT_JIRA_API_TOKEN together "
+            "(Basic auth is email:token)"
+        )
+    if config.jira_api_token is not None and config.jira_bearer is not None:
+        raise UsageError(
+            "configuration: give either ROVO_AUDIT_JIRA_API_TOKEN (with ROVO_AUDIT_JIRA_EMAIL) or ROVO_AUDIT_JIRA_BEARER, not both"
+        )
+    return config

@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "history",
     "merge",
     "waivers",
+    "tickets",
     "init",
     "schema",
 )

@@ -1,0 +1,1 @@
+"""Webhook notifications after an audit (Slack, Microsoft Teams Workflows, generic JSON)."""

@@ -1,0 +1,119 @@
+"""Jira work items in the Atlassian Document Format (ADF): the description of a blocking
+(org, control) group and the comments left when it is resolved or reopened.
+
+ADF is JSON (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/):
+text from findings goes into `text` nodes only, never into marks or attributes, with control
+characters shown as code points (a text node must not be empty). A link mark is only made
+for the report URL the user gave, and only for http(s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..model.results import Finding
+from ..tickets.model import Action, Content, Group
+from .safe import terminal
+
+MAX_SUBJECTS = 50  # listed in the description; the rest are counted (a description is capped at 32,767 characters)
+SUMMARY_LIMIT = 255  # Jira's limit on a summary
+
+
+def _text(value: str, *marks: dict[str, Any]) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "text", "text": terminal(value).replace("\n", " ") or " "}
+    if marks:
+        node["marks"] = list(marks)
+    return node
+
+
+def _para(*parts: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "paragraph", "content": list(parts)}
+
+
+def _heading(text: str, level: int = 3) -> dict[str, Any]:
+    return {"type": "heading", "attrs": {"level": level}, "content": [_text(text)]}
+
+
+def _list(kind: str, items: Iterable[list[dict[str, Any]]]) -> dict[str, Any]:
+    return {"type": kind, "content": [{"type": "listItem", "content": [_para(*parts)]} for parts in items]}
+
+
+def _doc(*content: dict[str, Any]) -> dict[str, Any]:
+    return {"version": 1, "type": "doc", "content": list(content)}
+
+
+def _link(url: str | None) -> dict[str, Any] | None:
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return _para(_text("Report: "), _text(url, {"type": "link", "attrs": {"href": url}}))
+
+
+def _count(n: int) -> str:
+    return f"{n} blocking finding{'s' if n != 1 else ''}"
+
+
+def summary(group: Group) -> str:
+    text = terminal(f"rovo-audit: {group.control} {group.title} ({group.org_label})").replace("\n", " ")
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+
+
+def _subject(f: Finding) -> list[dict[str, Any]]:
+    value = f.remediation.value if f.remediation is not None else None
+    parts = [_text(f.subject or "the organization", {"type": "code"}), _text(f" {f.status}: {f.actual}")]
+    if value:
+        parts += [_text(" (value: "), _text(value, {"type": "code"}), _text(")")]
+    return parts
+
+
+def content(group: Group, *, report_url: str | None, priorities: Mapping[str, str]) -> Content:
+    """What the work item of a blocking group says. Deterministic: no clock, no run id, so the
+    same findings give the same digest and a re-run writes nothing."""
+    shown = group.blocking[:MAX_SUBJECTS]
+    blocks: list[dict[str, Any]] = [
+        _para(
+            _text(f"{group.control}", {"type": "strong"}),
+            _text(f" ({group.severity}) blocks in {group.org_label}: {_count(len(group.blocking))} (fail or unknown)."),
+        ),
+        _heading("Subjects"),
+        _list("bulletList", (_subject(f) for f in shown)),
+    ]
+    if len(group.blocking) > len(shown):
+        blocks.append(_para(_text(f"… and {len(group.blocking) - len(shown)} more (see the report).")))
+    remediation = next((f.remediation for f in group.blocking if f.remediation is not None), None)
+    if remediation is not None:
+        blocks.append(_heading("What to do"))
+        blocks.append(_para(_text(remediation.summary)))
+        if remediation.steps:
+            blocks.append(_list("orderedList", ([_text(s)] for s in remediation.steps)))
+        if remediation.links:
+            blocks.append(_list("bulletList", ([_text(u, {"type": "code"})] for u in remediation.links)))
+    link = _link(report_url)
+    if link is not None:
+        blocks.append(link)
+    blocks.append(
+        _para(_text(f"Kept by rovo-audit (label {group.label}); edits to this description are replaced on change."))
+    )
+    return Content(summary(group), _doc(*blocks), priorities.get(group.severity))
+
+
+def comment(action: Action, *, as_of: dt.datetime, report_url: str | None) -> dict[str, Any]:
+    g = action.group
+    day = as_of.date().isoformat()
+    if action.kind == "resolve":
+        counts: dict[str, int] = {}
+        for f in g.others:
+            counts[f.status] = counts.get(f.status, 0) + 1
+        seen = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
+        text = f"rovo-audit: {g.control} no longer blocks in {g.org_label} as of {day} ({seen}). Resolving."
+    else:
+        text = (
+            f"rovo-audit: {g.control} blocks again in {g.org_label} as of {day} ({_count(len(g.blocking))}). Reopening."
+        )
+    parts = [_para(_text(text))]
+    link = _link(report_url)
+    if link is not None:
+        parts.append(link)
+    return _doc(*parts)

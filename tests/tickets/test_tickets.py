@@ -1,0 +1,190 @@
+"""`rovo-audit tickets` through the real command against a fake Jira Cloud on 127.0.0.1: the
+dry run writes nothing, --apply creates one item per blocking (org, control) group, a re-run
+changes nothing, a fixed group is resolved with a comment, a regressed one reopened, 429s are
+waited out, a partial failure is exit 1 and a re-run finishes, paging reads every item, and
+no secret reaches an output. The old /rest/api/3/search is never called."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from auditor.tickets.model import stable_label
+from tests.conftest import assert_no_secret, assert_usage_error, run_cli
+from tests.servers.fake_jira import JIRA_BEARER, JIRA_TOKEN, FakeJira, running_jira
+from tests.tickets.conftest import blocking_controls, jira_env, variant
+
+ORG = "5f1c9e0d-demo-4b7a-9c3e-acme00000001"
+
+
+def tickets(results: Path, jira: FakeJira, cwd: Path, *flags: str, **env: str):  # type: ignore[no-untyped-def]
+    return run_cli("tickets", "--results", results, *flags, env=jira_env(jira, **env), cwd=cwd)
+
+
+def never_old_search(jira: FakeJira) -> None:
+    assert not [s for s in jira.served if s.path == "/rest/api/3/search"], "the removed search was called"
+
+
+def test_the_dry_run_prints_the_plan_and_writes_nothing(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    with running_jira() as jira:
+        r = tickets(demo_results, jira, tmp_path)
+        assert r.code == 0, r.err
+        assert f"{len(controls)} to create, 0 to update, 0 to reopen, 0 to resolve" in r.out
+        for control in controls:
+            assert f"create   (new)        {control}" in r.out
+        assert "dry run: nothing was written to Jira" in r.out
+        assert jira.writes() == [] and jira.issues == {}
+        assert {s.endpoint for s in jira.served} == {"search"}
+        never_old_search(jira)
+    assert list(tmp_path.iterdir()) == []  # no file either
+    assert_no_secret(r, secrets=[JIRA_TOKEN])
+
+
+def test_apply_creates_one_item_per_group_and_a_rerun_changes_nothing(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    with running_jira() as jira:
+        r = tickets(demo_results, jira, tmp_path, "--apply", "--report-url", "https://ci.example.com/r/report.html")
+        assert r.code == 0, r.err
+        assert len(jira.issues) == len(controls)
+        for control in controls:
+            (issue,) = jira.by_label(stable_label(ORG, control))
+            assert "rovo-audit" in issue.fields["labels"]
+            assert issue.fields["summary"].startswith(f"rovo-audit: {control} ")
+            assert issue.properties["rovo-audit"]["digest"]
+            text = str(issue.fields["description"])
+            assert "https://ci.example.com/r/report.html" in text and "What to do" in text
+        writes = len(jira.writes())
+        again = tickets(demo_results, jira, tmp_path, "--apply", "--report-url", "https://ci.example.com/r/report.html")
+        assert again.code == 0, again.err
+        assert f"0 to create, 0 to update, 0 to reopen, 0 to resolve; {len(controls)} in step already" in again.out
+        assert len(jira.writes()) == writes  # the fake saw no write
+        # a new report URL is a content change: each item is updated once, then in step again
+        moved = tickets(
+            demo_results, jira, tmp_path, "--apply", "--report-url", "https://ci.example.com/r2/report.html"
+        )
+        assert f"0 to create, {len(controls)} to update" in moved.out
+        assert len(jira.issues) == len(controls)
+        never_old_search(jira)
+    assert_no_secret(r, again, moved, secrets=[JIRA_TOKEN])
+
+
+def test_a_fixed_group_is_resolved_and_a_regressed_one_reopened(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    fixed_control = controls[0]
+    later = variant(demo_results, tmp_path / "later.json", fixed=(fixed_control,), as_of="2026-12-08")
+    label = stable_label(ORG, fixed_control)
+    with running_jira() as jira:
+        assert tickets(demo_results, jira, tmp_path, "--apply").code == 0
+        r = tickets(later, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert "0 to create, 0 to update, 0 to reopen, 1 to resolve" in r.out
+        (issue,) = jira.by_label(label)
+        assert issue.status == "Done"
+        assert len(issue.comments) == 1 and "no longer blocks" in str(issue.comments[0])
+        assert "2026-12-08" in str(issue.comments[0])
+        # the same later results again: the done item stays done, nothing written
+        writes = len(jira.writes())
+        assert "0 to resolve" in tickets(later, jira, tmp_path, "--apply").out
+        assert len(jira.writes()) == writes
+        # it fails again: reopened, with a comment, not a second item
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert "0 to create, 0 to update, 1 to reopen, 0 to resolve" in r.out
+        assert jira.by_label(label) == [issue] and issue.status == "To Do"
+        assert len(issue.comments) == 2 and "blocks again" in str(issue.comments[1])
+        assert len(jira.issues) == len(controls)
+
+
+def test_a_group_not_in_the_results_is_left_alone(demo_results: Path, tmp_path: Path) -> None:
+    with running_jira() as jira:
+        other = jira.add(["rovo-audit", stable_label("another-org", "RMCP-DOM-002")])
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert "1 managed work item(s) not in these results, left as they are" in r.out
+        assert other.status == "To Do" and other.comments == []
+
+
+def test_rate_limits_are_waited_out(demo_results: Path, tmp_path: Path) -> None:
+    with running_jira() as jira:
+        jira.faults["search"] = ["429"]
+        jira.faults["create"] = ["429"]
+        start = time.monotonic()
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert time.monotonic() - start >= 2.0  # Retry-After: 1, twice
+        assert [s.status for s in jira.served if s.endpoint == "create"][:2] == [429, 201]
+        assert len(jira.issues) == len(blocking_controls(demo_results))
+
+
+def test_a_partial_failure_is_exit_1_and_a_rerun_finishes(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    with running_jira() as jira:
+        jira.faults["create"] = ["500"]  # a create is never repeated: it may have happened
+        jira.faults["edit"] = []
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 1
+        assert "FAILED create" in r.out and "server error" not in r.err
+        assert f"{len(controls) - 1} done, 1 failed; run it again to finish" in r.out
+        assert len(jira.issues) == len(controls) - 1
+        again = tickets(demo_results, jira, tmp_path, "--apply")
+        assert again.code == 0, again.out
+        assert "1 to create, 0 to update" in again.out
+        assert sorted(len(jira.by_label(stable_label(ORG, c))) for c in controls) == [1] * len(controls)
+        # a resolve whose transition fails keeps the item open; the re-run resolves it
+        later = variant(demo_results, tmp_path / "later.json", fixed=(controls[0],))
+        jira.faults["transition"] = ["400"]
+        failed = tickets(later, jira, tmp_path, "--apply")
+        assert failed.code == 1 and "Jira rejected the field: customfield_10000" in failed.out
+        (issue,) = jira.by_label(stable_label(ORG, controls[0]))
+        assert issue.status == "To Do"
+        done = tickets(later, jira, tmp_path, "--apply")
+        assert done.code == 0 and issue.status == "Done"
+        assert len(issue.comments) == 2  # repeated, never lost
+    assert_no_secret(r, again, failed, done, secrets=[JIRA_TOKEN])
+
+
+def test_paging_reads_every_existing_item(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    with running_jira(page_size=2) as jira:
+        assert tickets(demo_results, jira, tmp_path, "--apply").code == 0
+        before = len(jira.served)
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        pages = [s for s in jira.served[before:] if s.endpoint == "search"]
+        assert len(pages) == (len(controls) + 1) // 2  # 2 per page
+        assert all(b"nextPageToken" in p.request_body for p in pages[1:])
+        assert f"0 to create, 0 to update, 0 to reopen, 0 to resolve; {len(controls)} in step" in r.out
+        assert len(jira.issues) == len(controls)
+
+
+def test_a_bearer_works_and_a_refused_credential_is_one_line(demo_results: Path, tmp_path: Path) -> None:
+    with running_jira() as jira:
+        env = {"ROVO_AUDIT_JIRA_EMAIL": "", "ROVO_AUDIT_JIRA_API_TOKEN": ""}
+        r = run_cli(
+            "tickets",
+            "--results",
+            demo_results,
+            env={k: v for k, v in {**jira_env(jira), "ROVO_AUDIT_JIRA_BEARER": JIRA_BEARER}.items() if k not in env},
+            cwd=tmp_path,
+        )
+        assert r.code == 0, r.err
+        bad = tickets(demo_results, jira, tmp_path, ROVO_AUDIT_JIRA_API_TOKEN="wrong-token-1234")
+        assert bad.code == 1
+        assert "HTTP 401" in bad.err and "Traceback" not in bad.err
+    assert_no_secret(r, bad, secrets=[JIRA_TOKEN, JIRA_BEARER, "wrong-token-1234"])
+
+
+def test_configuration_errors_are_one_line_and_name_the_setting(demo_results: Path, tmp_path: Path) -> None:
+    with running_jira() as jira:
+        env = jira_env(jira)
+        del env["ROVO_AUDIT_JIRA_PROJECT"]
+        r = run_cli("tickets", "--results", demo_results, env=env, cwd=tmp_path)
+        assert_usage_error(r, "--project KEY or ROVO_AUDIT_JIRA_PROJECT")
+        (tmp_path / ".env").write_text("ROVO_AUDIT_JIRA_PROJECT=not a key\n", encoding="utf-8")
+        r = run_cli("tickets", "--results", demo_results, env=env, cwd=tmp_path)
+        line = assert_usage_error(r, ".env:1:1", "ROVO_AUDIT_JIRA_PROJECT")
+        assert "not a key" not in line
+        r = tickets(demo_results, jira, tmp_path, "--jira-url", "http://jira.example.com")
+        assert_usage_error(r, "--jira-url", "plain http")
+        assert jira.served == []
