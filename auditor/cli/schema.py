@@ -40,6 +40,64 @@ DOMAIN_HELP: dict[str, str] = {
 
 TRI = {"enum": ["require", "forbid", "allow"], "type": "string"}
 
+# The times the loader reads, as text (an editor's YAML 1.2 parser hands every unquoted
+# timestamp over as a string). Two readers accept them: PyYAML's YAML 1.1 timestamp (unquoted:
+# `2026-11-20 09:30:00 +2`, 1-2 digit month, day and hour, spaces or tabs before the zone) and
+# pydantic's ISO 8601 text (quoted, or no YAML timestamp: `2026-11-20T09:30Z`, `_` or space
+# between date and time, `,5` fractions, `+0200`). JSON Schema's `date-time` is RFC 3339 only
+# and refuses most of these, so the pattern says the union exactly, calendar included
+# (30-day months, 29 February in leap years). Unix times, which pydantic would also read,
+# are left out on purpose: no documented form, and the schema is where a typo should show.
+_YEAR = r"(?!0000)\d{4}"
+_LEAP = r"(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+
+
+def _date(lax: bool) -> str:
+    """YYYY-MM-DD that exists; `lax`: 1-2 digit month and day (YAML's timestamp form)."""
+    z = "0?" if lax else "0"
+    day31, day30, day28 = rf"(?:{z}[1-9]|[12]\d|3[01])", rf"(?:{z}[1-9]|[12]\d|30)", rf"(?:{z}[1-9]|1\d|2[0-8])"
+    return rf"(?:{_YEAR}-(?:(?:{z}[13578]|1[02])-{day31}|(?:{z}[469]|11)-{day30}|{z}2-{day28})|{_LEAP}-{z}2-29)"
+
+
+def _time_text(midnight: bool) -> str:
+    """The text forms of a date and time (or, for a date field, of a midnight)."""
+    if midnight:
+        yaml_time, iso_time = r"0?0:00:00(?:\.0*)?", r"00:00(?::00(?:[.,]0+)?)?"
+    else:
+        yaml_time = r"(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d*)?"
+        iso_time = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
+    yaml_zone = r"(?:[ \t]*(?:Z|[-+](?:(?:[01]?\d|2[0-2])(?::\d\d)?|23(?::[0-5]\d)?)))?"
+    iso_zone = r"(?:[Zz]|[-+](?:[01]\d|2[0-3]):?[0-5]\d)?"
+    return (
+        rf"^(?:{_date(False)}"
+        rf"|{_date(True)}(?:[Tt]|[ \t]+){yaml_time}{yaml_zone}"
+        rf"|{_date(False)}[Tt _]{iso_time}{iso_zone})$"
+    )
+
+
+DATETIME_TEXT = _time_text(midnight=False)
+DATE_TEXT = _time_text(midnight=True)
+
+
+def _loader_times(node: Any) -> None:
+    """Every `format: date-time` / `date` string in a generated schema, as the loader reads it."""
+    if isinstance(node, dict):
+        fmt = node.get("format")
+        if node.get("type") == "string" and fmt in ("date-time", "date"):
+            del node["format"]
+            node["pattern"] = DATETIME_TEXT if fmt == "date-time" else DATE_TEXT
+            node.setdefault(
+                "description",
+                "A date and time, e.g. 2026-11-20T09:30:00Z or 2026-11-20 09:30:00 +01:00; without a zone, UTC"
+                if fmt == "date-time"
+                else "A date, e.g. 2027-01-31",
+            )
+        for value in node.values():
+            _loader_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _loader_times(value)
+
 
 def _permissions(values: dict[str, Any], description: str) -> dict[str, Any]:
     from ..catalog import permission_groups
@@ -111,6 +169,7 @@ def json_schema(kind: str) -> dict[str, Any]:
             ],
             "default": None,
         }
+        _loader_times(schema)
     else:
         waiver = defs["Waiver"]["properties"]
         waiver["control"] = {**waiver["control"], "enum": _control_ids()}
