@@ -7,7 +7,9 @@ import sys
 
 from .collect import add_source_options
 from .history import add_history_flags, history_options
+from .notify import add_after_audit_flags, after_audit, notify_targets
 from .options import add_input_flags, add_report_flags, as_of, framework_names, require, run_clock
+from .tickets import add_jira_flags
 
 HELP = """\
 Compare an org's settings with one or more policies and write the reports.
@@ -54,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     add_history_flags(p)
     add_source_options(p)
+    add_after_audit_flags(p)
+    add_jira_flags(p, common=False)
     p.set_defaults(handler=run)
 
 
@@ -69,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..report.interface import ReportContext
     from .sarif_root import sarif_root_of
 
+    targets = notify_targets(args)
     if args.collect:
         require(
             not args.settings and not args.demo,
@@ -111,4 +116,4 @@ def _run(args: argparse.Namespace) -> int:
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:
         print(outcome.terminal_summary(), file=sys.stdout)
-    return outcome.exit_status
+    return max(outcome.exit_status, after_audit(args, outcome, targets))

@@ -188,3 +188,26 @@ def test_configuration_errors_are_one_line_and_name_the_setting(demo_results: Pa
         r = tickets(demo_results, jira, tmp_path, "--jira-url", "http://jira.example.com")
         assert_usage_error(r, "--jira-url", "plain http")
         assert jira.served == []
+
+
+def test_audit_tickets_syncs_after_writing_the_reports(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    with running_jira() as jira:
+        out = tmp_path / "out"
+        args = ("audit", "--demo", "--as-of", "2026-12-01", "--no-history", "--out", out, "-q")
+        dry = run_cli(*args, "--tickets", env=jira_env(jira), cwd=tmp_path)
+        assert dry.code == 1, dry.err  # the audit's status: the demo org has blocking findings
+        assert f"{len(controls)} to create" in dry.out and jira.issues == {}
+        r = run_cli(
+            *args, "--tickets=apply", "--report-url", "https://ci.example.com/r", env=jira_env(jira), cwd=tmp_path
+        )
+        assert r.code == 1, r.err
+        assert (out / "report.html").is_file()
+        assert len(jira.issues) == len(controls)
+        # the same audit again: in step, nothing written
+        writes = len(jira.writes())
+        again = run_cli(
+            *args, "--tickets=apply", "--report-url", "https://ci.example.com/r", env=jira_env(jira), cwd=tmp_path
+        )
+        assert f"{len(controls)} in step already" in again.out and len(jira.writes()) == writes
+    assert_no_secret(dry, r, again, out, secrets=[JIRA_TOKEN])

@@ -1,0 +1,53 @@
+"""POST a notification: one JSON body to one webhook, bounded in time, no redirects followed
+(a redirect would carry the message, and the URL's secret path, to another host), a 429 waited
+out once when the wait is short. Failures are `NotifyFailed` naming the target's kind and host."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import httpx
+
+from ..collect.http import _retry_after
+from .targets import Target
+
+MAX_WAIT = 10.0  # seconds: a longer Retry-After fails the post rather than hold the audit up
+MAX_BODY = 64 * 1024  # what is read of an answer (none is used; Slack answers "ok")
+
+
+class NotifyFailed(Exception):
+    pass
+
+
+def post(target: Target, payload: Any, *, timeout: float = 15.0) -> None:
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": "rovo-audit"}
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for attempt in range(3):
+            try:
+                with client.stream("POST", target.url.get_secret_value(), content=body, headers=headers) as resp:
+                    _drain(resp)
+            except httpx.TimeoutException:
+                raise NotifyFailed(f"notification to {target.label}: no answer within {timeout:.0f}s") from None
+            except httpx.TransportError as e:
+                raise NotifyFailed(f"notification to {target.label}: connection failed ({type(e).__name__})") from None
+            if resp.status_code < 300:
+                return
+            if resp.status_code == 429 and attempt < 2:
+                wait = _retry_after(resp, lambda: dt.datetime.now(dt.UTC))
+                if wait is not None and wait <= MAX_WAIT:
+                    time.sleep(wait)
+                    continue
+            raise NotifyFailed(f"notification to {target.label}: HTTP {resp.status_code}")
+    raise NotifyFailed(f"notification to {target.label}: still rate limited (HTTP 429)")
+
+
+def _drain(resp: httpx.Response) -> None:
+    read = 0
+    for chunk in resp.iter_raw():
+        read += len(chunk)
+        if read > MAX_BODY:
+            break

@@ -1,0 +1,115 @@
+"""The webhook payloads of a notification (FORMATS-EXTENSIONS.md, "Notifications"):
+- Slack incoming webhook: `{text, blocks}` (Block Kit section blocks, mrkdwn);
+- Microsoft Teams Workflows webhook: a message with one Adaptive Card attachment (Workflows
+  accept Adaptive Cards only, not the connectors' MessageCard);
+- generic JSON: `{schema: "rovo-audit/notify/v1", ...}`, the headline's fields.
+Text from the results (org names, subjects) is made safe for each: control characters shown
+as code points; for Slack `&`, `<`, `>` escaped as Slack documents; for Teams' markdown
+subset, its markup characters escaped with a backslash.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..notify.model import Headline, Kind
+from .safe import terminal
+
+SCHEMA = "rovo-audit/notify/v1"
+_TEAMS_MARKUP = re.compile(r"([\\*_\[\]()#>`~-])")
+
+
+def _slack(text: str) -> str:
+    return terminal(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _teams(text: str) -> str:
+    return _TEAMS_MARKUP.sub(r"\\\1", terminal(text))
+
+
+def _counts(h: Headline) -> list[tuple[str, int]]:
+    return [
+        ("new-fail", h.new_fail),
+        ("regressed", h.regressed),
+        ("waiver-expired", h.waiver_expired),
+        ("waivers expiring soon", h.waiver_expiring),
+    ]
+
+
+def _title(h: Headline) -> str:
+    return f"rovo-audit review {h.as_of}: " + ("worse since the last review" if h.worse else "nothing got worse")
+
+
+def _change_lines(h: Headline, esc: Any) -> list[str]:
+    lines = [
+        f"{esc(c.change)}: {esc(c.control)} in {esc(c.org)}" + (f" ({esc(c.subject)})" if c.subject else "")
+        for c in h.changes
+    ]
+    if h.more:
+        lines.append(f"… and {h.more} more")
+    return lines
+
+
+def slack(h: Headline) -> dict[str, Any]:
+    counts = ", ".join(f"{n} {name}" for name, n in _counts(h))
+    lines = [f"*{_slack(_title(h))}*", _slack(h.verdict), counts, *_change_lines(h, _slack)]
+    if h.report:
+        lines.append(f"Report: {_slack(h.report)}")
+    text = "\n".join(lines)
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def teams(h: Headline) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": _teams(_title(h)), "weight": "Bolder", "size": "Medium", "wrap": True},
+        {"type": "TextBlock", "text": _teams(h.verdict), "wrap": True},
+        {"type": "FactSet", "facts": [{"title": name, "value": str(n)} for name, n in _counts(h)]},
+    ]
+    body += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"} for line in _change_lines(h, _teams)]
+    if h.report:
+        body.append({"type": "TextBlock", "text": f"Report: {_teams(h.report)}", "wrap": True})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }
+
+
+def generic(h: Headline) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "title": terminal(_title(h)),
+        "verdict": terminal(h.verdict),
+        "as_of": h.as_of,
+        "previous": h.previous,
+        "worse": h.worse,
+        "counts": {
+            "new_fail": h.new_fail,
+            "regressed": h.regressed,
+            "waiver_expired": h.waiver_expired,
+            "waiver_expiring": h.waiver_expiring,
+        },
+        "changes": [
+            {
+                "change": c.change,
+                "control": terminal(c.control),
+                "org": terminal(c.org),
+                "subject": c.subject and terminal(c.subject),
+            }
+            for c in h.changes
+        ],
+        "more": h.more,
+        "report": h.report,
+    }
+
+
+def payload(kind: Kind, h: Headline) -> dict[str, Any]:
+    return {"slack": slack, "teams": teams, "json": generic}[kind](h)

@@ -1,0 +1,71 @@
+"""Webhook receivers over real HTTP on 127.0.0.1: what Slack, a Teams Workflows trigger or a
+generic endpoint would be sent.
+
+    with running_receiver() as hook:
+        hook.url("/services/T0/B0/SECRETPART")   # a URL to post to
+        hook.answers["/fail"] = [500]            # the next posts to that path get these statuses
+        hook.received                            # (path, query, content type, JSON body) of each post
+
+It answers 200 "ok" (as a Slack incoming webhook does) unless told otherwise; "429" answers
+carry Retry-After: 1. A redirect answer (307) points at another host: a client must not follow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from tests.servers.fake_admin_api import _serve
+
+
+@dataclass
+class Received:
+    path: str
+    query: str
+    content_type: str | None
+    body: Any
+
+
+@dataclass
+class Receiver:
+    base: str = ""
+    answers: dict[str, list[int]] = field(default_factory=dict)
+    received: list[Received] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+def _app(r: Receiver) -> Starlette:
+    async def hook(request: Request) -> Response:
+        raw = await request.body()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        r.received.append(Received(request.url.path, request.url.query, request.headers.get("content-type"), body))
+        queue = r.answers.get(request.url.path) or []
+        status = queue.pop(0) if queue else 200
+        if status == 429:
+            return PlainTextResponse("rate_limited", 429, headers={"Retry-After": "1"})
+        if status == 307:
+            return Response(status_code=307, headers={"Location": "http://192.0.2.1/elsewhere"})
+        return PlainTextResponse("ok" if status < 300 else "no_service", status)
+
+    return Starlette(routes=[Route("/{path:path}", hook, methods=["POST"])])
+
+
+@contextlib.contextmanager
+def running_receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    with _serve(_app(r), "127.0.0.1") as url:
+        r.base = url
+        yield r
