@@ -211,3 +211,23 @@ def test_audit_tickets_syncs_after_writing_the_reports(demo_results: Path, tmp_p
         )
         assert f"{len(controls)} in step already" in again.out and len(jira.writes()) == writes
     assert_no_secret(dry, r, again, out, secrets=[JIRA_TOKEN])
+
+
+def test_names_from_the_results_cannot_drive_the_terminal(demo_results: Path, tmp_path: Path) -> None:
+    import json
+
+    doc = json.loads(demo_results.read_text(encoding="utf-8"))
+    for f in doc["findings"]:
+        f["org_name"] = "Acme\x1b]8;;https://evil.example\x07 \u202e"
+    for o in doc.get("orgs", []):
+        o["name"] = "Acme\x1b]8;;https://evil.example\x07 \u202e"
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(doc), encoding="utf-8")
+    with running_jira() as jira:
+        r = tickets(hostile, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert "\x1b" not in r.out and "\u202e" not in r.out and "\\x1b" in r.out
+        issue = next(iter(jira.issues.values()))
+        assert "\x1b" not in issue.fields["summary"] and "\x1b" not in json.dumps(
+            issue.fields["description"], ensure_ascii=False
+        )
