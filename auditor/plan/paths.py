@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +93,79 @@ def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
     return org.model_copy(update={section: new_section, "evidence": evidence, "provenance": provenance})
 
 
+def apply_all(org: Org, changes: Iterable[Change], as_of: dt.datetime) -> Org:
+    """The org with every change made in turn: the same as `apply` one after another, with the
+    add/remove edits of one list gathered and made in one pass (on 100 orgs × 300 entries the
+    plan applied ~11,000 edits one copy of a 300-item list at a time)."""
+    pending: dict[str, _ListEdit] = {}  # path → its edits, for plain list fields
+    for c in changes:
+        if c.action in ("add", "remove") and _plain_list(c.path):
+            edit = pending.get(c.path)
+            if edit is None:
+                section = section_of(c.path)
+                current = getattr(org, section)
+                if current is None:
+                    raise PathError(f"{c.path}: the {section} section was not collected")
+                field = c.path.removeprefix(section + ".")
+                if field not in type(current).model_fields:
+                    raise PathError(f"{c.path}: {section} has no field {field!r}")
+                items = getattr(current, field)
+                if items is None:
+                    raise PathError(f"{c.path}: the list was not collected")
+                edit = pending[c.path] = _ListEdit(items)
+            if not isinstance(c.value, str):
+                raise PathError(f"{c.path}: {c.action} takes one item")
+            edit.add(c.value) if c.action == "add" else edit.remove(c.value)
+            continue
+        if c.action != "collect" and not c.path.startswith("rollout_checklist."):
+            org = _flush(org, pending, section_of(c.path), as_of)
+        org = apply(org, c, as_of)
+    for section in {section_of(p) for p in pending}:
+        org = _flush(org, pending, section, as_of)
+    return org
+
+
+def _plain_list(path: str) -> bool:
+    return path in ("rovo_mcp.domains", "ip_allowlist.ranges")
+
+
+class _ListEdit:
+    """Adds and removes on one list, exactly as `_edit_list` one after another would make them:
+    an add appends an item not present; a remove takes every occurrence."""
+
+    def __init__(self, items: tuple[str, ...]) -> None:
+        self.base, self.base_set = items, set(items)
+        self.removed: set[str] = set()
+        self.appended: dict[str, None] = {}  # ordered
+
+    def add(self, v: str) -> None:
+        if not ((v in self.base_set and v not in self.removed) or v in self.appended):
+            self.appended[v] = None
+
+    def remove(self, v: str) -> None:
+        self.removed.add(v)
+        self.appended.pop(v, None)
+
+    def result(self) -> tuple[str, ...]:
+        kept = self.base if not self.removed else tuple(i for i in self.base if i not in self.removed)
+        return kept + tuple(self.appended)
+
+
+def _flush(org: Org, pending: dict[str, _ListEdit], section: Section, as_of: dt.datetime) -> Org:
+    """Make the gathered list edits of one section, with the evidence and provenance `apply` sets."""
+    paths = [p for p in pending if section_of(p) == section]
+    if not paths:
+        return org
+    current = getattr(org, section)
+    update = {p.removeprefix(section + "."): pending.pop(p).result() for p in paths}
+    evidence = dict(org.evidence)
+    evidence[section] = Evidence(source="file", by=PLAN_BY, at=as_of, detail="target settings of the plan")
+    provenance = {k: v for k, v in org.provenance.items() if not any(k.startswith(p) for p in paths)}
+    return org.model_copy(
+        update={section: current.model_copy(update=update), "evidence": evidence, "provenance": provenance}
+    )
+
+
 def _tick(org: Org, change: Change, as_of: dt.datetime) -> Org:
     """A checklist item done (or not), signed by the plan: in the target, a goal to attest."""
     m = _CHECKLIST.match(change.path)
@@ -117,6 +190,12 @@ def _edit_list(items: tuple[str, ...] | None, change: Change) -> tuple[str, ...]
     if change.action == "add":
         return items if change.value in items else (*items, change.value)
     if change.action == "remove":
+        # C-speed for the usual case, one occurrence; every occurrence goes, as a filter would
+        if change.value not in items:
+            return items
+        if items.count(change.value) == 1:
+            at = items.index(change.value)
+            return items[:at] + items[at + 1 :]
         return tuple(i for i in items if i != change.value)
     raise PathError(f"{change.path}: a list takes add or remove, not {change.action}")
 

@@ -29,8 +29,8 @@ from ..model.results import Finding
 from ..model.settings import Org, OrgSettings
 from ..model.waivers import Waivers
 from .fixes import ATTESTED_TODO, NoFix, fix, section_of_finding
-from .model import Change, FindingKey, Plan, Step, Unresolvable
-from .paths import PathError, apply, describe
+from .model import Change, FindingKey, Plan, Step, Unresolvable, Value
+from .paths import PathError, apply, apply_all, describe
 
 BAD = frozenset({"fail", "warn"})  # what the plan fixes; `unknown` is for collect steps
 BROKEN = frozenset({"fail", "unknown"})  # what a step may never turn a pass into
@@ -91,14 +91,16 @@ class _Oracle:
         self.org, self.policy, self.waivers = org, policy, waivers
         self.collected_at, self.as_of = collected_at, as_of
         self._seen: dict[frozenset[Change], tuple[Org, dict[FindingKey, Finding]]] = {}
+        # per judged state (kept alive by _seen, so its id is stable): its keys that are
+        # fail/unknown (BROKEN) and fail/warn (BAD), in the state's order
+        self._bad: dict[int, tuple[tuple[FindingKey, ...], tuple[FindingKey, ...]]] = {}
 
     def state(self, changes: frozenset[Change], base: Org | None = None, extra: Change | None = None) -> Org:
         if changes in self._seen:
             return self._seen[changes][0]
-        org = base if base is not None and extra is not None else self.org
-        for c in [extra] if base is not None and extra is not None else sorted(changes, key=repr):
-            org = apply(org, c, self.as_of)
-        return org
+        if base is not None and extra is not None:
+            return apply(base, extra, self.as_of)
+        return apply_all(self.org, sorted(changes, key=repr), self.as_of)
 
     def judge(self, changes: frozenset[Change], org: Org) -> dict[FindingKey, Finding]:
         hit = self._seen.get(changes)
@@ -107,7 +109,26 @@ class _Oracle:
         found = judge_org(org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of)
         result = {(f.control, f.subject): f for f in found}
         self._seen[changes] = (org, result)
+        self._bad[id(result)] = (
+            tuple(k for k, f in result.items() if f.status in BROKEN),
+            tuple(k for k, f in result.items() if f.status in BAD),
+        )
         return result
+
+    def broken(self, before: dict[FindingKey, Finding], after: dict[FindingKey, Finding]) -> list[FindingKey]:
+        """The passes of `before` that `after` turns fail or unknown, in `before`'s order."""
+        # Through the index of `after`'s few bad keys rather than all of `before`'s findings:
+        # on 100 orgs × 300 entries, 11,000 candidates × ~1,400 findings each was 1.5 s.
+        hit = [k for k in self._bad[id(after)][0] if (b := before.get(k)) is not None and b.status == "pass"]
+        if len(hit) > 1:
+            wanted = set(hit)
+            hit = [k for k in before if k in wanted]
+        return hit
+
+    def improved(self, before: dict[FindingKey, Finding], after: dict[FindingKey, Finding]) -> list[FindingKey]:
+        """The fails/warns of `before` that are neither in `after` (a key `after` lacks stays as it
+        was), in `before`'s order."""
+        return [k for k in self._bad[id(before)][1] if (a := after.get(k)) is not None and a.status not in BAD]
 
 
 class _OrgPlan:
@@ -176,6 +197,9 @@ class _OrgPlanner:
         """Every change the target needs, in the order found (fixed point; no change undone)."""
         oracle = self.oracle
         applied: list[Change] = []
+        made: set[Change] = set()  # applied and new, for membership
+        # the same by _undo_key, in the order made: the only changes a new one could take back
+        by_path: dict[tuple[str, Value | None], list[Change]] = {}
         org = oracle.org
         for rounds in range(MAX_ROUNDS):
             found = oracle.judge(frozenset(applied), org)
@@ -190,14 +214,14 @@ class _OrgPlanner:
                 for c in result:
                     if key not in self.causes.setdefault(c, []):
                         self.causes[c].append(key)
-                    undone = next((a for a in (*applied, *new) if c.undoes(a)), None)
+                    undone = next((a for a in by_path.get(_undo_key(c), ()) if c.undoes(a)), None)
                     if undone is not None:
                         self.reasons[key] = NoFix(
                             f"fixing it would take back an earlier change ({undone.action} {undone.path}"
                             f"{' ' + str(undone.value) if undone.value is not None else ''}): the policy asks for both"
                         )
                         continue
-                    if c in applied or c in new:
+                    if c in made:
                         continue
                     try:
                         nxt = apply(org, c, oracle.as_of)
@@ -208,6 +232,8 @@ class _OrgPlanner:
                         continue  # already so: nothing to do
                     org = nxt
                     new.append(c)
+                    made.add(c)
+                    by_path.setdefault(_undo_key(c), []).append(c)
                     self.rounds[c] = rounds
             if not new:
                 break
@@ -238,12 +264,10 @@ class _OrgPlanner:
             batch = [c for c in remaining if _PRIORITY[c.action] == kind][: size.get(kind, len(remaining))]
             if len(batch) > 1:
                 key = frozenset((*done, *batch))
-                nxt = org
-                for c in batch:
-                    nxt = apply(nxt, c, oracle.as_of)
+                nxt = apply_all(org, batch, oracle.as_of)
                 after = oracle.judge(key, nxt)
-                if not _broken(before, after):
-                    fixed = {k for k, f in before.items() if f.status in BAD and after.get(k, f).status not in BAD}
+                if not oracle.broken(before, after):
+                    fixed = set(oracle.improved(before, after))
                     for c in batch:
                         mine = tuple(k for k in self.causes.get(c, ()) if k in fixed)
                         order.append((c, mine or tuple(self.causes.get(c, ())), 0 if mine else -1))
@@ -258,7 +282,7 @@ class _OrgPlanner:
                 key = frozenset((*done, c))
                 nxt = oracle.state(key, org, c)
                 after = oracle.judge(key, nxt)
-                broken = _broken(before, after)
+                broken = oracle.broken(before, after)
                 if best is None or len(broken) < len(best[4]):
                     best = (i, c, nxt, after, broken)
                 if not broken:
@@ -281,19 +305,26 @@ class _OrgPlanner:
                 continue
             for k in broken:
                 broken_at.setdefault(k, len(order) + 1)
-            improved = tuple(k for k, f in before.items() if f.status in BAD and after.get(k, f).status not in BAD)
+            improved = tuple(oracle.improved(before, after))
             keys = tuple(dict.fromkeys(improved)) or tuple(self.causes.get(c, ()))
             order.append((c, keys, 0 if improved else -1))
             done.append(c)
             org, before = nxt, after
         # A step that resolves nothing of the input is a prerequisite: name the later step
         # (from an earlier round of the target) that needs it, 1-based within the org.
-        for i, (c, keys, needed) in enumerate(order):
+        # From the end, with the nearest later step of each round at hand (rounds < MAX_ROUNDS):
+        # linear, where a search per step was quadratic (11,000 steps on 100 orgs: 1.3 s).
+        nearest: dict[int, int] = {}  # round → the nearest step after i made in that round
+        for i in range(len(order) - 1, -1, -1):
+            c, keys, needed = order[i]
             if needed == -1:
-                later = next((j for j in range(i + 1, len(order)) if self.rounds[order[j][0]] < self.rounds[c]), None)
+                later = min((j for r, j in nearest.items() if r < self.rounds[c]), default=None)
                 order[i] = (c, keys, 0 if later is None else later + 1)
+            nearest[self.rounds[c]] = i
         return order, broken_at
 
 
-def _broken(before: dict[FindingKey, Finding], after: dict[FindingKey, Finding]) -> list[FindingKey]:
-    return [k for k, f in before.items() if f.status == "pass" and k in after and after[k].status in BROKEN]
+def _undo_key(c: Change) -> tuple[str, Value | None]:
+    """Changes that may undo one another share this key (Change.undoes): an add and a remove
+    of the same item, or two sets of the same path."""
+    return (c.path, c.value if c.action in ("add", "remove") else None)

@@ -304,3 +304,46 @@ def test_judge_org_is_what_evaluate_yields_for_the_org(which: tuple[str, ...]) -
     org = s.model.orgs[0]
     one = judge_org(org, merge_policies(policies), (), collected_at=s.model.collected_at, as_of=AS_OF)
     assert list(whole) == one
+
+
+_ITEMS = st.sampled_from(
+    ["https://a.example/**", "https://b.example/**", "https://c.example/**", "https://d.example/**"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.lists(_ITEMS, max_size=6),  # duplicates included: a snapshot may hold them
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["add", "remove"]), st.sampled_from(["rovo_mcp.domains", "ip_allowlist.ranges"]), _ITEMS
+        )
+        | st.tuples(st.just("set"), st.just("ip_allowlist.enabled"), st.booleans()),
+        max_size=12,
+    ),
+)
+def test_apply_all_is_apply_one_after_another(start: list[str], edits: list[tuple[str, str, Any]]) -> None:
+    # The plan's fast path (auditor/plan/paths.py apply_all) must give exactly what applying
+    # each change in turn gives, evidence and provenance included.
+    from auditor.plan.model import Change
+    from auditor.plan.paths import apply, apply_all
+
+    doc = _doc(
+        {
+            "id": "o1",
+            "rovo_mcp": {"domains": start},
+            "ip_allowlist": {"enabled": True, "ranges": [f"10.0.0.{i}/32" for i in range(3)]},
+            "provenance": {
+                "rovo_mcp.domains": {"source": "admin-api"},
+                "ip_allowlist.enabled": {"source": "admin-api"},
+                "rovo_mcp.api_token_auth": {"source": "admin-api"},
+            },
+        }
+    )
+    org = load_settings(doc).model.orgs[0]
+    assert len(org.provenance) == 3
+    changes = [Change("o1", a, p, v) for a, p, v in edits]  # type: ignore[arg-type]
+    one_by_one = org
+    for c in changes:
+        one_by_one = apply(one_by_one, c, AS_OF)
+    assert apply_all(org, changes, AS_OF) == one_by_one
