@@ -28,6 +28,7 @@ from .model import MANAGED_LABEL, PROPERTY_KEY, Category, Content, Item
 
 PAGE_SIZE = 100  # issues per search page (fields: summary, status, labels; Jira allows up to 5000 ids)
 MAX_PAGES = 200  # 20,000 managed work items: past this the search is an error, never a silent truncation
+_FIELD = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _CATEGORIES: frozenset[str] = frozenset({"new", "indeterminate", "done", "undefined"})
 
 
@@ -102,7 +103,9 @@ def _jira_status(resp: httpx.Response) -> str:
     except ValueError:
         return text
     if isinstance(body, Mapping) and isinstance(body.get("errors"), Mapping) and body["errors"]:
-        names = ", ".join(sorted(str(k)[:40] for k in body["errors"])[:5])
+        # Field ids only (summary, customfield_10000), whole, so the redactor sees any secret a
+        # server echoed in full; anything else is shown as "?".
+        names = ", ".join(sorted(k if _FIELD.fullmatch(str(k)) else "?" for k in body["errors"])[:5])
         return f"{text} (Jira rejected the field{'s' if len(body['errors']) > 1 else ''}: {names})"
     return text
 

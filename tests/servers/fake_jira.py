@@ -21,7 +21,8 @@ Atlassian's current document):
 A workflow of three statuses: To Do (new), In Progress (indeterminate), Done (done).
 Credentials: Basic JIRA_EMAIL:JIRA_TOKEN or Bearer JIRA_BEARER; else 401.
 Faults per endpoint name (search, create, edit, comment, transitions, transition): "429"
-(Retry-After: 1), "500", "400".
+(Retry-After: 1), "500", "400", "echo" (a 400 whose errors echo the credential),
+"redirect" (307 to another host, `other_log` records what reached it).
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ class FakeJira:
     served: list[Served] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 10000
+    other: str = ""  # another host a "redirect" fault points at
+    other_log: list[str | None] = field(default_factory=list)  # the Authorization headers it saw
 
     def add(
         self, labels: list[str], *, status: str = "To Do", summary: str = "by hand", digest: str | None = None
@@ -173,6 +176,16 @@ def build_app(st: FakeJira) -> Starlette:
                     )
                 elif fault == "500":
                     resp = JSONResponse({"errorMessages": ["Internal server error"]}, 500)
+                elif fault == "echo":  # a careless proxy: the credential echoed back as field names
+                    auth = request.headers.get("authorization", "")
+                    token = (
+                        base64.b64decode(auth.split(" ")[-1]).decode().split(":")[-1]
+                        if auth.startswith("Basic")
+                        else auth
+                    )
+                    resp = _error(400, auth, {token: "bad", auth.split(" ")[-1]: "bad"})
+                elif fault == "redirect":  # to another host: the credential must not follow
+                    resp = Response(status_code=307, headers={"Location": f"{st.other}{request.url.path}"})
                 elif fault == "400":
                     resp = _error(400, "", {"customfield_10000": "rejected (fault injected)"})
                 else:
@@ -337,6 +350,12 @@ def _check_fields(fields: dict[str, Any], *, creating: bool, project: str) -> di
 @contextlib.contextmanager
 def running_jira(project: str = "SEC", *, page_size: int = 50) -> Iterator[FakeJira]:
     st = FakeJira(project, page_size)
-    with _serve(build_app(st), "127.0.0.1") as url:
-        st.url = url
+
+    async def other(request: Request) -> Response:
+        st.other_log.append(request.headers.get("authorization"))
+        return JSONResponse({"issues": [], "isLast": True})
+
+    other_app = Starlette(routes=[Route("/{path:path}", other, methods=["GET", "POST", "PUT"])])
+    with _serve(other_app, "127.0.0.2") as other_url, _serve(build_app(st), "127.0.0.1") as url:
+        st.url, st.other = url, other_url
         yield st

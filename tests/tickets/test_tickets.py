@@ -231,3 +231,19 @@ def test_names_from_the_results_cannot_drive_the_terminal(demo_results: Path, tm
         assert "\x1b" not in issue.fields["summary"] and "\x1b" not in json.dumps(
             issue.fields["description"], ensure_ascii=False
         )
+
+
+def test_the_credential_stays_with_the_site(demo_results: Path, tmp_path: Path) -> None:
+    """An error that echoes the credential is redacted; a redirect to another host is not followed."""
+    with running_jira() as jira:
+        jira.faults["search"] = ["echo"]
+        echoed = tickets(demo_results, jira, tmp_path)
+        assert echoed.code == 1 and "HTTP 400" in echoed.err and "Jira rejected the fields" in echoed.err
+        jira.faults["search"] = ["redirect"]
+        moved = tickets(demo_results, jira, tmp_path)
+        assert moved.code == 1 and "HTTP 307 redirect; not followed" in moved.err
+        jira.faults["create"] = ["redirect"]
+        created = tickets(demo_results, jira, tmp_path, "--apply")
+        assert created.code == 1 and "FAILED create" in created.out
+        assert jira.other_log == []  # nothing reached the other host
+    assert_no_secret(echoed, moved, created, secrets=[JIRA_TOKEN])
