@@ -1,6 +1,7 @@
 """axe-core (pinned from npm in tests/a11y/package.json, installed by `npm ci` in .ci/run) finds
 no violation on the pages we write: the demo report, a review report (waivers, a previous run and a
-trend chart), doctor.html and the diff page, in light and dark mode, at a desktop and a phone viewport.
+trend chart), a report with every other status and severity (states.py), doctor.html and the diff
+page, in light and dark mode, at a desktop and a phone viewport.
 
 Every <details> is opened before axe runs: axe skips what is not rendered, and most of the text
 a reader looks at (snippets, steps, evidence) sits in collapsed <details>."""
@@ -8,10 +9,12 @@ a reader looks at (snippets, steps, evidence) sits in collapsed <details>."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from tests.a11y import states
 from tests.browser.conftest import AS_OF, browser  # noqa: F401  (fixture)
 from tests.conftest import run_cli, unavailable
 from tests.doctor.conftest import doctor, settings_file
@@ -23,7 +26,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 SCHEMES = ("light", "dark")
-PAGES = ("demo", "review", "doctor", "diff")
+PAGES = ("demo", "review", "states", "doctor", "diff")
 
 # Every <details> open, and every org section rendered: `.org` has content-visibility:auto, and
 # axe cannot judge the colours of what the browser skipped painting.
@@ -67,15 +70,25 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         token = oauth_token(base)
         args = ("--bearer", token, "--origin", "https://evil.example.net/cb")
         doctor(base, root / "doctor", *args, "--settings", str(settings_file(root)), secrets=(token,))
+    (root / "policy.yaml").write_text(states.POLICY, encoding="utf-8")
+    (root / "settings.yaml").write_text(states.SETTINGS, encoding="utf-8")
+    r = run_cli(
+        "audit", "--policy", root / "policy.yaml", "--settings", root / "settings.yaml", "--out", root / "states",
+        "--format", "html", "--as-of", AS_OF, "--no-history", "-q",
+    )  # fmt: skip
+    assert r.code == 1, r.err
     entries = sorted(p for p in (review / "history").iterdir() if p.suffix == ".json")
     r = run_cli("diff", entries[0], review / "results.json", "--format", "html", "--out", root / "diff.html")
     assert r.code in (0, 1), r.err
     found = {
         "diff": root / "diff.html",
+        "states": root / "states" / "report.html",
         "demo": root / "demo" / "report.html",
         "review": review / "report.html",
         "doctor": root / "doctor" / "out" / "doctor.html",
     }
+    badges = set(re.findall(r'class="b ([a-z]+)"', found["states"].read_text(encoding="utf-8")))
+    assert badges >= {"fail", "warn", "unknown", "high", "medium", "low", "info"}, badges
     html = found["review"].read_text(encoding="utf-8")
     # The review page holds what it is here for: waivers, the previous run and the trend chart.
     assert "Since the last review" in html and '<svg class="trend"' in html and "waived" in html
@@ -181,7 +194,7 @@ GRAPHICS = """() => {
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name", ("demo", "review"))
+@pytest.mark.parametrize("name", ("demo", "review", "states"))
 def test_chart_contrast(browser, pages, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     context = browser.new_context(color_scheme=scheme)
     try:
