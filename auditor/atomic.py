@@ -14,13 +14,35 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .errors import InputError, Location, Problem
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+class Sink(Protocol):
+    """Where a Writer writes: the staged file (through the hash of the set's manifest)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+Writer = Callable[[Sink], None]  # writes a file's bytes to the staged file, streaming
+
+
+@dataclass(frozen=True, slots=True)
+class Same:
+    """In a set: the same bytes as the set's file `name`, staged before this one (copied, not
+    written again: the history's copy of a 50 MB results.json)."""
+
+    name: str
+
+
+Data = str | bytes | Writer | Same
+
+
+def write_atomic(path: Path, data: str | bytes | Writer) -> None:
     """Write to a temporary file in the same folder, then rename: readers never see half a file.
 
     An output that cannot be written (a file where a folder is wanted, or the reverse, no
@@ -34,12 +56,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         ) from None
 
 
-def _write(path: Path, raw: bytes) -> None:
+def _write(path: Path, raw: bytes | Writer) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+            if isinstance(raw, bytes):
+                fh.write(raw)
+            else:
+                raw(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -67,10 +92,12 @@ LOCK = "lock"
 SET_SCHEMA = "rovo-audit/outputs/v1"
 
 
-def write_set(folder: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+def write_set(folder: Path, files: Mapping[str, Data]) -> list[Path]:
     """Write `files` (names relative to `folder`, `/` for subfolders) as one set: all of them
-    replace their old versions, or none does. InputError (exit 2) for a path that cannot be
-    written, before anything is replaced."""
+    replace their old versions, or none does. A file's data may be a `Writer`, called with
+    the staged file open: a large output is never held in memory whole, and if it raises,
+    nothing of the set is replaced. InputError (exit 2) for a path that cannot be written,
+    before anything is replaced."""
     raw = {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in files.items()}
     targets = [folder / name for name in raw]
     for name, t in zip(raw, targets, strict=True):  # what would fail while renaming fails now
@@ -111,16 +138,41 @@ def recover(folder: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _stage(staging: Path, raw: Mapping[str, bytes]) -> bytes:
+class _Hashing:
+    """A binary file that hashes what is written through it (a Writer's staged file)."""
+
+    def __init__(self, fh: Sink) -> None:
+        self._fh, self.sha = fh, hashlib.sha256()
+
+    def write(self, data: bytes, /) -> object:
+        self.sha.update(data)
+        return self._fh.write(data)
+
+
+def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same]) -> bytes:
+    digests: dict[str, str] = {}
     for name, data in raw.items():
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Same):
+            shutil.copyfile(staging / data.name, target)
+            digests[name] = digests[data.name]
+            with open(target, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(target, 0o644)
+            continue
         with open(target, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+                digests[name] = hashlib.sha256(data).hexdigest()
+            else:
+                hashing = _Hashing(fh)
+                data(hashing)
+                digests[name] = hashing.sha.hexdigest()
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(target, 0o644)
-    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(raw.items())}
+    digests = dict(sorted(digests.items()))
     manifest = (json.dumps({"schema": SET_SCHEMA, "files": digests}, indent=2) + "\n").encode()
     _write(staging / COMMIT, manifest)  # last: its presence says the stage is whole
     _fsync_dir(staging)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import bundled
-from .atomic import write_set
+from .atomic import Data, Same, Writer, write_set
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .history.review import HistoryOptions, prepare, record
@@ -21,6 +21,7 @@ from .model.waivers import Waivers
 from .plan import make_plan
 from .report.formats import FORMATS
 from .report.interface import ReportContext
+from .report.json_format import JsonFormat
 from .verdict import blocking
 
 PLANNED_FORMATS = frozenset({"html", "md"})  # the outputs that carry the remediation plan
@@ -114,23 +115,32 @@ def report_results(
     context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
         context = replace(context, review=prepare(history, results))
-    files: dict[str, str | bytes] = dict(render_reports(results, formats, context))  # all before writing any
+    files: dict[str, Data] = dict(render_reports(results, formats, context))  # all before writing any
     late = None  # a history entry outside `out` is written after the set, on its own
-    if history is not None:
-        json_text = files.get(FORMATS["json"].filename)
-        if not isinstance(json_text, str):  # the history keeps results.json even when not asked for
-            json_text = FORMATS["json"]().render(results, context)
+    if history is not None:  # the history keeps results.json even when not asked for
         entry = history.folder / entry_name(results.generated_at, history.digest)
+        json_name = FORMATS["json"].filename
         try:
-            files[entry.resolve().relative_to(out.resolve()).as_posix()] = json_text
+            name = entry.resolve().relative_to(out.resolve()).as_posix()
+            files[name] = Same(json_name) if json_name in files else _results_writer(results, context)
         except ValueError:
-            late = json_text
+            late = _results_writer(results, context)
     written = write_set(out, files)  # every file, or none: auditor/atomic.py
     if history is not None and late is not None:
-        written.append(record(history, results, str(late)))
+        written.append(record(history, results, late))
     return Outcome(results, tuple(written), fail_on, context)
 
 
-def render_reports(results: Results, formats: Sequence[str], context: ReportContext) -> dict[str, str | bytes]:
-    """Every requested output, in memory, by file name."""
-    return {FORMATS[name].filename: FORMATS[name]().render(results, context) for name in formats}
+def render_reports(results: Results, formats: Sequence[str], context: ReportContext) -> dict[str, Data]:
+    """Every requested output by file name: in memory, but results.json (which can be 50+ MB)
+    as a writer that streams it to its staged file."""
+    return {
+        FORMATS[name].filename: _results_writer(results, context)
+        if name == "json"
+        else FORMATS[name]().render(results, context)
+        for name in formats
+    }
+
+
+def _results_writer(results: Results, context: ReportContext) -> Writer:
+    return lambda fh: JsonFormat().stream(results, context, fh)

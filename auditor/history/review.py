@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import Writer
 from ..errors import InputError
 from ..load.results import read_results, read_summary
 from ..model.results import Results
@@ -85,6 +86,7 @@ def prepare(options: HistoryOptions, results: Results) -> Review:
     return Review(the_diff, previous_name, drawn, tuple(dict.fromkeys(skipped)))
 
 
-def record(options: HistoryOptions, results: Results, json_text: str) -> Path:
-    """Store this run in the history: its results.json text, as the report rendered it."""
+def record(options: HistoryOptions, results: Results, json_text: str | Writer) -> Path:
+    """Store this run in the history: its results.json as the report renders it (the text,
+    or a writer that streams it)."""
     return store.save(options.folder, results, options.digest, json_text)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import write_atomic
+from ..atomic import Writer, write_atomic
 from ..load.documents import Loaded
 from ..model.policy import Policy
 from ..model.results import Results
@@ -83,8 +83,9 @@ def earlier(folder: Path, results: Results, own_name: str | None = None) -> list
     return [e for e in entries(folder) if e.time <= now and e.name != own_name]
 
 
-def save(folder: Path, results: Results, digest: str, text: str) -> Path:
-    """Store a run: its results.json text (rendered by auditor.report), atomically."""
+def save(folder: Path, results: Results, digest: str, text: str | Writer) -> Path:
+    """Store a run: its results.json (rendered by auditor.report: the text, or a writer that
+    streams it), atomically."""
     path = folder / entry_name(results.generated_at, digest)
     write_atomic(path, text)
     return path

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
@@ -42,6 +43,27 @@ T = TypeVar("T")
 L = TypeVar("L", bound=str)  # one of a Literal's values
 JsonPath = tuple[str | int, ...]
 SECTION_OF: Mapping[str, Section] = {s: s for s in SECTIONS}
+PLACEHOLDER = "{value}"  # in a lean file's step template: the finding's value between backticks
+
+
+def fill(templates: tuple[str, ...], value: str | None) -> tuple[str, ...]:
+    """A finding's steps from its control's templates (the lean shape's one rule): each
+    `{value}` is the finding's value between backticks; without a value, the templates are
+    the steps."""
+    if not value:
+        return templates
+    shown = f"`{value}`"
+    return tuple(s.replace(PLACEHOLDER, shown) for s in templates)
+
+
+def templated(steps: tuple[str, ...], value: str | None) -> tuple[str, ...] | None:
+    """The templates that `fill` turns back into `steps` for `value` (the writer's side), or
+    None when none can: a step that says `{value}` itself."""
+    if not value:
+        return steps
+    shown = f"`{value}`"
+    out = tuple(s.replace(shown, PLACEHOLDER) for s in steps)
+    return out if fill(out, value) == steps else None
 
 
 class _Bad(Exception):
@@ -150,19 +172,65 @@ def _parse_time(text: str) -> dt.datetime:
     return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
 
 
-def _fast_finding(d: Any) -> Finding | None:
+@dataclass(frozen=True, slots=True)
+class ControlText:
+    """A control's entry in a lean file's top-level `controls` (docs/FORMATS-EXTENSIONS.md M)."""
+
+    title: str
+    area: str
+    templates: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (step templates, links) by index
+
+
+Table = Mapping[str, ControlText]
+
+
+def _control_table(d: dict[str, Any]) -> dict[str, ControlText]:
+    raw = _get(d, "controls", (), dict, required=False) or {}
+    table: dict[str, ControlText] = {}
+    for cid, v in raw.items():
+        path: JsonPath = ("controls", cid)
+        c = _obj(v, path)
+        forms = []
+        for i, form in enumerate(_get(c, "remediation", path, list, required=False) or ()):
+            fp: JsonPath = (*path, "remediation", i)
+            fd = _obj(form, fp)
+            forms.append((_list(fd, "steps", fp, _str_item), _list(fd, "links", fp, _str_item)))
+        table[cid] = ControlText(
+            _get(c, "title", path, str), _get(c, "area", path, str, required=False) or "", tuple(forms)
+        )
+    return table
+
+
+def _template(table: Table, control: str, index: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    c = table.get(control)
+    if c is None or type(index) is not int or not 0 <= index < len(c.templates):
+        return None
+    return c.templates[index]
+
+
+def _fast_finding(d: Any, table: Table) -> Finding | None:
     """The common case, without per-field calls (a large estate has 100,000+ findings).
 
     None when anything is off: the validating path then says exactly what and where."""
     try:
         ev, w = d["evidence"], d.get("waiver")
+        control = d["control"]
+        text = table.get(control)
         status = STATUS_OF.get(d["status"])
         # A pass carries no remediation (FORMATS.md §6, amended 2026-12-01); a file written
         # before the amendment gives one on every finding: a pass's is not read.
         rem: Any = _NO_REMEDIATION if status == "pass" else d["remediation"]
-        strs = (d["control"], d["severity"], d["org"], d["title"], d["expected"], d["actual"], rem["summary"])
+        title = d["title"] if "title" in d or text is None else text.title
+        strs = (control, d["severity"], d["org"], title, d["expected"], d["actual"], rem["summary"])
         opts = (d["org_name"], d["subject"], d["policy_ref"], ev["source"], ev.get("by"), rem.get("value"))
-        steps, links, raw_collect = rem["steps"], rem["links"], rem.get("collect")
+        if "steps" in rem or rem is _NO_REMEDIATION:  # written out (every file before the lean shape)
+            steps, links = rem["steps"], rem["links"]
+        else:
+            form = _template(table, control, rem["template"])
+            if form is None or (opts[5] is not None and type(opts[5]) is not str):
+                return None
+            steps, links = fill(form[0], opts[5]), form[1]
+        raw_collect = rem.get("collect")
         # Checked narrowing to the Literals: None for a value outside one (or for null, which
         # the optional ones may be); an unhashable value raises TypeError (the slow path).
         raw_original, raw_source = d.get("original_status"), opts[3]
@@ -177,8 +245,8 @@ def _fast_finding(d: Any) -> Finding | None:
             or (original is None and raw_original is not None)
             or (source is None and raw_source is not None)
             or (collect is None and raw_collect is not None)
-            or type(steps) is not list
-            or type(links) is not list
+            or type(steps) not in (list, tuple)
+            or type(links) not in (list, tuple)
             or any(type(x) is not str for x in steps)
             or any(type(x) is not str for x in links)
         ):
@@ -189,7 +257,8 @@ def _fast_finding(d: Any) -> Finding | None:
             waiver = AppliedWaiver(w["reason"], w["approved_by"], w["expires"], w["ref"])
             if any(type(x) is not str for x in (waiver.reason, waiver.approved_by, waiver.expires, waiver.ref)):
                 return None
-        area = d.get("area") or ""
+        area = d["area"] if "area" in d or text is None else text.area
+        area = area or ""
         if type(area) is not str:
             return None
         return Finding(
@@ -218,24 +287,35 @@ def _fast_finding(d: Any) -> Finding | None:
 _NO_REMEDIATION: dict[str, Any] = {"summary": "", "steps": [], "links": []}  # a pass's, on the fast path
 
 
-def _remediation(d: dict[str, Any], path: JsonPath) -> Remediation:
+def _remediation(d: dict[str, Any], path: JsonPath, table: Table, control: str) -> Remediation:
     rem = _obj(_get(d, "remediation", path, dict), (*path, "remediation"))
     rp = (*path, "remediation")
+    value = _opt_str(rem, "value", rp)
+    if "steps" in rem or "template" not in rem:
+        steps, links = _list(rem, "steps", rp, _str_item), _list(rem, "links", rp, _str_item)
+    else:
+        index = _get(rem, "template", rp, int)
+        form = _template(table, control, index)
+        if form is None:
+            raise _Bad((*rp, "template"), f"template: {control} has no remediation template {index} in `controls`")
+        steps, links = fill(form[0], value), form[1]
     return Remediation(
         _get(rem, "summary", rp, str),
-        _list(rem, "steps", rp, _str_item),
-        _list(rem, "links", rp, _str_item),
-        _opt_str(rem, "value", rp),
+        steps,
+        links,
+        value,
         None,
         _choice(rem, "collect", rp, SECTION_OF, required=False),
     )
 
 
-def _finding(v: Any, path: JsonPath) -> Finding:
-    fast = _fast_finding(v)
+def _finding(v: Any, path: JsonPath, table: Table) -> Finding:
+    fast = _fast_finding(v, table)
     if fast is not None:
         return fast
     d = _obj(v, path)
+    control = _get(d, "control", path, str)
+    text = table.get(control)
     ev = _obj(_get(d, "evidence", path, dict), (*path, "evidence"))
     status = _choice(d, "status", path, STATUS_OF)
     waiver = None
@@ -249,13 +329,13 @@ def _finding(v: Any, path: JsonPath) -> Finding:
             _get(w, "ref", wp, str),
         )
     return Finding(
-        control=_get(d, "control", path, str),
+        control=control,
         status=status,
         severity=_choice(d, "severity", path, SEVERITY_OF),
         org=_get(d, "org", path, str),
         org_name=_opt_str(d, "org_name", path),
         subject=_opt_str(d, "subject", path),
-        title=_get(d, "title", path, str),
+        title=text.title if text is not None and "title" not in d else _get(d, "title", path, str),
         expected=_get(d, "expected", path, str),
         actual=_get(d, "actual", path, str),
         evidence=EvidenceRef(
@@ -264,8 +344,8 @@ def _finding(v: Any, path: JsonPath) -> Finding:
             _opt_str(ev, "by", (*path, "evidence")),
         ),
         policy_ref=_opt_str(d, "policy_ref", path),
-        remediation=None if status == "pass" else _remediation(d, path),
-        area=_get(d, "area", path, str, required=False) or "",
+        remediation=None if status == "pass" else _remediation(d, path, table, control),
+        area=(text.area if text is not None and "area" not in d else _get(d, "area", path, str, required=False)) or "",
         original_status=_choice(d, "original_status", path, STATUS_OF, required=False),
         waiver=waiver,
     )
@@ -312,7 +392,8 @@ def results_from_dict(doc: Any) -> Results:
             ("schema",) if "schema" in d else (),
             f"schema: expected {SCHEMA!r}, got {schema!r} (is this a results.json?)",
         )
-    findings = _list(d, "findings", (), _finding)
+    table = _control_table(d)
+    findings = _list(d, "findings", (), lambda v, p: _finding(v, p, table))
     settings = _obj(d["settings"], ("settings",)) if isinstance(d.get("settings"), dict) else {}
     # FORMATS.md §6 requires no `orgs`: those missing are rebuilt from the findings
     orgs = complete_orgs(_list(d, "orgs", (), _org) if "orgs" in d else (), findings)

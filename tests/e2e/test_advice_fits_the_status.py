@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE, assert_usage_error, run_cli
+from tests.results_doc import findings
 
 POLICY = EXAMPLE / "custom-webapp.policy.yaml"
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
@@ -33,7 +34,7 @@ def _audit(out: Path, *args: str | Path, as_of: str = "2026-11-26T00:00:00Z", fm
 
 
 def _findings(out: Path) -> list[dict]:
-    return json.loads((out / "results.json").read_text())["findings"]
+    return findings(out / "results.json")  # each whole: tests/results_doc.py
 
 
 # --- part 3: remediation that fits the status -------------------------------------------

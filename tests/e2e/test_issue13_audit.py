@@ -14,6 +14,7 @@ import yaml
 
 from auditor.catalog import KnownBugs, controls, known_bugs
 from tests.conftest import run_cli
+from tests.results_doc import findings
 
 AS_OF = "2026-12-01T12:00:00Z"
 ORG = "org-13"
@@ -50,8 +51,7 @@ def audit(tmp: Path, *policies: str | Path, settings_file: Path, as_of: str = AS
     r = run_cli("audit", *args, "--settings", settings_file, "--out", out, "--format", "json", "--no-history",
                 "--as-of", as_of)  # fmt: skip
     assert r.code in (0, 1), r.err
-    doc = json.loads((out / "results.json").read_text())
-    return r.code, {(f["control"], f["subject"]): f for f in doc["findings"]}
+    return r.code, {(f["control"], f["subject"]): f for f in findings(out / "results.json")}  # tests/results_doc.py
 
 
 # -- part 4: "Apply to future additions" (RMCP-PERM-004) ------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import EXAMPLE, SHARED, Run, run_cli, run_cmd, unavailable
+from tests.results_doc import whole
 
 POLICY = EXAMPLE / "custom-webapp.policy.yaml"
 SETTINGS = EXAMPLE / "example-corp.settings.yaml"
@@ -69,16 +70,22 @@ def test_results_shape_and_order(tmp_path):
     keys = [(f["org"], f["control"], f["subject"] is not None, f["subject"] or "") for f in doc["findings"]]
     assert keys == sorted(keys)
     assert len({(f["org"], f["control"], f["subject"]) for f in doc["findings"]}) == len(doc["findings"])
-    fields = ["control", "status", "severity", "org", "org_name", "subject", "title", "expected", "actual"]
+    # FORMATS.md §6, amended 2026-12-01: remediation on every finding but a pass; per-control
+    # text (title, area, step templates, links) once in `controls` (FORMATS-EXTENSIONS.md M).
+    fields = ["control", "status", "severity", "org", "org_name", "subject", "expected", "actual"]
     fields += ["evidence", "policy_ref"]
+    assert set(doc["controls"]) == {f["control"] for f in doc["findings"]}
     for f in doc["findings"]:
-        # FORMATS.md §6, amended 2026-12-01: remediation on every finding but a pass.
         if f["status"] == "pass":
-            assert list(f)[:11] == fields and "remediation" not in f
+            assert list(f) == fields
         else:
-            assert list(f)[:12] == [*fields, "remediation"]
-            assert f["remediation"]["summary"] and f["remediation"]["steps"] and f["remediation"]["links"]
+            assert list(f) == [*fields, "remediation"]
+            assert f["remediation"]["summary"] and isinstance(f["remediation"]["template"], int)
         assert f["policy_ref"] is None or f["policy_ref"].startswith(f"{POLICY}:")
+    for f in whole(doc):
+        assert f["title"] and f["area"]
+        if f["status"] != "pass":
+            assert f["remediation"]["summary"] and f["remediation"]["steps"] and f["remediation"]["links"]
     dom1 = next(f for f in doc["findings"] if f["control"] == "RMCP-IP-002" and f["subject"] == "192.0.2.10/32")
     assert dom1["policy_ref"] == f"{POLICY}:31"
     assert dom1["evidence"] == {"source": "admin-api", "at": "2026-11-20T09:30:00Z"}
