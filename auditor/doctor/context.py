@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..mcpclient import Discovery, Exchange, Http, InitializeResult, McpSession, ToolListing
+from ..mcpclient import Discovery, Exchange, Http, InitializeResult, McpSession, Registration, ToolListing
 from .facts import ShapeGuess, guess_shape
 from .model import DoctorOptions, Status, StepResult, step
 
@@ -49,7 +49,8 @@ class Run:
         self.options = options
         self.http = http
         self.results: dict[str, StepResult] = {}
-        self.discovery: Discovery | None = None
+        self.discovery: Discovery | None = None  # its typed facts: legacy, fallback, registration_methods
+        self.registration: Registration | None = None  # --try-register's answer (DOC-AUTH-006)
         self.session: McpSession | None = None
         self.init: InitializeResult | None = None
         self.tools: ToolListing | None = None

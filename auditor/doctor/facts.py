@@ -35,6 +35,7 @@ __all__ = [
     "McpAuth",
     "ScopeFamily",
     "StatusPage",
+    "discovery_facts",
     "endpoints",
     "guess_shape",
     "is_read_group",
@@ -110,6 +111,17 @@ class ToolsSwitch(_Data):
     confirmed: bool = True
 
 
+Certainty = Literal["confirmed", "reported", "assumed"]
+
+
+class RequiredRegistration(_Data):
+    """How clients without a client id get one at this endpoint's authorization server."""
+
+    methods: tuple[Literal["dcr", "cimd"], ...]
+    sources: tuple[str, ...]
+    certainty: Certainty
+
+
 class Endpoint(_Data):
     path: str
     status: Literal["recommended", "supported", "preview", "deprecated"]
@@ -121,6 +133,7 @@ class Endpoint(_Data):
     replacement: str | None = None
     note: str | None = None
     sources: tuple[str, ...] = ()
+    registration: RequiredRegistration | None = None
 
     def tools_on(self, day: dt.date) -> str | None:
         """The vocabulary this endpoint serves on `day`."""
@@ -139,7 +152,15 @@ class Endpoints(_Data):
 
     @model_validator(mode="after")
     def _sources(self) -> Endpoints:
-        refs = [s for e in self.endpoints for s in (*e.sources, *(e.tools_switch.sources if e.tools_switch else ()))]
+        refs = [
+            s
+            for e in self.endpoints
+            for s in (
+                *e.sources,
+                *(e.tools_switch.sources if e.tools_switch else ()),
+                *(e.registration.sources if e.registration else ()),
+            )
+        ]
         missing = sorted({r for r in refs if r not in self.facts})
         if missing:
             raise ValueError(f"endpoints name unknown facts {missing}")
@@ -158,6 +179,43 @@ def endpoints() -> Endpoints:
         for name in (e.tools, e.tools_switch.to if e.tools_switch else None):
             if name is not None and name not in vocabularies:
                 raise ValueError(f"mcp_endpoints.yaml: {e.path} serves unknown tool vocabulary {name!r}")
+    return data
+
+
+# -- the 2025-03-26 discovery fallback: which clients still take it (mcp_discovery.yaml) -------
+
+
+class FallbackClient(_Data):
+    name: str
+    fallback: tuple[Literal["origin-metadata", "default-endpoints"], ...]
+    certainty: Certainty
+    source: str
+    read: dt.date
+    note: str
+
+
+class SpecFact(_Data):
+    source: str
+    read: dt.date
+    note: str
+
+
+class DiscoveryFacts(_Data):
+    as_of: dt.date
+    source: str
+    spec: SpecFact
+    clients: tuple[FallbackClient, ...]
+
+    def taking(self, fallback: str) -> tuple[FallbackClient, ...]:
+        return tuple(c for c in self.clients if fallback in c.fallback)
+
+
+@cache
+def discovery_facts() -> DiscoveryFacts:
+    data = DiscoveryFacts.model_validate(read_data("mcp_discovery.yaml"))
+    for source in (*(c.source for c in data.clients), data.spec.source):
+        if not source.startswith("https://"):
+            raise ValueError(f"mcp_discovery.yaml: source must be an https URL, not {source!r}")
     return data
 
 

@@ -1,13 +1,21 @@
 """The OAuth discovery chain as an MCP client walks it (MCP authorization, RFC 9728/8414/7591).
 
 Faults here break OAuth 2.1 clients; for an API-token credential they are warnings only.
+A server in the 2025-03-26 layout (no protected resource metadata; the authorization server
+at the MCP origin, or only its default endpoints there) is a warning naming the clients that
+still connect that way (mcp_discovery.yaml), not a failure; finding nothing still fails.
+Registration: DCR, client ID metadata documents, or neither (pre-registered clients only: a
+warning, except on the endpoints whose data says clients must be able to register).
 """
 
 from __future__ import annotations
 
-from ..mcpclient import Fetch, register_client
-from ..mcpclient.discovery import refused_target
+from collections.abc import Sequence
+
+from ..mcpclient import Discovery, Exchange, Fetch, register_client
+from ..mcpclient.discovery import DEFAULT_REGISTER, refused_target
 from .context import Out, Run
+from .facts import discovery_facts, endpoints
 from .knowledge import classify
 from .model import StepResult
 
@@ -53,11 +61,23 @@ def resource_metadata(run: Run, out: Out) -> StepResult:
     details = _attempts(lookup.attempts)
     found = lookup.found
     evidence = [f.exchange for f in lookup.attempts]
-    if found is None:
+    if found is None or (not d.authorization_servers and d.fallback is not None):
+        where = (
+            f"not found at any of {len(lookup.attempts)} candidate URLs"
+            if found is None
+            else (f"the metadata at {found.url} names no authorization server")
+        )
+        if d.fallback is not None:
+            return out.warning(
+                f"{where}; {_fallback_said(d)}",
+                details=[*details, *_fallback_clients(d)],
+                causes=["legacy-discovery"],
+                evidence=evidence,
+            )
         return out(
             run.discovery_failure,
-            f"not found at any of {len(lookup.attempts)} candidate URLs",
-            details=details,
+            where,
+            details=[*details, *_legacy_seen(d)],
             causes=["prm-missing", "client-skipped-discovery"],
             evidence=evidence,
         )
@@ -93,7 +113,26 @@ def server_metadata(run: Run, out: Out) -> StepResult:
     details = _attempts(lookup.attempts)
     evidence = [f.exchange for f in lookup.attempts]
     meta = d.metadata
+    if d.fallback == "default-endpoints" and d.default_endpoints is not None:
+        probes = d.default_endpoints.attempts
+        return out.warning(
+            f"no metadata at the MCP origin; its default endpoints answer ({_statuses(probes)}): "
+            "clients of the 2025-03-26 revision use them",
+            details=[*details, *_attempts(probes), *_fallback_clients(d)],
+            causes=["legacy-discovery"],
+            evidence=[*evidence, *(p.exchange for p in probes)],
+        )
     if meta is None or lookup.found is None:
+        if d.legacy:
+            probes = d.default_endpoints.attempts if d.default_endpoints else ()
+            return out(
+                run.discovery_failure,
+                f"no protected resource metadata, no metadata at the MCP origin and no default endpoints "
+                f"({_statuses(probes) or 'not probed'}): clients cannot find the authorization server",
+                details=[*details, *_attempts(probes)],
+                causes=["prm-missing", "asm-missing"],
+                evidence=[*evidence, *(p.exchange for p in probes)],
+            )
         return out(
             run.discovery_failure,
             f"no metadata for {d.authorization_server_url} at any of {len(lookup.attempts)} candidate URLs",
@@ -102,7 +141,8 @@ def server_metadata(run: Run, out: Out) -> StepResult:
             evidence=evidence,
         )
     via = "OpenID Connect discovery" if meta.via == "openid-configuration" else "RFC 8414"
-    return out.passed(f"found at {lookup.found.url} ({via})", details=details, evidence=evidence)
+    legacy = " at the MCP origin (the 2025-03-26 fallback, see DOC-AUTH-002)" if d.legacy else ""
+    return out.passed(f"found at {lookup.found.url} ({via}){legacy}", details=details, evidence=evidence)
 
 
 def issuer(run: Run, out: Out) -> StepResult:
@@ -110,18 +150,54 @@ def issuer(run: Run, out: Out) -> StepResult:
     meta = d.metadata if d else None
     if d is None or meta is None:
         return out.skipped("no authorization server metadata (DOC-AUTH-003)")
-    if d.issuer_matches:
-        return out.passed(f"issuer {meta.issuer} is the authorization server's URL")
+    iss = _iss_parameter(meta.iss_parameter_supported)
+    expected = d.authorization_server_url
+    difference = d.issuer_difference
+    if difference is None:
+        named = "the MCP origin (2025-03-26 fallback)" if d.legacy else "identical to the authorization server named"
+        extra = (
+            [] if meta.issuer == expected else [f"{meta.issuer} and {expected} name the same origin (its empty path)"]
+        )
+        return out.passed(f"issuer {meta.issuer} is {named}; {iss[0]}", details=[*extra, *iss[1:]])
     return out(
         run.discovery_failure,
-        f"issuer {meta.issuer!s} differs from {d.authorization_server_url}",
-        details=["RFC 8414 §3.3: clients must reject metadata whose issuer is not the URL they looked up"],
+        f"issuer {meta.issuer!s} is not {expected}: it {difference}",
+        details=[
+            f"metadata issuer: {meta.issuer!s}",
+            f"expected:        {expected}" + (" (the MCP origin)" if d.legacy else " (protected resource metadata)"),
+            "RFC 8414 §3.3: the issuer must be identical to the one the metadata URL was built from; "
+            "clients that check it (the mcp Python SDK: 'Authorization server metadata issuer mismatch') refuse it",
+            *iss,
+        ],
         causes=["issuer-mismatch"],
     )
 
 
+def _iss_parameter(supported: bool | None) -> list[str]:
+    """RFC 9207: what `authorization_response_iss_parameter_supported` says (reported, not judged)."""
+    if supported is True:
+        return [
+            "authorization_response_iss_parameter_supported: true (RFC 9207)",
+            "the authorization response carries iss; clients must compare it with the issuer, and refuse a "
+            "response without it (RFC 9207 §2.4)",
+        ]
+    said = "false" if supported is False else "absent"
+    return [
+        f"authorization_response_iss_parameter_supported: {said} (RFC 9207)",
+        "clients accept an authorization response without iss; MCP 2026-07-28 says authorization servers "
+        "SHOULD send it (a defence against mix-up attacks)",
+    ]
+
+
 def pkce(run: Run, out: Out) -> StepResult:
-    meta = run.discovery.metadata if run.discovery else None
+    d = run.discovery
+    meta = d.metadata if d else None
+    if d is not None and meta is None and d.fallback == "default-endpoints":
+        return out.warning(
+            "no metadata, so S256 support is not advertised: the mcp SDK sends S256 anyway; "
+            "clients of 2025-11-25 and later refuse an authorization server that does not advertise it",
+            causes=["pkce-s256-missing"],
+        )
     if meta is None:
         return out.skipped("no authorization server metadata (DOC-AUTH-003)")
     offered = ", ".join(meta.code_challenge_methods) or "none"
@@ -135,47 +211,158 @@ def pkce(run: Run, out: Out) -> StepResult:
 
 
 def registration(run: Run, out: Out) -> StepResult:
-    meta = run.discovery.metadata if run.discovery else None
+    d = run.discovery
+    meta = d.metadata if d else None
+    if d is not None and meta is None and d.fallback == "default-endpoints":
+        return _register_default(run, out, d)
     if meta is None:
         return out.skipped("no authorization server metadata (DOC-AUTH-003)")
     endpoint = meta.registration_endpoint
     if endpoint is None:
         if meta.cimd_supported:
-            return out.passed("no registration_endpoint, but client ID metadata documents are supported (DOC-AUTH-007)")
-        return out(
-            run.discovery_failure,
-            "no registration_endpoint and no client ID metadata documents: "
-            'clients cannot register ("dynamic client registration 404")',
-            causes=["registration-missing", "client-skipped-discovery"],
+            return _public_clients(
+                run, out, "no registration_endpoint, but client ID metadata documents are supported (DOC-AUTH-007)"
+            )
+        required = _required_registration(run)
+        if required is not None:
+            return out(
+                run.discovery_failure,
+                "no registration_endpoint and no client ID metadata documents: "
+                'clients cannot register ("dynamic client registration 404")',
+                details=[required],
+                causes=["registration-missing", "client-skipped-discovery"],
+            )
+        return out.warning(
+            "no registration_endpoint and no client ID metadata documents: only pre-registered clients can connect",
+            details=["MCP 2025-11-25 lists pre-registration beside client ID metadata documents and DCR"],
+            causes=["pre-registration-only"],
         )
     if not run.options.try_register:
-        return out.passed(f"registration_endpoint advertised: {endpoint} (not called: --try-register creates a client)")
+        return _public_clients(
+            run, out, f"registration_endpoint advertised: {endpoint} (not called: --try-register creates a client)"
+        )
+    return _try_register(run, out, endpoint)
+
+
+def _try_register(run: Run, out: Out, endpoint: str, *, fallback: bool = False) -> StepResult:
     refused = refused_target(endpoint, run.options.url)
     if refused is not None:
         return out(run.discovery_failure, f"registration_endpoint {endpoint} not called: {refused}")
     redirect = run.options.origin or "http://127.0.0.1:33418/callback"
     result = register_client(run.http, endpoint, redirect)
+    run.registration = result
+    sent = f"application_type {result.application_type} for redirect {redirect} (SEP-837)"
     if result.client_id_issued:
-        return out.passed(
-            f"registered a test client at {endpoint} (HTTP {result.status}; client id not shown)",
+        where = f"the 2025-03-26 default {endpoint}" if fallback else endpoint
+        return _public_clients(
+            run,
+            out,
+            f"registered a test client at {where} (HTTP {result.status}; client id not shown)",
+            details=[f"sent {sent}"],
             evidence=[result.exchange],
         )
     return out(
         run.discovery_failure,
         f"registration at {endpoint} answered HTTP {result.status} without a client id",
+        details=[f"sent {sent}"],
         causes=["registration-missing"],
         evidence=[result.exchange],
     )
+
+
+def _register_default(run: Run, out: Out, d: Discovery) -> StepResult:
+    endpoint = f"{d.origin}{DEFAULT_REGISTER}"
+    if run.options.try_register:
+        return _try_register(run, out, endpoint, fallback=True)
+    return out.warning(
+        f"no metadata: clients of the 2025-03-26 revision register at {endpoint} "
+        "(not called: --try-register creates a client)",
+        causes=["legacy-discovery"],
+    )
+
+
+def _public_clients(
+    run: Run, out: Out, summary: str, *, details: Sequence[str] = (), evidence: Sequence[Exchange] = ()
+) -> StepResult:
+    """Pass, unless the token endpoint shows no way in for a public client (OAuth users only)."""
+    meta = run.discovery.metadata if run.discovery else None
+    methods = meta.token_endpoint_auth_methods if meta else None
+    listed = ", ".join(methods) if methods else None
+    lines = [*details, f"token_endpoint_auth_methods_supported: {listed or 'absent'}"]
+    registered = run.registration.token_endpoint_auth_method if run.registration else None
+    if registered is not None:
+        lines.append(f"the test client was registered with token_endpoint_auth_method {registered}")
+    if registered == "none" or (meta is not None and meta.public_clients_offered) or not run.uses_oauth:
+        return out.passed(summary, details=lines, evidence=list(evidence))
+    why = (
+        "absent: RFC 8414 §2's default is client_secret_basic alone" if methods is None else f"{listed} lists no `none`"
+    )
+    return out.warning(
+        f"{summary}; token_endpoint_auth_methods_supported {why}, so a public client (no secret: client ID "
+        "metadata documents, a native app) may be refused at the token endpoint",
+        details=[*lines, "clients that register dynamically usually get a secret (the mcp SDK does) and connect"],
+        causes=["public-client-auth"],
+        evidence=list(evidence),
+    )
+
+
+def _required_registration(run: Run) -> str | None:
+    """Why this target must offer DCR or client ID metadata documents (None: it need not)."""
+    known = endpoints().find(run.path)
+    need = known.registration if known else None
+    if need is None:
+        return None
+    methods = " or ".join(
+        {"dcr": "dynamic client registration", "cimd": "client ID metadata documents"}[m] for m in need.methods
+    )
+    return f"{known.path if known else run.path} offers {methods} ({need.certainty}; mcp_endpoints.yaml: {', '.join(need.sources)})"
 
 
 def cimd(run: Run, out: Out) -> StepResult:
     meta = run.discovery.metadata if run.discovery else None
     if meta is None:
         return out.skipped("no authorization server metadata (DOC-AUTH-003)")
+    said = {True: "true", False: "false", None: "absent"}[meta.cimd_field]
     if meta.cimd_supported:
         return out.passed("client_id_metadata_document_supported: true (clients may use an HTTPS URL as client id)")
     if meta.registration_endpoint is None:
+        cause = "registration-missing" if _required_registration(run) else "pre-registration-only"
         return out.warning(
-            "not supported either: no way for a client to register (see DOC-AUTH-006)", causes=["registration-missing"]
+            f"client_id_metadata_document_supported: {said}, and no registration_endpoint either (see DOC-AUTH-006)",
+            causes=[cause],
         )
-    return out.skipped("not advertised; clients register dynamically instead (DOC-AUTH-006)")
+    return out.skipped(
+        f"client_id_metadata_document_supported: {said}; clients register dynamically instead (DOC-AUTH-006)"
+    )
+
+
+def _statuses(probes: tuple[Fetch, ...]) -> str:
+    return ", ".join(f"{p.url.rsplit('/', 1)[-1] or p.url} HTTP {p.exchange.status}" for p in probes)
+
+
+def _fallback_said(d: Discovery) -> str:
+    where = (
+        f"authorization server metadata at the MCP origin ({d.origin})"
+        if d.fallback == "origin-metadata"
+        else f"the default endpoints /authorize and /token at {d.origin}"
+    )
+    return f"clients of the 2025-03-26 revision fall back to {where} and connect"
+
+
+def _fallback_clients(d: Discovery) -> list[str]:
+    facts = discovery_facts()
+    taking = facts.taking(d.fallback or "")
+    names = "; ".join(f"{c.name} ({c.certainty}: {c.source})" for c in taking) or "none known"
+    return [
+        f"clients known to fall back this way (mcp_discovery.yaml, {facts.as_of}): {names}",
+        "clients that follow only 2025-06-18 or later stop here: they need protected resource metadata",
+    ]
+
+
+def _legacy_seen(d: Discovery) -> list[str]:
+    if not d.legacy:
+        return []
+    return [
+        f"2025-03-26 fallback: {line}"
+        for line in _attempts(d.authorization_server.attempts if d.authorization_server else ())
+    ]

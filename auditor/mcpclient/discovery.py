@@ -3,6 +3,9 @@
 401 + `WWW-Authenticate` → protected resource metadata (RFC 9728; the header's URL, then the
 well-known URL with path insertion, then at the root) → authorization server metadata
 (RFC 8414 with path insertion, then OpenID Connect discovery) → issuer, PKCE, registration.
+Without protected resource metadata, the 2025-03-26 layout the SDK clients still accept: the
+authorization server's metadata at the MCP origin, else its default endpoints there
+(`/authorize`, `/token`; `/register` is only POSTed with --try-register).
 No credentials are ever sent during discovery.
 """
 
@@ -13,15 +16,22 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from .issuer import issuer_difference, same_root_origin
 from .session import initialize_request_body, mcp_headers
 from .transport import Exchange, Http, TransportError, origin_of
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
 OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
+# The 2025-03-26 revision's "Fallbacks for Servers without Metadata Discovery": paths relative
+# to the MCP origin (the mcp SDK: oauth2.py `_get_token_endpoint`, `create_client_registration_request`).
+DEFAULT_AUTHORIZE, DEFAULT_TOKEN, DEFAULT_REGISTER = "/authorize", "/token", "/register"
+
+RegistrationMethod = Literal["dcr", "cimd"]
+Fallback = Literal["origin-metadata", "default-endpoints"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +93,25 @@ class AuthServerMetadata:
     scopes_supported: tuple[str, ...]
     cimd_supported: bool  # client_id_metadata_document_supported (MCP 2025-11-25)
     via: str  # "oauth-authorization-server" or "openid-configuration"
+    cimd_field: bool | None = None  # the field as sent: None when absent
+    # None when absent: RFC 8414 §2's default is then ["client_secret_basic"]
+    token_endpoint_auth_methods: tuple[str, ...] | None = None
+    iss_parameter_supported: bool | None = None  # authorization_response_iss_parameter_supported (RFC 9207)
+
+    @property
+    def registration_methods(self) -> tuple[RegistrationMethod, ...]:
+        """How a client without a client id can get one here (empty: pre-registered clients only)."""
+        methods: list[RegistrationMethod] = []
+        if self.cimd_supported:
+            methods.append("cimd")
+        if self.registration_endpoint is not None:
+            methods.append("dcr")
+        return tuple(methods)
+
+    @property
+    def public_clients_offered(self) -> bool:
+        """Whether `none` (a public client, no secret) is an advertised token endpoint auth method."""
+        return "none" in (self.token_endpoint_auth_methods or ())
 
     @classmethod
     def parse(cls, doc: Mapping[str, Any], url: str) -> AuthServerMetadata:
@@ -95,6 +124,13 @@ class AuthServerMetadata:
             scopes_supported=_strs(doc.get("scopes_supported")),
             cimd_supported=doc.get("client_id_metadata_document_supported") is True,
             via="openid-configuration" if OIDC_WELL_KNOWN in url else "oauth-authorization-server",
+            cimd_field=_bool(doc.get("client_id_metadata_document_supported")),
+            token_endpoint_auth_methods=(
+                _strs(doc["token_endpoint_auth_methods_supported"])
+                if isinstance(doc.get("token_endpoint_auth_methods_supported"), list)
+                else None
+            ),
+            iss_parameter_supported=_bool(doc.get("authorization_response_iss_parameter_supported")),
         )
 
 
@@ -105,8 +141,46 @@ class Discovery:
     endpoint: str
     challenge: Challenge
     resource_metadata: Lookup | None = None
-    authorization_server_url: str | None = None
+    authorization_server_url: str | None = None  # the issuer the client expects
     authorization_server: Lookup | None = None
+    # True: no usable protected resource metadata, so the authorization server was looked for
+    # the 2025-03-26 way, at the MCP origin (`authorization_server_url` is then that origin).
+    legacy: bool = False
+    default_endpoints: Lookup | None = None  # legacy, no metadata: /authorize and /token probed
+
+    @property
+    def origin(self) -> str:
+        return origin_of(self.endpoint)
+
+    @property
+    def fallback(self) -> Fallback | None:
+        """Which 2025-03-26 fallback a client reaches the authorization server by (None: none)."""
+        if not self.legacy:
+            return None
+        if self.metadata is not None:
+            return "origin-metadata"
+        return "default-endpoints" if self.default_endpoints_answer else None
+
+    @property
+    def default_endpoints_answer(self) -> bool:
+        """Both default endpoints exist: any HTTP answer but 404 (a GET on /token is 405 or 400)."""
+        probes = self.default_endpoints.attempts if self.default_endpoints else ()
+        return len(probes) == 2 and all(p.exchange.status not in (None, 404, 410) for p in probes)
+
+    @property
+    def registration_methods(self) -> tuple[RegistrationMethod, ...]:
+        meta = self.metadata
+        return meta.registration_methods if meta is not None else ()
+
+    @property
+    def issuer_difference(self) -> str | None:
+        """How the metadata's issuer differs from the expected one (None: identical, or no metadata)."""
+        meta = self.metadata
+        if meta is None or self.authorization_server_url is None:
+            return None
+        if self.legacy and same_root_origin(meta.issuer, self.authorization_server_url):
+            return None
+        return issuer_difference(meta.issuer, self.authorization_server_url)
 
     @property
     def reachable(self) -> bool:
@@ -136,11 +210,10 @@ class Discovery:
 
     @property
     def issuer_matches(self) -> bool | None:
-        """RFC 8414 §3.3: `issuer` must be the URL the metadata was looked up from."""
-        meta = self.metadata
-        if meta is None or self.authorization_server_url is None:
+        """RFC 8414 §3.3: `issuer` must be identical to the issuer the metadata URL was built from."""
+        if self.metadata is None or self.authorization_server_url is None:
             return None
-        return meta.issuer is not None and _norm(meta.issuer) == _norm(self.authorization_server_url)
+        return self.issuer_difference is None
 
 
 def discover(http: Http, endpoint: str) -> Discovery:
@@ -150,10 +223,43 @@ def discover(http: Http, endpoint: str) -> Discovery:
         return Discovery(endpoint, challenge)
     prm = fetch_first(http, protected_resource_candidates(endpoint, challenge.resource_metadata), endpoint)
     servers = _strs(prm.document.get("authorization_servers"))
-    if not servers:
+    if servers:
+        asm = fetch_first(http, authorization_server_candidates(servers[0]), endpoint)
+        return Discovery(endpoint, challenge, prm, servers[0], asm)
+    if not _legacy_allowed(prm):
         return Discovery(endpoint, challenge, prm)
-    asm = fetch_first(http, authorization_server_candidates(servers[0]), endpoint)
-    return Discovery(endpoint, challenge, prm, servers[0], asm)
+    # The 2025-03-26 layout (mcp SDK: utils.py build_oauth_authorization_server_metadata_discovery_urls
+    # with no authorization server; the expected issuer is the origin, oauth2.py `_expected_issuer`).
+    origin = origin_of(endpoint)
+    asm = fetch_first(http, (f"{origin}{OAUTH_WELL_KNOWN}",), endpoint)
+    defaults = None
+    if asm.found is None:
+        defaults = Lookup(tuple(_probe(http, f"{origin}{p}", endpoint) for p in (DEFAULT_AUTHORIZE, DEFAULT_TOKEN)))
+    return Discovery(endpoint, challenge, prm, origin, asm, legacy=True, default_endpoints=defaults)
+
+
+def _legacy_allowed(prm: Lookup) -> bool:
+    """The SDK falls back only when every candidate answered, none with 429 or a 5xx: a server
+    error says nothing about whether metadata exists (oauth2.py, `prm_request_failed`)."""
+    if any(a.document is not None and _strs(a.document.get("authorization_servers")) for a in prm.attempts):
+        return False
+    return all(
+        a.exchange.status is not None and a.exchange.status < 500 and a.exchange.status != 429
+        for a in prm.attempts
+        if not a.problem or not a.problem.startswith("refused")
+    )
+
+
+def _probe(http: Http, url: str, endpoint: str) -> Fetch:
+    """An anonymous GET of a default endpoint: whether it exists, nothing more (no parameters)."""
+    refused = refused_target(url, endpoint)
+    if refused is not None:
+        return Fetch(url, Exchange("GET", url), None, f"refused: {refused}")
+    try:
+        exchange, _ = http.request("GET", url, headers={"Accept": "application/json"})
+    except TransportError as e:
+        return Fetch(url, e.exchange, None, f"{e.failure.kind}: {e.failure.detail}")
+    return Fetch(url, replace(exchange, body=""), None, f"HTTP {exchange.status}")
 
 
 def probe_challenge(http: Http, endpoint: str) -> Challenge:
@@ -209,6 +315,8 @@ READ_FIELDS = (
     "client_id_metadata_document_supported",
     "scopes_supported",
     "bearer_methods_supported",
+    "token_endpoint_auth_methods_supported",
+    "authorization_response_iss_parameter_supported",
 )
 
 
@@ -319,8 +427,8 @@ def resource_covers(resource: str, endpoint: str) -> bool:
     return ep == rp or ep.startswith(rp + "/") or rp == ""
 
 
-def _norm(url: str) -> str:
-    return url[:-1] if url.endswith("/") else url
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _str(value: Any) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from .transport import Exchange, FailureKind, Http, HttpStatusError, TransportError, TransportFailure
 
@@ -73,6 +75,9 @@ def _resource(raw: dict[str, Any]) -> Resource:
     )
 
 
+ApplicationType = Literal["native", "web"]
+
+
 @dataclass(frozen=True, slots=True)
 class Registration:
     """The answer to a dynamic client registration (RFC 7591). It creates a client."""
@@ -80,6 +85,29 @@ class Registration:
     status: int | None
     client_id_issued: bool
     exchange: Exchange
+    application_type: ApplicationType = "native"  # what was sent
+    # What the server registered the client with (RFC 7591 §3.2.1 lets it substitute):
+    # "none" confirms it takes public clients; None when the answer did not say.
+    token_endpoint_auth_method: str | None = None
+    application_type_registered: str | None = None
+
+
+def application_type_for(redirect_uri: str) -> ApplicationType:
+    """SEP-837 (MCP 2026-07-28, client-registration.mdx "Application Type and Redirect URI
+    Constraints"): clients MUST send `application_type` in DCR; native apps (a loopback or
+    custom-scheme redirect) SHOULD send "native", web apps (an https redirect on a remote host)
+    "web". OIDC servers default an absent value to "web" and may then refuse a loopback
+    redirect. The TypeScript SDK decides the same way (typescript-sdk PR #2355)."""
+    parts = urlsplit(redirect_uri)
+    if parts.scheme not in ("http", "https"):
+        return "native"  # a custom scheme: an installed app
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "native"
+    try:
+        return "native" if ipaddress.ip_address(host).is_loopback else "web"
+    except ValueError:
+        return "web"
 
 
 def register_client(
@@ -89,22 +117,33 @@ def register_client(
     client_name: str = "rovo-audit doctor (connectivity check)",
 ) -> Registration:
     """POST a public-client registration; no credentials are sent. Never raises for a status."""
+    application_type = application_type_for(redirect_uri)
     body = {
         "client_name": client_name,
         "redirect_uris": [redirect_uri],
         "grant_types": ["authorization_code", "refresh_token"],
         "response_types": ["code"],
         "token_endpoint_auth_method": "none",
+        "application_type": application_type,
     }
     try:
         exchange, raw = http.request("POST", registration_endpoint, json=body, headers={"Accept": "application/json"})
     except TransportError as e:
-        return Registration(None, False, e.exchange)
-    issued = False
+        return Registration(None, False, e.exchange, application_type)
+    answer: dict[str, Any] = {}
     if exchange.status in (200, 201):
         try:
-            issued = isinstance(json.loads(raw).get("client_id"), str)
-        except (ValueError, AttributeError):
-            issued = False
+            loaded = json.loads(raw)
+        except ValueError:
+            loaded = None
+        answer = loaded if isinstance(loaded, dict) else {}
+    method, registered_as = answer.get("token_endpoint_auth_method"), answer.get("application_type")
     # The registration answer holds a client id (and maybe a secret): keep only its status.
-    return Registration(exchange.status, issued, replace(exchange, body=""))
+    return Registration(
+        exchange.status,
+        isinstance(answer.get("client_id"), str),
+        replace(exchange, body=""),
+        application_type,
+        method if isinstance(method, str) else None,
+        registered_as if isinstance(registered_as, str) else None,
+    )

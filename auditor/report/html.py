@@ -14,12 +14,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
-from ..plan.model import Plan, Unresolvable
-from . import html_view
+from ..plan.model import Plan, Step, Unresolvable
+from . import html_data, html_view
 from .interface import Format, ReportContext
 from .plan import sentence_html
 from .templating import environment
@@ -50,6 +50,7 @@ class PlanStep:
     n: int
     html: Markup  # the sentence, its values in code with a Copy button
     where: str
+    last: int = 0  # a run of like steps (n..last) shown as one, its values in one list
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +71,65 @@ def _code(value: str) -> Markup:
     return Markup('<code class="v">{}</code><button type="button" class="copy">Copy</button>').format(value)
 
 
+# What a run's values are, by the settings path its steps change.
+_NOUN = {"rovo_mcp.domains": "entries", "ip_allowlist.ranges": "ranges"}
+
+
+def _alike(a: Step, b: Step) -> bool:
+    """Steps that read the same but for their one value (a run of them is shown as one)."""
+    wa, wb = a.wording, b.wording
+    return (
+        wa.template == wb.template
+        and wa.where == wb.where
+        and [k for k, _ in wa.fields] == [k for k, _ in wb.fields] == ["value"]
+        and a.before is None
+        and b.before is None
+        and a.change.path == b.change.path
+    )
+
+
+def _runs(steps: tuple[Step, ...]) -> list[list[Step]]:
+    runs: list[list[Step]] = []
+    for s in steps:
+        if runs and _alike(runs[-1][-1], s):
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _run_step(run: list[Step], plan: Plan) -> PlanStep:
+    first = run[0]
+    if len(run) == 1:
+        return PlanStep(first.n, sentence_html(first, plan, _code), first.where)
+    # 10,928 "Delete … from Your domains" steps on a 100-org estate: one line and one list per run.
+    values = "\n".join(v for s in run for _, v in s.wording.fields)
+    noun = _NOUN.get(first.change.path, "values")
+    phrase = Markup("these {} {} (steps {}–{})").format(len(run), noun, first.n, run[-1].n)
+    text = Markup(escape(first.wording.template)).format_map({"value": phrase})
+    html = text + Markup(': <code class="v vals">{}</code><button type="button" class="copy">Copy all</button>').format(
+        values
+    )
+    return PlanStep(first.n, html, first.where, run[-1].n)
+
+
 def plan_view(plan: Plan | None) -> PlanView | None:
-    """What the report's "What to do, in order" section shows (auditor.plan)."""
+    """What the report's "Fix first" section shows (auditor.plan)."""
     if plan is None or not (plan.steps or plan.unresolvable):
         return None
     names = {o.id: o.display_name for o in plan.target.orgs}
     orgs = []
+    anchor: dict[int, int] = {}  # step → the first step of its run (the element s<n>)
     for org in dict.fromkeys(s.change.org for s in plan.steps):
-        steps = tuple(PlanStep(s.n, sentence_html(s, plan, _code), s.where) for s in plan.steps_of(org))
-        orgs.append(PlanOrg(names.get(org, org), steps))
+        steps = []
+        for run in _runs(plan.steps_of(org)):
+            steps.append(_run_step(run, plan))
+            anchor.update((s.n, run[0].n) for s in run)
+        orgs.append(PlanOrg(names.get(org, org), tuple(steps)))
     step_of: dict[tuple[str, str, str | None], int] = {}
     for s in plan.steps:
         for control, subject in s.findings:
-            step_of.setdefault((s.change.org, control, subject), s.n)
+            step_of.setdefault((s.change.org, control, subject), anchor[s.n])
     return PlanView(tuple(orgs), plan.unresolvable, names, step_of)
 
 
@@ -94,12 +141,13 @@ class HtmlFormat(Format):
         env = environment()
         view = html_view.build(results, context.fail_on)
         plan = plan_view(context.plan)
+        step_of = plan.step_of if plan else {}
         common = {
             "v": view,
             "context": context,
             "status_order": STATUS_WORST_FIRST,
             "plan": plan,
-            "step_of": plan.step_of if plan else {},
+            "step_of": step_of,
         }
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()
@@ -109,5 +157,5 @@ class HtmlFormat(Format):
             css=Markup(css),
             js=Markup(js),
             csp=Markup(content_security_policy(css, js)),  # hashes and constants only: nothing to escape
-            facets=json_block(view.facets),
+            facets=json_block(html_data.data(view, lambda f: step_of.get((f.org, f.control, f.subject), 0))),
         )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..catalog import AREAS, controls
 from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_FIRST
@@ -85,17 +86,65 @@ class SectionEvidence:
 class Card:
     """One finding as shown: the finding plus what the page adds to it."""
 
-    n: int  # position in the report: the element id is f<n>
+    n: int  # position in the report: a member of an unknowns card is element f<n>
     f: Finding
     age: float | None  # evidence age in days at as_of (None when dated after it)
-    snippet: str | None  # YAML that would declare or accept the entry instead
-    snippet_kind: str | None  # "policy" | "waiver"
     waiver_days: int | None  # days from as_of to the applied waiver's expiry
     waiver_soon: bool
     expired_waiver: WaiverNote | None = None  # the waiver that covered it and has lapsed
     after_as_of: bool = False  # its evidence is dated after the run's as_of
 
-    group = None  # a card of one finding (GroupCard's is its CollectGroup)
+
+@dataclass(frozen=True, slots=True)
+class ControlCard:
+    """The findings of one control in one org (to fix, or waived) on one card: every value in
+    one list with one Copy, the YAML that would declare or accept them built once."""
+
+    k: int  # its group in the data block (html_data): the element id is c<k>
+    items: tuple[Card, ...]  # most urgent first
+    snippet: str | None = None  # YAML that would declare or accept the entries instead
+    snippet_kind: str | None = None  # "policy" | "waiver"
+
+    group = None  # GroupCard's is its CollectGroup
+
+    @property
+    def f(self) -> Finding:
+        return self.items[0].f  # the most urgent: its status, severity and evidence head the card
+
+    @property
+    def one(self) -> Card | None:
+        """The card's only finding, when it has one (shown as it is, value and all)."""
+        return self.items[0] if len(self.items) == 1 else None
+
+    def common(self, field: str) -> str | None:
+        """A text every finding on the card shares (expected, actual), else None."""
+        values = {getattr(c.f, field) for c in self.items}
+        return values.pop() if len(values) == 1 else None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for c in self.items if (v := _value(c.f)) is not None))
+
+    def generic(self, text: str) -> str:
+        """A remediation text of the first finding, its own value replaced by the list's name."""
+        v = _value(self.f)
+        if self.one is not None or v is None:
+            return text
+        return text.replace(f"`{v}`", "each listed entry")
+
+
+def _value(f: Finding) -> str | None:
+    r = f.remediation
+    return r.value if r is not None and r.value is not None else f.subject
+
+
+@dataclass(frozen=True, slots=True)
+class PassGroup:
+    """The passes of one control in one org: a count, listed on demand from the data block."""
+
+    k: int
+    control: str
+    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +155,7 @@ class GroupCard:
 
     group: CollectGroup
     items: tuple[Card, ...]
+    k: int = 0  # its group in the data block: the element id is c<k>
 
     @property
     def n(self) -> int:
@@ -127,14 +177,16 @@ class OrgView:
     policies: tuple[str, ...]
     collection_errors: tuple[str, ...]
     evidence: tuple[SectionEvidence, ...]
-    todo: tuple[Card | GroupCard, ...]  # fail, unknown (grouped by section to collect), warn: most urgent first
-    waived: tuple[Card, ...]
-    passes: tuple[Finding, ...]
+    todo: tuple[ControlCard | GroupCard, ...]  # fail, unknown (by section to collect), warn: most urgent first
+    waived: tuple[ControlCard, ...]
+    passes: tuple[PassGroup, ...]
     todo_count: int = 0  # findings in `todo`, each of a group's counted
+    waived_count: int = 0
+    pass_count: int = 0
 
     @property
     def shown(self) -> int:
-        return self.todo_count + len(self.waived)
+        return self.todo_count + self.waived_count
 
     @property
     def display(self) -> str:
@@ -205,6 +257,7 @@ class Chart:
 class WaiverSoon:
     card: Card
     org: str
+    k: int  # the card that shows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +269,10 @@ class View:
     policies: tuple[PolicyVerdict, ...]
     charts: tuple[Chart, ...]
     expiring: tuple[WaiverSoon, ...]
-    facets: dict[str, object]
     controls: tuple[tuple[str, str, str, str], ...]  # id, title, area label, default severity
     total: int
     evidence_summary: dict[str, int]  # observed / attested / not collected, over org sections
+    not_pass: int = 0  # what the charts count (JavaScript redraws them for the filters)
 
 
 def _chart(chart_id: str, title: str, rows: Sequence[tuple[str, Counter[str]]], bar_w: int = 190) -> Chart:
@@ -257,18 +310,18 @@ def _yaml(doc: object) -> str:
     return dump_yaml(doc, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
 
 
-def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[str | None, str | None]:
-    """YAML that declares the entry in the policy, or accepts it with a waiver, for findings
-    where the org may actually want what the settings have. No fresh waiver where one has
-    lapsed: the card names that one (renewing it is its approver's decision, not a template's)."""
+def snippet_doc(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[dict[str, Any], str] | None:
+    """The YAML document that declares the entry in the policy, or accepts it with a waiver, for
+    findings where the org may actually want what the settings have. No fresh waiver where one
+    has lapsed: the card names that one (renewing it is its approver's decision, not a template's)."""
     if f.status == "pass" or f.subject is None:
-        return None, None
+        return None
     if f.control == "RMCP-DOM-003":
-        return _yaml({"domains": {"allowed": [f.subject]}}), "policy"
+        return {"domains": {"allowed": [f.subject]}}, "policy"
     if f.control in ("RMCP-PERM-001", "RMCP-PERM-002", "RMCP-PERM-004") and "." in f.subject:
         product, group = f.subject.split(".", 1)
         key = "future_additions" if f.control == "RMCP-PERM-004" else "permissions"
-        return _yaml({key: {product: {group: "allow"}}}), "policy"
+        return {key: {product: {group: "allow"}}}, "policy"
     if (
         f.control in ("RMCP-DOM-001", "RMCP-DOM-002", "RMCP-DOM-004", "RMCP-SCOPE-002")
         and f.status != "waived"
@@ -283,8 +336,36 @@ def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) ->
             "approved_by": "<approver>",
             "expires": expires,
         }
-        return _yaml({"waivers": [waiver]}), "waiver"
-    return None, None
+        return {"waivers": [waiver]}, "waiver"
+    return None
+
+
+def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[str | None, str | None]:
+    """snippet_doc as YAML text."""
+    got = snippet_doc(f, as_of, lapsed)
+    return (None, None) if got is None else (_yaml(got[0]), got[1])
+
+
+def _merge(into: dict[str, Any], doc: dict[str, Any]) -> None:
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            _merge(into.setdefault(key, {}), value)
+        elif isinstance(value, list):
+            into.setdefault(key, []).extend(value)
+        else:
+            into[key] = value
+
+
+def group_snippet(items: Sequence[Card], as_of: dt.datetime) -> tuple[str | None, str | None]:
+    """One YAML document for every finding on a card that a snippet can declare or accept."""
+    merged: dict[str, Any] = {}
+    kind = None
+    for c in items:
+        got = snippet_doc(c.f, as_of, c.expired_waiver)
+        if got is not None:
+            _merge(merged, got[0])
+            kind = got[1]
+    return (_yaml(merged), kind) if merged else (None, None)
 
 
 def _waiver_days(f: Finding, as_of: dt.datetime) -> int | None:
@@ -305,15 +386,12 @@ def lapsed_waiver(f: Finding, lapsed: Sequence[WaiverNote]) -> WaiverNote | None
 
 def _card(n: int, f: Finding, as_of: dt.datetime, lapsed: Sequence[WaiverNote] = ()) -> Card:
     note = lapsed_waiver(f, lapsed) if lapsed else None
-    text, kind = snippet(f, as_of, note)
     days = _waiver_days(f, as_of)
     at = f.evidence.at
     return Card(
         n,
         f,
         age_days(at, as_of),
-        text,
-        kind,
         days,
         days is not None and days <= WAIVER_SOON_DAYS,
         note,
@@ -349,6 +427,26 @@ def section_evidence(findings: Iterable[Finding], as_of: dt.datetime) -> tuple[S
     return tuple(out)
 
 
+class _Counter:
+    """Hands out the page's group numbers (c<k>, the data block's groups) in page order."""
+
+    def __init__(self) -> None:
+        self.k = 0
+
+    def next(self) -> int:
+        self.k += 1
+        return self.k - 1
+
+
+def _by_control(findings: Iterable[Finding]) -> list[list[Finding]]:
+    """The findings per control, each list most urgent first, the lists by their most urgent."""
+    per: dict[str, list[Finding]] = {}
+    for f in findings:
+        per.setdefault(f.control, []).append(f)
+    lists = [sorted(fs, key=urgency) for fs in per.values()]
+    return sorted(lists, key=lambda fs: urgency(fs[0]))
+
+
 def _org_view(
     n: int,
     summary: OrgSummary,
@@ -357,25 +455,35 @@ def _org_view(
     start: int,
     fail_on: str,
     lapsed: Sequence[WaiverNote] = (),
+    ks: _Counter | None = None,
 ) -> OrgView:
+    ks = ks or _Counter()
     alone, groups = group_unknowns(f for f in findings if f.status in ("fail", "unknown", "warn"))
-    # Most urgent first; a group stands where its most urgent finding would.
-    entries: list[Finding | CollectGroup] = sorted(
-        [*alone, *groups], key=lambda e: e.sort_key if isinstance(e, CollectGroup) else urgency(e)
+    # Most urgent first; a card stands where its most urgent finding would.
+    entries: list[list[Finding] | CollectGroup] = sorted(
+        [*_by_control(alone), *groups], key=lambda e: e.sort_key if isinstance(e, CollectGroup) else urgency(e[0])
     )
-    todo: list[Card | GroupCard] = []
+    todo: list[ControlCard | GroupCard] = []
     i = start
     for e in entries:
+        members = e.findings if isinstance(e, CollectGroup) else e
+        items = tuple(_card(i + j, f, as_of, lapsed) for j, f in enumerate(members))
+        i += len(items)
         if isinstance(e, CollectGroup):
-            items = tuple(_card(i + k, f, as_of, lapsed) for k, f in enumerate(e.findings))
-            todo.append(GroupCard(e, items))
-            i += len(items)
+            todo.append(GroupCard(e, items, ks.next()))
         else:
-            todo.append(_card(i, e, as_of, lapsed))
-            i += 1
-    waived = [
-        _card(i + k, f, as_of) for k, f in enumerate(sorted((f for f in findings if f.status == "waived"), key=urgency))
-    ]
+            todo.append(ControlCard(ks.next(), items, *group_snippet(items, as_of)))
+    todo_count = i - start
+    waived = []
+    for fs in _by_control(f for f in findings if f.status == "waived"):
+        items = tuple(_card(i + j, f, as_of) for j, f in enumerate(fs))
+        i += len(items)
+        waived.append(ControlCard(ks.next(), items))
+    passes = [f for f in findings if f.status == "pass"]
+    per_control: dict[str, list[Finding]] = {}
+    for f in passes:
+        per_control.setdefault(f.control, []).append(f)
+    pass_groups = tuple(PassGroup(ks.next(), c, tuple(per_control[c])) for c in sorted(per_control))
     blocked = len(shown_blocking(findings, fail_on))
     return OrgView(
         n=n,
@@ -392,8 +500,10 @@ def _org_view(
         evidence=section_evidence(findings, as_of),
         todo=tuple(todo),
         waived=tuple(waived),
-        passes=tuple(f for f in findings if f.status == "pass"),
-        todo_count=i - start,
+        passes=pass_groups,
+        todo_count=todo_count,
+        waived_count=i - start - todo_count,
+        pass_count=len(passes),
     )
 
 
@@ -420,31 +530,28 @@ def build(results: Results, fail_on: str = "fail") -> View:
         per_org.setdefault(f.org, []).append(f)
     orgs: list[OrgView] = []
     start = 0
+    ks = _Counter()
     for i, summary in enumerate(results.orgs):
-        view = _org_view(i, summary, per_org.get(summary.id, []), as_of, start, fail_on, results.expired_waivers)
+        org = per_org.get(summary.id, [])
+        view = _org_view(i, summary, org, as_of, start, fail_on, results.expired_waivers, ks)
         start += view.shown
         orgs.append(view)
-    expiring = tuple(WaiverSoon(c, o.display) for o in orgs for c in o.waived if c.waiver_soon)
+    expiring = tuple(WaiverSoon(c, o.display, g.k) for o in orgs for g in o.waived for c in g.items if c.waiver_soon)
+    not_pass = [f for f in results.findings if f.status != "pass"]
     ev_counts: Counter[str] = Counter(e.kind for o in orgs for e in o.evidence)
     catalog = controls()
-    facets = {
-        "status": list(STATUS_WORST_FIRST),
-        "severity": list(SEVERITIES),
-        "area": [[a, AREA_LABELS[a]] for a in AREAS],
-        "orgs": [[o.n, o.id, o.display] for o in orgs],
-    }
     return View(
         results=results,
         verdict=verdict_text(results.findings, fail_on),
         blocked=any(o.blocked for o in orgs),
         orgs=tuple(orgs),
         policies=policy_verdicts(results, fail_on),
-        charts=charts(results.findings),
+        charts=charts(not_pass),
         expiring=expiring,
-        facets=facets,
         controls=tuple(
             (cid, spec.title, AREA_LABELS[spec.area], spec.severity) for cid, spec in catalog.controls.items()
         ),
         total=len(results.findings),
         evidence_summary={k: ev_counts.get(k, 0) for k in ("observed", "attested", "not collected", "not checked")},
+        not_pass=len(not_pass),
     )

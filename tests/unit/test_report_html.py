@@ -141,22 +141,88 @@ def test_byte_identical_for_the_same_inputs(tmp_path: Path):
     assert a == b
 
 
+def data_block(page: str) -> dict:
+    block = re.search(r'<script type="application/json" id="facets">(.*?)</script>', page, re.S)
+    assert block is not None
+    return json.loads(block.group(1))
+
+
 def test_cards_carry_what_an_admin_needs(example: str):
-    cards = re.findall(r'<article class="card (\w+) f" id="f\d+".*?</article>', example, re.S)
-    assert len(cards) == 12 and set(cards) == {"fail"}
+    cards = re.findall(r'<article class="card (\w+)" id="c(\d+)" data-k="\2">.*?</article>', example, re.S)
+    # One card per control in the org: 12 findings on 10 cards (two controls fail twice).
+    assert len(cards) == 10 and {s for s, _ in cards} == {"fail"}
+    data = data_block(example)
+    assert sum(len(data["g"][int(k)]["x"]) for _, k in cards) == 12
     dom3 = re.search(r"<article[^>]*>(?:(?!</article>).)*?RMCP-DOM-003(?:(?!</article>).)*</article>", example, re.S)
     assert dom3 is not None
     card = dom3.group(0)
+    assert 'An allowlist entry is not declared in the policy (<span class="n">2</span>)' in card
     assert "Atlassian Administration → Rovo → Rovo MCP server" in card  # the menu path
-    assert '<code class="v">' in card and 'class="copy"' in card  # the value, with a copy button
-    assert 'href="https://support.atlassian.com/' in card
     assert "<dt>Expected</dt>" in card and "<dt>Actual</dt>" in card
-    snippet = html.unescape(re.search(r"<pre>(.*?)</pre>", card, re.S).group(1))  # type: ignore[union-attr]
-    doc = yaml.safe_load(snippet)
-    subject = html.unescape(re.search(r"<h4>.*?: <code>(.*?)</code></h4>", card).group(1))  # type: ignore[union-attr]
-    assert doc == {"domains": {"allowed": [subject]}}
-    # Passes are listed compactly, in a collapsed <details>.
-    assert re.search(r'<details class="passes g">\s*<summary>Passed checks \(<span class="n">23</span>\)', example)
+    assert 'href="https://support.atlassian.com/' in card
+    # Both values in one list, one Copy for all of them.
+    values = html.unescape(re.search(r'<code class="v vals">(.*?)</code>', card, re.S).group(1)).split("\n")  # type: ignore[union-attr]
+    assert len(values) == 2 and card.count('class="copy"') == 1
+    # The YAML that declares them is built once per card, into the data block, not the page.
+    assert "<pre>" not in card
+    k = int(re.search(r'data-k="(\d+)"', card).group(1))  # type: ignore[union-attr]
+    group = data["g"][k]
+    assert group["yk"] == "policy"
+    assert yaml.safe_load(data["S"][group["yml"]]) == {"domains": {"allowed": values}}
+    # Passes are counts per control, in a collapsed <details>: no element per pass.
+    assert re.search(
+        r'<details class="passes g" data-g="pass">\s*<summary>Passed checks \(<span class="n">23</span>\)', example
+    )
+    assert 'class="f"' not in example.split('<details class="passes')[1].split("</details>")[0]
+
+
+def test_every_finding_is_in_the_data_block_once(tmp_path: Path):
+    """The page's size follows the cards, not the passes: each finding is in the data block once,
+    by card (not pass) or count (pass), and nothing else on the page lists a pass."""
+    policy, settings = make_estate(5, 40, seed=7)
+    (tmp_path / "p.yaml").write_text(policy)
+    (tmp_path / "s.yaml").write_text(settings)
+    page = render(tmp_path / "out", policy=tmp_path / "p.yaml", settings=tmp_path / "s.yaml")
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    data = data_block(page)
+    S, orgs = data["S"], {o[0]: o[1] for o in data["orgs"]}
+    got = []
+    for g in data["g"]:
+        for j, x in enumerate(g["x"]):
+            s = g["s"] if isinstance(g["s"], int) else g["s"][j]
+            got.append((orgs[g["o"]], g["c"], None if x < 0 else S[x], data["status"][s]))
+    want = [(f["org"], f["control"], f["subject"], f["status"]) for f in results["findings"]]
+    assert sorted(got, key=str) == sorted(want, key=str)
+    # A card per (org, control) of what is not a pass (and not an unknown a section holds back).
+    cards = {
+        (f["org"], f["status"] == "waived", f["control"])
+        for f in results["findings"]
+        if f["status"] != "pass" and not (f["status"] == "unknown" and (f.get("remediation") or {}).get("collect"))
+    }
+    assert len(re.findall(r'<article class="card \w+" id="c\d+"', page)) == len(cards)
+    passes = {(f["org"], f["control"]) for f in results["findings"] if f["status"] == "pass"}
+    assert len(re.findall(r'<li id="c\d+" data-k="\d+">RMCP-[A-Z]+-\d+: \d+ passed</li>', page)) == len(passes)
+    assert len(page) < 200 * len(results["findings"])  # 47 MB for 122k findings before: 390 bytes each
+
+
+def test_plan_runs_of_like_steps_are_one_line(tmp_path: Path):
+    policy, settings = make_estate(3, 40, seed=7)
+    (tmp_path / "p.yaml").write_text(policy)
+    (tmp_path / "s.yaml").write_text(settings)
+    page = render(tmp_path / "out", policy=tmp_path / "p.yaml", settings=tmp_path / "s.yaml")
+    plan = page[page.index('id="h-plan"') : page.index('id="h-summary"')]
+    runs = re.findall(
+        r'<li id="s(\d+)" value="\1">Delete these (\d+) entries \(steps (\d+)–(\d+)\) from Your domains: <code class="v vals">(.*?)</code>',
+        plan,
+        re.S,
+    )
+    assert runs
+    for first, count, a, b, values in runs:
+        assert a == first and int(b) - int(a) + 1 == int(count) == len(html.unescape(values).split("\n"))
+    # A card's link goes to the run that holds its step.
+    links = set(re.findall(r'<a class="step" href="#s(\d+)">', page))
+    anchors = set(re.findall(r'<li id="s(\d+)"', plan))
+    assert links and links <= anchors
 
 
 def _finding(control: str, subject: str | None, status: str = "fail", **kw: object) -> Finding:
@@ -252,7 +318,7 @@ def test_waivers_expiring_soon_unused_and_expired_are_called_out(tmp_path: Path)
     assert "expires in 24 days" in section and "Preview deploys until Jan" in section
     assert "unused: matches no finding" in section and "Nothing to waive" in section
     assert "expired: waives nothing" in section and "Lapsed" in section
-    waived = re.findall(r'<article class="card waived f".*?</article>', page, re.S)
+    waived = re.findall(r'<article class="card waived".*?</article>', page, re.S)
     assert len(waived) == 2
     soon = next(c for c in waived if "Preview deploys" in c)
     assert 'class="waiver soon"' in soon and "(in 24 days)" in soon and "approved by ciso@example.com" in soon
@@ -271,7 +337,7 @@ def test_a_waiver_expiring_at_a_timestamp_is_called_out_too(tmp_path: Path):
     page = render(tmp_path / "out", "--waivers", waivers)
     section = page[page.index('id="h-waivers"') : page.index('<div id="filters">')]
     assert "expires in 24 days" in section and "Preview deploys" in section
-    soon = next(c for c in re.findall(r'<article class="card waived f".*?</article>', page, re.S) if "Preview" in c)
+    soon = next(c for c in re.findall(r'<article class="card waived".*?</article>', page, re.S) if "Preview" in c)
     assert 'class="waiver soon"' in soon and "(in 24 days)" in soon
 
 
