@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from .options import require
 
 if TYPE_CHECKING:
+    from ..collect.http import AuthHeader
+    from ..config import JiraConfig
     from ..model.results import Results
 
 HELP = """\
@@ -80,17 +82,13 @@ def run(args: argparse.Namespace) -> int:
     return sync(results, args, apply=args.apply, fail_on=args.fail_on)
 
 
-def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: str) -> int:
-    """Plan (and with `apply`, carry out) the sync of `results` with Jira; the exit status."""
-    import asyncio
+def jira_settings(args: argparse.Namespace) -> tuple[JiraConfig, AuthHeader]:
+    """The Jira settings and credential, checked whole (usage errors name the flag or variable);
+    `audit --tickets` calls it before the audit runs, so a bad setting stops it before any output."""
+    from pydantic import SecretStr
 
-    from ..collect.http import AuthHeader, HttpError, RetryPolicy
-    from ..config import Redactor, load_jira_config
-    from ..report.jira_adf import comment, content
-    from ..report.tickets import outcome_text, plan_text
-    from ..tickets.jira import JiraClient, JiraSession
-    from ..tickets.planner import groups, plan
-    from ..tickets.sync import Target, carry_out
+    from ..collect.http import AuthHeader
+    from ..config import load_jira_config
 
     if args.report_url is not None:
         require(args.report_url.startswith(("https://", "http://")), "--report-url: expected an http(s) URL")
@@ -115,11 +113,26 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
     )
     assert header is not None and config.jira_url is not None and config.jira_project is not None
     scheme, _, secret = header.partition(" ")
-    from pydantic import SecretStr
-
     auth = AuthHeader(scheme, SecretStr(secret))
+    return config, auth
+
+
+def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: str) -> int:
+    """Plan (and with `apply`, carry out) the sync of `results` with Jira; the exit status."""
+    import asyncio
+
+    from ..collect.http import HttpError, RetryPolicy
+    from ..config import Redactor
+    from ..report.jira_adf import comment, content
+    from ..report.tickets import outcome_text, plan_text
+    from ..tickets.jira import JiraClient, JiraSession
+    from ..tickets.planner import groups, plan
+    from ..tickets.sync import Target, carry_out
+
+    config, auth = jira_settings(args)
     redact = Redactor(config.secret_values())
     site, project = config.jira_url, config.jira_project
+    assert site is not None and project is not None  # jira_settings required both
     all_groups = groups(results, fail_on)
     contents = {
         g.label: content(g, report_url=args.report_url, priorities=config.priorities)

@@ -247,3 +247,13 @@ def test_the_credential_stays_with_the_site(demo_results: Path, tmp_path: Path) 
         assert created.code == 1 and "FAILED create" in created.out
         assert jira.other_log == []  # nothing reached the other host
     assert_no_secret(echoed, moved, created, secrets=[JIRA_TOKEN])
+
+
+def test_audit_tickets_without_a_project_stops_before_any_output(tmp_path: Path) -> None:
+    with running_jira() as jira:
+        env = jira_env(jira)
+        del env["ROVO_AUDIT_JIRA_PROJECT"]
+        out = tmp_path / "out"
+        r = run_cli("audit", "--demo", "--no-history", "--out", out, "--tickets", env=env, cwd=tmp_path)
+        assert_usage_error(r, "--project KEY or ROVO_AUDIT_JIRA_PROJECT")
+        assert not out.exists() and jira.served == []
