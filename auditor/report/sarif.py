@@ -21,6 +21,7 @@ from urllib.parse import quote
 from ..catalog import controls, render_remediation
 from ..model.common import SEVERITY_RANK
 from ..model.results import Finding, Results
+from .frameworks import tags as framework_tags
 from .interface import Format, ReportContext, SarifRoot, iso
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -115,7 +116,9 @@ def _rule(cid: str) -> dict[str, Any]:
         **({"helpUri": rem.links[0]} if rem.links else {}),
         "defaultConfiguration": {"level": LEVEL[spec.severity]},
         "properties": {
-            "tags": ["security", "rovo-mcp", spec.area],
+            # `<framework>/<requirement>` per mapping (auditor/data/frameworks.yaml): code
+            # scanning filters by tag, so "soc2/CC6.6" finds every alert behind that criterion
+            "tags": ["security", "rovo-mcp", spec.area, *framework_tags(cid)],
             "security-severity": SECURITY_SEVERITY[spec.severity],
             "severity": spec.severity,
         },

@@ -49,3 +49,17 @@ def test_controls_lists_every_mapping_with_its_reason() -> None:
         block = r.out.split(cid + "\n", 1)[1].split("\nRMCP-", 1)[0]
         assert "  why: " in block, cid
     assert "rovo-audit's judgement" in r.out and "https://csrc.nist.gov/" in r.out
+
+
+def test_sarif_rules_carry_framework_tags(tmp_path: Path) -> None:
+    import json
+
+    code, err, out = _audit(tmp_path, "--format", "sarif")
+    assert code == 1, err
+    rules = json.loads((out / "results.sarif").read_text())["runs"][0]["tool"]["driver"]["rules"]
+    assert rules
+    data = frameworks()
+    for rule in rules:
+        tags = rule["properties"]["tags"]
+        want = [f"{fw}/{req}" for fw, reqs in data.of(rule["id"]).items() for req in reqs]
+        assert want and all(t in tags for t in want), rule["id"]
