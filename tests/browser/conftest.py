@@ -74,7 +74,8 @@ def open_page(browser):  # type: ignore[no-untyped-def]
     contexts = []
 
     def _open(path: Path, fragment: str = "", **options: object) -> Guarded:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)  # type: ignore[attr-defined]
+        options = {"viewport": {"width": 1280, "height": 900}, **options}  # a test may set its own viewport
+        context = browser.new_context(**options)  # type: ignore[attr-defined]
         contexts.append(context)
         page = context.new_page()
         g = Guarded(page)
