@@ -53,3 +53,64 @@ def test_metadata_evidence_keeps_only_the_fields_read(tmp_path) -> None:
     assert bodies, "no metadata document was fetched"
     for body in bodies:
         assert set(json.loads(body)) <= set(READ_FIELDS), body
+
+
+@pytest.mark.parametrize(
+    ("issuer", "expected", "said"),
+    [
+        ("https://auth.example.com/t1", "https://auth.example.com/t1", None),
+        (
+            "https://auth.example.com/",
+            "https://auth.example.com",
+            "differs only by a trailing slash (the metadata's has one)",
+        ),
+        (
+            "https://auth.example.com",
+            "https://auth.example.com/",
+            "differs only by a trailing slash (the metadata's lacks one)",
+        ),
+        ("https://Auth.example.com/T1", "https://auth.example.com/t1", "differs only in letter case"),
+        (
+            "https://auth.atlassian.com",
+            "https://auth.atlassian.com/abc",
+            "has the same host but another path (/ instead of /abc)",
+        ),
+        ("https://mcp.example.invalid/oauth", "https://auth.example.com/oauth", "is on another host"),
+        (None, "https://auth.example.com", "is missing"),
+    ],
+)
+def test_issuer_equality_is_exact_and_says_the_difference(issuer: str | None, expected: str, said: str | None) -> None:
+    """RFC 8414 §3.3: identical strings; a trailing slash is a difference (the doctor passed it before)."""
+    from auditor.mcpclient.issuer import issuer_difference
+
+    got = issuer_difference(issuer, expected)
+    assert got == said if said is None else (got is not None and got.startswith(said)), got
+
+
+@pytest.mark.parametrize(
+    ("redirect", "kind"),
+    [
+        ("http://127.0.0.1:33418/callback", "native"),
+        ("http://localhost:8080/cb", "native"),
+        ("http://[::1]:9/cb", "native"),
+        ("com.example.app:/oauth", "native"),
+        ("https://app.example.com/oauth/callback", "web"),
+        ("https://vscode.dev/redirect", "web"),
+    ],
+)
+def test_application_type_follows_the_redirect(redirect: str, kind: str) -> None:
+    """SEP-837: native for a loopback or custom-scheme redirect, web for a remote https one."""
+    from auditor.mcpclient.oauth import application_type_for
+
+    assert application_type_for(redirect) == kind
+
+
+def test_rovo_paths_must_offer_registration_and_others_need_not() -> None:
+    """The data that turns "only pre-registered clients" from a warning into a failure."""
+    from auditor.doctor.facts import endpoints
+
+    data = endpoints()
+    v2 = data.find("/v2/mcp")
+    assert v2 is not None and v2.registration is not None and set(v2.registration.methods) == {"dcr", "cimd"}
+    assert all(data.find(p) and data.find(p).registration for p in ("/v1/mcp", "/v1/mcp/authv2"))  # type: ignore[union-attr]
+    assert data.find("/mcp") is None
