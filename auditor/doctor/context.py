@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..mcpclient import Discovery, Exchange, Http, InitializeResult, McpSession, Registration, ToolListing
+from ..mcpclient import Discovery, Era, Exchange, Http, InitializeResult, McpSession, Registration, ToolListing
 from .facts import ShapeGuess, guess_shape
 from .model import DoctorOptions, Status, StepResult, step
 
@@ -52,7 +52,9 @@ class Run:
         self.discovery: Discovery | None = None  # its typed facts: legacy, fallback, registration_methods
         self.registration: Registration | None = None  # --try-register's answer (DOC-AUTH-006)
         self.session: McpSession | None = None
-        self.init: InitializeResult | None = None
+        self.init: InitializeResult | None = None  # server/discover's or initialize's answer
+        # The protocol eras the server answered (DOC-MCP-001), modern first; () when untested.
+        self.eras: tuple[Era, ...] = ()
         self.tools: ToolListing | None = None
 
     def status(self, code: str) -> Status | None:

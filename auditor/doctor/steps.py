@@ -35,7 +35,7 @@ def _steps() -> tuple[tuple[str, str, StepFn], ...]:
         ("DOC-SETTINGS-001", "Origin allowed by the domain allowlist", steps_settings.origin),
         ("DOC-SETTINGS-002", "Auth mode enabled for this credential", steps_settings.auth_mode),
         ("DOC-SETTINGS-003", "Expected permission groups allowed", steps_settings.permissions),
-        ("DOC-MCP-001", "MCP initialize", steps_mcp.initialize),
+        ("DOC-MCP-001", "MCP handshake (server/discover or initialize)", steps_mcp.handshake),
         ("DOC-MCP-002", "Tools listed (tools/list)", steps_mcp.tools),
         ("DOC-MCP-003", "Read-only tool call", steps_mcp.call_tool),
     )
@@ -67,7 +67,7 @@ def run_doctor(options: DoctorOptions) -> DoctorReport:
         finally:
             if run.session is not None:
                 run.session.close()
-    return DoctorReport(options, tuple(results), options.as_of)
+    return DoctorReport(options, tuple(results), options.as_of, eras=run.eras)
 
 
 def _guarded(fn: StepFn, run: Run, out: Out) -> StepResult:

@@ -1,10 +1,23 @@
-"""The MCP session: initialize, tools/list against --expect, and one read-only tool call."""
+"""The MCP session in either protocol era (server/discover or initialize), tools/list
+against --expect, and one read-only tool call."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..catalog import permission_groups
 from ..collect.tool_groups import tool_groups
-from ..mcpclient import FailureKind, McpClientError, McpSession, RpcError, TransportError
+from ..mcpclient import (
+    ERAS,
+    Era,
+    EraNotSpoken,
+    FailureKind,
+    InitializeResult,
+    McpClientError,
+    McpSession,
+    RpcError,
+    TransportError,
+)
 from ..mcpclient.discovery import bearer_challenge
 from .context import Out, Run
 from .facts import is_read_group, known_bugs
@@ -16,19 +29,39 @@ _TRANSPORT_CAUSE = {
     FailureKind.REDIRECT: "endpoint-redirects",
     FailureKind.PROTOCOL: "not-an-mcp-endpoint",
 }
+ERA_LABEL: dict[Era, str] = {
+    "modern": "2026-07-28, stateless (server/discover)",
+    "legacy": "the initialize handshake",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    summary: str  # one line: what the server answered
+    causes: tuple[str, ...]  # most likely first
+    details: tuple[str, ...] = ()  # what the challenge asked for, when to retry
 
 
 def diagnose(run: Run, error: McpClientError) -> tuple[str, list[str]]:
     """A one-line description of a failed MCP call and its likely causes, best first."""
+    d = diagnosis(run, error)
+    return d.summary, list(d.causes)
+
+
+def diagnosis(run: Run, error: McpClientError) -> Diagnosis:
+    """What a failed MCP call says, its likely causes (best first), and the details that go
+    with them: a 403's step-up scopes against the token's, a 429's Retry-After."""
     ex = error.exchange
     if isinstance(error, TransportError):
-        return str(error), [_TRANSPORT_CAUSE.get(error.failure.kind, "endpoint-unreachable")]
+        return Diagnosis(str(error), (_TRANSPORT_CAUSE.get(error.failure.kind, "endpoint-unreachable"),))
     if isinstance(error, RpcError):
-        return str(error), [*classify(error.rpc_message), "server-fault"]
+        return Diagnosis(str(error), (*classify(error.rpc_message), "server-fault"))
     _, params = bearer_challenge(ex.headers.get("www-authenticate", ""))
     known = list(classify(ex.body, params.get("error_description")))
     status = ex.status or 0
     kind = run.credential_kind
+    details: list[str] = []
+    said = f": {ex.body[:200]}" if ex.body else ""
     if status == 401:
         if params.get("error") == "insufficient_scope":
             known.insert(0, "scope-mismatch")
@@ -38,21 +71,75 @@ def diagnose(run: Run, error: McpClientError) -> tuple[str, list[str]]:
             else ["oauth-token-invalid", "client-not-registered", "custom-3lo-app"]
         )
         causes = known + guesses
+    elif status == 403 and params.get("error") == "insufficient_scope":
+        # Runtime scope step-up (MCP authorization 2026-07-28, "Scope Challenge Handling"): the
+        # token is valid, the operation needs more. Never an IP or Origin question.
+        details = _step_up_details(run, params.get("scope", ""))
+        causes = ["scope-step-up", *known]
+        said = f": insufficient_scope, the challenge asks for {params.get('scope') or '(no scope named)'}"
     elif status == 403:
-        causes = [
-            *known,
-            "ip-blocked",
-            *(["origin-not-allowlisted"] if kind == "oauth" else []),
-            "permission-group-blocked",
-        ]
+        causes = known or _unexplained_403(run)
     elif status in (404, 405, 410):
         causes = [*known, "not-an-mcp-endpoint"]
     elif status == 429:
-        causes = [*known, "rate-limited"]
+        retry = _retry_after(ex.headers.get("retry-after"))
+        details = [f"Retry-After: {retry}" if retry else "no Retry-After header: back off before retrying"]
+        causes = ["rate-limited", *known]
+        said = f" (rate limited{f'; retry after {retry}' if retry else ''}){said}"
     else:
         causes = [*known, "server-fault"]
-    said = f": {ex.body[:200]}" if ex.body else ""
-    return f"HTTP {status}{said}", _with_open_bugs(run, list(dict.fromkeys(causes)), ex.body or "")
+    causes = _with_open_bugs(run, list(dict.fromkeys(causes)), ex.body or "")
+    return Diagnosis(f"HTTP {status}{said}", tuple(causes), tuple(details))
+
+
+def _unexplained_403(run: Run) -> list[str]:
+    """A 403 whose text the doctor does not recognise: say so first, then the candidates.
+    An Origin refusal needs an Origin sent (streamable-http.mdx: 403 when the header "is
+    present and invalid"), so without --origin it is not among them."""
+    origin_sent = run.http.settings.origin is not None
+    return [
+        "forbidden-unexplained",
+        *(["origin-refused"] if origin_sent else []),
+        "ip-blocked",
+        *(["origin-not-allowlisted"] if origin_sent and run.credential_kind == "oauth" else []),
+        "permission-group-blocked",
+    ]
+
+
+def _step_up_details(run: Run, challenged: str) -> list[str]:
+    wanted = challenged.split()
+    details = [f"the challenge asks for: {' '.join(wanted) or '(no scope named)'}"]
+    held = _token_scopes(run)
+    if held is None:
+        details.append("the token's scopes are not readable (not a JWT): compare them with the challenge by hand")
+    else:
+        missing = [s for s in wanted if s not in held]
+        details.append(f"the token has: {' '.join(held) or '(no scope)'}")
+        if missing:
+            details.append(f"missing from the token: {' '.join(missing)}")
+        union = list(dict.fromkeys([*held, *wanted]))
+        details.append(f"re-authorise with the union: {' '.join(union)}")
+    return details
+
+
+def _token_scopes(run: Run) -> tuple[str, ...] | None:
+    claims = run.options.credentials.token_claims()
+    if claims is None:
+        return None
+    raw = claims.get("scope", claims.get("scp"))
+    if isinstance(raw, str):
+        return tuple(raw.split())
+    if isinstance(raw, list):
+        return tuple(s for s in raw if isinstance(s, str))
+    return ()
+
+
+def _retry_after(value: str | None) -> str | None:
+    """Retry-After as RFC 9110 §10.2.3 has it: seconds, or an HTTP date (shown as sent)."""
+    if not value:
+        return None
+    value = value.strip()[:40]
+    return f"{value} s" if value.isdigit() else value
 
 
 def _with_open_bugs(run: Run, causes: list[str], text: str) -> list[str]:
@@ -72,20 +159,105 @@ def _with_open_bugs(run: Run, causes: list[str], text: str) -> list[str]:
     return causes
 
 
-def initialize(run: Run, out: Out) -> StepResult:
+def handshake(run: Run, out: Out) -> StepResult:
+    """Both eras, modern first (streamable-http.mdx 2026-07-28 lets a client detect the era by
+    "attempting a modern request first"; the mcp 2.3.0 client probes server/discover first
+    too). Both are tried, so the report can say which eras the server answers; the session
+    goes on in the modern era when the server speaks it."""
     if run.options.credentials.scheme == "none":
         return out.skipped("no credential given: the session was not tested")
     if not run.endpoint_ok:
         return out.skipped("the endpoint did not answer (DOC-ENDPOINT-002/003)")
-    run.session = McpSession(run.http, tool_groups().listing_url(run.options.url))
-    try:
-        run.init = init = run.session.initialize()
-    except McpClientError as e:
-        summary, causes = diagnose(run, e)
-        return out.failed(f"initialize failed: {summary}", causes=causes, evidence=[e.exchange])
+    url = tool_groups().listing_url(run.options.url)
+    sessions = {era: McpSession(run.http, url) for era in ERAS}
+    answers: dict[Era, InitializeResult] = {}
+    refused: dict[Era, EraNotSpoken] = {}
+    failed: dict[Era, McpClientError] = {}
+    for era in ERAS:
+        try:
+            answers[era] = sessions[era].discover() if era == "modern" else sessions[era].initialize()
+        except EraNotSpoken as e:
+            refused[era] = e
+        except McpClientError as e:
+            failed[era] = e
+            if not answers:
+                break  # a refusal of the credential, a 429, a 5xx: the other era would meet it too
+    run.eras = tuple(e for e in ERAS if e in answers)
+    chosen = run.eras[0] if run.eras else None
+    for era, session in sessions.items():
+        if era != chosen:
+            session.close()
+    if chosen is None:
+        return _no_era(run, out, refused, failed)
+    run.session, run.init = sessions[chosen], answers[chosen]
+    return _answered(run, out, answers, refused, failed)
+
+
+def _describe(init: InitializeResult) -> str:
+    if init.era == "modern":
+        extra = "; it issued a session id, which 2026-07-28 servers must not" if init.session_id else ""
+        return f"2026-07-28 (server/discover lists {', '.join(init.supported_versions)}{extra})"
+    session = "session id issued" if init.session_id else "no session id"
+    return f"the initialize handshake (protocol {init.protocol_version}, {session})"
+
+
+def _answered(
+    run: Run,
+    out: Out,
+    answers: dict[Era, InitializeResult],
+    refused: dict[Era, EraNotSpoken],
+    failed: dict[Era, McpClientError],
+) -> StepResult:
+    init = answers[run.eras[0]]
     server = " ".join(x for x in (init.server_name, init.server_version) if x) or "unnamed server"
-    session = "session id issued" if init.session_id else "no session id (stateless server)"
-    return out.passed(f"{server}, protocol {init.protocol_version}, {session}", evidence=[init.exchange])
+    spoken = " and ".join(_describe(answers[e]) for e in run.eras)
+    details = [f"eras answered: {', '.join(run.eras)}; the doctor goes on in the {run.eras[0]} era"]
+    evidence = [answers[e].exchange for e in run.eras]
+    for era, e in refused.items():
+        details.append(f"{era} era ({ERA_LABEL[era]}) not spoken: {e.detail}")
+        evidence.append(e.exchange)
+    for era, err in failed.items():
+        d = diagnosis(run, err)
+        details.append(f"{era} era ({ERA_LABEL[era]}) failed: {d.summary}")
+        return out.warning(
+            f"{server} speaks {spoken}; {ERA_LABEL[era]} failed: {d.summary}",
+            details=[*details, *d.details],
+            causes=d.causes,
+            evidence=[*evidence, err.exchange],
+        )
+    if len(run.eras) == len(ERAS):
+        return out.passed(f"{server} speaks both eras: {spoken}", details=details, evidence=evidence)
+    other = "initialize handshake (2025-era clients)" if run.eras == ("modern",) else "2026-07-28 stateless protocol"
+    return out.passed(
+        f"{server} speaks {spoken} only: clients that speak only the {other} cannot connect",
+        details=details,
+        evidence=evidence,
+    )
+
+
+def _no_era(run: Run, out: Out, refused: dict[Era, EraNotSpoken], failed: dict[Era, McpClientError]) -> StepResult:
+    details = [f"{era} era ({ERA_LABEL[era]}) not spoken: {e.detail}" for era, e in refused.items()]
+    evidence = [e.exchange for e in refused.values()]
+    if failed:
+        era, err = next(iter(failed.items()))
+        d = diagnosis(run, err)
+        return out.failed(
+            f"{ERA_LABEL[era]} failed ({era} era): {d.summary}",
+            details=[*details, *d.details],
+            causes=d.causes,
+            evidence=[*evidence, err.exchange],
+        )
+    return out.failed(
+        "the server speaks neither era: " + "; ".join(f"{era}: {e.detail}" for era, e in refused.items()),
+        details=details,
+        causes=["not-an-mcp-endpoint"],
+        evidence=evidence,
+    )
+
+
+def _era_note(run: Run) -> str:
+    era = run.session.era if run.session is not None else None
+    return f" ({era} era)" if era else ""
 
 
 def tools(run: Run, out: Out) -> StepResult:
@@ -94,8 +266,10 @@ def tools(run: Run, out: Out) -> StepResult:
     try:
         run.tools = listing = run.session.list_tools()
     except McpClientError as e:
-        summary, causes = diagnose(run, e)
-        return out.failed(f"tools/list failed: {summary}", causes=causes, evidence=[e.exchange])
+        d = diagnosis(run, e)
+        return out.failed(
+            f"tools/list failed{_era_note(run)}: {d.summary}", details=d.details, causes=d.causes, evidence=[e.exchange]
+        )
     data = tool_groups()
     names = listing.names
     seen = data.analyse(names, run.options.url)
@@ -192,8 +366,13 @@ def call_tool(run: Run, out: Out) -> StepResult:
     try:
         result = run.session.call_tool(name, run.options.call_args)
     except McpClientError as e:
-        summary, causes = diagnose(run, e)
-        return out.failed(f"tools/call {name} failed: {summary}", causes=causes, evidence=[e.exchange])
+        d = diagnosis(run, e)
+        return out.failed(
+            f"tools/call {name} failed{_era_note(run)}: {d.summary}",
+            details=d.details,
+            causes=d.causes,
+            evidence=[e.exchange],
+        )
     if result.is_error:
         return out.failed(
             f"{name} returned an error: {result.text[:300]}",

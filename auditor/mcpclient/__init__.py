@@ -30,8 +30,11 @@ Interface (stable):
   candidate tried (`Lookup.attempts`), plus `resource_matches`, `metadata`
   (`AuthServerMetadata`: issuer, endpoints, PKCE methods, scopes, CIMD) and `issuer_matches`.
   Never raises for what the server answers.
-- `McpSession(http, url)`: `initialize()`, `list_tools()`, `call_tool(name, args)` (the caller
-  must decide the tool is read-only), `close()` (DELETE of the session).
+- `McpSession(http, url)`: `discover()` (the modern era, 2026-07-28: `server/discover`, `_meta`
+  and the `Mcp-Method`/`Mcp-Name` headers on every later request, no session) or `initialize()`
+  (the legacy handshake and its session id); either raises `EraNotSpoken` when the server does
+  not speak that era. Then `list_tools()`, `call_tool(name, args)` (the caller must decide the
+  tool is read-only), `close()` (DELETE of a legacy session).
 - `accessible_resources(http, api_base)` and `register_client(http, endpoint, redirect_uri)`
   (oauth.py; registration creates a client, so call it only when the user asked).
 """
@@ -39,7 +42,19 @@ Interface (stable):
 from .credentials import Credentials, mask_email
 from .discovery import AuthServerMetadata, Challenge, Discovery, Fetch, Lookup, discover, parse_www_authenticate
 from .oauth import AccessibleResources, Registration, Resource, accessible_resources, register_client
-from .session import PROTOCOL_VERSION, InitializeResult, McpSession, RpcError, Tool, ToolCallResult, ToolListing
+from .session import (
+    ERAS,
+    MODERN_VERSION,
+    PROTOCOL_VERSION,
+    Era,
+    EraNotSpoken,
+    InitializeResult,
+    McpSession,
+    RpcError,
+    Tool,
+    ToolCallResult,
+    ToolListing,
+)
 from .transport import (
     Exchange,
     FailureKind,
@@ -53,12 +68,16 @@ from .transport import (
 )
 
 __all__ = [
+    "ERAS",
+    "MODERN_VERSION",
     "PROTOCOL_VERSION",
     "AccessibleResources",
     "AuthServerMetadata",
     "Challenge",
     "Credentials",
     "Discovery",
+    "Era",
+    "EraNotSpoken",
     "Exchange",
     "FailureKind",
     "Fetch",

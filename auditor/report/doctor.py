@@ -47,6 +47,7 @@ def to_dict(report: DoctorReport) -> dict[str, Any]:
         },
         "settings": o.settings_path,
         "expect": list(o.expect),
+        "eras": list(report.eras),
         "verdict": report.verdict,
         "exit_status": report.exit_status,
         "summary": report.counts,

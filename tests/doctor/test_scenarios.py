@@ -137,12 +137,21 @@ CASES = {
     "issuer-mismatch": (lambda b: _oauth(b), "/v1/mcp", "DOC-AUTH-004", "issuer-mismatch"),
     "registration-missing": (lambda b: (), "/v1/mcp", "DOC-AUTH-006", "registration-missing"),
     "endpoint-deprecated": (lambda b: basic(), "/v1/sse", "DOC-ENDPOINT-001", "endpoint-deprecated"),
+    "rate-limited": (lambda b: basic(), "/v1/mcp", "DOC-MCP-001", "rate-limited"),
+    "origin-refused": (
+        lambda b: (*basic(), "--origin", "https://app.example.com"),
+        "/v1/mcp",
+        "DOC-MCP-001",
+        "origin-refused",
+    ),
 }
 
 
 def test_every_scenario_has_a_case() -> None:
-    # v2-custom-domain-bug needs a settings file: tests/doctor/test_v2.py runs it.
-    assert set(CASES) == set(SCENARIOS) - {"healthy", "v2-custom-domain-bug"}
+    # v2-custom-domain-bug needs a settings file: tests/doctor/test_v2.py runs it. The one-era
+    # servers pass (with a note), and insufficient-scope needs a tool call: tests/doctor/test_eras.py runs them.
+    eras = {"stateless-only", "handshake-only", "insufficient-scope"}
+    assert set(CASES) == set(SCENARIOS) - {"healthy", "v2-custom-domain-bug", *eras}
 
 
 @pytest.mark.parametrize("scenario", sorted(CASES))

@@ -22,6 +22,17 @@ What it serves (paths under base):
 - `/.well-known/oauth-authorization-server/oauth` (or `/.well-known/openid-configuration/oauth`
   with `asm_openid_only`): RFC 8414 metadata for the issuer `{base}/oauth`.
 - `POST /oauth/register` (DCR), `GET /oauth/token/accessible-resources` (Bearer OAuth token).
+
+Eras (`SimConfig.eras`): by default the SDK answers both the 2026-07-28 stateless protocol
+(a request whose `MCP-Protocol-Version` is 2026-07-28) and the initialize handshake; a
+"stateless-only" sim answers anything else 400 with an UnsupportedProtocolVersion error (-32022)
+naming 2026-07-28, and GET/DELETE 405 (streamable-http.mdx 2026-07-28, "Backward
+Compatibility"); a "handshake-only" sim answers a 2026-07-28 request as the SDK's legacy
+transport answers a sessionless POST (400, -32600 "Bad Request: Missing session ID").
+Failures after authentication, in both eras: `rate_limited` (429 + Retry-After),
+`step_up_scopes` (403 + `WWW-Authenticate: Bearer error="insufficient_scope", scope=...` on
+tools/call), `transport_origins` (the SDK's own Origin check: 403 "Invalid Origin header"),
+`ip_blocked` (403 with Atlassian's IP allowlist message).
 """
 
 from __future__ import annotations
@@ -214,6 +225,14 @@ class SimConfig:
     redirect_to: str | None = None  # MCP paths answer 307 to this base instead
     echo_authorization: bool = False  # a careless server: a refused request's header comes back in the body
     v2_domain_bug: bool = False  # atlassian-mcp-server#254: on /v2/mcp, OAuth clients are refused by domain
+    # Protocol eras served (the spec's terms, 2026-07-28 basic/versioning.mdx): "modern" is the
+    # stateless 2026-07-28 protocol (server/discover, _meta, Mcp-Method), "legacy" the initialize
+    # handshake. The SDK serves both; a one-era sim refuses the other era as such a server would.
+    eras: tuple[str, ...] = ("modern", "legacy")
+    rate_limited: str | None = None  # every authenticated MCP request gets 429 with this Retry-After
+    step_up_scopes: tuple[str, ...] = ()  # tools/call by an OAuth token lacking these: 403 insufficient_scope
+    transport_origins: tuple[str, ...] | None = None  # the SDK's own Origin check (403 "Invalid Origin header")
+    forbidden_body: str | None = None  # every authenticated MCP request: 403 with this body, and no known reason
 
 
 SCENARIOS: dict[str, SimConfig] = {
@@ -230,7 +249,18 @@ SCENARIOS: dict[str, SimConfig] = {
     "registration-missing": SimConfig(registration_missing=True, cimd_supported=False),
     "endpoint-deprecated": SimConfig(),  # the client uses /v1/sse
     "v2-custom-domain-bug": SimConfig(v2_domain_bug=True),  # an OAuth client on /v2/mcp with its origin listed
+    "stateless-only": SimConfig(eras=("modern",)),  # 2026-07-28 only: initialize is refused
+    "handshake-only": SimConfig(eras=("legacy",)),  # 2025 era only: server/discover is not understood
+    "rate-limited": SimConfig(rate_limited="30"),
+    "insufficient-scope": SimConfig(step_up_scopes=("write:jira-work", "read:jira-user")),
+    "origin-refused": SimConfig(transport_origins=("https://claude.ai",)),
 }
+MODERN_VERSION = "2026-07-28"
+UNSUPPORTED_ERA_MESSAGE = f"Unsupported protocol version: this server speaks {MODERN_VERSION} only (no initialize)"
+# What the SDK's legacy (session) transport answers a sessionless POST, measured on mcp 2.3.0.
+MISSING_SESSION_MESSAGE = "Bad Request: Missing session ID"
+RATE_LIMIT_MESSAGE = "Rate limit exceeded. Try again later."
+STEP_UP_MESSAGE = "This operation needs more scopes than the token grants"
 
 
 @dataclass(frozen=True)
@@ -242,6 +272,11 @@ class SeenRequest:
     host: str
     rpc_method: str | None = None
     tool: str | None = None
+    protocol: str | None = None  # the MCP-Protocol-Version header
+    mcp_method: str | None = None  # the Mcp-Method header (2026-07-28)
+    mcp_name: str | None = None  # the Mcp-Name header (2026-07-28)
+    session: bool = False  # whether an Mcp-Session-Id header came (never its value)
+    meta_version: str | None = None  # params._meta's io.modelcontextprotocol/protocolVersion
 
 
 class Sim(str):
@@ -385,6 +420,7 @@ __all__ = [
     "SIM_CLASSIC_API_TOKEN",
     "SIM_EMAIL",
     "SIM_SERVICE_KEY",
+    "STEP_UP_MESSAGE",
     "TOOLS",
     "TOOLS_V2",
     "SeenRequest",

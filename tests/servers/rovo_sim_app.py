@@ -26,15 +26,20 @@ from .rovo_sim import (
     IP_BLOCKED_MESSAGE,
     MCP_PATHS,
     META_TOOLS_V2,
+    MISSING_SESSION_MESSAGE,
+    MODERN_VERSION,
     PRIMARY_V2,
+    RATE_LIMIT_MESSAGE,
     SCOPE_MESSAGE,
     SIM_API_TOKEN,
     SIM_CLASSIC_API_TOKEN,
     SIM_EMAIL,
     SIM_SERVICE_KEY,
+    STEP_UP_MESSAGE,
     TOOLS,
     TOOLS_V2,
     TROUBLE_MESSAGE,
+    UNSUPPORTED_ERA_MESSAGE,
     SeenRequest,
     Sim,
     SimConfig,
@@ -161,7 +166,12 @@ class RovoSimApp:
         self.mcp = server.streamable_http_app(
             streamable_http_path="/mcp",
             json_response=config.json_responses,
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+            # The SDK's own Origin check when the scenario asks for it (host: any loopback port).
+            transport_security=TransportSecuritySettings(
+                enable_dns_rebinding_protection=config.transport_origins is not None,
+                allowed_hosts=["127.0.0.1:*", "localhost:*"],
+                allowed_origins=list(config.transport_origins or ()),
+            ),
         )
 
     @property
@@ -196,12 +206,13 @@ class RovoSimApp:
 
     def _record(self, scope: Scope, headers: dict[str, str], body: bytes) -> None:
         auth = headers.get("authorization")
-        rpc = tool = None
+        rpc = tool = meta_version = None
         with contextlib.suppress(ValueError, AttributeError):
             msg = json.loads(body) if body else None
             if isinstance(msg, dict):
                 rpc = msg.get("method")
                 tool = msg.get("params", {}).get("name") if rpc == "tools/call" else None
+                meta_version = (msg.get("params", {}).get("_meta") or {}).get(META_VERSION_KEY)
         if auth:
             self.sim.authorization_values.append(auth)
         self.sim.requests.append(
@@ -213,6 +224,11 @@ class RovoSimApp:
                 headers.get("host", ""),
                 rpc,
                 tool,
+                headers.get("mcp-protocol-version"),
+                headers.get("mcp-method"),
+                headers.get("mcp-name"),
+                "mcp-session-id" in headers,
+                meta_version,
             )
         )
 
@@ -241,10 +257,62 @@ class RovoSimApp:
         if config.v2_domain_bug and principal.kind == "oauth" and path.startswith("/v2/"):
             await _json(send, 403, {"error": "access_denied", "message": DOMAIN_BLOCKED_MESSAGE})
             return
+        if config.forbidden_body is not None:
+            await _send(send, 403, config.forbidden_body.encode(), [(b"content-type", b"text/plain")])
+            return
+        if config.rate_limited is not None:
+            await _send(
+                send,
+                429,
+                json.dumps({"error": "rate_limited", "message": RATE_LIMIT_MESSAGE}).encode(),
+                [(b"retry-after", config.rate_limited.encode()), (b"content-type", b"application/json")],
+            )
+            return
+        if await self._refuse_era(scope, headers, body, send):
+            return
+        missing = [s for s in config.step_up_scopes if s not in principal.scopes]
+        if missing and principal.kind == "oauth" and _rpc_method(body) == "tools/call":
+            # The challenge names every scope the operation needs, not only the missing ones
+            # (MCP authorization 2026-07-28: "include all scopes required ... in a single challenge").
+            await self._step_up(send, path, list(config.step_up_scopes))
+            return
         listing = listing_of(path, scope.get("query_string", b"").decode("latin-1"))
         state = {**scope.get("state", {}), "principal": principal, "listing": listing}
         inner = dict(scope, path="/mcp", raw_path=b"/mcp", state=state)
         await self.mcp(inner, _replay(body, receive), send)
+
+    async def _refuse_era(self, scope: Scope, headers: dict[str, str], body: bytes, send: Send) -> bool:
+        """A one-era sim answers the other era's requests as such a server would."""
+        modern = headers.get("mcp-protocol-version") == MODERN_VERSION
+        eras = self.config.eras
+        if modern and "modern" not in eras:
+            error = {"code": -32600, "message": MISSING_SESSION_MESSAGE}
+            await _json(send, 400, {"jsonrpc": "2.0", "id": None, "error": error})
+            return True
+        if not modern and "legacy" not in eras:
+            if scope["method"] != "POST":
+                await _json(send, 405, {"error": "method_not_allowed"})
+                return True
+            requested = headers.get("mcp-protocol-version") or _requested_version(body)
+            data = {"supported": [MODERN_VERSION], "requested": requested}
+            error = {"code": -32022, "message": UNSUPPORTED_ERA_MESSAGE, "data": data}
+            await _json(send, 400, {"jsonrpc": "2.0", "id": _rpc_id(body), "error": error})
+            return True
+        return False
+
+    async def _step_up(self, send: Send, path: str, missing: list[str]) -> None:
+        """Runtime scope step-up (MCP authorization 2026-07-28, "Runtime Insufficient Scope Errors")."""
+        challenge = (
+            f'Bearer error="insufficient_scope", scope="{" ".join(missing)}", '
+            f'resource_metadata="{self.base}/.well-known/oauth-protected-resource{path}", '
+            f'error_description="{STEP_UP_MESSAGE}"'
+        )
+        await _send(
+            send,
+            403,
+            json.dumps({"error": "insufficient_scope", "message": STEP_UP_MESSAGE}).encode(),
+            [(b"www-authenticate", challenge.encode()), (b"content-type", b"application/json")],
+        )
 
     def _authenticate(self, header: str | None, path: str) -> tuple[Principal | None, str | None]:
         if not header or " " not in header:
@@ -358,6 +426,32 @@ class RovoSimApp:
                 }
             ],
         )
+
+
+META_VERSION_KEY = "io.modelcontextprotocol/protocolVersion"
+
+
+def _message(body: bytes) -> dict[str, Any]:
+    with contextlib.suppress(ValueError):
+        msg = json.loads(body) if body else None
+        if isinstance(msg, dict):
+            return msg
+    return {}
+
+
+def _rpc_method(body: bytes) -> str | None:
+    method = _message(body).get("method")
+    return method if isinstance(method, str) else None
+
+
+def _rpc_id(body: bytes) -> Any:
+    return _message(body).get("id")
+
+
+def _requested_version(body: bytes) -> str | None:
+    params = _message(body).get("params")
+    version = params.get("protocolVersion") if isinstance(params, dict) else None
+    return version if isinstance(version, str) else None
 
 
 async def _read_body(receive: Receive) -> bytes:
