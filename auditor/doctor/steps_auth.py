@@ -298,9 +298,13 @@ def _public_clients(
         "absent: RFC 8414 §2's default is client_secret_basic alone" if methods is None else f"{listed} lists no `none`"
     )
     return out.warning(
-        f"{summary}; token_endpoint_auth_methods_supported {why}, so a public client (no secret: client ID "
-        "metadata documents, a native app) may be refused at the token endpoint",
-        details=[*lines, "clients that register dynamically usually get a secret (the mcp SDK does) and connect"],
+        f"public clients may be refused at the token endpoint: token_endpoint_auth_methods_supported {why}",
+        details=[
+            summary,
+            *lines,
+            "a public client has no secret: client ID metadata documents, a native app registered with `none`",
+            "clients that register dynamically usually get a secret (the mcp SDK does) and connect",
+        ],
         causes=["public-client-auth"],
         evidence=list(evidence),
     )

@@ -261,7 +261,10 @@ def test_public_client_rule_and_application_type(tmp_path: Path) -> None:
         clients = [server.provider.clients[c] for c in server.provider.registered]
     assert step(plain, "DOC-AUTH-006")["status"] == "warning"
     assert causes(plain, "DOC-AUTH-006") == ["public-client-auth"]
-    assert "client_secret_post, client_secret_basic lists no `none`" in step(plain, "DOC-AUTH-006")["summary"]
+    assert step(plain, "DOC-AUTH-006")["summary"] == (
+        "public clients may be refused at the token endpoint: "
+        "token_endpoint_auth_methods_supported client_secret_post, client_secret_basic lists no `none`"
+    )
     assert step(native, "DOC-AUTH-006")["status"] == "passed"
     assert [c.application_type for c in clients] == ["native", "web"]
     assert all(c.token_endpoint_auth_method == "none" for c in clients)
