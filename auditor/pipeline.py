@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +25,13 @@ from .report.json_format import JsonFormat
 from .verdict import blocking
 
 PLANNED_FORMATS = frozenset({"html", "md"})  # the outputs that carry the remediation plan
+# How the pipeline tells a caller where it is (report/progress.py draws it on a terminal):
+# a stage name and its counts. Called between stages only, never from evaluation.
+OnStage = Callable[[str, Mapping[str, int]], None]
+
+
+def _silent(stage: str, counts: Mapping[str, int]) -> None:
+    return None
 
 
 def load_policy(name: str) -> Loaded[Policy]:
@@ -94,12 +101,17 @@ def run_audit(
     context: ReportContext | None = None,
     history: HistoryOptions | None = None,
     plan: bool = True,
+    on_stage: OnStage = _silent,
 ) -> Outcome:
+    on_stage("evaluate", {"orgs": len(inputs.settings.model.orgs)})
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, generated_at=generated_at)
     if plan and PLANNED_FORMATS & set(formats):  # the reports people read open with the ordered plan
+        on_stage("plan", {"orgs": len(results.orgs), "checks": len(results.findings)})
         steps = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of)
         context = replace(context or ReportContext(), plan=steps)
-    return report_results(results, out=out, formats=formats, fail_on=fail_on, context=context, history=history)
+    return report_results(
+        results, out=out, formats=formats, fail_on=fail_on, context=context, history=history, on_stage=on_stage
+    )
 
 
 def report_results(
@@ -110,11 +122,13 @@ def report_results(
     fail_on: str = "fail",
     context: ReportContext | None = None,
     history: HistoryOptions | None = None,
+    on_stage: OnStage = _silent,
 ) -> Outcome:
     """Write the reports; with a history, compare with the previous run first and store this one after."""
     context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
         context = replace(context, review=prepare(history, results))
+    on_stage(f"render {', '.join(formats)}", {"checks": len(results.findings)})
     files: dict[str, Data] = dict(render_reports(results, formats, context))  # all before writing any
     late = None  # a history entry outside `out` is written after the set, on its own
     if history is not None:  # the history keeps results.json even when not asked for
@@ -125,6 +139,7 @@ def report_results(
             files[name] = Same(json_name) if json_name in files else _results_writer(results, context)
         except ValueError:
             late = _results_writer(results, context)
+    on_stage("write", {"files": len(files)})
     written = write_set(out, files)  # every file, or none: auditor/atomic.py
     if history is not None and late is not None:
         written.append(record(history, results, late))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .collect import add_source_options
 from .history import add_history_flags, history_options
 from .notify import add_after_audit_flags, after_audit, notify_targets
 from .options import add_input_flags, add_report_flags, as_of, framework_names, require, run_clock
 from .tickets import add_jira_flags
+
+if TYPE_CHECKING:
+    from ..pipeline import OnStage, Outcome
 
 HELP = """\
 Compare an org's settings with one or more policies and write the reports.
@@ -63,12 +67,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..batch import batch_mode
+    from ..report.progress import progress_on
 
-    with batch_mode():
-        return _run(args)
+    # Progress on stderr when it is a terminal (not with -q): report/progress.py draws the
+    # stages the pipeline reports, and erases its line before the summary or an error.
+    with batch_mode(), progress_on(sys.stderr, enabled=not args.quiet) as on_stage:
+        return _run(args, on_stage)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, on_stage: OnStage) -> int:
     from ..pipeline import AuditInputs, run_audit
     from ..report.interface import ReportContext
     from .sarif_root import sarif_root_of
@@ -86,6 +93,7 @@ def _run(args: argparse.Namespace) -> int:
         if collected is None:
             return 1
         args.settings = str(args.out / "settings.yaml")
+    on_stage("load", {"files": len(args.policy or ()) + len(args.waivers or ()) + 1})
     if args.demo:
         require(not args.settings, "--demo uses the bundled sample org; drop --settings (or drop --demo)")
         inputs = AuditInputs.demo(args.policy, args.waivers)
@@ -110,10 +118,25 @@ def _run(args: argparse.Namespace) -> int:
         ),
         history=history,
         plan=args.plan,
+        on_stage=on_stage,
     )
+    on_stage("done", {})
     from ..report.step_summary import append_step_summary
 
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:
-        print(outcome.terminal_summary(), file=sys.stdout)
+        print_summary(outcome)
     return max(outcome.exit_status, after_audit(args, outcome, targets))
+
+
+def print_summary(outcome: Outcome) -> None:
+    """The summary on stdout; on a terminal (or with FORCE_COLOR, never with NO_COLOR) with our
+    own tokens in colour and report.html's link clickable. audit_summary makes every part safe
+    before colouring it, so the coloured text goes to the stream below SafeStream."""
+    from ..report.safe import colour_wanted
+    from ..report.terminal import audit_summary
+
+    colour = colour_wanted(sys.stdout)
+    links = colour and sys.stdout.isatty()  # an OSC 8 link only where a terminal reads it
+    text = audit_summary(outcome.results, outcome.written, outcome.fail_on, colour=colour, hyperlinks=links)
+    print(text, file=getattr(sys.stdout, "raw", sys.stdout) if colour else sys.stdout)

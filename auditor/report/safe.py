@@ -111,3 +111,53 @@ def md_ticked(text: str, *, in_table: bool = False) -> str:
         at = m.end()
     out.append(md_text(text[at:]))
     return "".join(out)
+
+
+# --- colour, added by us after the text is safe --------------------------------------------------
+# SGR parameters by meaning: what a status or verdict looks like on a terminal.
+_SGR = {
+    "fail": "1;31",  # bold red
+    "unknown": "1;35",  # bold magenta: not seen, blocks like a fail
+    "warn": "33",  # yellow
+    "waived": "2",  # dim: accepted
+    "pass": "32",  # green
+    "critical": "1;31",
+    "high": "31",
+    "medium": "33",
+    "blocked": "1;31",
+    "ready": "1;32",
+    "note": "1",
+}
+
+
+def colour_wanted(stream: object, environ: dict[str, str] | None = None) -> bool:
+    """Colour on a terminal only. NO_COLOR set to anything but "" turns it off
+    (https://no-color.org); FORCE_COLOR set to anything but "" turns it on, even into a pipe
+    or over NO_COLOR, as https://force-color.org's reference check orders them; TERM=dumb
+    (a terminal that cannot show it) turns it off unless forced."""
+    import os
+
+    env = os.environ if environ is None else environ
+    if env.get("FORCE_COLOR", ""):
+        return True
+    if env.get("NO_COLOR", "") or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def styled(safe_text: str, style: str) -> str:
+    """`safe_text` (already through `terminal`: it holds no control character) in the colour of
+    `style`, a name from our own vocabulary, never from data; an unknown name: unchanged."""
+    code = _SGR.get(style)
+    if code is None or "\x1b" in safe_text:
+        return safe_text
+    return f"\x1b[{code}m{safe_text}\x1b[0m"
+
+
+def hyperlink(uri: str, shown: str) -> str:
+    """An OSC 8 hyperlink to `uri` (percent-encoded: no control character, no space) showing
+    `shown` (already safe). Terminals without OSC 8 show `shown` only."""
+    if _UNSAFE.search(uri) or any(c.isspace() for c in uri) or "\x1b" in shown:
+        return shown
+    return f"\x1b]8;;{uri}\x1b\\{shown}\x1b]8;;\x1b\\"

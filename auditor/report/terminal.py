@@ -11,6 +11,7 @@ from ..model.common import SECTION_OF_AREA, SEVERITY_RANK, iso
 from ..model.results import Results
 from ..model.runs import RunSummary
 from ..verdict import shown_blocking, verdict_text
+from .safe import hyperlink, styled, terminal
 from .unknowns import group_unknowns
 
 
@@ -18,26 +19,67 @@ def _whose(names: dict[str, str], org: str) -> str:
     return f"[{names[org]}] " if org in names else ""
 
 
-def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> str:
+# A line of the summary as segments: (text, style). Text from data has no style; a style names
+# one of our own tokens (a status, a severity, the verdict), coloured after the text is made safe.
+Segment = tuple[str, str | None]
+
+
+def audit_summary(
+    results: Results, written: Sequence[Path], fail_on: str, *, colour: bool = False, hyperlinks: bool = False
+) -> str:
+    """The summary, every part made safe for a terminal (`safe.terminal`); with `colour`, our own
+    tokens in colour, with `hyperlinks` report.html's link an OSC 8 hyperlink too (either way,
+    print it to the stream below SafeStream, which would show the sequences as text)."""
+    lines = []
+    for row in _summary_rows(results, written, fail_on):
+        parts = []
+        for text, style in row:
+            safe = terminal(text)
+            if style == "link":
+                parts.append(hyperlink(safe, safe) if hyperlinks else safe)
+            else:
+                parts.append(styled(safe, style) if colour and style else safe)
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _verdict_style(verdict: str) -> str:
+    return "blocked" if verdict.startswith("Blocked") else "ready" if verdict.startswith("Ready") else "note"
+
+
+def _summary_rows(results: Results, written: Sequence[Path], fail_on: str) -> list[list[Segment]]:
     r = results
     s = r.summary
-    lines = [
-        f"{verdict_text(r.findings, fail_on)}  ({len(r.orgs)} org{'s' if len(r.orgs) != 1 else ''}, "
-        f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
-        f"{s['unknown']} unknown, {s['waived']} waived)",
+    verdict = verdict_text(r.findings, fail_on)
+    rows: list[list[Segment]] = [
+        [
+            (verdict, _verdict_style(verdict)),
+            (
+                f"  ({len(r.orgs)} org{'s' if len(r.orgs) != 1 else ''}, "
+                f"{len(r.findings)} checks: {s['pass']} pass, {s['fail']} fail, {s['warn']} warn, "
+                f"{s['unknown']} unknown, {s['waived']} waived)",
+                None,
+            ),
+        ]
     ]
     # The unknowns one uncollected section holds back are one line, as in the reports. With
     # several orgs each line says whose it is.
     alone, groups = group_unknowns(shown_blocking(r.findings, fail_on))
     names = {o.id: o.name or o.id for o in r.orgs} if len(r.orgs) > 1 else {}
-    entries: list[tuple[tuple[int, tuple[str, str, int, str]], str]] = []
+    entries: list[tuple[tuple[int, tuple[str, str, int, str]], list[Segment]]] = []
     for f in alone:
         subject = f" {f.subject}" if f.subject is not None else ""
         fix = f": {f.remediation.summary}" if f.remediation is not None else ""
         entries.append(
             (
                 (SEVERITY_RANK.get(f.severity, 9), f.sort_key),
-                f"  {f.status:<7} {f.severity:<8} {_whose(names, f.org)}{f.control}{subject}{fix}",
+                [
+                    ("  ", None),
+                    (f"{f.status:<7}", f.status),
+                    (" ", None),
+                    (f"{f.severity:<8}", f.severity),
+                    (f" {_whose(names, f.org)}{f.control}{subject}{fix}", None),
+                ],
             )
         )
     for g in groups:
@@ -48,30 +90,48 @@ def audit_summary(results: Results, written: Sequence[Path], fail_on: str) -> st
         entries.append(
             (
                 (SEVERITY_RANK.get(g.severity, 9), g.findings[0].sort_key),
-                f"  unknown {g.severity:<8} {_whose(names, g.findings[0].org)}{held}: {g.remediation.summary}",
+                [
+                    ("  ", None),
+                    ("unknown", "unknown"),
+                    (" ", None),
+                    (f"{g.severity:<8}", g.severity),
+                    (f" {_whose(names, g.findings[0].org)}{held}: {g.remediation.summary}", None),
+                ],
             )
         )
     entries.sort(key=lambda e: e[0])
     top = entries[:10]
-    lines += [line for _, line in top]
+    rows += [segments for _, segments in top]
     more = len(entries) - len(top)
     if more > 0:
-        lines.append(f"  ... and {more} more")
+        rows.append([(f"  ... and {more} more", None)])
     ahead = sections_dated_after(r)
     if ahead:
         shown = ", ".join(f"{org} {section}" for org, section in ahead[:3]) + (" ..." if len(ahead) > 3 else "")
-        lines.append(
-            f"  warning: the evidence of {len(ahead)} settings section(s) is dated after the as-of time "
-            f"{iso(r.as_of)} ({shown}): the audit judged what it could not yet have seen"
+        rows.append(
+            [
+                ("  ", None),
+                ("warning", "warn"),
+                (
+                    f": the evidence of {len(ahead)} settings section(s) is dated after the as-of time "
+                    f"{iso(r.as_of)} ({shown}): the audit judged what it could not yet have seen",
+                    None,
+                ),
+            ]
         )
     if r.expired_waivers:
-        lines.append(f"  {len(r.expired_waivers)} waiver(s) expired or unreadable; {len(r.unused_waivers)} unused")
+        rows.append(
+            [(f"  {len(r.expired_waivers)} waiver(s) expired or unreadable; {len(r.unused_waivers)} unused", None)]
+        )
     elif r.unused_waivers:
-        lines.append(f"  {len(r.unused_waivers)} unused waiver(s)")
-    lines += _code_scanning_note(r, written)
+        rows.append([(f"  {len(r.unused_waivers)} unused waiver(s)", None)])
+    rows += [[(line, None)] for line in _code_scanning_note(r, written)]
     for path in written:
-        lines.append(f"  wrote {path}")
-    return "\n".join(lines)
+        rows.append([(f"  wrote {path}", None)])
+    report = next((p for p in written if p.name == "report.html"), None)
+    if report is not None:  # last: the one line to click (or copy) to open the report
+        rows.append([("  open ", None), (report.absolute().as_uri(), "link")])
+    return rows
 
 
 def _code_scanning_note(r: Results, written: Sequence[Path]) -> list[str]:
