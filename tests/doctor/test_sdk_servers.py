@@ -10,8 +10,9 @@ command (`run_cli`), anonymously and with --try-register, so every discovery ste
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -127,15 +128,28 @@ def causes(report: dict[str, Any], code: str) -> list[str]:
     return [c["id"] for c in step(report, code).get("causes", [])]
 
 
+@pytest.fixture(scope="module")
+def sdk() -> Iterator[Callable[[str], SdkServer]]:
+    """Each configuration's server, started on first use and kept for the whole module."""
+    with contextlib.ExitStack() as stack:
+        started: dict[str, SdkServer] = {}
+
+        def get(name: str) -> SdkServer:
+            if name not in started:
+                started[name] = stack.enter_context(running_sdk_server(CONFIGS[name]))
+            return started[name]
+
+        yield get
+
+
 @pytest.fixture(scope="module", params=sorted(CONFIGS))
 def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, SdkServer, dict[str, Any]]]:
+    request: pytest.FixtureRequest, sdk: Callable[[str], SdkServer], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, SdkServer, dict[str, Any]]:
     """Each configuration once: the server, and the doctor's report on it (--try-register)."""
     name = request.param
-    with running_sdk_server(CONFIGS[name]) as server:
-        report = doctor(server, tmp_path_factory.mktemp(name), "--try-register")
-        yield name, server, report
+    server = sdk(name)
+    return name, server, doctor(server, tmp_path_factory.mktemp(name), "--try-register")
 
 
 PASS_ALL = dict.fromkeys(AUTH[:6], "passed") | {"DOC-AUTH-007": "skipped"}  # 007: DCR instead
@@ -190,10 +204,10 @@ def test_doctor_agrees_with_the_sdk_client(served: tuple[str, SdkServer, dict[st
         assert (not failed) is connected.startswith("connected"), (failed, connected)
 
 
-def test_trailing_slash_issuer_is_named_and_the_sdk_refuses_it(tmp_path: Path) -> None:
-    with running_sdk_server(CONFIGS["trailing-slash-issuer"]) as server:
-        report = doctor(server, tmp_path)
-        connected = sdk_connects(server)
+def test_trailing_slash_issuer_is_named_and_the_sdk_refuses_it(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
+    server = sdk("trailing-slash-issuer")
+    report = doctor(server, tmp_path)
+    connected = sdk_connects(server)
     issuer = step(report, "DOC-AUTH-004")
     assert issuer["status"] == "failed" and causes(report, "DOC-AUTH-004") == ["issuer-mismatch"]
     assert f"issuer {server.issuer}/ is not {server.issuer}: it differs only by a trailing slash" in issuer["summary"]
@@ -201,9 +215,9 @@ def test_trailing_slash_issuer_is_named_and_the_sdk_refuses_it(tmp_path: Path) -
     assert "Authorization server metadata issuer mismatch" in connected
 
 
-def test_legacy_layout_warns_naming_the_clients(tmp_path: Path) -> None:
-    with running_sdk_server(CONFIGS["no-prm-origin-metadata"]) as server:
-        report = doctor(server, tmp_path)
+def test_legacy_layout_warns_naming_the_clients(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
+    server = sdk("no-prm-origin-metadata")
+    report = doctor(server, tmp_path)
     prm = step(report, "DOC-AUTH-002")
     assert prm["status"] == "warning" and causes(report, "DOC-AUTH-002") == ["legacy-discovery"]
     assert f"authorization server metadata at the MCP origin ({server.origin})" in prm["summary"]
@@ -212,11 +226,12 @@ def test_legacy_layout_warns_naming_the_clients(tmp_path: Path) -> None:
     assert report["first_cause"] is None and report["verdict"].startswith("No cause found")
 
 
-def test_default_endpoints_fallback(tmp_path: Path) -> None:
-    with running_sdk_server(CONFIGS["no-prm-default-endpoints"]) as server:
-        plain = doctor(server, tmp_path / "a")
-        registered = doctor(server, tmp_path / "b", "--try-register")
-        dcr = list(server.provider.registered)
+def test_default_endpoints_fallback(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
+    server = sdk("no-prm-default-endpoints")
+    plain = doctor(server, tmp_path / "a")
+    before = len(server.provider.registered)
+    registered = doctor(server, tmp_path / "b", "--try-register")
+    dcr = server.provider.registered[before:]
     assert "its default endpoints answer (authorize HTTP" in step(plain, "DOC-AUTH-003")["summary"]
     assert step(plain, "DOC-AUTH-006")["status"] == "warning"
     assert f"{server.origin}/register" in step(plain, "DOC-AUTH-006")["summary"]
@@ -225,11 +240,13 @@ def test_default_endpoints_fallback(tmp_path: Path) -> None:
     assert len(dcr) == 1  # --try-register alone created a client
 
 
-def test_pre_registration_warns_and_only_a_pre_registered_sdk_client_connects(tmp_path: Path) -> None:
-    with running_sdk_server(CONFIGS["no-registration"]) as server:
-        report = doctor(server, tmp_path)
-        anonymous = sdk_connects(server)
-        pre_registered = sdk_connects(server, pre_registered=True)
+def test_pre_registration_warns_and_only_a_pre_registered_sdk_client_connects(
+    sdk: Callable[[str], SdkServer], tmp_path: Path
+) -> None:
+    server = sdk("no-registration")
+    report = doctor(server, tmp_path)
+    anonymous = sdk_connects(server)
+    pre_registered = sdk_connects(server, pre_registered=True)
     registration = step(report, "DOC-AUTH-006")
     assert registration["status"] == "warning" and causes(report, "DOC-AUTH-006") == ["pre-registration-only"]
     assert "only pre-registered clients can connect" in registration["summary"]
@@ -237,28 +254,29 @@ def test_pre_registration_warns_and_only_a_pre_registered_sdk_client_connects(tm
     assert pre_registered == "connected: ping"
 
 
-def test_no_s256_is_the_spec_rule(tmp_path: Path) -> None:
+def test_no_s256_is_the_spec_rule(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
     """MCP 2025-11-25 §Authorization Code Protection: clients MUST use S256 and MUST verify PKCE
     support in the metadata before proceeding. The SDK client sends S256 without checking, and
     the SDK's authorization server accepts it whatever its metadata says: the doctor follows the
     specification, not that leniency."""
-    with running_sdk_server(CONFIGS["no-s256"]) as server:
-        report = doctor(server, tmp_path)
-        connected = sdk_connects(server)
+    server = sdk("no-s256")
+    report = doctor(server, tmp_path)
+    connected = sdk_connects(server)
     assert step(report, "DOC-AUTH-005")["status"] == "failed"
     assert causes(report, "DOC-AUTH-005") == ["pkce-s256-missing"]
     assert connected == "connected: ping"
 
 
-def test_public_client_rule_and_application_type(tmp_path: Path) -> None:
+def test_public_client_rule_and_application_type(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
     """The SDK's metadata lists client_secret_post and client_secret_basic only: without
     --try-register the doctor warns for public clients; registering with `none` (native, for a
     loopback redirect; web for an https one) shows the server takes public clients."""
-    with running_sdk_server(CONFIGS["healthy"]) as server:
-        plain = doctor(server, tmp_path / "a")
-        native = doctor(server, tmp_path / "b", "--try-register")
-        web = doctor(server, tmp_path / "c", "--try-register", "--origin", "https://app.example.com/oauth/callback")
-        clients = [server.provider.clients[c] for c in server.provider.registered]
+    server = sdk("healthy")
+    plain = doctor(server, tmp_path / "a")
+    before = len(server.provider.registered)
+    native = doctor(server, tmp_path / "b", "--try-register")
+    web = doctor(server, tmp_path / "c", "--try-register", "--origin", "https://app.example.com/oauth/callback")
+    clients = [server.provider.clients[c] for c in server.provider.registered[before:]]
     assert step(plain, "DOC-AUTH-006")["status"] == "warning"
     assert causes(plain, "DOC-AUTH-006") == ["public-client-auth"]
     assert step(plain, "DOC-AUTH-006")["summary"] == (
@@ -271,13 +289,13 @@ def test_public_client_rule_and_application_type(tmp_path: Path) -> None:
     assert "application_type web" in " ".join(step(web, "DOC-AUTH-006")["details"])
 
 
-def test_strict_resource_server_takes_only_its_own_tokens(tmp_path: Path) -> None:
+def test_strict_resource_server_takes_only_its_own_tokens(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
     """validate_token_resource: the SDK client's token (resource = the PRM's) works, and so does
     the doctor's session with it; a token bound to another resource is refused."""
-    with running_sdk_server(CONFIGS["strict-resource"]) as server:
-        assert sdk_connects(server) == "connected: ping"
-        own = doctor(server, tmp_path / "a", "--bearer", server.token_for(server.url))
-        other = doctor(server, tmp_path / "b", "--bearer", server.token_for(server.origin + "/other"))
+    server = sdk("strict-resource")
+    assert sdk_connects(server) == "connected: ping"
+    own = doctor(server, tmp_path / "a", "--bearer", server.token_for(server.url))
+    other = doctor(server, tmp_path / "b", "--bearer", server.token_for(server.origin + "/other"))
     assert step(own, "DOC-MCP-002")["status"] == "passed"
     assert step(other, "DOC-MCP-002")["status"] != "passed"
     assert other["first_cause"] is not None
