@@ -13,6 +13,9 @@ from ..errors import UsageError
 from .options import as_of, require, run_clock, select_orgs
 
 DEFAULT_TIMEOUT = 15.0
+# The profiles of auditor/data/client_profiles.yaml (tests/doctor/test_client_profiles.py checks
+# they agree); written out so that `--help` and a bad value need not load the data file.
+CLIENTS = ("claude-code", "claude-ai", "cursor", "vscode", "mcp-remote", "generic")
 # The configuration fields the doctor reads, and the doctor's flag for each.
 FLAGS = {
     "mcp_url": "--url",
@@ -96,15 +99,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="per-request timeout (default ROVO_AUDIT_TIMEOUT_SECONDS or 15)",
     )
     p.add_argument("--ca-file", metavar="FILE", help="CA bundle to trust (e.g. a TLS-inspecting proxy's)")
-    p.add_argument("--explain", metavar="MESSAGE", help="offline: explain a pasted error message ('-' reads stdin)")
+    p.add_argument(
+        "--explain",
+        metavar="MESSAGE",
+        help="offline: explain a pasted error message, or a block of them with '-' (stdin): one combined verdict",
+    )
+    p.add_argument(
+        "--client",
+        metavar="NAME",
+        help="judge the connection for this client (DOC-CLIENT-001): " + ", ".join(CLIENTS),
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="send no request: judge only the URL, the credential's own form and claims (a JWT's iss/aud/exp), "
+        "--settings and --client",
+    )
     p.add_argument("--verbose", "-v", action="store_true", help="show every step's details")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.client is not None and args.client not in CLIENTS:
+        raise UsageError(f"--client: unknown client {args.client!r}; expected one of: {', '.join(CLIENTS)}")
     if args.explain is not None:
-        return _explain(args.explain)
+        return _explain(args.explain, args)
     from ..doctor.steps import run_doctor
     from ..report.doctor import render_text, write
 
@@ -117,15 +137,36 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_status
 
 
-def _explain(message: str) -> int:
-    from ..doctor.knowledge import explain
-    from ..report.explain import render_explain
+def _explain(message: str, args: argparse.Namespace) -> int:
+    from ..doctor.knowledge import explain, explain_block
+    from ..report.explain import render_block, render_explain
+    from ..report.safe import terminal
 
     text = sys.stdin.read() if message == "-" else message
     require(bool(text.strip()), "--explain needs the error message text (or '-' to read it from stdin)")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        block = explain_block(text)
+        print(terminal(render_block(block, next_command=_next_command(block, args))))
+        return 0 if block.causes else 1
     matches = explain(text)
-    print(render_explain(text.strip(), matches))
+    print(terminal(render_explain(text.strip(), matches)))
     return 0 if matches else 1
+
+
+def _next_command(block: Any, args: argparse.Namespace) -> str:
+    """The doctor command that checks the block's causes live, with the flags they need."""
+    flags = ["rovo-audit doctor"]
+    if args.url:
+        flags.append(f"--url {args.url}")
+    steps = {s for c in block.causes for s in c.cause.checked_by}
+    if any(s.startswith(("DOC-CRED", "DOC-MCP")) for s in steps):
+        flags.append("--bearer -" if block.oauth else "--email EMAIL --api-token -")
+    if any(s.startswith("DOC-SETTINGS") for s in steps):
+        flags.append("--settings settings.yaml --origin REDIRECT-URL")
+    if args.client:
+        flags.append(f"--client {args.client}")
+    return " ".join(flags)
 
 
 def build_options(args: argparse.Namespace) -> Any:
@@ -161,6 +202,8 @@ def build_options(args: argparse.Namespace) -> Any:
         call_args=_call_args(args.call_args),
         timeout=timeout,
         ca_file=_ca_file(args.ca_file),
+        offline=args.offline,
+        client=args.client,
     )
 
 

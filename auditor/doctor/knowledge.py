@@ -76,6 +76,9 @@ class MessageSpec(_Data):
     variants: tuple[str, ...] = ()
     causes: tuple[str, ...]
     sources: tuple[Fact, ...] = ()  # where the message was seen (messages added since 2026-12)
+    # A catch-all text (e.g. a bare invalid_token): a live verdict lists its causes after those
+    # of any more specific message the same answer matched, whichever text matched first.
+    generic: bool = False
 
 
 class Knowledge(_Data):
@@ -203,14 +206,15 @@ def explain(message: str) -> list[Match]:
 def classify(*texts: str | None) -> tuple[str, ...]:
     """Cause ids for server texts (bodies, error descriptions), most likely first; only
     confident matches count, since a live verdict must not rest on a guess."""
-    out: list[str] = []
+    specific: list[str] = []
+    generic: list[str] = []
     for text in texts:
         if not text:
             continue
         for m in explain(text):
             if m.score >= OVERLAP_WEIGHT:
-                out.extend(m.message.causes)
-    return tuple(dict.fromkeys(out))
+                (generic if m.message.generic else specific).extend(m.message.causes)
+    return tuple(dict.fromkeys([*specific, *generic]))
 
 
 def source() -> dict[str, str]:
@@ -220,3 +224,84 @@ def source() -> dict[str, str]:
         "as_of": k.as_of.isoformat(),
         "source": " ".join(k.source.split()),
     }
+
+
+# -- a pasted block of messages: one combined verdict -----------------------------------------
+# Matching the whole block as one text dropped lines: once any line matched verbatim, every
+# match that was not verbatim was filtered out (explain()'s rule, right for one message), so a
+# line only half-recognised, by word overlap, vanished with no trace. A block is therefore
+# matched line by line; the causes are ranked across the lines, and the lines no known
+# message matches are listed.
+
+WEAKER = 0.75  # within one line, a match below this share of the line's best is noise
+# Causes whose fix involves an API token rather than an OAuth client (for the next command).
+API_TOKEN_CAUSES = frozenset(
+    {"api-token-auth-off", "api-token-invalid", "org-admin-api-key", "classic-or-legacy-token", "user-token-as-bearer"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineMatch:
+    number: int  # 1-based, counting every line of the paste (blank ones too)
+    text: str
+    matches: tuple[Match, ...]  # best first; empty: not recognised
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCause:
+    cause: Cause
+    score: float  # summed over the lines that point to it (a cause's rank within a line weighs it)
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockVerdict:
+    lines: tuple[LineMatch, ...]  # every non-blank line, recognised or not, in order
+    causes: tuple[RankedCause, ...]  # best first
+
+    @property
+    def unrecognised(self) -> tuple[LineMatch, ...]:
+        return tuple(line for line in self.lines if not line.matches)
+
+    @property
+    def oauth(self) -> bool:
+        """Whether the best cause concerns an OAuth client (else an API token)."""
+        return bool(self.causes) and self.causes[0].cause.id not in API_TOKEN_CAUSES
+
+
+def strong(matches: list[Match]) -> tuple[Match, ...]:
+    """The matches worth showing: those within WEAKER of the best (explain's order kept)."""
+    if not matches:
+        return ()
+    best = matches[0].score
+    return tuple(m for m in matches if m.score >= best * WEAKER)
+
+
+def explain_block(text: str) -> BlockVerdict:
+    """Each non-blank line of `text` matched on its own; causes ranked across the lines: a
+    cause scores, on each line that names it, the line's match score divided by its place
+    among that message's causes (1st: full, 2nd: half, ...), its best on that line; the
+    scores add up over lines, so a cause several lines point to ranks higher. Ties: more
+    lines, then the earliest line, then the knowledge file's order. Deterministic."""
+    order = {cid: i for i, cid in enumerate(knowledge().causes)}
+    lines: list[LineMatch] = []
+    per_cause: dict[str, dict[int, float]] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        matches = strong(explain(line))
+        lines.append(LineMatch(number, line, matches))
+        for m in matches:
+            for place, cid in enumerate(m.message.causes, 1):
+                weight = m.score / place
+                seen = per_cause.setdefault(cid, {})
+                seen[number] = max(seen.get(number, 0.0), weight)
+    ranked = sorted(
+        per_cause.items(),
+        key=lambda item: (-round(sum(item[1].values()), 6), -len(item[1]), min(item[1]), order[item[0]]),
+    )
+    causes = tuple(
+        RankedCause(cause(cid), round(sum(by_line.values()), 3), tuple(sorted(by_line))) for cid, by_line in ranked
+    )
+    return BlockVerdict(tuple(lines), causes)

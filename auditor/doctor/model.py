@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..mcpclient import Credentials, Era, Exchange
+from ..mcpclient import Credentials, Exchange
 from ..model.settings import Org
 from .knowledge import Cause, cause
 
@@ -30,6 +30,8 @@ class DoctorOptions:
     call_args: Mapping[str, Any] = field(default_factory=dict)
     timeout: float = 15.0
     ca_file: str | None = None
+    offline: bool = False  # --offline: no request at all; only the steps that judge local evidence run
+    client: str | None = None  # --client: a profile of client_profiles.yaml (DOC-CLIENT-001)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,6 @@ class DoctorReport:
     options: DoctorOptions
     steps: tuple[StepResult, ...]
     generated_at: dt.datetime
-    eras: tuple[Era, ...] = ()  # the MCP protocol eras the server answered (DOC-MCP-001)
 
     @property
     def first_failure(self) -> StepResult | None:
@@ -94,6 +95,8 @@ class DoctorReport:
         if first is not None:
             named = first.causes[0].title if first.causes else first.title
             return f"Cause found at {first.code}: {named}"
+        if self.options.offline:
+            return "No cause found offline (no request was sent: run without --offline to test the endpoint)"
         if self.options.credentials.scheme == "none":
             return "No cause found in the discovery chain (no credential given: the session was not tested)"
         return "The connection works as expected"

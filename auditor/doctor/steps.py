@@ -30,15 +30,22 @@ def _steps() -> tuple[tuple[str, str, StepFn], ...]:
         ("DOC-AUTH-006", "Client registration", steps_auth.registration),
         ("DOC-AUTH-007", "Client ID metadata documents", steps_auth.cimd),
         ("DOC-CRED-001", "Credential shape and header", steps_cred.shape),
-        ("DOC-CRED-002", "OAuth token issuer", steps_cred.issuer),
+        ("DOC-CRED-002", "OAuth token issuer, audience and expiry", steps_cred.issuer),
         ("DOC-CRED-003", "OAuth token sites and scopes", steps_cred.resources),
         ("DOC-SETTINGS-001", "Origin allowed by the domain allowlist", steps_settings.origin),
         ("DOC-SETTINGS-002", "Auth mode enabled for this credential", steps_settings.auth_mode),
         ("DOC-SETTINGS-003", "Expected permission groups allowed", steps_settings.permissions),
-        ("DOC-MCP-001", "MCP handshake (server/discover or initialize)", steps_mcp.handshake),
+        ("DOC-MCP-001", "MCP initialize", steps_mcp.initialize),
         ("DOC-MCP-002", "Tools listed (tools/list)", steps_mcp.tools),
         ("DOC-MCP-003", "Read-only tool call", steps_mcp.call_tool),
     )
+
+
+# The steps that judge local evidence only (the URL, the credential's own form and claims, the
+# settings file): under --offline they run and every other step is skipped.
+OFFLINE = frozenset(
+    {"DOC-ENDPOINT-001", "DOC-CRED-001", "DOC-CRED-002", "DOC-SETTINGS-001", "DOC-SETTINGS-002", "DOC-SETTINGS-003"}
+)
 
 
 def step_codes() -> tuple[str, ...]:
@@ -61,13 +68,17 @@ def run_doctor(options: DoctorOptions) -> DoctorReport:
         run = Run(options, http)
         try:
             for code, title, fn in _steps():
-                result = _guarded(fn, run, Out(code, title))
+                out = Out(code, title)
+                if options.offline and code not in OFFLINE:
+                    result = out.skipped("offline (--offline): no request was sent")
+                else:
+                    result = _guarded(fn, run, out)
                 run.results[code] = result
                 results.append(result)
         finally:
             if run.session is not None:
                 run.session.close()
-    return DoctorReport(options, tuple(results), options.as_of, eras=run.eras)
+    return DoctorReport(options, tuple(results), options.as_of)
 
 
 def _guarded(fn: StepFn, run: Run, out: Out) -> StepResult:

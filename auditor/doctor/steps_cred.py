@@ -7,6 +7,7 @@ from ..mcpclient import HttpStatusError, McpClientError, accessible_resources, m
 from .context import Out, Run
 from .facts import endpoints, shapes
 from .model import StepResult
+from .tokens import judge
 
 AGENT_SUFFIX = ":agent-interface"
 
@@ -42,29 +43,33 @@ def shape(run: Run, out: Out) -> StepResult:
 
 
 def issuer(run: Run, out: Out) -> StepResult:
+    """Who issued the OAuth token, for which resource, until when: read from a JWT's own
+    claims (no signature check), so this step also judges offline (tokens.py)."""
+    online = "" if run.options.offline else "; DOC-CRED-003 asks accessible-resources"
     if run.credential_kind != "oauth":
+        shape = run.shape
+        if run.options.credentials.scheme == "bearer" and shape is not None and shape.id is None:
+            return out.skipped(
+                "an opaque bearer (a service-account key or an opaque OAuth token): no claims to read offline"
+            )
         return out.skipped("not an OAuth access token")
-    claims = run.options.credentials.token_claims()
-    if not claims or not isinstance(claims.get("iss"), str):
-        return out.skipped("the token carries no readable issuer (not a JWT, or no iss claim)")
-    meta = run.discovery.metadata if run.discovery else None
-    expected = (
-        meta.issuer if meta and meta.issuer else (run.discovery.authorization_server_url if run.discovery else None)
-    )
-    if expected is None:
-        return out.skipped("the MCP server's authorization server is unknown (DOC-AUTH-002/003)")
-    iss = str(claims["iss"])
-    client = f"; client_id {claims['client_id']}" if isinstance(claims.get("client_id"), str) else ""
-    if iss.rstrip("/") == expected.rstrip("/"):
-        return out.passed(f"issued by the MCP server's authorization server {iss}{client}")
-    return out.failed(
-        f"issued by {iss}, not by the MCP server's authorization server {expected}{client}",
-        details=[
-            "a token minted for another client (e.g. a Developer Console 3LO app) works on the "
-            "REST APIs but not on the MCP server (claims read, not verified)"
-        ],
-        causes=["custom-3lo-app", "client-not-registered"],
-    )
+    claims = run.options.credentials.jwt_claims()
+    if claims is None:
+        return out.skipped(
+            "a JWT-shaped token whose payload cannot be read: its issuer, audience and expiry are unknown" + online
+        )
+    verdict = judge(claims, run.options.url, run.options.as_of, _expected_issuers(run))
+    return out(verdict.status, verdict.summary, details=verdict.details, causes=verdict.causes)
+
+
+def _expected_issuers(run: Run) -> tuple[str, ...]:
+    """The issuers the live discovery chain found: the metadata's issuer, and the authorization
+    server's URL the protected resource metadata named (they differ on atlassian-mcp-server#205)."""
+    d = run.discovery
+    if d is None:
+        return ()
+    named = (d.metadata.issuer if d.metadata else None, d.authorization_server_url)
+    return tuple(dict.fromkeys(i for i in named if i))
 
 
 def resources(run: Run, out: Out) -> StepResult:

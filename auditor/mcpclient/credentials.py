@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -83,19 +84,74 @@ class Credentials:
         Used to tell which authorization server minted an OAuth token; the signature is never
         checked because the doctor only reads where the token came from.
         """
+        claims = self.jwt_claims()
+        return dict(claims.raw) if claims is not None else None
+
+    def jwt_claims(self) -> TokenClaims | None:
+        """What a JWT bearer token says of itself, read offline: base64url-decode the payload,
+        NO signature check (the doctor never trusts these claims, it only reads who the token
+        says issued it, for whom and until when). None for an opaque (non-JWT) token. Only
+        the claims in _SAFE_CLAIMS are kept; the token itself never leaves this object."""
         if self.scheme != "bearer" or self.secret is None:
             return None
-        parts = self.secret.get_secret_value().split(".")
-        if len(parts) != 3:
+        return read_jwt_claims(self.secret.get_secret_value())
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """The readable claims of a JWT access token (unverified). `aud` is always a tuple
+    (RFC 7519 §4.1.3 allows a string or an array); a claim of the wrong type is None."""
+
+    iss: str | None
+    aud: tuple[str, ...]
+    exp: int | None
+    client_id: str | None
+    scopes: tuple[str, ...]
+    raw: tuple[tuple[str, Any], ...]  # the safe claims as read, for evidence
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        if self.exp is None:
             return None
         try:
-            padded = parts[1] + "=" * (-len(parts[1]) % 4)
-            payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        except (ValueError, binascii.Error, UnicodeError):
+            return dt.datetime.fromtimestamp(self.exp, dt.UTC)
+        except (OverflowError, OSError, ValueError):  # far outside the calendar: no usable date
             return None
-        if not isinstance(payload, dict):
-            return None
-        return {k: payload[k] for k in _SAFE_CLAIMS if k in payload}
+
+
+def read_jwt_claims(token: str) -> TokenClaims | None:
+    """The claims of a compact JWS (three base64url parts), or None when `token` is not one."""
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[1]:
+        return None
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError, RecursionError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    safe = {k: payload[k] for k in _SAFE_CLAIMS if k in payload}
+    exp = safe.get("exp")  # NumericDate: seconds, possibly fractional (RFC 7519 §2)
+    scope = safe.get("scope", safe.get("scp"))
+    client = safe.get("client_id", safe.get("azp"))
+    return TokenClaims(
+        iss=safe["iss"] if isinstance(safe.get("iss"), str) else None,
+        aud=_strings(safe.get("aud")),
+        exp=int(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) and abs(exp) < 1e15 else None,
+        client_id=client if isinstance(client, str) else None,
+        scopes=tuple(scope.split()) if isinstance(scope, str) else _strings(scope),
+        raw=tuple(safe.items()),
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A string claim, or the strings of an array claim, as a tuple."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
 
 
 class Redactor:

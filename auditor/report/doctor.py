@@ -33,6 +33,21 @@ _DOCTOR_CSS = (
 )
 
 
+def client_profile(name: str | None) -> dict[str, Any] | None:
+    """The --client profile the run was judged for, and the dated data it came from."""
+    if name is None:
+        return None
+    from ..doctor.profiles import profiles
+
+    data = profiles()
+    return {
+        "id": name,
+        "title": data.profiles[name].title,
+        "data": "auditor/data/client_profiles.yaml",
+        "as_of": data.as_of.isoformat(),
+    }
+
+
 def to_dict(report: DoctorReport) -> dict[str, Any]:
     o = report.options
     first = report.first_failure
@@ -47,7 +62,8 @@ def to_dict(report: DoctorReport) -> dict[str, Any]:
         },
         "settings": o.settings_path,
         "expect": list(o.expect),
-        "eras": list(report.eras),
+        "offline": o.offline,
+        "client": client_profile(o.client),
         "verdict": report.verdict,
         "exit_status": report.exit_status,
         "summary": report.counts,

@@ -147,3 +147,63 @@ def test_knowledge_names_only_real_doctor_steps() -> None:
     codes = set(step_codes())
     for cause_id, spec in knowledge().causes.items():
         assert set(spec.checked_by) <= codes, (cause_id, set(spec.checked_by) - codes)
+
+
+# -- a pasted block: one combined verdict ------------------------------------------------------
+
+BLOCK = """\
+2026-11-30T09:12:01Z [mcp] connecting to https://mcp.atlassian.com/v2/mcp
+
+Error: Your admin has blocked this domain
+the printer is on fire
+MCP error: Your admin has blocked this domain.
+Unauthorized scope not matching at all
+"""
+
+
+def test_a_pasted_block_gives_one_combined_verdict() -> None:
+    r = run_cmd("doctor", "--explain", "-", input=BLOCK, cwd=ROOT, timeout=60)  # stdin from a pipe, as pasted
+    assert r.code == 0, (r.out, r.err)
+    lines = r.out.splitlines()
+    assert lines[0] == "Combined verdict for 5 pasted lines: 3 recognised, 2 not"
+    # Two lines name the same message: its first cause ranks first, with both line numbers.
+    first = lines.index("Likely causes, ranked across all lines (a cause several lines point to ranks higher):") + 1
+    assert lines[first].startswith("  1. ") and "[supported-domains-off;" in lines[first]
+    assert lines[first + 1] == "     score 2.00 from lines 3, 5"
+    # Each line's match is shown (line number, the known message, score) ...
+    assert '  line 3: "Error: Your admin has blocked this domain" → known message domain-blocked' in r.out
+    # ... the half-recognised line too: word overlap only, which the whole-paste match dropped.
+    assert '  line 6: "Unauthorized scope not matching at all" → known message scope-does-not-match' in r.out
+    assert "(match 48%)" in r.out and "[scope-mismatch;" in r.out
+    # ... and the lines nothing matches are listed, never dropped (the blank line is no line).
+    assert '  line 1: not recognised: "2026-11-30T09:12:01Z [mcp] connecting to' in r.out
+    assert '  line 4: not recognised: "the printer is on fire"' in r.out
+    assert "Unrecognised lines (2): 1, 4 " in r.out
+    assert lines[-2].startswith("Next: rovo-audit doctor ") and "--settings settings.yaml" in lines[-2]
+    assert lines[-1].startswith("Knowledge: auditor/data/known_errors.yaml")
+
+
+def test_the_old_whole_paste_match_dropped_the_half_recognised_line() -> None:
+    """Why a line vanished: matched as one text, a verbatim hit anywhere filters out every
+    overlap-only match (right for one message, wrong for a block)."""
+    whole = {m.message.id for m in explain(BLOCK)}
+    assert "scope-does-not-match" not in whole
+    from auditor.doctor.knowledge import explain_block
+
+    per_line = {m.message.id for line in explain_block(BLOCK).lines for m in line.matches}
+    assert {"domain-blocked", "scope-does-not-match"} <= per_line
+
+
+def test_a_block_is_deterministic_safe_and_says_when_nothing_matches(tmp_path: Path) -> None:
+    hostile = "Your site admin must authorize this app\n\x1b]0;pwned\x07\x1b[2J evil \u202e line\n"
+    runs = [run_cli("doctor", "--explain", "-", input=hostile, cwd=tmp_path) for _ in range(2)]
+    assert runs[0].out == runs[1].out and runs[0].code == 0
+    assert "\x1b" not in runs[0].out and "\u202e" not in runs[0].out
+    assert "\\x1b]0;pwned" in runs[0].out  # shown as text, never acted on
+    none = run_cli("doctor", "--explain", "-", input="the printer is on fire\nand so is the fax\n", cwd=tmp_path)
+    assert none.code == 1
+    assert none.out.splitlines()[0] == "Combined verdict for 2 pasted lines: 0 recognised, 2 not"
+    assert "No known message matches any line." in none.out
+    # One line on stdin keeps the single-message output.
+    single = run_cli("doctor", "--explain", "-", input="Your site admin must authorize this app\n", cwd=tmp_path)
+    assert single.out.startswith('Recognised: "Your site admin must authorize this app" (match 100%')

@@ -64,3 +64,21 @@ def test_the_open_v2_domain_bug_is_a_dated_fact() -> None:
     assert bugs.open_for(control="RMCP-DOM-001", day=dt.date(2026, 9, 1)) == []  # not yet reported
     fixed = bug.model_copy(update={"state": "fixed", "fixed_on": dt.date(2027, 1, 10)})
     assert fixed.open_on(dt.date(2027, 1, 9)) and not fixed.open_on(dt.date(2027, 1, 10))
+
+
+def test_token_facts_place_issuers_and_endpoints() -> None:
+    """mcp_tokens.yaml (DOC-CRED-002 offline): every fact dated and of a stated certainty; the
+    3LO issuer and audience; which authorization server mints tokens for which endpoint."""
+    from auditor.doctor.tokens import canonical, token_facts
+
+    data = token_facts()
+    assert all(f.read == dt.date(2026, 12, 1) for f in data.facts.values())
+    assert data.facts["3lo-audience"].certainty == "confirmed"
+    assert data.facts["3lo-claims"].certainty == "assumed"  # the token's own claims are inferred
+    assert data.custom_app.issuer == "https://auth.atlassian.com" and "api.atlassian.com" in data.custom_app.audiences
+    v2 = data.server_for("https://MCP.atlassian.com:443/v2/mcp/")
+    assert v2 is not None and v2 is data.server_for("https://mcp.atlassian.com/v1/mcp/authv2")
+    v1 = data.server_for("https://mcp.atlassian.com/v1/mcp")
+    assert v1 is not None and v1 is not v2 and v1.issuers == ("https://cf.mcp.atlassian.com",)
+    assert data.server_for("https://mcp.example.com/v2/mcp") is None  # Atlassian's facts, Atlassian's host
+    assert canonical("HTTPS://Mcp.Atlassian.com/v2/mcp?x=1") == "https://mcp.atlassian.com/v2/mcp"

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.servers.fake_admin_api import _serve
+from tests.servers.fake_jira import serve
 
 
 @dataclass
@@ -66,6 +66,6 @@ def _app(r: Receiver) -> Starlette:
 @contextlib.contextmanager
 def running_receiver() -> Iterator[Receiver]:
     r = Receiver()
-    with _serve(_app(r), "127.0.0.1") as url:
+    with serve(_app(r), "127.0.0.1") as url:
         r.base = url
         yield r

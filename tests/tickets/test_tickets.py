@@ -257,3 +257,15 @@ def test_audit_tickets_without_a_project_stops_before_any_output(tmp_path: Path)
         r = run_cli("audit", "--demo", "--no-history", "--out", out, "--tickets", env=env, cwd=tmp_path)
         assert_usage_error(r, "--project KEY or ROVO_AUDIT_JIRA_PROJECT")
         assert not out.exists() and jira.served == []
+
+
+def test_a_longer_wait_than_allowed_fails_and_a_bad_results_file_is_located(demo_results: Path, tmp_path: Path) -> None:
+    with running_jira() as jira:
+        jira.faults["search"] = ["429"]
+        r = tickets(demo_results, jira, tmp_path, ROVO_AUDIT_MAX_RETRY_WAIT_SECONDS="0")
+        assert r.code == 1 and "Jira asks to wait 1s, more than the 0s allowed" in r.err
+        broken = tmp_path / "broken.json"
+        broken.write_text('{"schema": ', encoding="utf-8")
+        r = tickets(broken, jira, tmp_path)
+        assert_usage_error(r, "broken.json:1:")
+        assert [s.endpoint for s in jira.served] == ["search"]  # the bad file never reached Jira
