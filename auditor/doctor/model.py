@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..mcpclient import Credentials, Exchange
+from ..mcpclient import Credentials, Era, Exchange
 from ..model.settings import Org
 from .knowledge import Cause, cause
 
@@ -76,6 +76,7 @@ class DoctorReport:
     options: DoctorOptions
     steps: tuple[StepResult, ...]
     generated_at: dt.datetime
+    eras: tuple[Era, ...] = ()  # the MCP protocol eras the server answered (DOC-MCP-001)
 
     @property
     def first_failure(self) -> StepResult | None:

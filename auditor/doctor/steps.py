@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..mcpclient import Http, HttpSettings, origin_of
-from . import steps_auth, steps_cred, steps_endpoint, steps_mcp, steps_settings
+from . import steps_auth, steps_client, steps_cred, steps_endpoint, steps_mcp, steps_settings
 from .context import Out, Run
 from .model import DoctorOptions, DoctorReport, StepResult
 
@@ -35,16 +35,25 @@ def _steps() -> tuple[tuple[str, str, StepFn], ...]:
         ("DOC-SETTINGS-001", "Origin allowed by the domain allowlist", steps_settings.origin),
         ("DOC-SETTINGS-002", "Auth mode enabled for this credential", steps_settings.auth_mode),
         ("DOC-SETTINGS-003", "Expected permission groups allowed", steps_settings.permissions),
-        ("DOC-MCP-001", "MCP initialize", steps_mcp.initialize),
+        ("DOC-MCP-001", "MCP handshake (server/discover or initialize)", steps_mcp.handshake),
         ("DOC-MCP-002", "Tools listed (tools/list)", steps_mcp.tools),
         ("DOC-MCP-003", "Read-only tool call", steps_mcp.call_tool),
+        ("DOC-CLIENT-001", "The chosen client against what the doctor saw (--client)", steps_client.profile),
     )
 
 
 # The steps that judge local evidence only (the URL, the credential's own form and claims, the
-# settings file): under --offline they run and every other step is skipped.
+# settings file, the client profile): under --offline they run and every other step is skipped.
 OFFLINE = frozenset(
-    {"DOC-ENDPOINT-001", "DOC-CRED-001", "DOC-CRED-002", "DOC-SETTINGS-001", "DOC-SETTINGS-002", "DOC-SETTINGS-003"}
+    {
+        "DOC-ENDPOINT-001",
+        "DOC-CRED-001",
+        "DOC-CRED-002",
+        "DOC-SETTINGS-001",
+        "DOC-SETTINGS-002",
+        "DOC-SETTINGS-003",
+        "DOC-CLIENT-001",
+    }
 )
 
 
@@ -78,7 +87,7 @@ def run_doctor(options: DoctorOptions) -> DoctorReport:
         finally:
             if run.session is not None:
                 run.session.close()
-    return DoctorReport(options, tuple(results), options.as_of)
+    return DoctorReport(options, tuple(results), options.as_of, eras=run.eras)
 
 
 def _guarded(fn: StepFn, run: Run, out: Out) -> StepResult:

@@ -64,6 +64,7 @@ def to_dict(report: DoctorReport) -> dict[str, Any]:
         "expect": list(o.expect),
         "offline": o.offline,
         "client": client_profile(o.client),
+        "eras": list(report.eras),
         "verdict": report.verdict,
         "exit_status": report.exit_status,
         "summary": report.counts,

@@ -40,6 +40,7 @@ ALL_STEPS = (
     "DOC-MCP-001",
     "DOC-MCP-002",
     "DOC-MCP-003",
+    "DOC-CLIENT-001",
 )
 
 
@@ -66,6 +67,8 @@ def test_healthy_server_passes_every_step(tmp_path: Path) -> None:
             "--call-args",
             '{"id": "PROJ-1"}',
             "--try-register",
+            "--client",
+            "generic",
             path="/v2/mcp",
             secrets=(token,),
         )
@@ -95,7 +98,14 @@ def test_healthy_server_with_an_api_token(tmp_path: Path) -> None:
     assert run.code == 0
     assert set(statuses.values()) == {"passed", "skipped"}
     # TLS: plain loopback HTTP; no OAuth token; the allowlist is for OAuth; no tool asked for.
-    assert skipped == {"DOC-ENDPOINT-003", "DOC-CRED-002", "DOC-CRED-003", "DOC-SETTINGS-001", "DOC-MCP-003"}
+    assert skipped == {
+        "DOC-ENDPOINT-003",
+        "DOC-CRED-002",
+        "DOC-CRED-003",
+        "DOC-SETTINGS-001",
+        "DOC-MCP-003",
+        "DOC-CLIENT-001",  # no --client given
+    }
     assert "not an OAuth access token" in run.steps["DOC-CRED-002"]["summary"]
     assert run.steps["DOC-MCP-002"]["summary"].startswith("19 tools in 4 pages")  # every page followed
 

@@ -1,0 +1,98 @@
+"""DOC-CLIENT-001: the chosen client (--client) against what the earlier steps saw, so that
+"works for VS Code, fails for Claude Code" is said, and why. Every other profile's verdict
+is listed in the details; the step's status is the chosen client's."""
+
+from __future__ import annotations
+
+from ..patterns import Pattern, PatternSyntaxError, parse_pattern, supported_domain_patterns
+from .context import Out, Run
+from .model import StepResult
+from .profiles import Check, Seen, compare, overall, profiles
+
+# DOC-MCP-001's era names (mcpclient.session.Era) as client_profiles.yaml calls them.
+_ERA = {"legacy": "handshake", "modern": "stateless"}
+_CAUSE = {
+    "redirect": "origin-not-allowlisted",
+    "registration": "registration-missing",
+    "eras": "client-era-unsupported",
+    "issuer": "issuer-mismatch",
+    "resource": "prm-resource-mismatch",
+}
+
+
+def profile(run: Run, out: Out) -> StepResult:
+    data = profiles()
+    seen = seen_by(run)
+    matrix = [f"{name}: {_said(overall(compare(name, seen)))}" for name in data.profiles]
+    source = f"profiles: auditor/data/client_profiles.yaml (as of {data.as_of})"
+    chosen = run.options.client
+    if chosen is None:
+        return out.skipped("no --client given", details=[*matrix, source])
+    p = data.profiles[chosen]
+    checks = compare(chosen, seen)
+    verdict = overall(checks)
+    details = [f"{c.aspect}: {c.text}" for c in checks]
+    others = [line for line in matrix if not line.startswith(f"{chosen}:")]
+    details += ["other clients — " + "; ".join(others), source]
+    if verdict == "fails":
+        failed = [c for c in checks if c.verdict == "fails"]
+        return out.failed(
+            f"fails for {p.title}: {failed[0].text}",
+            details=[*details, f"after a change of authorization server: {p.clear_cache}"],
+            causes=[_CAUSE[c.aspect] for c in failed],
+        )
+    if verdict == "works":
+        return out.passed(f"works for {p.title}", details=details)
+    if all(c.verdict == "unknown" for c in checks):
+        return out.skipped(f"nothing seen to judge {p.title} by", details=details)
+    unknown = [c.aspect for c in checks if c.verdict == "unknown"]
+    return out.warning(f"no fault seen for {p.title}, but not established: {', '.join(unknown)}", details=details)
+
+
+def seen_by(run: Run) -> Seen:
+    d = run.discovery
+    meta = d.metadata if d else None
+    registration = None
+    if meta is not None:
+        registration = frozenset(
+            m for m, on in (("dcr", meta.registration_endpoint is not None), ("cimd", meta.cimd_supported)) if on
+        )
+    eras = _eras(run)
+    issuer = d.issuer_matches if d else None
+    resource = d.resource_matches if d else None
+    return Seen(
+        allowlist=_allowlist(run),
+        origin=run.options.origin,
+        registration=registration,
+        eras=eras,
+        issuer_differs=None if issuer is None else not issuer,
+        resource_differs=None if resource is None else not resource,
+    )
+
+
+def _eras(run: Run) -> frozenset[str] | None:
+    """The eras DOC-MCP-001 found the server answering (None: not tested, e.g. offline)."""
+    return frozenset(_ERA[e] for e in run.eras) or None
+
+
+def _allowlist(run: Run) -> tuple[Pattern, ...] | None:
+    org = run.options.settings
+    mcp = org.rovo_mcp if org else None
+    if mcp is None or mcp.domains is None:
+        return None
+    own: list[Pattern] = []
+    for entry in mcp.domains:
+        try:
+            own.append(parse_pattern(entry))
+        except PatternSyntaxError:
+            continue  # DOC-SETTINGS-001 names malformed entries
+    if mcp.atlassian_supported_domains:
+        own.extend(supported_domain_patterns())
+    return tuple(own)
+
+
+def _said(verdict: str) -> str:
+    return {"works": "works", "fails": "fails", "unknown": "not established"}[verdict]
+
+
+__all__ = ["Check", "profile", "seen_by"]

@@ -1,0 +1,108 @@
+"""`rovo-audit doctor --client NAME` (DOC-CLIENT-001): what is known of each client, from
+auditor/data/client_profiles.yaml, judged against what the doctor saw on the simulator, so
+that "works for VS Code, fails for Claude Code" is said; doctor.json records the profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from auditor.cli.doctor import CLIENTS
+from auditor.doctor.profiles import profiles
+from tests.conftest import assert_usage_error, run_cli
+from tests.doctor.conftest import doctor, settings_file
+from tests.servers.rovo_sim import SCENARIOS, oauth_token, running_sim
+
+
+def test_the_profiles_are_the_flag_choices_and_dated() -> None:
+    data = profiles()
+    assert tuple(data.profiles) == CLIENTS
+    assert data.as_of == dt.date(2026, 12, 1)
+    for name, p in data.profiles.items():
+        for claim in p.claims():
+            assert claim.sources, (name, claim)  # every claim names where it was read
+            assert data.certainty(claim) in ("confirmed", "assumed", "judgement")
+    assert all(f.read == dt.date(2026, 12, 1) for f in data.facts.values())
+    generic = data.profiles["generic"]
+    assert generic.issuer_check.value == "strict" and generic.resource_check.value == "exact"
+
+
+def test_a_bad_client_is_a_usage_error_naming_the_choices(tmp_path: Path) -> None:
+    r = run_cli("doctor", "--client", "netscape", "--offline", cwd=tmp_path)
+    assert_usage_error(r, "--client", "'netscape'", ", ".join(CLIENTS))
+    assert not (tmp_path / "reports").exists()  # nothing written
+
+
+def _run(base: str, tmp_path: Path, client: str, *args: str, domains: tuple[str, ...]) -> dict[str, object]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    settings = settings_file(tmp_path, domains=domains)
+    run = doctor(base, tmp_path, "--bearer", oauth_token(base), "--settings", str(settings), "--client", client, *args)
+    step = run.steps["DOC-CLIENT-001"]
+    step["_report_client"] = run.report["client"]
+    return step
+
+
+def test_works_for_vs_code_fails_for_claude_code(tmp_path: Path) -> None:
+    """The org allowlists only VS Code's redirects: the same healthy server works for VS Code and
+    fails for Claude Code (http://localhost:*/callback), and each run's details say so of the other."""
+    domains = ("https://vscode.dev/redirect", "http://127.0.0.1:*/")
+    with running_sim(SCENARIOS["healthy"]) as base:
+        vscode = _run(base, tmp_path / "vscode", "vscode", domains=domains)
+        claude = _run(base, tmp_path / "claude", "claude-code", domains=domains)
+    assert vscode["status"] == "passed", vscode
+    assert vscode["summary"] == "works for Visual Studio Code (GitHub Copilot agent mode)"
+    assert "redirect: the allowlist admits its redirect http://127.0.0.1:*/" in vscode["details"]
+    assert claude["status"] == "failed", claude
+    assert claude["summary"].startswith("fails for Claude Code: the allowlist admits none of its redirects")
+    assert claude["causes"][0]["id"] == "origin-not-allowlisted"
+    assert any(d.startswith("other clients — ") and "vscode: works" in d for d in claude["details"])
+    assert any("Clear authentication" in d for d in claude["details"])  # how to drop its cached registration
+    assert vscode["_report_client"] == {
+        "id": "vscode",
+        "title": "Visual Studio Code (GitHub Copilot agent mode)",
+        "data": "auditor/data/client_profiles.yaml",
+        "as_of": "2026-12-01",
+    }
+
+
+def test_a_strict_client_fails_on_the_issuer_a_lenient_one_connects(tmp_path: Path) -> None:
+    """RFC 8414 §3.3: the spec's client (generic) refuses metadata naming another issuer; VS Code
+    is reported to connect anyway (client_profiles.yaml, assumed)."""
+    domains = ("https://vscode.dev/redirect", "https://app.example.com/**")
+    with running_sim(SCENARIOS["issuer-mismatch"]) as base:
+        generic = _run(base, tmp_path / "g", "generic", "--origin", "https://app.example.com/cb", domains=domains)
+        vscode = _run(base, tmp_path / "v", "vscode", domains=domains)
+    assert generic["status"] == "failed", generic
+    assert "issuer (RFC 8414 §3.3) differs, and this client refuses that" in generic["summary"]
+    assert generic["causes"][0]["id"] == "issuer-mismatch"
+    assert vscode["status"] != "failed", vscode
+    assert any("reported to connect anyway" in d for d in vscode["details"])
+
+
+@pytest.mark.parametrize(
+    "client, said",
+    [
+        ("vscode", "only with a client id registered by hand (pre-registered)"),
+        ("cursor", "whether it takes a client id registered by hand is not known"),  # never a pass
+    ],
+)
+def test_no_registration_offered(tmp_path: Path, client: str, said: str) -> None:
+    """No DCR, no client ID metadata documents: a warning naming what is left, never a pass."""
+    with running_sim(SCENARIOS["registration-missing"]) as base:
+        step = _run(base, tmp_path, client, domains=("https://vscode.dev/redirect", "http://localhost:*/callback"))
+    assert step["status"] == "warning", step
+    assert "registration" in step["summary"]
+    registration = next(d for d in step["details"] if d.startswith("registration: "))
+    assert "offered: neither DCR nor client ID metadata documents" in registration and said in registration
+
+
+def test_offline_nothing_to_judge_is_skipped(tmp_path: Path) -> None:
+    r = run_cli(
+        "doctor", "--offline", "--client", "claude-ai", "--url", "https://mcp.atlassian.com/v2/mcp",
+        "--out", tmp_path / "out", cwd=tmp_path,
+    )  # fmt: skip
+    assert r.code == 0, (r.out, r.err)
+    line = next(x for x in r.out.splitlines() if "DOC-CLIENT-001" in x)
+    assert "SKIP" in line and "nothing seen to judge Claude" in line
