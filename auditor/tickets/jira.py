@@ -28,6 +28,11 @@ from .model import MANAGED_LABEL, PROPERTY_KEY, Category, Content, Item
 
 PAGE_SIZE = 100  # issues per search page (fields: summary, status, labels; Jira allows up to 5000 ids)
 MAX_PAGES = 200  # 20,000 managed work items: past this the search is an error, never a silent truncation
+_STATUS_TEXT = {
+    403: "HTTP 403 forbidden: the account lacks a project permission (Browse projects, Create, Edit, "
+    "Add comments or Transition work items)",
+    404: "HTTP 404 not found (no such project or work item, or the account may not see it)",
+}
 _FIELD = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _CATEGORIES: frozenset[str] = frozenset({"new", "indeterminate", "done", "undefined"})
 
@@ -95,9 +100,7 @@ class JiraSession(HttpSession):
 def _jira_status(resp: httpx.Response) -> str:
     """The status, with Jira's own error names (the keys of `errors`, never their values:
     a server may echo what it was sent)."""
-    text = _describe_status(resp.status_code).replace(
-        " (wrong org id, or the endpoint is not available to this org)", ""
-    )
+    text = _STATUS_TEXT.get(resp.status_code) or _describe_status(resp.status_code)
     try:
         body = resp.json()
     except ValueError:

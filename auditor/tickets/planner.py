@@ -16,7 +16,7 @@ from itertools import groupby
 from ..model.common import SEVERITY_RANK
 from ..model.results import Finding, Results
 from ..verdict import blocks
-from .model import Action, Content, Group, Item, Plan
+from .model import MANAGED_LABEL, Action, Content, Group, Item, Plan
 
 
 def groups(results: Results, fail_on: str = "fail") -> tuple[Group, ...]:
@@ -51,7 +51,7 @@ def by_label(items: Iterable[Item]) -> tuple[dict[str, Item], tuple[tuple[str, t
     found: dict[str, list[Item]] = {}
     for item in items:
         for label in item.labels:
-            if label.startswith("rovo-audit-"):
+            if label.startswith(f"{MANAGED_LABEL}-"):
                 found.setdefault(label, []).append(item)
     chosen, duplicates = {}, []
     for label, its in sorted(found.items()):
