@@ -154,3 +154,29 @@ def test_a_prefix_overrides_the_host_and_credentials_in_the_url_are_refused() ->
     with pytest.raises(UsageError, match="credentials"):
         parse_target("https://user:pw@hooks.slack.com/services/x")
     assert json.dumps(parse_target("https://hooks.slack.com/services/x").label) == '"slack (hooks.slack.com)"'
+
+
+def test_names_from_the_settings_are_inert_in_each_payload(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in")
+    hostile = "<!channel> [click](https://evil.example) *Corp*"
+    for settings in (files.old_settings, files.new_settings):
+        settings.write_text(settings.read_text().replace("name: Example Corp", f"name: '{hostile}'"))
+    out = tmp_path / "out"
+    with running_receiver() as hook:
+        assert audit(files, files.old_settings, OLD_AS_OF, out).code == 1
+        flags = (
+            "--notify",
+            "slack:" + hook.url("/s"),
+            "--notify",
+            "teams:" + hook.url("/t"),
+            "--notify",
+            hook.url("/j"),
+        )
+        r = audit(files, files.new_settings, NEW_AS_OF, out, *flags)
+        assert r.code == 1, r.err
+        slack, teams, generic = hook.received
+    text = slack.body["text"]
+    assert "<!channel>" not in text and "&lt;!channel&gt; [click](https://evil.example) *Corp*" in text
+    lines = [b["text"] for b in teams.body["attachments"][0]["content"]["body"] if b["type"] == "TextBlock"]
+    assert any(r"&lt;" not in ln and r"\[click\]\(https://evil.example\) \*Corp\*" in ln for ln in lines), lines
+    assert any(c["org"] == hostile for c in generic.body["changes"])  # JSON carries the name as data
