@@ -107,9 +107,9 @@ def _run_step(run: list[Step], plan: Plan) -> PlanStep:
     noun = _NOUN.get(first.change.path, "values")
     phrase = Markup("these {} {} (steps {}–{})").format(len(run), noun, first.n, run[-1].n)
     text = Markup(escape(first.wording.template)).format_map({"value": phrase})
-    html = text + Markup(': <code class="v vals">{}</code><button type="button" class="copy">Copy all</button>').format(
-        values
-    )
+    html = text + Markup(
+        ': <code class="v vals" tabindex="0">{}</code><button type="button" class="copy">Copy all</button>'
+    ).format(values)
     return PlanStep(first.n, html, first.where, run[-1].n)
 
 

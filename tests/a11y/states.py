@@ -26,6 +26,10 @@ severity:
   RMCP-AUTH-001: low
 """
 
+# 24 unlisted entries: one card's values and one plan run hold more lines than their boxes
+# show, so they scroll (a scrolling box must take the keyboard's focus, axe says).
+MANY = ", ".join(f'"https://tool{i:02}.example.org/**"' for i in range(24))
+
 SETTINGS = """\
 apiVersion: rovo-audit/v1
 kind: OrgSettings
@@ -35,7 +39,7 @@ orgs:
     name: Example Corp
     rovo_mcp:
       atlassian_supported_domains: true
-      domains: ["https://app.example.com/**", "https://extra.example.org/**"]
+      domains: ["https://app.example.com/**", "https://extra.example.org/**", {many}]
       api_token_auth: false
       permissions:
         jira: {read: allowed}
@@ -50,4 +54,4 @@ orgs:
       permissions:
         jira: {read: allowed, write: blocked}
     ip_allowlist: {enabled: true, ranges: [203.0.113.0/24]}
-"""
+""".replace("{many}", MANY)

@@ -87,7 +87,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "review": review / "report.html",
         "doctor": root / "doctor" / "out" / "doctor.html",
     }
-    badges = set(re.findall(r'class="b ([a-z]+)"', found["states"].read_text(encoding="utf-8")))
+    text = found["states"].read_text(encoding="utf-8")
+    badges = set(re.findall(r'class="b ([a-z]+)"', text))
+    assert "https://tool23.example.org/**" in text  # the long list of values, to scroll
     assert badges >= {"fail", "warn", "unknown", "high", "medium", "low", "info"}, badges
     html = found["review"].read_text(encoding="utf-8")
     # The review page holds what it is here for: waivers, the previous run and the trend chart.

@@ -161,7 +161,7 @@ def test_cards_carry_what_an_admin_needs(example: str):
     assert "<dt>Expected</dt>" in card and "<dt>Actual</dt>" in card
     assert 'href="https://support.atlassian.com/' in card
     # Both values in one list, one Copy for all of them.
-    values = html.unescape(re.search(r'<code class="v vals">(.*?)</code>', card, re.S).group(1)).split("\n")  # type: ignore[union-attr]
+    values = html.unescape(re.search(r'<code class="v vals"[^>]*>(.*?)</code>', card, re.S).group(1)).split("\n")  # type: ignore[union-attr]
     assert len(values) == 2 and card.count('class="copy"') == 1
     # The YAML that declares them is built once per card, into the data block, not the page.
     assert "<pre>" not in card
@@ -212,7 +212,7 @@ def test_plan_runs_of_like_steps_are_one_line(tmp_path: Path):
     page = render(tmp_path / "out", policy=tmp_path / "p.yaml", settings=tmp_path / "s.yaml")
     plan = page[page.index('id="h-plan"') : page.index('id="h-summary"')]
     runs = re.findall(
-        r'<li id="s(\d+)" value="\1">Delete these (\d+) entries \(steps (\d+)–(\d+)\) from Your domains: <code class="v vals">(.*?)</code>',
+        r'<li id="s(\d+)" value="\1">Delete these (\d+) entries \(steps (\d+)–(\d+)\) from Your domains: <code class="v vals"[^>]*>(.*?)</code>',
         plan,
         re.S,
     )
