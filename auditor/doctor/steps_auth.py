@@ -237,14 +237,26 @@ def registration(run: Run, out: Out) -> StepResult:
             details=["MCP 2025-11-25 lists pre-registration beside client ID metadata documents and DCR"],
             causes=["pre-registration-only"],
         )
+    deprecated = [] if meta.cimd_supported else [DCR_DEPRECATED]
     if not run.options.try_register:
         return _public_clients(
-            run, out, f"registration_endpoint advertised: {endpoint} (not called: --try-register creates a client)"
+            run,
+            out,
+            f"registration_endpoint advertised: {endpoint} (not called: --try-register creates a client)",
+            details=deprecated,
         )
-    return _try_register(run, out, endpoint)
+    return _try_register(run, out, endpoint, details=deprecated)
 
 
-def _try_register(run: Run, out: Out, endpoint: str, *, fallback: bool = False) -> StepResult:
+DCR_DEPRECATED = (
+    "DCR alone: the specification's draft (2026-07-28) deprecates it in favour of client ID metadata "
+    "documents, kept for backwards compatibility (client-registration.mdx)"
+)
+
+
+def _try_register(
+    run: Run, out: Out, endpoint: str, *, fallback: bool = False, details: Sequence[str] = ()
+) -> StepResult:
     refused = refused_target(endpoint, run.options.url)
     if refused is not None:
         return out(run.discovery_failure, f"registration_endpoint {endpoint} not called: {refused}")
@@ -258,7 +270,7 @@ def _try_register(run: Run, out: Out, endpoint: str, *, fallback: bool = False) 
             run,
             out,
             f"registered a test client at {where} (HTTP {result.status}; client id not shown)",
-            details=[f"sent {sent}"],
+            details=[f"sent {sent}", *details],
             evidence=[result.exchange],
         )
     return out(

@@ -93,11 +93,16 @@ class Registration:
 
 
 def application_type_for(redirect_uri: str) -> ApplicationType:
-    """SEP-837 (MCP 2026-07-28, client-registration.mdx "Application Type and Redirect URI
-    Constraints"): clients MUST send `application_type` in DCR; native apps (a loopback or
-    custom-scheme redirect) SHOULD send "native", web apps (an https redirect on a remote host)
-    "web". OIDC servers default an absent value to "web" and may then refuse a loopback
-    redirect. The TypeScript SDK decides the same way (typescript-sdk PR #2355)."""
+    """SEP-837, in the MCP specification's draft (the 2026-07-28 revision),
+    basic/authorization/client-registration.mdx "Application Type and Redirect URI Constraints"
+    (modelcontextprotocol/modelcontextprotocol@f2a5458, read 2026-12-01): "MCP clients MUST
+    specify an appropriate application_type during Dynamic Client Registration"; native
+    applications ("desktop applications, mobile apps, CLI tools, and locally-hosted web
+    applications accessed via localhost") SHOULD use "native", web applications ("remote
+    browser-based applications served from a non-local host") "web". OIDC servers default an
+    absent value to "web" and may then refuse a loopback redirect. The TypeScript SDK decides
+    by the redirect the same way (typescript-sdk PR #2355); the mcp Python SDK always says
+    "native" unless told."""
     parts = urlsplit(redirect_uri)
     if parts.scheme not in ("http", "https"):
         return "native"  # a custom scheme: an installed app
