@@ -214,6 +214,8 @@ def test_sarif_and_junit_keep_what_this_version_does_not_know(scenario, tmp_path
     # `orgs` omits an org: a failing finding must still reach code scanning and CI.
     doc = json.loads((scenario / "results.json").read_text())
     extra = {**doc["findings"][0], "control": "RMCP-NEW-001", "status": "fail", "subject": "zzz"}
+    if "controls" in doc:  # the lean file (FORMATS-EXTENSIONS A.2): the newer control's text in its table
+        doc["controls"]["RMCP-NEW-001"] = {**doc["controls"][doc["findings"][0]["control"]], "title": "Newer"}
     lost = {**doc["findings"][0], "org": "org-not-listed", "org_name": "Unlisted", "status": "unknown"}
     doc["findings"] += [extra, lost]
     (tmp_path / "newer.json").write_text(json.dumps(doc))
