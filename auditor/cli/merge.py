@@ -71,5 +71,7 @@ def run(args: argparse.Namespace) -> int:
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:
         print(f"merged {len(args.shards)} shard(s)", file=sys.stdout)
-        print(outcome.terminal_summary(), file=sys.stdout)
+        from .audit import print_summary
+
+        print_summary(outcome)  # as audit's: colour on a terminal, report.html's link last
     return outcome.exit_status

@@ -64,3 +64,12 @@ def test_colour_never_comes_from_data(tmp_path: Path) -> None:
     ours = SGR.sub("", r.out)
     assert "\x1b" not in ours and "\x9b" not in ours and "\u202e" not in ours  # ...and every sequence is ours
     assert "\\x1b[2J" in r.out  # the hostile one is shown as text
+
+
+def test_merge_prints_the_same_summary(tmp_path: Path) -> None:
+    r = run_cmd(*DEMO, "--out", tmp_path / "a", "--format", "json")
+    assert r.code == 1, r.err
+    r = run_cmd("merge", tmp_path / "a" / "results.json", "--out", tmp_path / "m", "--format", "html",
+                "--no-history", env={"FORCE_COLOR": "1"})  # fmt: skip
+    assert r.code == 1, r.err
+    assert "\x1b[1;31mBlocked: " in r.out and Path(unquote(urlparse(_report_uri(r.out)).path)).is_file()
