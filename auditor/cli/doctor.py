@@ -123,6 +123,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     if args.client is not None and args.client not in CLIENTS:
         raise UsageError(f"--client: unknown client {args.client!r}; expected one of: {', '.join(CLIENTS)}")
+    if args.offline and (args.try_register or args.call_tool):
+        flag = "--try-register" if args.try_register else "--call-tool"
+        raise UsageError(f"{flag} needs the network; --offline sends no request")
     if args.explain is not None:
         return _explain(args.explain, args)
     from ..doctor.steps import run_doctor

@@ -125,6 +125,7 @@ def judge(claims: TokenClaims, url: str, as_of: dt.datetime, expected: tuple[str
     """DOC-CRED-002's verdict. `expected`: the issuers the live discovery chain found for `url`
     (empty offline, or when discovery found none: then mcp_tokens.yaml's are used)."""
     data = token_facts()
+    claims = shown(claims)
     f = _Findings([], [])
     f.details.append(f"claims read without the network, not verified (no signature check): {_described(claims)}")
     app = data.custom_app
@@ -261,3 +262,22 @@ def _described(claims: TokenClaims) -> str:
     if claims.client_id:
         parts.append(f"client_id {claims.client_id}")
     return "; ".join(parts)
+
+
+CLAIM_SHOWN = 200  # characters of one claim shown back: a token is the sender's text, of any size
+
+
+def shown(claims: TokenClaims) -> TokenClaims:
+    """`claims` with every string cut to CLAIM_SHOWN characters, for the messages built from them."""
+
+    def cut(text: str) -> str:
+        return text if len(text) <= CLAIM_SHOWN else text[: CLAIM_SHOWN - 1] + "…"
+
+    return TokenClaims(
+        iss=cut(claims.iss) if claims.iss is not None else None,
+        aud=tuple(cut(a) for a in claims.aud[:10]),
+        exp=claims.exp,
+        client_id=cut(claims.client_id) if claims.client_id is not None else None,
+        scopes=claims.scopes,
+        raw=(),
+    )

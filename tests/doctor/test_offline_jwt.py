@@ -192,3 +192,25 @@ def test_online_401_naming_the_audience_is_a_token_for_another_resource(tmp_path
     mcp = steps(json.loads((out / "doctor.json").read_text(encoding="utf-8")))["DOC-MCP-001"]
     assert mcp["status"] == "failed", mcp
     assert mcp["causes"][0]["id"] == "token-wrong-endpoint", [c["id"] for c in mcp["causes"]]
+
+
+def test_hostile_claims_are_shown_as_text_and_cut(tmp_path: Path) -> None:
+    """Claims are the sender's text: control characters are shown on the terminal, never acted
+    on (escaped in doctor.json), and a huge claim is cut everywhere."""
+    token = jwt(iss="https://evil.example/\x1b]0;pwned\x07" + "a" * 5000, aud="\u202eapi", exp=1893456000)
+    r, report = offline(tmp_path, token)
+    assert "\x1b" not in r.out and "\u202e" not in r.out
+    assert "\\x1b]0;pwned" in r.out
+    cred = steps(report)["DOC-CRED-002"]
+    assert cred["status"] == "failed" and len(cred["summary"]) < 600
+    html = (tmp_path / "out" / "doctor.html").read_text(encoding="utf-8")
+    assert "a" * 300 not in html
+    assert "\x1b" not in (tmp_path / "out" / "doctor.json").read_text(encoding="utf-8")  # escaped JSON
+
+
+def test_offline_refuses_what_needs_the_network(tmp_path: Path) -> None:
+    from tests.conftest import assert_usage_error
+
+    r = run_cli("doctor", "--offline", "--try-register", cwd=tmp_path)
+    assert_usage_error(r, "--try-register needs the network; --offline sends no request")
+    assert not (tmp_path / "reports").exists()
