@@ -22,8 +22,13 @@ MAX_SUBJECTS = 50  # listed in the description; the rest are counted (a descript
 SUMMARY_LIMIT = 255  # Jira's limit on a summary
 
 
+MAX_TEXT = 500  # characters of one value (an observed value can be a long list); 50 subjects stay far below the cap
+
+
 def _text(value: str, *marks: dict[str, Any]) -> dict[str, Any]:
-    node: dict[str, Any] = {"type": "text", "text": terminal(value).replace("\n", " ") or " "}
+    shown = terminal(value).replace("\n", " ")
+    shown = shown if len(shown) <= MAX_TEXT else shown[: MAX_TEXT - 1] + "…"
+    node: dict[str, Any] = {"type": "text", "text": shown or " "}
     if marks:
         node["marks"] = list(marks)
     return node
