@@ -47,7 +47,9 @@ def add_jira_flags(p: argparse.ArgumentParser, *, common: bool) -> None:
     g.add_argument("--issue-type", metavar="NAME", help="work type of the items created (default Task)")
     g.add_argument("--labels", metavar="LIST", help="extra labels on the items created, comma-separated")
     g.add_argument("--priorities", metavar="MAP", help="severity=Priority pairs, e.g. critical=Highest,high=High")
-    g.add_argument("--report-url", metavar="URL", help="where the report is published: linked from each item")
+    g.add_argument(
+        "--report-url", metavar="URL", help="where the report is published: linked from each work item and notification"
+    )
     if common:
         g.add_argument("--env-file", metavar="FILE", help="read ROVO_AUDIT_* settings from this file (default ./.env)")
         g.add_argument("--timeout", type=float, metavar="SECONDS", help="per-request timeout (default 30)")
