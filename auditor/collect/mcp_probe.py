@@ -1,7 +1,8 @@
 """The MCP probe: ask the Rovo MCP server itself.
 
 Without a credential: the discovery chain only (what an OAuth 2.1 client would find), as
-notes; it says nothing about the org's settings. With one: `initialize` and `tools/list`.
+notes; it says nothing about the org's settings. With one: `initialize` (or, on a server that
+speaks only the 2026-07-28 stateless protocol, `server/discover`) and `tools/list`.
 A session that initializes with an API token (Basic) or a service-account key shows API
 token authentication is on; each listed tool shows its permission group is at least partly
 allowed, every tool of a group's list in one vocabulary (v1 or v2) that it is allowed
@@ -21,6 +22,7 @@ from typing import Literal
 from ..mcpclient import (
     Credentials,
     Discovery,
+    EraNotSpoken,
     Http,
     HttpSettings,
     HttpStatusError,
@@ -58,6 +60,17 @@ def permissions_from_tools(
             "no permission group could be seen as wholly allowed"
         )
     return dict(seen.values), list(seen.unknown), notes
+
+
+def _open(session: McpSession) -> str:
+    """The initialize handshake, as before; a server that refuses it as a 2026-07-28-only
+    server does (session.py: EraNotSpoken) is asked `server/discover` instead. Says which."""
+    try:
+        session.initialize()
+        return "initialized"
+    except EraNotSpoken:
+        session.discover()
+        return "answered server/discover (2026-07-28, stateless)"
 
 
 def describe_discovery(d: Discovery) -> list[str]:
@@ -126,7 +139,7 @@ class McpProbe(Collector):
         sections = (("rovo_mcp.api_token_auth",) if token_kind else ()) + ("rovo_mcp.permissions",)
         with McpSession(http, url) as session:
             try:
-                session.initialize()
+                opened = _open(session)
             except HttpStatusError as e:
                 why = (
                     " (API token authentication off, or a wrong, revoked or classic token: the probe cannot tell)"
@@ -143,7 +156,7 @@ class McpProbe(Collector):
                     Observed(
                         "rovo_mcp.api_token_auth",
                         True,
-                        evidence(SOURCE, self.as_of, f"a {how} session initialized on {self.url}"),
+                        evidence(SOURCE, self.as_of, f"a {how} session {opened} on {self.url}"),
                     )
                 )
             try:
