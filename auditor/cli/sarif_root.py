@@ -24,8 +24,9 @@ from .options import require
 GIT_TIMEOUT_S = 5.0
 
 
-def git_toplevel(folder: Path) -> Path | None:
-    """The top level of the git work tree holding `folder`, or None (no git, not a work tree, timeout)."""
+def git_toplevel(folder: Path) -> Path | str:
+    """The top level of the git work tree holding `folder`, or why there is none (no git, not a
+    work tree, a repository git refuses to read, the timeout)."""
     try:
         p = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
@@ -35,10 +36,17 @@ def git_toplevel(folder: Path) -> Path | None:
             check=False,
             env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
+    except FileNotFoundError:
+        return "git is not installed (not on PATH)"
+    except subprocess.TimeoutExpired:
+        return f"git did not answer in {GIT_TIMEOUT_S:g} s"
+    except OSError as e:
+        return f"git could not run ({e.strerror or e})"
     top = p.stdout.strip()
-    return Path(top) if p.returncode == 0 and top else None
+    if p.returncode == 0 and top:
+        return Path(top)
+    said = next((line.strip() for line in p.stderr.splitlines() if line.strip()), f"exit status {p.returncode}")
+    return f"git: {said[:200]}"
 
 
 def find_sarif_root(explicit: Path | None, policies: Iterable[str], others: Iterable[str] = ()) -> SarifRoot:
@@ -55,13 +63,13 @@ def find_sarif_root(explicit: Path | None, policies: Iterable[str], others: Iter
     else:
         start = next((Path(p).resolve().parent for p in policies if Path(p).is_file()), cwd)
         top = git_toplevel(start)
-        if top is not None:
+        if isinstance(top, Path):
             root, found_by = top.resolve(), "git"
         else:
             root, found_by = cwd.resolve(), "working folder"
             note = (
-                "no git work tree found (git absent, or the policy is not in a repository): artifact URIs are "
-                "relative to the folder rovo-audit ran in; give --sarif-root DIR to say where the repository is"
+                f"no git work tree found ({top}): artifact URIs are relative to the folder rovo-audit ran in; "
+                "give --sarif-root DIR to say where the repository is"
             )
     under: dict[str, str] = {}
     outside: dict[str, str] = {}

@@ -125,7 +125,15 @@ def test_without_git_the_working_folder_is_the_root_and_the_run_says_so(tmp_path
     assert ("policies/ours.yaml", "%SRCROOT%") in _uris(repo / "out" / "results.sarif")
     props = _run(repo / "out")["properties"]
     assert props["srcroot"] == "working folder"
-    assert any("no git work tree" in n and "--sarif-root" in n for n in props["notes"]), props
+    assert any("no git work tree found (git is not installed" in n and "--sarif-root" in n for n in props["notes"])
+    # git there, but no repository: its own words say why.
+    plain = tmp_path / "plain"
+    shutil.copytree(repo / "policies", plain / "policies")
+    shutil.copytree(repo / "settings", plain / "settings")
+    r = _audit(plain, plain / "out", cwd=plain)
+    assert r.code == 1, r.err
+    notes = _run(plain / "out")["properties"]["notes"]
+    assert any("no git work tree found (git: fatal: not a git repository" in n for n in notes), notes
 
 
 def test_a_policy_outside_the_root_is_an_absolute_uri_with_a_note(tmp_path: Path) -> None:
