@@ -166,3 +166,35 @@ def test_an_unexplained_403_is_not_guessed_to_be_the_ip_allowlist(tmp_path: Path
     # An Origin refusal needs an Origin sent: it is a candidate only then.
     assert ("origin-refused" in causes) is origin
     assert "ip-blocked" in causes
+
+
+def test_a_fault_in_the_handshake_after_a_working_discover_is_a_warning_naming_the_era(tmp_path: Path) -> None:
+    with running_sim(SimConfig(broken_era="legacy")) as base:
+        run = doctor(base, tmp_path, *basic())
+    mcp = run.steps["DOC-MCP-001"]
+    assert mcp["status"] == "warning", mcp
+    assert "the initialize handshake failed: HTTP 500" in mcp["summary"]
+    assert _cause_ids(mcp)[0] == "server-fault"
+    assert run.report["eras"] == ["modern"]
+    assert run.steps["DOC-MCP-002"]["status"] == "passed"  # the session goes on, stateless
+
+
+def test_a_fault_in_the_first_era_fails_naming_it_and_the_other_is_not_tried(tmp_path: Path) -> None:
+    with running_sim(SimConfig(broken_era="modern")) as base:
+        run = doctor(base, tmp_path, *basic())
+    assert run.first() == ("DOC-MCP-001", "server-fault")
+    assert run.steps["DOC-MCP-001"]["summary"].startswith(
+        "2026-07-28, stateless (server/discover) failed (modern era): HTTP 500"
+    )
+    assert not any(r.rpc_method == "initialize" and r.authorization for r in base.requests)
+    assert run.report["eras"] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("120", "120 s"), (" 7 ", "7 s"), ("Wed, 02 Dec 2026 10:00:00 GMT", "Wed, 02 Dec 2026 10:00:00 GMT"), ("", None)],
+)
+def test_retry_after_in_seconds_or_as_a_date(value: str, shown: str | None) -> None:
+    from auditor.doctor.steps_mcp import _retry_after
+
+    assert _retry_after(value) == shown
