@@ -88,3 +88,11 @@ def test_redraws_are_throttled_and_the_line_is_ours_made_safe() -> None:
     assert 10 <= draws <= 22, draws  # ~10 a second, plus the final erase
     assert "\x1b]0" not in tty.text and "\\x1b]0;x" in tty.text
     assert tty.text.endswith(CLEAR)
+
+
+def test_ctrl_c_leaves_a_clean_line(estate: Path, tmp_path: Path) -> None:
+    # Interrupted while its progress line shows: the line is erased before the message.
+    run = run_in_tmux(_args(estate, "int"), tmp_path, interrupt_on=re.compile(r"rovo-audit: (evaluate|plan|render)"))
+    assert run.code == 130, run.final[-1500:]
+    assert re.search(r"(?m)^rovo-audit: interrupted\s*$", run.final), run.final[-1500:]
+    assert not PROGRESS.search(run.final)

@@ -28,7 +28,12 @@ class TerminalRun:
 
 
 def run_in_tmux(
-    args: list[str | Path], tmp: Path, *, env: dict[str, str] | None = None, timeout: float = 120
+    args: list[str | Path],
+    tmp: Path,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    interrupt_on: re.Pattern[str] | None = None,  # Ctrl-C once the screen shows this
 ) -> TerminalRun:
     if shutil.which("tmux") is None:
         unavailable("no tmux (apt-get install tmux)")
@@ -56,6 +61,9 @@ def run_in_tmux(
             screens.append((time.monotonic() - start, screen))
             if _FINISHED.search(screen):
                 break
+            if interrupt_on is not None and interrupt_on.search(screen):
+                subprocess.run([*tmux, "send-keys", "-t", "t", "C-c"], check=True, timeout=30)
+                interrupt_on = None
             time.sleep(0.05)
         final = subprocess.run([*tmux, "capture-pane", "-p", "-t", "t", "-S", "-500"], capture_output=True,
                                text=True, check=True, timeout=30).stdout  # fmt: skip
