@@ -70,7 +70,11 @@ def diagnosis(run: Run, error: McpClientError) -> Diagnosis:
             if kind in ("api_token", "service_account_key")
             else ["oauth-token-invalid", "client-not-registered", "custom-3lo-app"]
         )
-        causes = known + guesses
+        # What DOC-CRED-002 read in the token itself (3LO app, another endpoint, expired) comes
+        # before a generic invalid_token: it names why this token in particular is refused.
+        claims = run.results.get("DOC-CRED-002")
+        read = [c.id for c in claims.causes] if claims is not None and claims.status == "failed" else []
+        causes = read + known + guesses
     elif status == 403 and params.get("error") == "insufficient_scope":
         # Runtime scope step-up (MCP authorization 2026-07-28, "Scope Challenge Handling"): the
         # token is valid, the operation needs more. Never an IP or Origin question.
@@ -180,8 +184,8 @@ def handshake(run: Run, out: Out) -> StepResult:
             refused[era] = e
         except McpClientError as e:
             failed[era] = e
-            if not answers:
-                break  # a refusal of the credential, a 429, a 5xx: the other era would meet it too
+            if not answers and _era_independent(e):
+                break  # the other era would meet the same refusal (and a rate-limited server is not hit again)
     run.eras = tuple(e for e in ERAS if e in answers)
     chosen = run.eras[0] if run.eras else None
     for era, session in sessions.items():
@@ -191,6 +195,16 @@ def handshake(run: Run, out: Out) -> StepResult:
         return _no_era(run, out, refused, failed)
     run.session, run.init = sessions[chosen], answers[chosen]
     return _answered(run, out, answers, refused, failed)
+
+
+def _era_independent(error: McpClientError) -> bool:
+    """A failure no other era would escape: the credential refused (401), a refusal of the
+    request's origin, address or scope (403), a rate limit (429), or no usable connection.
+    Anything else (a 5xx, an odd 4xx, a garbled answer to server/discover) may be how a
+    server of the other era answers a method it does not know: the other era is tried."""
+    if isinstance(error, TransportError):
+        return error.failure.kind != FailureKind.PROTOCOL
+    return (error.exchange.status or 0) in (401, 403, 429)
 
 
 def _describe(init: InitializeResult) -> str:
@@ -239,13 +253,14 @@ def _no_era(run: Run, out: Out, refused: dict[Era, EraNotSpoken], failed: dict[E
     details = [f"{era} era ({ERA_LABEL[era]}) not spoken: {e.detail}" for era, e in refused.items()]
     evidence = [e.exchange for e in refused.values()]
     if failed:
-        era, err = next(iter(failed.items()))
+        (era, err), *others = failed.items()
         d = diagnosis(run, err)
+        also = [f"{o} era ({ERA_LABEL[o]}) failed too: {diagnosis(run, e).summary}" for o, e in others]
         return out.failed(
             f"{ERA_LABEL[era]} failed ({era} era): {d.summary}",
-            details=[*details, *d.details],
+            details=[*details, *also, *d.details],
             causes=d.causes,
-            evidence=[*evidence, err.exchange],
+            evidence=[*evidence, err.exchange, *(e.exchange for _, e in others)],
         )
     return out.failed(
         "the server speaks neither era: " + "; ".join(f"{era}: {e.detail}" for era, e in refused.items()),

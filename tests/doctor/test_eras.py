@@ -179,14 +179,25 @@ def test_a_fault_in_the_handshake_after_a_working_discover_is_a_warning_naming_t
     assert run.steps["DOC-MCP-002"]["status"] == "passed"  # the session goes on, stateless
 
 
-def test_a_fault_in_the_first_era_fails_naming_it_and_the_other_is_not_tried(tmp_path: Path) -> None:
+def test_a_fault_in_server_discover_falls_back_to_the_handshake_with_a_warning(tmp_path: Path) -> None:
+    """A 5xx to server/discover may be how a legacy server answers a method it does not know."""
     with running_sim(SimConfig(broken_era="modern")) as base:
         run = doctor(base, tmp_path, *basic())
+    mcp = run.steps["DOC-MCP-001"]
+    assert mcp["status"] == "warning", mcp
+    assert "2026-07-28, stateless (server/discover) failed: HTTP 500" in mcp["summary"]
+    assert _cause_ids(mcp)[0] == "server-fault"
+    assert run.report["eras"] == ["legacy"]
+    assert run.steps["DOC-MCP-002"]["status"] == "passed"
+
+
+def test_faults_in_both_eras_fail_naming_each(tmp_path: Path) -> None:
+    with running_sim(SimConfig(broken_era="both")) as base:
+        run = doctor(base, tmp_path, *basic())
     assert run.first() == ("DOC-MCP-001", "server-fault")
-    assert run.steps["DOC-MCP-001"]["summary"].startswith(
-        "2026-07-28, stateless (server/discover) failed (modern era): HTTP 500"
-    )
-    assert not any(r.rpc_method == "initialize" and r.authorization for r in base.requests)
+    mcp = run.steps["DOC-MCP-001"]
+    assert mcp["summary"].startswith("2026-07-28, stateless (server/discover) failed (modern era): HTTP 500")
+    assert "legacy era (the initialize handshake) failed too: HTTP 500: Internal Server Error" in mcp["details"]
     assert run.report["eras"] == []
 
 

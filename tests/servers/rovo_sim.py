@@ -233,7 +233,7 @@ class SimConfig:
     step_up_scopes: tuple[str, ...] = ()  # tools/call by an OAuth token lacking these: 403 insufficient_scope
     transport_origins: tuple[str, ...] | None = None  # the SDK's own Origin check (403 "Invalid Origin header")
     forbidden_body: str | None = None  # every authenticated MCP request: 403 with this body, and no known reason
-    broken_era: str | None = None  # "modern" or "legacy": that era's requests get HTTP 500 (a server fault)
+    broken_era: str | None = None  # "modern", "legacy" or "both": those requests get HTTP 500 (a server fault)
 
 
 SCENARIOS: dict[str, SimConfig] = {

@@ -271,7 +271,7 @@ class RovoSimApp:
         if await self._refuse_era(scope, headers, body, send):
             return
         modern = headers.get("mcp-protocol-version") == MODERN_VERSION
-        if config.broken_era is not None and config.broken_era == ("modern" if modern else "legacy"):
+        if config.broken_era in ("both", "modern" if modern else "legacy"):
             await _send(send, 500, b"Internal Server Error", [(b"content-type", b"text/plain")])
             return
         missing = [s for s in config.step_up_scopes if s not in principal.scopes]
