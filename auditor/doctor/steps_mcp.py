@@ -78,9 +78,10 @@ def diagnosis(run: Run, error: McpClientError) -> Diagnosis:
     elif status == 403 and params.get("error") == "insufficient_scope":
         # Runtime scope step-up (MCP authorization 2026-07-28, "Scope Challenge Handling"): the
         # token is valid, the operation needs more. Never an IP or Origin question.
-        details = _step_up_details(run, params.get("scope", ""))
+        wanted = _scopes(params.get("scope", ""))
+        details = _step_up_details(run, wanted)
         causes = ["scope-step-up", *known]
-        said = f": insufficient_scope, the challenge asks for {params.get('scope') or '(no scope named)'}"
+        said = f": insufficient_scope, the challenge asks for {' '.join(wanted) or '(no scope named)'}"
     elif status == 403:
         causes = known or _unexplained_403(run)
     elif status in (404, 405, 410):
@@ -110,8 +111,13 @@ def _unexplained_403(run: Run) -> list[str]:
     ]
 
 
-def _step_up_details(run: Run, challenged: str) -> list[str]:
-    wanted = challenged.split()
+def _scopes(challenged: str) -> list[str]:
+    """The challenge's scopes, deduplicated and bounded (100 of 100 characters): a server's
+    header is shown, not trusted; a real challenge names a handful."""
+    return list(dict.fromkeys(s[:100] for s in challenged.split()))[:100]
+
+
+def _step_up_details(run: Run, wanted: list[str]) -> list[str]:
     details = [f"the challenge asks for: {' '.join(wanted) or '(no scope named)'}"]
     held = _token_scopes(run)
     if held is None:
