@@ -214,3 +214,20 @@ def test_offline_refuses_what_needs_the_network(tmp_path: Path) -> None:
     r = run_cli("doctor", "--offline", "--try-register", cwd=tmp_path)
     assert_usage_error(r, "--try-register needs the network; --offline sends no request")
     assert not (tmp_path / "reports").exists()
+
+
+def test_online_401_leads_with_what_the_token_itself_says(tmp_path: Path) -> None:
+    """A bare 401 invalid_token for an expired JWT: DOC-MCP-001 names the expiry DOC-CRED-002
+    read in the token before the generic "expired, revoked or malformed"."""
+    token = jwt(aud="https://example.org/mcp", exp=1764000000)  # no iss: only what it says of itself
+    with counting_server(401, 'Bearer error="invalid_token"') as (base, _):
+        out = tmp_path / "out"
+        r = run_cli(
+            "doctor", "--url", base + "/v2/mcp", "--api-base-url", base, "--bearer", "-", "--as-of", AS_OF,
+            "--out", out, "--timeout", "5", cwd=tmp_path, input=token + "\n",
+        )  # fmt: skip
+    assert r.code == 1, (r.out, r.err)
+    assert_no_secret(r, out, secrets=(token, SIGNATURE))
+    mcp = steps(json.loads((out / "doctor.json").read_text(encoding="utf-8")))["DOC-MCP-001"]
+    ids = [c["id"] for c in mcp["causes"]]
+    assert ids[0] == "oauth-token-expired" and "oauth-token-invalid" in ids, ids
