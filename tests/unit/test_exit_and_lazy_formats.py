@@ -1,0 +1,73 @@
+"""The process entry skips the collector's passes at shutdown (outputs already flushed), and
+`--format` is checked without importing any format: each in a fresh interpreter, since only
+one shows what a process imports and what it does at exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import command_env, run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=command_env(), capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_entry_freezes_the_collector_after_flushing_and_still_runs_exit_handlers(tmp_path: Path) -> None:
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('at exit:', gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        f"sys.argv = ['rovo-audit', 'audit', '--demo', '--out', {str(tmp_path / 'o')!r}, '--format', 'json',\n"
+        "            '--as-of', '2026-11-26', '--no-history']\n"
+        "from auditor.cli import run\n"
+        "run()\n"
+    )
+    p = _python(code, ROOT)
+    assert p.returncode == 1, p.stderr  # the demo org is blocked
+    assert "at exit: False True" in p.stderr and "Blocked" in p.stdout
+    assert (tmp_path / "o" / "results.json").stat().st_size > 0
+
+
+def test_main_in_this_interpreter_leaves_the_collector_alone(tmp_path: Path) -> None:
+    import gc
+
+    r = run_cli("audit", "--demo", "--out", tmp_path, "--format", "json", "--as-of", "2026-11-26", "--no-history")
+    assert r.code == 1, r.err
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_format_parsing_imports_no_format_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from auditor.cli import build_parser\n"
+        "args = build_parser().parse_args(['audit', '--format', 'json,HTML,md,csv,sarif,junit', '--policy', 'p'])\n"
+        "print(args.format)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('auditor.report.', 'jinja2'))))\n"
+    )
+    p = _python(code, ROOT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["['json', 'html', 'md', 'csv', 'sarif', 'junit']", "[]"]
+
+
+def test_a_json_audit_loads_no_html_report_code(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from auditor.cli import main\n"
+        f"main(['audit', '--demo', '--out', {str(tmp_path)!r}, '--format', 'json', '-q', '--no-history'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('auditor.report.html', 'jinja2'))))\n"
+    )
+    p = _python(code, ROOT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"
+
+
+def test_an_unknown_format_is_still_a_usage_error() -> None:
+    r = run_cli("audit", "--demo", "--format", "json,pdf")
+    assert r.code == 2
+    assert "unknown format 'pdf'; expected some of: html, json, md, csv, sarif, junit" in r.err
