@@ -97,6 +97,17 @@ def resource_metadata(run: Run, out: Out) -> StepResult:
             causes=["prm-missing"],
             evidence=evidence,
         )
+    if d.resource_identical is False:
+        return out.warning(
+            f"the metadata at {found.url} is about {d.resource}, a parent of {d.endpoint}: it {d.resource_difference}",
+            details=[
+                *details,
+                "RFC 9728 §3.3: the resource must be identical to the endpoint's; the mcp SDK accepts a parent "
+                "or a trailing slash (check_resource_allowed), clients that compare exactly refuse it",
+            ],
+            causes=["prm-resource-not-identical"],
+            evidence=evidence,
+        )
     resource = d.resource or "(no resource field)"
     return out.passed(
         f"found at {found.url}: resource {resource}, authorization server {d.authorization_servers[0]}",

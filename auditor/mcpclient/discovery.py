@@ -198,6 +198,19 @@ class Discovery:
         return resource_covers(self.resource, self.endpoint)
 
     @property
+    def resource_difference(self) -> str | None:
+        """How the metadata's `resource` differs from the endpoint (its query aside), as a
+        predicate; None when identical (RFC 9728 §3.3) or when there is no resource."""
+        if self.resource is None:
+            return None
+        return issuer_difference(self.resource, urlsplit(self.endpoint)._replace(query="", fragment="").geturl())
+
+    @property
+    def resource_identical(self) -> bool | None:
+        """RFC 9728 §3.3 strictly: `resource` is the endpoint itself, not a parent of it."""
+        return None if self.resource is None else self.resource_difference is None
+
+    @property
     def authorization_servers(self) -> tuple[str, ...]:
         return _strs(self.resource_metadata.document.get("authorization_servers")) if self.resource_metadata else ()
 

@@ -181,6 +181,8 @@ EXPECTED: dict[str, tuple[dict[str, str], bool]] = {
     "no-registration": (PASS_ALL | {"DOC-AUTH-006": "warning", "DOC-AUTH-007": "warning"}, True),
     # The doctor goes on to the authorization server named, to say what else it would meet.
     "resource-mismatch": (PASS_ALL | {"DOC-AUTH-002": "failed"}, False),
+    # RFC 9728 §3.3 asks for the endpoint itself; the SDK accepts a parent: a warning, it connects.
+    "resource-parent": (PASS_ALL | {"DOC-AUTH-002": "warning"}, True),
 }
 
 
@@ -299,3 +301,13 @@ def test_strict_resource_server_takes_only_its_own_tokens(sdk: Callable[[str], S
     assert step(own, "DOC-MCP-002")["status"] == "passed"
     assert step(other, "DOC-MCP-002")["status"] != "passed"
     assert other["first_cause"] is not None
+
+
+def test_parent_resource_is_said(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
+    server = sdk("resource-parent")
+    report = doctor(server, tmp_path)
+    prm = step(report, "DOC-AUTH-002")
+    assert causes(report, "DOC-AUTH-002") == ["prm-resource-not-identical"]
+    assert prm["summary"].endswith(
+        f"is about {server.origin}, a parent of {server.url}: it has the same host but another path (/ instead of /mcp)"
+    )

@@ -82,6 +82,7 @@ CONFIGS: dict[str, SdkConfig] = {
     "no-s256": SdkConfig(s256=False),
     "no-registration": SdkConfig(registration=False),
     "resource-mismatch": SdkConfig(resource_path="/other"),
+    "resource-parent": SdkConfig(resource_path=""),
     "strict-resource": SdkConfig(strict_resource=True),
 }
 
