@@ -8,7 +8,7 @@ of a 0.4 s start-up, measured with -X importtime).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, MutableMapping
 from functools import cache
 
 from .interface import Format
@@ -50,14 +50,20 @@ def _csv() -> type[Format]:
     return CsvFormat
 
 
-class _Formats(Mapping[str, type[Format]]):
-    """name → Format class, each module imported on first use."""
+class _Formats(MutableMapping[str, type[Format]]):
+    """name → Format class, each module imported on first use (a test may add one)."""
 
     def __init__(self, loaders: dict[str, Callable[[], type[Format]]]) -> None:
         self._loaders = {name: cache(load) for name, load in loaders.items()}
 
     def __getitem__(self, name: str) -> type[Format]:
         return self._loaders[name]()
+
+    def __setitem__(self, name: str, cls: type[Format]) -> None:
+        self._loaders[name] = cache(lambda: cls)
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaders[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._loaders)
@@ -66,6 +72,6 @@ class _Formats(Mapping[str, type[Format]]):
         return len(self._loaders)
 
 
-FORMATS: Mapping[str, type[Format]] = _Formats(
+FORMATS: MutableMapping[str, type[Format]] = _Formats(
     {"html": _html, "json": _json, "md": _md, "sarif": _sarif, "junit": _junit, "csv": _csv}
 )
