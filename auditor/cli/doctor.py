@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -157,11 +158,32 @@ def _explain(message: str, args: argparse.Namespace) -> int:
     return 0 if matches else 1
 
 
+# A URL in a pasted line, in characters that stay one word in any shell (the suggestion is
+# meant to be copied: no quote, `;`, `$` or space can ride along from the pasted text).
+_URL = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/[A-Za-z0-9._~/-]*")
+
+
+def _pasted_endpoint(block: Any) -> str | None:
+    """The first Rovo MCP endpoint URL (a path of mcp_endpoints.yaml) a pasted line names."""
+    from urllib.parse import urlsplit
+
+    from ..doctor.facts import endpoints
+
+    known = endpoints()
+    for line in block.lines:
+        for url in _URL.findall(line.text):
+            found = known.find(urlsplit(url).path)
+            if found is not None and found.status != "deprecated":
+                return str(url.rstrip("/"))
+    return None
+
+
 def _next_command(block: Any, args: argparse.Namespace) -> str:
     """The doctor command that checks the block's causes live, with the flags they need."""
     flags = ["rovo-audit doctor"]
-    if args.url:
-        flags.append(f"--url {args.url}")
+    url = args.url or _pasted_endpoint(block)
+    if url:
+        flags.append(f"--url {url}")
     steps = {s for c in block.causes for s in c.cause.checked_by}
     if any(s.startswith(("DOC-CRED", "DOC-MCP")) for s in steps):
         flags.append("--bearer -" if block.oauth else "--email EMAIL --api-token -")

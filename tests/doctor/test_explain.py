@@ -179,7 +179,8 @@ def test_a_pasted_block_gives_one_combined_verdict() -> None:
     assert '  line 1: not recognised: "2026-11-30T09:12:01Z [mcp] connecting to' in r.out
     assert '  line 4: not recognised: "the printer is on fire"' in r.out
     assert "Unrecognised lines (2): 1, 4 " in r.out
-    assert lines[-2].startswith("Next: rovo-audit doctor ") and "--settings settings.yaml" in lines[-2]
+    assert lines[-2].startswith("Next: rovo-audit doctor --url https://mcp.atlassian.com/v2/mcp ")  # from line 1
+    assert "--settings settings.yaml" in lines[-2]
     assert lines[-1].startswith("Knowledge: auditor/data/known_errors.yaml")
 
 
@@ -200,6 +201,12 @@ def test_a_block_is_deterministic_safe_and_says_when_nothing_matches(tmp_path: P
     assert runs[0].out == runs[1].out and runs[0].code == 0
     assert "\x1b" not in runs[0].out and "\u202e" not in runs[0].out
     assert "\\x1b]0;pwned" in runs[0].out  # shown as text, never acted on
+    # A pasted URL is suggested only in characters a shell keeps as one word.
+    evil = "Your admin has blocked this domain\nPOST https://mcp.atlassian.com/v2/mcp;rm -rf ~ failed\n"
+    suggested = run_cli("doctor", "--explain", "-", input=evil, cwd=tmp_path).out.splitlines()[-2]
+    assert (
+        suggested.startswith("Next: rovo-audit doctor --url https://mcp.atlassian.com/v2/mcp ") and ";" not in suggested
+    )
     none = run_cli("doctor", "--explain", "-", input="the printer is on fire\nand so is the fax\n", cwd=tmp_path)
     assert none.code == 1
     assert none.out.splitlines()[0] == "Combined verdict for 2 pasted lines: 0 recognised, 2 not"
