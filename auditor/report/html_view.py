@@ -132,6 +132,18 @@ class ControlCard:
             return text
         return text.replace(f"`{v}`", "each listed entry")
 
+    @property
+    def alike(self) -> bool:
+        """Every finding's advice reads the same but for its own value: the card says it once.
+        (Not so when it names more than the value: "Issue `bot-1` again with scope `read:x`".)"""
+        texts = set()
+        for c in self.items:
+            r, v = c.f.remediation, _value(c.f)
+            if r is None:
+                return False
+            texts.add(tuple(t.replace(f"`{v}`", "\0") if v is not None else t for t in (r.summary, *r.steps)))
+        return len(texts) == 1
+
 
 def _value(f: Finding) -> str | None:
     r = f.remediation

@@ -202,7 +202,7 @@ def test_every_finding_is_in_the_data_block_once(tmp_path: Path):
     assert len(re.findall(r'<article class="card \w+" id="c\d+"', page)) == len(cards)
     passes = {(f["org"], f["control"]) for f in results["findings"] if f["status"] == "pass"}
     assert len(re.findall(r'<li id="c\d+" data-k="\d+">RMCP-[A-Z]+-\d+: \d+ passed</li>', page)) == len(passes)
-    assert len(page) < 200 * len(results["findings"])  # 47 MB for 122k findings before: 390 bytes each
+    assert len(page) < 250 * len(results["findings"])  # 47 MB for 122k findings before: 390 bytes each
 
 
 def test_plan_runs_of_like_steps_are_one_line(tmp_path: Path):
