@@ -149,6 +149,16 @@ def compare(name: str, seen: Seen) -> tuple[Check, ...]:
     )
 
 
+ERA_LABEL = {"handshake": "legacy (initialize)", "stateless": "modern (2026-07-28)"}
+
+
+def cite(claim: Claim) -> str:
+    """` [certainty: first source]`: what a verdict on this claim rests on."""
+    data = profiles()
+    first = data.facts[claim.sources[0]].source if claim.sources else "no source"
+    return f" [{data.certainty(claim)}: {first}]"
+
+
 def _redirect(p: Profile, seen: Seen) -> Check:
     patterns = p.redirect_patterns()
     if seen.allowlist is None:
@@ -179,17 +189,25 @@ def _registration(p: Profile, seen: Seen) -> Check:
     said = ", ".join(offered) or "neither DCR nor client ID metadata documents"
     usable = [m for m, c in (("cimd", r.cimd), ("dcr", r.dcr)) if m in seen.registration and c.value == "yes"]
     if usable:
-        return Check("registration", "works", f"it can register by {usable[0]} (offered: {said})")
+        how = r.cimd if usable[0] == "cimd" else r.dcr
+        return Check("registration", "works", f"it can register by {usable[0]} (offered: {said}){cite(how)}")
     maybe = [m for m, c in (("cimd", r.cimd), ("dcr", r.dcr)) if m in seen.registration and c.value == "unknown"]
     if maybe:
-        return Check("registration", "unknown", f"offered: {said}; whether it supports {maybe[0]} is not known")
+        how = r.cimd if maybe[0] == "cimd" else r.dcr
+        return Check(
+            "registration", "unknown", f"offered: {said}; whether it supports {maybe[0]} is not known{cite(how)}"
+        )
     if r.pre_registered.value == "yes":
         return Check(
-            "registration", "unknown", f"offered: {said}; only with a client id registered by hand (pre-registered)"
+            "registration",
+            "unknown",
+            f"offered: {said}; only with a client id registered by hand (pre-registered){cite(r.pre_registered)}",
         )
     if r.pre_registered.value == "unknown":
         return Check(
-            "registration", "unknown", f"offered: {said}; whether it takes a client id registered by hand is not known"
+            "registration",
+            "unknown",
+            f"offered: {said}; whether it takes a client id registered by hand is not known{cite(r.pre_registered)}",
         )
     return Check("registration", "fails", f"offered: {said}, which it cannot use, and it takes no pre-registered id")
 
@@ -197,14 +215,20 @@ def _registration(p: Profile, seen: Seen) -> Check:
 def _eras(p: Profile, seen: Seen) -> Check:
     if not seen.eras:
         return Check("eras", "unknown", "which protocol eras the server answers was not seen")
-    supports = {"handshake": p.eras.handshake.value, "stateless": p.eras.stateless.value}
+    claims = {"handshake": p.eras.handshake, "stateless": p.eras.stateless}
     answered = sorted(seen.eras)
-    common = [e for e in answered if supports[e] == "yes"]
+    said = ", ".join(ERA_LABEL[e] for e in answered)
+    common = [e for e in answered if claims[e].value == "yes"]
     if common:
-        return Check("eras", "works", f"both speak the {common[0]} era (the server answers {', '.join(answered)})")
-    if any(supports[e] == "unknown" for e in answered):
-        return Check("eras", "unknown", f"the server answers only {', '.join(answered)}; not known for this client")
-    return Check("eras", "fails", f"the server answers only {', '.join(answered)}, which this client does not speak")
+        return Check("eras", "works", f"both speak the {ERA_LABEL[common[0]]} era{cite(claims[common[0]])}")
+    open_ = [e for e in answered if claims[e].value == "unknown"]
+    if open_:
+        return Check(
+            "eras", "unknown", f"the server answers only {said}; not known for this client{cite(claims[open_[0]])}"
+        )
+    return Check(
+        "eras", "fails", f"the server answers only {said}, which this client does not speak{cite(claims[answered[0]])}"
+    )
 
 
 def _strict(aspect: str, claim: Claim, differs: bool | None, strict: str) -> Check:
@@ -214,10 +238,14 @@ def _strict(aspect: str, claim: Claim, differs: bool | None, strict: str) -> Che
     if not differs:
         return Check(aspect, "works", f"the {name} matches")
     if claim.value == strict:
-        return Check(aspect, "fails", f"the metadata's {name} differs, and this client refuses that")
+        return Check(aspect, "fails", f"the metadata's {name} differs, and this client refuses that{cite(claim)}")
     if claim.value == "lenient":
-        return Check(aspect, "works", f"the metadata's {name} differs; this client is reported to connect anyway")
-    return Check(aspect, "unknown", f"the metadata's {name} differs; whether this client refuses that is not known")
+        return Check(
+            aspect, "works", f"the metadata's {name} differs; this client is reported to connect anyway{cite(claim)}"
+        )
+    return Check(
+        aspect, "unknown", f"the metadata's {name} differs; whether this client refuses that is not known{cite(claim)}"
+    )
 
 
 def overall(checks: tuple[Check, ...]) -> Verdict:

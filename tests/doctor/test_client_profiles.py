@@ -79,6 +79,9 @@ def test_a_strict_client_fails_on_the_issuer_a_lenient_one_connects(tmp_path: Pa
     assert generic["causes"][0]["id"] == "issuer-mismatch"
     assert vscode["status"] != "failed", vscode
     assert any("reported to connect anyway" in d for d in vscode["details"])
+    # Each verdict names its basis: the certainty and the first source of the deciding claim.
+    assert generic["summary"].endswith("[confirmed: https://github.com/atlassian/atlassian-mcp-server/issues/148]")
+    assert any(d.endswith("[assumed: https://github.com/willdady/platypus/issues/394]") for d in vscode["details"])
 
 
 @pytest.mark.parametrize(
