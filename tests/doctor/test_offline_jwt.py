@@ -231,3 +231,14 @@ def test_online_401_leads_with_what_the_token_itself_says(tmp_path: Path) -> Non
     mcp = steps(json.loads((out / "doctor.json").read_text(encoding="utf-8")))["DOC-MCP-001"]
     ids = [c["id"] for c in mcp["causes"]]
     assert ids[0] == "oauth-token-expired" and "oauth-token-invalid" in ids, ids
+
+
+def test_offline_runs_are_byte_identical(tmp_path: Path) -> None:
+    """Same token, same --as-of: the same doctor.json and doctor.html, profile and all."""
+    outputs = []
+    for name in ("a", "b"):
+        offline(tmp_path / name, THREE_LO, "--client", "claude-code")
+        folder = tmp_path / name / "out"
+        outputs.append(tuple((folder / f).read_bytes() for f in ("doctor.json", "doctor.html")))
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0][0])["client"]["id"] == "claude-code"
