@@ -111,7 +111,8 @@ def render_text(report: DoctorReport, *, verbose: bool = False) -> str:
         f"rovo-audit doctor: {o.url}",
         f"  credential: {o.credentials.label}"
         + (f" · origin: {o.origin}" if o.origin else "")
-        + (f" · settings: {o.settings_path}" if o.settings_path else ""),
+        + (f" · settings: {o.settings_path}" if o.settings_path else "")
+        + (f" · MCP eras answered: {', '.join(report.eras)}" if report.eras else ""),
     ]
     first = report.first_failure
     for s in report.steps:

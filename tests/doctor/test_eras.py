@@ -209,3 +209,10 @@ def test_retry_after_in_seconds_or_as_a_date(value: str, shown: str | None) -> N
     from auditor.doctor.steps_mcp import _retry_after
 
     assert _retry_after(value) == shown
+
+
+def test_the_terminal_and_doctor_html_name_the_eras_answered(tmp_path: Path) -> None:
+    with running_sim(SCENARIOS["stateless-only"]) as base:
+        run = doctor(base, tmp_path, *basic())
+    assert "· MCP eras answered: modern" in run.out.splitlines()[1]
+    assert "MCP eras answered: <code>modern</code></p>" in run.html
