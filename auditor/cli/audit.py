@@ -138,5 +138,12 @@ def print_summary(outcome: Outcome) -> None:
 
     colour = colour_wanted(sys.stdout)
     links = colour and sys.stdout.isatty()  # an OSC 8 link only where a terminal reads it
-    text = audit_summary(outcome.results, outcome.written, outcome.fail_on, colour=colour, hyperlinks=links)
+    text = audit_summary(
+        outcome.results,
+        outcome.written,
+        outcome.fail_on,
+        colour=colour,
+        hyperlinks=links,
+        frameworks=outcome.context.frameworks if outcome.context is not None else (),
+    )
     print(text, file=getattr(sys.stdout, "raw", sys.stdout) if colour else sys.stdout)

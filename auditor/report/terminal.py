@@ -25,13 +25,19 @@ Segment = tuple[str, str | None]
 
 
 def audit_summary(
-    results: Results, written: Sequence[Path], fail_on: str, *, colour: bool = False, hyperlinks: bool = False
+    results: Results,
+    written: Sequence[Path],
+    fail_on: str,
+    *,
+    colour: bool = False,
+    hyperlinks: bool = False,
+    frameworks: Sequence[str] = (),
 ) -> str:
     """The summary, every part made safe for a terminal (`safe.terminal`); with `colour`, our own
     tokens in colour, with `hyperlinks` report.html's link an OSC 8 hyperlink too (either way,
     print it to the stream below SafeStream, which would show the sequences as text)."""
     lines = []
-    for row in _summary_rows(results, written, fail_on):
+    for row in _summary_rows(results, written, fail_on, frameworks):
         parts = []
         for text, style in row:
             safe = terminal(text)
@@ -47,7 +53,9 @@ def _verdict_style(verdict: str) -> str:
     return "blocked" if verdict.startswith("Blocked") else "ready" if verdict.startswith("Ready") else "note"
 
 
-def _summary_rows(results: Results, written: Sequence[Path], fail_on: str) -> list[list[Segment]]:
+def _summary_rows(
+    results: Results, written: Sequence[Path], fail_on: str, frameworks: Sequence[str] = ()
+) -> list[list[Segment]]:
     r = results
     s = r.summary
     verdict = verdict_text(r.findings, fail_on)
@@ -126,6 +134,11 @@ def _summary_rows(results: Results, written: Sequence[Path], fail_on: str) -> li
     elif r.unused_waivers:
         rows.append([(f"  {len(r.unused_waivers)} unused waiver(s)", None)])
     rows += [[(line, None)] for line in _code_scanning_note(r, written)]
+    if frameworks:  # asked for by --framework: each one's requirements by status
+        from .frameworks import counts_line, select
+
+        for fw in select(r.findings, frameworks):
+            rows.append([(f"  {fw.name}: {counts_line(fw)}", None)])
     for path in written:
         rows.append([(f"  wrote {path}", None)])
     report = next((p for p in written if p.name == "report.html"), None)

@@ -63,3 +63,12 @@ def test_sarif_rules_carry_framework_tags(tmp_path: Path) -> None:
         tags = rule["properties"]["tags"]
         want = [f"{fw}/{req}" for fw, reqs in data.of(rule["id"]).items() for req in reqs]
         assert want and all(t in tags for t in want), rule["id"]
+
+
+def test_terminal_names_the_chosen_frameworks_only(tmp_path: Path) -> None:
+    r = run_cli("audit", "--demo", "--out", tmp_path / "a", "--format", "md", "--no-history", "--framework", "soc2")
+    assert r.code == 1, r.err
+    assert "  SOC 2 Trust Services Criteria: " in r.out and " fail" in r.out.split("SOC 2 Trust Services Criteria:")[1]
+    assert "NIST" not in r.out
+    plain = run_cli("audit", "--demo", "--out", tmp_path / "b", "--format", "md", "--no-history")
+    assert "Trust Services" not in plain.out
