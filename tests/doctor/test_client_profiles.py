@@ -88,7 +88,7 @@ def test_a_strict_client_fails_on_the_issuer_a_lenient_one_connects(tmp_path: Pa
     "client, said",
     [
         ("vscode", "only with a client id registered by hand (pre-registered)"),
-        ("cursor", "whether it takes a client id registered by hand is not known"),  # never a pass
+        ("cursor", "only with a client id registered by hand (pre-registered) [confirmed: https://developer.mittwald.de"),
     ],
 )
 def test_no_registration_offered(tmp_path: Path, client: str, said: str) -> None:
