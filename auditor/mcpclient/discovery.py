@@ -11,14 +11,16 @@ No credentials are ever sent during discovery.
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+# Re-exported: callers import them from here (steps_mcp, steps_auth, the package).
+from .challenge import bearer_challenge as bearer_challenge
+from .challenge import parse_www_authenticate as parse_www_authenticate
+from .fetch_rules import refused_target as refused_target
 from .issuer import issuer_difference, same_root_origin
 from .session import initialize_request_body, mcp_headers
 from .transport import Exchange, Http, TransportError, origin_of
@@ -333,48 +335,6 @@ READ_FIELDS = (
 )
 
 
-def refused_target(url: str, endpoint: str) -> str | None:
-    """Why the doctor will not fetch `url`, a URL a server named (None: it may). Only https,
-    plain http on loopback alone; never a link-local, private or cloud metadata address
-    unless the MCP endpoint itself is in that network (a test server, a private gateway)."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return "not a URL"
-    kind, own = _address_kind(host), _address_kind((urlsplit(endpoint).hostname or "").lower())
-    if parts.scheme == "http" and kind != "loopback":
-        return "plain http to a host that is not this machine; discovery URLs must be https"
-    if parts.scheme not in ("https", "http"):
-        return f"scheme {parts.scheme or '(none)'} is not https"
-    if kind in ("link-local", "private", "metadata") and kind != own:
-        return f"a {kind} address, which the MCP endpoint is not on; not fetched"
-    return None
-
-
-_METADATA_HOSTS = frozenset(
-    {"metadata.google.internal", "metadata", "instance-data", "169.254.169.254", "fd00:ec2::254"}
-)
-
-
-def _address_kind(host: str) -> str:
-    if host in _METADATA_HOSTS:
-        return "metadata"
-    if host == "localhost" or host.endswith(".localhost"):
-        return "loopback"
-    try:
-        ip = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return "name"
-    if ip.is_loopback:
-        return "loopback"
-    if ip.is_link_local:
-        return "link-local"
-    if ip.is_private or ip.is_reserved or ip.is_unspecified:
-        return "private"
-    return "public"
-
-
 def fetch_json(http: Http, url: str, endpoint: str) -> Fetch:
     elsewhere = origin_of(url) if origin_of(url) != origin_of(endpoint) else None
     refused = refused_target(url, endpoint)
@@ -395,40 +355,6 @@ def fetch_json(http: Http, url: str, endpoint: str) -> Fetch:
     kept = {k: doc[k] for k in READ_FIELDS if k in doc}
     evidence = replace(exchange, body=http.excerpt(json.dumps(kept, ensure_ascii=False, sort_keys=True)))
     return Fetch(url, evidence, doc, None, elsewhere)
-
-
-_PARAM = re.compile(r'\s*([A-Za-z0-9_.\-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,"]*)\s*,?')
-_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~\-]*)(?=\s|$|,)\s*,?")
-
-
-def parse_www_authenticate(value: str) -> list[tuple[str, dict[str, str]]]:
-    """RFC 9110 §11.6.1 challenges: `[(scheme, {param: value})]`; token68 forms are skipped."""
-    challenges: list[tuple[str, dict[str, str]]] = []
-    pos = 0
-    while pos < len(value):
-        param = _PARAM.match(value, pos)
-        if param and param.group(0).strip() and challenges:
-            raw = param.group(2)
-            challenges[-1][1][param.group(1).lower()] = (
-                re.sub(r"\\(.)", r"\1", raw[1:-1]) if raw.startswith('"') else raw
-            )
-            pos = param.end()
-            continue
-        scheme = _SCHEME.match(value, pos)
-        if scheme and scheme.group(0).strip():
-            challenges.append((scheme.group(1), {}))
-            pos = scheme.end()
-            continue
-        pos += 1  # unparseable character: skip rather than fail on a sloppy header
-    return challenges
-
-
-def bearer_challenge(value: str) -> tuple[str | None, dict[str, str]]:
-    challenges = parse_www_authenticate(value)
-    for scheme, params in challenges:
-        if scheme.lower() == "bearer":
-            return scheme, params
-    return challenges[0] if challenges else (None, {})
 
 
 def resource_covers(resource: str, endpoint: str) -> bool:
