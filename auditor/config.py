@@ -266,6 +266,7 @@ class JiraConfig(BaseSettings):
     jira_issue_type: str = "Task"
     jira_labels: str = ""  # extra labels for the items created, separated by commas or spaces
     jira_priorities: str = ""  # e.g. critical=Highest,high=High: severity → priority name; empty: none set
+    jira_state_dir: str | None = None  # where the sync remembers what it wrote (tickets/state.py); default ~/.cache
     timeout_seconds: float = Field(30.0, gt=0, le=600)
     max_retries: int = Field(4, ge=0, le=10)
     max_retry_wait_seconds: float = Field(60.0, ge=0, le=3600)

@@ -32,7 +32,9 @@ Settings (flags win over the environment and .env): ROVO_AUDIT_JIRA_URL (the sit
 https://example.atlassian.net), ROVO_AUDIT_JIRA_EMAIL + ROVO_AUDIT_JIRA_API_TOKEN, or
 ROVO_AUDIT_JIRA_BEARER (OAuth 2.0; then the URL is https://api.atlassian.com/ex/jira/CLOUD_ID),
 ROVO_AUDIT_JIRA_PROJECT, ROVO_AUDIT_JIRA_ISSUE_TYPE (default Task), ROVO_AUDIT_JIRA_LABELS,
-ROVO_AUDIT_JIRA_PRIORITIES (severity=Priority pairs; default: no priority set).
+ROVO_AUDIT_JIRA_PRIORITIES (severity=Priority pairs; default: no priority set),
+ROVO_AUDIT_JIRA_STATE_DIR (where --apply remembers the items it wrote, so that a re-run
+before Jira's search index catches up still finds them; default ~/.cache/rovo-audit/jira).
 
 Exit status: 0 in step (or the dry run's plan printed); 1 a request failed (per group:
 the rest were done; run it again to finish); 2 bad input or usage.
@@ -126,13 +128,20 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
     from ..collect.http import HttpError, RetryPolicy
     from ..config import Redactor
     from ..report.jira_adf import comment, content
+    from ..report.safe import terminal
     from ..report.tickets import outcome_text, plan_text
+    from ..tickets import state
     from ..tickets.jira import JiraClient, JiraSession
     from ..tickets.planner import groups, plan
     from ..tickets.sync import Target, carry_out
 
     config, auth = jira_settings(args)
     redact = Redactor(config.secret_values())
+
+    def warn(problem: str | None) -> None:
+        if problem is not None:
+            print(redact(terminal(f"rovo-audit: warning: {problem}")), file=sys.stderr)
+
     site, project = config.jira_url, config.jira_project
     assert site is not None and project is not None  # jira_settings required both
     all_groups = groups(results, fail_on)
@@ -149,7 +158,24 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
             timeout=config.timeout_seconds, retry=retry, concurrency=1, tls=site.startswith("https://")
         ) as session:
             client = JiraClient(session, site, auth)
-            the_plan = plan(all_groups, await client.managed_items(project), contents)
+            state_path = state.path_for(
+                Path(config.jira_state_dir) if config.jira_state_dir else state.default_dir(), site, project
+            )
+            remembered, problem = state.load(state_path)
+            warn(problem)
+            reconcile = remembered.reconcile()
+            items = await client.managed_items(project, reconcile)
+            the_plan = plan(all_groups, items, contents)
+            # An action on an item written before the newest 50 (not reconciled): the search may
+            # be stale about it (or miss it, and a create would double it); read it directly.
+            ids, recent = remembered.ids, {str(i) for i in reconcile}
+            check = sorted(
+                {ids[a.group.label] for a in the_plan.actions if ids.get(a.group.label, "") not in ("", *recent)}
+            )
+            if check:
+                fresh = [i for i in [await client.item(x) for x in check] if i is not None]
+                items = (*(i for i in items if i.id not in check), *fresh)
+                the_plan = plan(all_groups, items, contents)
             print(redact(plan_text(the_plan, project=project, site=site, apply=apply)), file=sys.stdout)
             if not apply or not the_plan.actions:
                 return 0
@@ -161,6 +187,8 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
                 redact,
             )
             print(redact(outcome_text(outcomes)), file=sys.stdout)
+            written = [(o.action.group.label, o.item_id) for o in outcomes if o.item_id and o.item_id.isdigit()]
+            warn(state.save(state_path, remembered.after(written)) if written else None)
             return 1 if any(o.error is not None for o in outcomes) else 0
 
     try:

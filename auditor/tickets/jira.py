@@ -26,6 +26,7 @@ import httpx
 from ..collect.http import RETRY_STATUSES, AuthHeader, HttpError, HttpSession, _describe_status, _retry_after
 from .model import MANAGED_LABEL, PROPERTY_KEY, Category, Content, Item
 
+FIELDS = ("summary", "status", "labels")  # what the planner reads of each item
 PAGE_SIZE = 100  # issues per search page (fields: summary, status, labels; Jira allows up to 5000 ids)
 MAX_PAGES = 200  # 20,000 managed work items: past this the search is an error, never a silent truncation
 _STATUS_TEXT = {
@@ -133,22 +134,28 @@ class JiraClient:
         except ValueError:
             raise HttpError(endpoint, f"HTTP {resp.status_code} but the response is not valid JSON") from None
 
-    async def managed_items(self, project: str) -> tuple[Item, ...]:
-        """Every work item of the project carrying the managed label, page by page."""
+    async def managed_items(self, project: str, reconcile: tuple[int, ...] = ()) -> tuple[Item, ...]:
+        """Every work item of the project carrying the managed label, page by page.
+
+        `reconcile`: ids of items written lately (at most 50), which the search returns as they
+        are now rather than as its index last saw them (read-after-write); the same list on
+        every page, as Atlassian requires (tickets/state.py)."""
         jql = f'project = "{project}" AND labels = "{MANAGED_LABEL}" ORDER BY created ASC'
         body: dict[str, Any] = {
             "jql": jql,
-            "fields": ["summary", "status", "labels"],
+            "fields": list(FIELDS),
             "properties": [PROPERTY_KEY],
             "maxResults": PAGE_SIZE,
         }
+        if reconcile:
+            body["reconcileIssues"] = list(reconcile[:50])
         items: list[Item] = []
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
             page = await self._json("POST", "/rest/api/3/search/jql", "search/jql", body, idempotent=True)
             if not isinstance(page, Mapping) or not isinstance(page.get("issues", []), list):
                 raise HttpError("search/jql", "the answer is not a page of issues")
-            items.extend(_item(i) for i in page.get("issues", []))
+            items.extend(_item(i, "search/jql") for i in page.get("issues", []))
             token = page.get("nextPageToken")
             if page.get("isLast") is True or not token:
                 return tuple(items)
@@ -158,7 +165,20 @@ class JiraClient:
             body = {**body, "nextPageToken": token}
         raise HttpError("search/jql", f"more than {MAX_PAGES} pages of work items; stopped")
 
-    async def create(self, project: str, issue_type: str, labels: tuple[str, ...], content: Content) -> str:
+    async def item(self, issue_id: str) -> Item | None:
+        """One work item read directly (strongly consistent, unlike the search); None when it
+        is gone or the account may no longer see it."""
+        path = f"/rest/api/3/issue/{_path(issue_id)}?fields={','.join(FIELDS)}&properties={PROPERTY_KEY}"
+        try:
+            found = await self._json("GET", path, "get issue", idempotent=True)
+        except HttpError as e:
+            if e.status == 404:
+                return None
+            raise
+        return _item(found, "get issue")
+
+    async def create(self, project: str, issue_type: str, labels: tuple[str, ...], content: Content) -> Item:
+        """The new item (its id, key, labels, and the new-category status it starts in)."""
         fields: dict[str, Any] = {
             "project": {"key": project},
             "issuetype": {"name": issue_type},
@@ -168,9 +188,10 @@ class JiraClient:
         body = {"fields": fields, "properties": [_property(content)]}
         created = await self._json("POST", "/rest/api/3/issue", "create issue", body, idempotent=False)
         key = created.get("key") if isinstance(created, Mapping) else None
-        if not isinstance(key, str):
-            raise HttpError("create issue", "the answer names no issue key")
-        return key
+        issue_id = created.get("id") if isinstance(created, Mapping) else None
+        if not isinstance(key, str) or not isinstance(issue_id, str) or not issue_id.isdigit():
+            raise HttpError("create issue", "the answer names no issue id and key")
+        return Item(issue_id, _path(key), labels, "new", "?", content.digest)
 
     async def update(self, key: str, content: Content) -> None:
         body = {"fields": _fields(content), "properties": [_property(content)]}
@@ -222,9 +243,9 @@ def _obj(value: Any) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
 
 
-def _item(raw: Any) -> Item:
+def _item(raw: Any, endpoint: str) -> Item:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str) or not isinstance(raw.get("key"), str):
-        raise HttpError("search/jql", "an issue in the answer has no id or key")
+        raise HttpError(endpoint, "an issue in the answer has no id or key")
     fields = _obj(raw.get("fields"))
     status = _obj(fields.get("status"))
     cat = _obj(status.get("statusCategory")).get("key")

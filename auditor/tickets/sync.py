@@ -38,11 +38,13 @@ async def carry_out(
     out = []
     for a in actions:
         key = a.item.key if a.item is not None else None
+        issue_id = a.item.id if a.item is not None else None
         try:
             if a.kind == "create":
                 assert a.content is not None
                 labels = tuple(dict.fromkeys(("rovo-audit", a.group.label, *target.labels)))
-                key = await client.create(target.project, target.issue_type, labels, a.content)
+                made = await client.create(target.project, target.issue_type, labels, a.content)
+                key, issue_id = made.key, made.id
             elif a.kind == "update":
                 assert key is not None and a.content is not None
                 await client.update(key, a.content)
@@ -57,7 +59,7 @@ async def carry_out(
                 if a.content is not None:
                     await client.update(key, a.content)
         except HttpError as e:
-            out.append(Outcome(a, key, redact(str(e))))
+            out.append(Outcome(a, key, redact(str(e)), issue_id))
             continue
-        out.append(Outcome(a, key))
+        out.append(Outcome(a, key, None, issue_id))
     return tuple(out)

@@ -16,9 +16,12 @@ Atlassian's current document):
 - GET|POST /rest/api/3/search          410 Gone: removed from Jira Cloud in 2025 (CHANGE-2046)
 - POST /rest/api/3/issue               201 {id, key, self}
 - PUT /rest/api/3/issue/{key}          204 (fields and entity properties)
+- GET /rest/api/3/issue/{key}          IssueBean (fields summary, status, labels; ?properties=)
 - POST /rest/api/3/issue/{key}/comment 201 Comment
 - GET|POST /rest/api/3/issue/{key}/transitions   {transitions: [...]} / 204
 A workflow of three statuses: To Do (new), In Progress (indeterminate), Done (done).
+`freeze()` makes the search lag its writes as Jira Cloud's does (eventual consistency) except
+for the ids a search names in `reconcileIssues` (at most 50, the same on every page).
 Credentials: Basic JIRA_EMAIL:JIRA_TOKEN or Bearer JIRA_BEARER; else 401.
 Faults per endpoint name (search, create, edit, comment, transitions, transition): "429"
 (Retry-After: 1), "500", "400", "echo" (a 400 whose errors echo the credential),
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import json
 import re
 import socket
@@ -94,6 +98,11 @@ class FakeJira:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 10000
     other: str = ""  # another host a "redirect" fault points at
+    # Eventual consistency (Jira's search index lags its writes): None, the search sees every
+    # write; else the issues as the index last saw them (`freeze()`); the search answers from
+    # them, except for the ids in `reconcileIssues`, which it answers as they are now.
+    indexed: dict[str, FakeIssue] | None = None
+    reconcile: list[int] | None = None  # the reconcileIssues of the search being paged
     other_log: list[str | None] = field(default_factory=list)  # the Authorization headers it saw
 
     def add(
@@ -111,9 +120,20 @@ class FakeJira:
         self.issues[issue.key] = issue
         return issue
 
+    def freeze(self) -> None:
+        """From now on the search sees the issues as they are now (until `thaw()`)."""
+        with self.lock:
+            self.indexed = copy.deepcopy(self.issues)
+
+    def thaw(self) -> None:
+        with self.lock:
+            self.indexed = None
+
     def writes(self) -> list[Served]:
         return [
-            s for s in self.served if s.endpoint not in ("search", "transitions", "removed-search") and s.status < 300
+            s
+            for s in self.served
+            if s.endpoint not in ("search", "transitions", "removed-search", "get") and s.status < 300
         ]
 
     def by_label(self, label: str) -> list[FakeIssue]:
@@ -205,29 +225,26 @@ def build_app(st: FakeJira) -> Starlette:
         m = _JQL.fullmatch(str(body.get("jql", "")))
         if not m or m.group(1) != st.project:
             return _error(400, "The JQL query is not the one this fake understands.")
-        found = [i for i in st.issues.values() if m.group(2) in i.fields.get("labels", [])]
+        reconcile = body.get("reconcileIssues")
+        if reconcile is not None and (
+            not isinstance(reconcile, list)
+            or len(reconcile) > 50
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in reconcile)
+        ):
+            return _error(400, "reconcileIssues accepts at most 50 issue ids.")
+        if body.get("nextPageToken") and reconcile != st.reconcile:
+            return _error(400, "reconcileIssues must be the same on every page of a search.")
+        st.reconcile = reconcile
+        view = dict(st.issues if st.indexed is None else st.indexed)
+        view.update({i.key: i for i in st.issues.values() if int(i.id) in (reconcile or [])})
+        found = [i for i in view.values() if m.group(2) in i.fields.get("labels", [])]
         found.sort(key=lambda i: int(i.id))
         start = int(base64.urlsafe_b64decode(body["nextPageToken"]).decode()) if body.get("nextPageToken") else 0
         size = min(int(body.get("maxResults", 50)), st.page_size)
         page = found[start : start + size]
         wanted = body.get("properties") or []
         issues = []
-        for i in page:
-            fields = {
-                "summary": i.fields["summary"],
-                "labels": i.fields.get("labels", []),
-                "status": _status_bean(st.url, i.status),
-            }
-            bean: dict[str, Any] = {
-                "id": i.id,
-                "key": i.key,
-                "self": f"{st.url}/rest/api/3/issue/{i.id}",
-                "fields": fields,
-            }
-            props = {k: v for k, v in i.properties.items() if k in wanted}
-            if props:
-                bean["properties"] = props
-            issues.append(bean)
+        issues = [_bean(st.url, i, wanted) for i in page]
         out: dict[str, Any] = {"issues": issues, "isLast": start + size >= len(found)}
         if not out["isLast"]:
             out["nextPageToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
@@ -247,7 +264,15 @@ def build_app(st: FakeJira) -> Starlette:
         return JSONResponse({"id": issue.id, "key": issue.key, "self": f"{st.url}/rest/api/3/issue/{issue.id}"}, 201)
 
     def issue_of(request: Request) -> FakeIssue | None:
-        return st.issues.get(request.path_params["key"])
+        key = request.path_params["key"]
+        return st.issues.get(key) or next((i for i in st.issues.values() if i.id == key), None)
+
+    def get(request: Request, body: Any) -> Response:
+        issue = issue_of(request)
+        if issue is None:
+            return _error(404, "Issue does not exist or you do not have permission to see it.")
+        wanted = [p for p in request.query_params.get("properties", "").split(",") if p]
+        return JSONResponse(_bean(st.url, issue, wanted))
 
     def edit(request: Request, body: Any) -> Response:
         issue = issue_of(request)
@@ -312,11 +337,26 @@ def build_app(st: FakeJira) -> Starlette:
             Route("/rest/api/3/search", handler("removed-search", removed), methods=["GET", "POST"]),
             Route("/rest/api/3/issue", handler("create", create), methods=["POST"]),
             Route("/rest/api/3/issue/{key}", handler("edit", edit), methods=["PUT"]),
+            Route("/rest/api/3/issue/{key}", handler("get", get), methods=["GET"]),
             Route("/rest/api/3/issue/{key}/comment", handler("comment", comment), methods=["POST"]),
             Route("/rest/api/3/issue/{key}/transitions", handler("transitions", transitions), methods=["GET"]),
             Route("/rest/api/3/issue/{key}/transitions", handler("transition", transition), methods=["POST"]),
         ]
     )
+
+
+def _bean(base: str, i: FakeIssue, properties: list[str]) -> dict[str, Any]:
+    """An IssueBean with the fields the sync asks for and the entity properties named."""
+    fields = {
+        "summary": i.fields["summary"],
+        "labels": i.fields.get("labels", []),
+        "status": _status_bean(base, i.status),
+    }
+    bean: dict[str, Any] = {"id": i.id, "key": i.key, "self": f"{base}/rest/api/3/issue/{i.id}", "fields": fields}
+    props = {k: v for k, v in i.properties.items() if k in properties}
+    if props:
+        bean["properties"] = props
+    return bean
 
 
 def _is_adf(doc: Any) -> bool:

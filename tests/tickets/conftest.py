@@ -15,6 +15,15 @@ from tests.servers.fake_jira import JIRA_EMAIL, JIRA_TOKEN, FakeJira
 AS_OF = "2026-12-01"
 
 
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the sync remembers what it wrote (tickets/state.py): a folder of this test's,
+    never the real ~/.cache."""
+    folder = tmp_path_factory.mktemp("jira-state")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "rovo-audit" / "jira"
+
+
 @pytest.fixture(scope="session")
 def demo_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled demo org's results.json, written by the real `audit` (7 blocking groups)."""

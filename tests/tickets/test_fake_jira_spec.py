@@ -11,6 +11,7 @@ import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -71,6 +72,7 @@ def check_all(jira: FakeJira) -> list[Served]:
             seen.method.lower(),
             seen.path,
             headers=headers,
+            args=dict(parse_qsl(seen.query)),
             data=seen.request_body or None,
             content_type="application/json",
         )

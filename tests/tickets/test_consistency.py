@@ -1,0 +1,75 @@
+"""Read-after-write: Jira Cloud's search is eventually consistent (a write reaches it after
+seconds to minutes). The fake's `freeze()` makes its search lag the same way; a re-run right
+after a write must still find what the last run wrote (no duplicate, no second resolve),
+through `reconcileIssues` for the newest 50 items it remembers and a direct read of an
+older one. Through the real command, against the fake Jira on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from auditor.tickets.model import stable_label
+from auditor.tickets.state import path_for
+from tests.servers.fake_jira import running_jira
+from tests.tickets.conftest import blocking_controls, variant
+from tests.tickets.test_fake_jira_spec import check_all
+from tests.tickets.test_tickets import ORG, tickets
+
+
+def test_a_rerun_before_the_index_catches_up_changes_nothing(demo_results: Path, tmp_path: Path) -> None:
+    controls = blocking_controls(demo_results)
+    later = variant(demo_results, tmp_path / "later.json", fixed=(controls[0],))
+    with running_jira(page_size=3) as jira:
+        jira.freeze()  # the index never sees this test's writes
+        assert tickets(demo_results, jira, tmp_path, "--apply").code == 0
+        writes = len(jira.writes())
+        again = tickets(demo_results, jira, tmp_path, "--apply")
+        assert again.code == 0, again.err
+        assert f"0 to create, 0 to update, 0 to reopen, 0 to resolve; {len(controls)} in step" in again.out
+        assert len(jira.writes()) == writes and len(jira.issues) == len(controls)
+        searches = [json.loads(s.request_body) for s in jira.served if s.endpoint == "search"]
+        ids = sorted(int(i.id) for i in jira.issues.values())
+        assert sorted(searches[-1]["reconcileIssues"]) == ids  # the same list on every page
+        assert len({json.dumps(b["reconcileIssues"]) for b in searches[-3:]}) == 1
+        # resolved, then the same results at once: the index still says open; nothing is redone
+        assert "1 to resolve" in tickets(later, jira, tmp_path, "--apply").out
+        (issue,) = jira.by_label(stable_label(ORG, controls[0]))
+        assert issue.status == "Done" and len(issue.comments) == 1
+        r = tickets(later, jira, tmp_path, "--apply")
+        assert r.code == 0 and "0 to resolve" in r.out and len(issue.comments) == 1
+
+
+def test_an_item_older_than_the_newest_50_is_read_directly(demo_results: Path, tmp_path: Path, state_dir: Path) -> None:
+    controls = blocking_controls(demo_results)
+    with running_jira() as jira:
+        jira.freeze()
+        assert tickets(demo_results, jira, tmp_path, "--apply").code == 0
+        (state,) = state_dir.iterdir()
+        assert state == path_for(state_dir, jira.url, jira.project)
+        doc = json.loads(state.read_text(encoding="utf-8"))
+        assert len(doc["items"]) == len(controls) and "PLANTED" not in state.read_text(encoding="utf-8")
+        # 50 items written since (elsewhere in the project): ours are no longer reconciled
+        doc["items"] = [[stable_label("other-org", f"C-{n}"), str(90000 + n)] for n in range(50)] + doc["items"]
+        state.write_text(json.dumps(doc), encoding="utf-8")
+        writes = len(jira.writes())
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert f"0 to create, 0 to update, 0 to reopen, 0 to resolve; {len(controls)} in step" in r.out
+        assert len(jira.writes()) == writes and len(jira.issues) == len(controls)
+        assert len([s for s in jira.served if s.endpoint == "get"]) == len(controls)
+        checked = {(s.endpoint, s.status) for s in check_all(jira)}  # as Jira's OpenAPI says
+        assert {("get", 200), ("search", 200)} <= checked
+
+
+def test_a_broken_state_file_is_a_warning_and_the_search_decides(
+    demo_results: Path, tmp_path: Path, state_dir: Path
+) -> None:
+    with running_jira() as jira:
+        state = path_for(state_dir, jira.url, jira.project)
+        state.parent.mkdir(parents=True)
+        state.write_text("{not json", encoding="utf-8")
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert "warning: the ticket state" in r.err and "not valid; ignored" in r.err
+        assert len(json.loads(state.read_text(encoding="utf-8"))["items"]) == len(blocking_controls(demo_results))
