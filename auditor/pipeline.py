@@ -6,23 +6,25 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import bundled
 from .atomic import Data, Same, Writer, write_set
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
-from .history.review import HistoryOptions, prepare, record
 from .history.store import entry_name
 from .load.documents import Loaded, load_file, load_text
 from .model.policy import Policy
 from .model.results import Results
 from .model.settings import OrgSettings
 from .model.waivers import Waivers
-from .plan import make_plan
 from .report.formats import FORMATS
 from .report.interface import ReportContext
 from .report.json_format import JsonFormat
 from .verdict import blocking
+
+if TYPE_CHECKING:  # imported where used: an audit without html/md or a history loads neither (0.1 s)
+    from .history.review import HistoryOptions
 
 PLANNED_FORMATS = frozenset({"html", "md"})  # the outputs that carry the remediation plan
 # How the pipeline tells a caller where it is (report/progress.py draws it on a terminal):
@@ -107,6 +109,8 @@ def run_audit(
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, generated_at=generated_at)
     if plan and PLANNED_FORMATS & set(formats):  # the reports people read open with the ordered plan
         on_stage("plan", {"orgs": len(results.orgs), "checks": len(results.findings)})
+        from .plan import make_plan
+
         steps = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of)
         context = replace(context or ReportContext(), plan=steps)
     return report_results(
@@ -127,6 +131,8 @@ def report_results(
     """Write the reports; with a history, compare with the previous run first and store this one after."""
     context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
+        from .history.review import prepare
+
         context = replace(context, review=prepare(history, results))
     on_stage(f"render {', '.join(formats)}", {"checks": len(results.findings)})
     files: dict[str, Data] = dict(render_reports(results, formats, context))  # all before writing any
@@ -142,6 +148,8 @@ def report_results(
     on_stage("write", {"files": len(files)})
     written = write_set(out, files)  # every file, or none: auditor/atomic.py
     if history is not None and late is not None:
+        from .history.review import record
+
         written.append(record(history, results, late))
     return Outcome(results, tuple(written), fail_on, context)
 

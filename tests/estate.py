@@ -130,6 +130,17 @@ def _entry(rng: random.Random, org: int, i: int, used_psl: set[str]) -> str:
     return f"https://svc{i}.tools.corp.example/**"
 
 
+def _ranges(seed: int, n: int, count: int) -> list[str]:
+    """`count` more IP allowlist ranges for org `n`: /16s, /24s and /32s under 10.0.0.0/8, from
+    a generator of their own (the estate's other draws stay as they are without them)."""
+    rng = random.Random(f"{seed}/{n}/ranges")
+    out: dict[str, None] = {}
+    while len(out) < count:
+        a, b, c = rng.randrange(256), rng.randrange(256), rng.randrange(256)
+        out[rng.choice((f"10.{a}.0.0/16", f"10.{a}.{b}.0/24", f"10.{a}.{b}.{c}/32", f"10.{a}.{b}.{c}/32"))] = None
+    return list(out)
+
+
 def _org(rng: random.Random, n: int, entries: int) -> dict[str, object]:
     name = f"{_COMPANIES[n % len(_COMPANIES)]} {_UNITS[(n // len(_COMPANIES)) % len(_UNITS)]}"
     if n >= len(_COMPANIES) * len(_UNITS):
@@ -195,18 +206,26 @@ def _org(rng: random.Random, n: int, entries: int) -> dict[str, object]:
     return org
 
 
-def make_estate(orgs: int, entries_per_org: int, seed: int) -> tuple[str, str]:
-    """(policy YAML, settings YAML) for `orgs` orgs with `entries_per_org` allowlist entries each.
+def make_estate(orgs: int, entries_per_org: int, seed: int, *, ip_ranges: int = 0) -> tuple[str, str]:
+    """(policy YAML, settings YAML) for `orgs` orgs with `entries_per_org` allowlist entries each
+    and, with `ip_ranges`, about that many ranges in each collected IP allowlist (the files are
+    otherwise the same as without it).
 
     Findings per org are roughly 4 × entries_per_org + 30 (four domain controls per entry, plus
     auth, scopes, permissions, IP and evidence checks).
     """
     rng = random.Random(seed)
+    org_list = [_org(rng, n, entries_per_org) for n in range(orgs)]
+    if ip_ranges:  # each collected IP allowlist grows to about `ip_ranges` ranges
+        for n, org in enumerate(org_list):
+            ip = org.get("ip_allowlist")
+            if isinstance(ip, dict):
+                ip["ranges"] += _ranges(seed, n, max(0, ip_ranges - len(ip["ranges"])))
     settings = {
         "apiVersion": "rovo-audit/v1",
         "kind": "OrgSettings",
         "collected_at": COLLECTED_AT,
-        "orgs": [_org(rng, n, entries_per_org) for n in range(orgs)],
+        "orgs": org_list,
     }
     return (
         yaml.safe_dump(POLICY, sort_keys=False, allow_unicode=True),

@@ -56,11 +56,11 @@ def add_history_flags(p: argparse.ArgumentParser) -> None:
 
 
 def history_options(args: argparse.Namespace, digest: str) -> HistoryOptions | None:
-    from ..history.review import HistoryOptions
-
     if args.no_history:
         require(args.history is None, "--history and --no-history contradict each other; drop one")
         return None
+    from ..history.review import HistoryOptions  # not before: --no-history loads no review code
+
     folder = args.history if args.history is not None else args.out / "history"
     return HistoryOptions(folder=folder, digest=digest, expiring_days=args.expiring_days, trend_runs=args.trend_runs)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..history.review import Review
 from ..model.common import iso as iso  # where the formats have always found it
 from ..model.results import Results
-from ..plan.model import Plan
+
+if TYPE_CHECKING:  # annotations only: results.json's writer loads neither the history nor the plan
+    from ..history.review import Review
+    from ..plan.model import Plan
 
 
 @dataclass(frozen=True, slots=True)

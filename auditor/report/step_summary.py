@@ -7,7 +7,6 @@ import sys
 
 from ..model.results import Results
 from .interface import ReportContext
-from .markdown import MarkdownFormat
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 # GitHub drops a step's summary whole when it is over 1 MiB ("Job summary is too large");
@@ -22,6 +21,8 @@ CUT_NOTE = (
 def step_summary_markdown(results: Results, context: ReportContext | None, limit: int = LIMIT_BYTES) -> str:
     """summary.md as the run wrote it ("Since the last review" included when there is a
     history), cut at a line boundary under `limit` bytes with a note where to read the rest."""
+    from .markdown import MarkdownFormat  # here, not above: every audit imports this module (0.1 s)
+
     text = MarkdownFormat().render(results, context or ReportContext()).rstrip("\n") + "\n"
     raw = text.encode("utf-8")
     if len(raw) <= limit:
