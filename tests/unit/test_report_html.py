@@ -415,3 +415,14 @@ def test_charts_count_every_finding():
 def test_review_hook_is_in_place():
     source = Path(html_format.__file__).with_name("templates").joinpath("report.html.j2").read_text()
     assert '{% include "_review.html.j2" %}' in source  # no 'ignore missing': a lost file is an error
+
+
+def test_the_page_charts_count_what_is_not_a_pass(example: str):
+    """The charts as rendered (what a reader without JavaScript sees) count the 12 findings that
+    are not passes, and say so; the 23 passes are in the summary table, not the bars."""
+    assert "The charts count the 12 findings not passed." in example
+    status = example[example.index('id="ch-status"') : example.index('id="ch-area"')]
+    assert "<title>fail: 12 fail</title>" in status and " pass</title>" not in status
+    severity = example[example.index('id="ch-sev"') :].split("</svg>")[0]
+    bars = re.findall(r"<title>\w+: (\d+) \w+</title>", severity)
+    assert sum(map(int, bars)) == 12
