@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 from pydantic import AnyUrl
 
-from tests.conftest import run_cli
+from tests.conftest import assert_no_secret, run_cli
 from tests.servers.sdk_auth_servers import CONFIGS, PRE_REGISTERED_ID, REDIRECT_URI, SdkServer, running_sdk_server
 
 AS_OF = "2026-11-26T10:00:00Z"
@@ -112,6 +113,9 @@ def doctor(server: SdkServer, tmp: Path, *args: str) -> dict[str, Any]:
         "-q", *args, cwd=tmp, timeout=120,
     )  # fmt: skip
     assert r.code in (0, 1), (r.code, r.out, r.err)
+    # No token or client secret the server issued, and no --bearer value, reaches any output.
+    issued = [*server.provider.tokens, *(c.client_secret for c in server.provider.clients.values() if c.client_secret)]
+    assert_no_secret(r, out, secrets=[*issued, *(v for f, v in itertools.pairwise(args) if f == "--bearer")])
     report: dict[str, Any] = json.loads((out / "doctor.json").read_text(encoding="utf-8"))
     return report
 
