@@ -34,7 +34,14 @@ _STATUS_TEXT = {
     "Add comments or Transition work items)",
     404: "HTTP 404 not found (no such project or work item, or the account may not see it)",
 }
-_FIELD = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+# The field names an answer's `errors` may show: the fields and parameters the sync sends, and
+# custom fields (a project may require one on create). Anything else is "?": a server that
+# echoed part of the credential as a key would otherwise print that part (a partial echo
+# escapes the redactor, which knows whole secrets only).
+_FIELD = re.compile(
+    r"summary|description|labels|priority|issuetype|project|properties|comment|transition|jql|"
+    r"nextPageToken|maxResults|fields|reconcileIssues|customfield_[0-9]{1,12}"
+)
 _CATEGORIES: frozenset[str] = frozenset({"new", "indeterminate", "done", "undefined"})
 
 
@@ -107,8 +114,7 @@ def _jira_status(resp: httpx.Response) -> str:
     except ValueError:
         return text
     if isinstance(body, Mapping) and isinstance(body.get("errors"), Mapping) and body["errors"]:
-        # Field ids only (summary, customfield_10000), whole, so the redactor sees any secret a
-        # server echoed in full; anything else is shown as "?".
+        # Known field ids only (summary, customfield_10000); anything else is shown as "?".
         names = ", ".join(sorted(k if _FIELD.fullmatch(str(k)) else "?" for k in body["errors"])[:5])
         return f"{text} (Jira rejected the field{'s' if len(body['errors']) > 1 else ''}: {names})"
     return text

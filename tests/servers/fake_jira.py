@@ -206,7 +206,7 @@ def build_app(st: FakeJira) -> Starlette:
                         if auth.startswith("Basic")
                         else auth
                     )
-                    resp = _error(400, auth, {token: "bad", auth.split(" ")[-1]: "bad"})
+                    resp = _error(400, auth, {token: "bad", auth.split(" ")[-1]: "bad", token[:20]: "bad"})
                 elif fault == "redirect":  # to another host: the credential must not follow
                     resp = Response(status_code=307, headers={"Location": f"{st.other}{request.url.path}"})
                 elif fault == "400":

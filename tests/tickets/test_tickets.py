@@ -238,7 +238,8 @@ def test_the_credential_stays_with_the_site(demo_results: Path, tmp_path: Path) 
     with running_jira() as jira:
         jira.faults["search"] = ["echo"]
         echoed = tickets(demo_results, jira, tmp_path)
-        assert echoed.code == 1 and "HTTP 400" in echoed.err and "Jira rejected the fields" in echoed.err
+        assert echoed.code == 1 and "HTTP 400" in echoed.err and "Jira rejected the fields: ?, ?, ?" in echoed.err
+        assert JIRA_TOKEN[:20] not in echoed.err + echoed.out  # a partial echo, which no redactor knows
         jira.faults["search"] = ["redirect"]
         moved = tickets(demo_results, jira, tmp_path)
         assert moved.code == 1 and "HTTP 307 redirect; not followed" in moved.err
