@@ -111,15 +111,13 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return found
 
 
-def violations(chromium: object, page_file: Path, scheme: str) -> dict[str, list[dict[str, object]]]:
-    """axe's violations per viewport, everything opened, then (a report) per viewport in the
-    table view: one load, resized between the runs (a new context per viewport cost 1.5-4 s
-    more per page on the shared 2-core machine)."""
+def violations(chromium: object, page_file: Path) -> dict[str, list[dict[str, object]]]:
+    """axe's violations per scheme and viewport, everything opened, then (a report) in the table
+    view too: one load and one injection, the scheme and size switched between the runs (a new
+    context and injection per run cost 1.5-4 s more on the shared 2-core machine)."""
     # The reports carry a hash-based CSP that would refuse axe's script: bypass it for the check.
     width, height = next(iter(VIEWPORTS.values()))
-    context = chromium.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": height}, color_scheme=scheme, bypass_csp=True
-    )
+    context = chromium.new_context(viewport={"width": width, "height": height}, bypass_csp=True)  # type: ignore[attr-defined]
     try:
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
         page = context.new_page()
@@ -135,18 +133,19 @@ def violations(chromium: object, page_file: Path, scheme: str) -> dict[str, list
                 page.click("button.view")
                 assert page.locator("#ftable table").count() == 1
                 page.evaluate(EXPAND)
-            for view, (width, height) in VIEWPORTS.items():
-                page.set_viewport_size({"width": width, "height": height})
-                assert page.evaluate("window.innerWidth") == width
-                found[view + suffix] = page.evaluate(RUN)
-                # WCAG 1.4.10 (reflow), which axe does not measure: no sideways scrolling of the page.
-                wide = page.evaluate("document.documentElement.scrollWidth")
-                if wide > width:
-                    summary = f"the page is {wide} px wide in a {width} px viewport"
-                    node = {"target": "html", "summary": summary}
-                    found[view + suffix].append(
-                        {"id": "reflow", "impact": "serious", "help": "1.4.10", "nodes": [node]}
-                    )
+            for scheme in SCHEMES:
+                page.emulate_media(color_scheme=scheme)
+                assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+                for view, (width, height) in VIEWPORTS.items():
+                    page.set_viewport_size({"width": width, "height": height})
+                    assert page.evaluate("window.innerWidth") == width
+                    key = f"{scheme} {view}{suffix}"
+                    found[key] = page.evaluate(RUN)
+                    # WCAG 1.4.10 (reflow), which axe does not measure: no sideways scrolling of the page.
+                    wide = page.evaluate("document.documentElement.scrollWidth")
+                    if wide > width:
+                        node = {"target": "html", "summary": f"the page is {wide} px wide in a {width} px viewport"}
+                        found[key].append({"id": "reflow", "impact": "serious", "help": "1.4.10", "nodes": [node]})
         return found
     finally:
         context.close()
@@ -162,11 +161,10 @@ def describe(found: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", PAGES)
-def test_no_axe_violations(axe, browser, pages, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    found = violations(browser, pages[name], scheme)
-    report = "\n".join(f"== {name} {scheme} {view}\n{describe(v)}" for view, v in found.items() if v)
+def test_no_axe_violations(axe, browser, pages, name: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    found = violations(browser, pages[name])
+    report = "\n".join(f"== {name} {key}\n{describe(v)}" for key, v in found.items() if v)
     assert not report, f"axe-core violations:\n{report}"
 
 
@@ -179,11 +177,11 @@ def test_axe_sees_a_violation(axe, browser, tmp_path: Path) -> None:  # type: ig
         "</main></body></html>",
         encoding="utf-8",
     )
-    found = violations(browser, bad, "light")
-    assert list(found) == list(VIEWPORTS)
-    for view in VIEWPORTS:
-        assert [v["id"] for v in found[view]] == ["color-contrast"], json.dumps(found)
-        assert "3.93" in describe(found[view])
+    found = violations(browser, bad)
+    assert list(found) == [f"{s} {v}" for s in SCHEMES for v in VIEWPORTS]
+    for key in found:
+        assert [v["id"] for v in found[key]] == ["color-contrast"], json.dumps(found)
+        assert "3.93" in describe(found[key])
 
 
 # What axe leaves undecided in SVG (it cannot find the background of SVG text, and does not check
