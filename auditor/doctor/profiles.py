@@ -47,13 +47,23 @@ class Profile(_Data):
     redirect_sources: tuple[str, ...] = ()
     registration: Registration
     eras: Eras
+    discovery_fallback: Claim
     issuer_check: Claim
     resource_check: Claim
     clear_cache: str
 
     def claims(self) -> tuple[Claim, ...]:
         r, e = self.registration, self.eras
-        return (r.dcr, r.cimd, r.pre_registered, e.handshake, e.stateless, self.issuer_check, self.resource_check)
+        return (
+            r.dcr,
+            r.cimd,
+            r.pre_registered,
+            e.handshake,
+            e.stateless,
+            self.discovery_fallback,
+            self.issuer_check,
+            self.resource_check,
+        )
 
     def redirect_patterns(self) -> tuple[str, ...]:
         if self.redirects is not None:
@@ -90,7 +100,7 @@ class Profiles(_Data):
             if missing:
                 raise ValueError(f"profile {name} names unknown facts {missing}")
             r, e = p.registration, p.eras
-            for c in (r.dcr, r.cimd, r.pre_registered, e.handshake, e.stateless):
+            for c in (r.dcr, r.cimd, r.pre_registered, e.handshake, e.stateless, p.discovery_fallback):
                 if c.value not in _VALUES["tri"]:
                     raise ValueError(f"profile {name}: {c.value!r} is not yes, no or unknown")
             if p.issuer_check.value not in _VALUES["issuer_check"]:
@@ -124,6 +134,7 @@ class Seen:
 
     allowlist: tuple[Pattern, ...] | None  # the org's domains and, when on, the supported ones
     origin: str | None  # --origin: the redirect of a client with none fixed (generic)
+    discovery: str | None  # prm | legacy (the 2025-03-26 layout) | none: how the server was found
     registration: frozenset[str] | None  # of dcr, cimd: what the authorization server offers
     eras: frozenset[str] | None  # of handshake, stateless: what the server answered
     issuer_differs: bool | None
@@ -132,7 +143,7 @@ class Seen:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    aspect: str  # redirect | registration | eras | issuer | resource
+    aspect: str  # redirect | discovery | registration | eras | issuer | resource
     verdict: Verdict
     text: str
 
@@ -142,6 +153,7 @@ def compare(name: str, seen: Seen) -> tuple[Check, ...]:
     p = profiles().profiles[name]
     return (
         _redirect(p, seen),
+        _discovery(p, seen),
         _registration(p, seen),
         _eras(p, seen),
         _strict("issuer", p.issuer_check, seen.issuer_differs, "strict"),
@@ -179,6 +191,24 @@ def _redirect(p: Profile, seen: Seen) -> Check:
             "redirect", "unknown", f"the allowlist admits its redirect {partly[0]} only for some ports or paths"
         )
     return Check("redirect", "fails", f"the allowlist admits none of its redirects ({', '.join(patterns)})")
+
+
+def _discovery(p: Profile, seen: Seen) -> Check:
+    if seen.discovery is None:
+        return Check("discovery", "unknown", "the OAuth discovery chain was not seen")
+    if seen.discovery == "prm":
+        return Check("discovery", "works", "the protected resource metadata names the authorization server (RFC 9728)")
+    if seen.discovery == "none":
+        return Check(
+            "discovery", "fails", "neither protected resource metadata nor an authorization server at the origin"
+        )
+    said = "no protected resource metadata: the authorization server is found only the 2025-03-26 way"
+    claim = p.discovery_fallback
+    if claim.value == "yes":
+        return Check("discovery", "works", f"{said}, which this client still does{cite(claim)}")
+    if claim.value == "no":
+        return Check("discovery", "fails", f"{said}, which this client does not do{cite(claim)}")
+    return Check("discovery", "unknown", f"{said}; whether this client still does is not known{cite(claim)}")
 
 
 def _registration(p: Profile, seen: Seen) -> Check:

@@ -13,6 +13,7 @@ from .profiles import Check, Seen, compare, overall, profiles
 _ERA = {"legacy": "handshake", "modern": "stateless"}
 _CAUSE = {
     "redirect": "origin-not-allowlisted",
+    "discovery": "prm-missing",
     "registration": "registration-missing",
     "eras": "client-era-unsupported",
     "issuer": "issuer-mismatch",
@@ -63,11 +64,24 @@ def seen_by(run: Run) -> Seen:
     return Seen(
         allowlist=_allowlist(run),
         origin=run.options.origin,
+        discovery=_discovery(run),
         registration=registration,
         eras=eras,
         issuer_differs=None if issuer is None else not issuer,
         resource_differs=None if resource is None else not resource,
     )
+
+
+def _discovery(run: Run) -> str | None:
+    """prm, legacy (found at the MCP origin, the 2025-03-26 way) or none; None: not seen."""
+    d = run.discovery
+    if d is None:
+        return None
+    if d.legacy:
+        defaults = d.default_endpoints.found if d.default_endpoints else None
+        return "legacy" if d.metadata is not None or defaults is not None else "none"
+    found = d.resource_metadata.found if d.resource_metadata else None
+    return "prm" if found is not None else "none"
 
 
 def _eras(run: Run) -> frozenset[str] | None:

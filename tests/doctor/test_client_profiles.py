@@ -5,6 +5,7 @@ that "works for VS Code, fails for Claude Code" is said; doctor.json records the
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,10 @@ def test_a_strict_client_fails_on_the_issuer_a_lenient_one_connects(tmp_path: Pa
     "client, said",
     [
         ("vscode", "only with a client id registered by hand (pre-registered)"),
-        ("cursor", "only with a client id registered by hand (pre-registered) [confirmed: https://developer.mittwald.de"),
+        (
+            "cursor",
+            "only with a client id registered by hand (pre-registered) [confirmed: https://developer.mittwald.de",
+        ),
     ],
 )
 def test_no_registration_offered(tmp_path: Path, client: str, said: str) -> None:
@@ -109,3 +113,28 @@ def test_offline_nothing_to_judge_is_skipped(tmp_path: Path) -> None:
     assert r.code == 0, (r.out, r.err)
     line = next(x for x in r.out.splitlines() if "DOC-CLIENT-001" in x)
     assert "SKIP" in line and "nothing seen to judge Claude" in line
+
+
+def test_the_2025_03_26_layout_works_for_mcp_remote_not_for_the_spec(tmp_path: Path) -> None:
+    """A server built from the mcp SDK with no protected resource metadata, its authorization
+    server metadata at the MCP origin: a client that still falls back (mcp-remote, on the
+    TypeScript SDK) finds it; one that follows only the current revision (generic) does not."""
+    from tests.servers.sdk_auth_servers import CONFIGS, running_sdk_server
+
+    with running_sdk_server(CONFIGS["no-prm-origin-metadata"]) as server:
+        found = {}
+        for client in ("generic", "mcp-remote"):
+            out = tmp_path / client
+            r = run_cli(
+                "doctor", "--url", server.url, "--api-base-url", server.origin, "--out", out,
+                "--as-of", "2026-11-26", "--client", client, cwd=tmp_path,
+            )  # fmt: skip
+            assert r.code in (0, 1), (r.out, r.err)
+            report = json.loads((out / "doctor.json").read_text(encoding="utf-8"))
+            found[client] = next(s for s in report["steps"] if s["code"] == "DOC-CLIENT-001")
+    generic = next(d for d in found["generic"]["details"] if d.startswith("discovery: "))
+    remote = next(d for d in found["mcp-remote"]["details"] if d.startswith("discovery: "))
+    assert found["generic"]["status"] == "failed" and "which this client does not do" in generic
+    assert found["generic"]["causes"][0]["id"] == "prm-missing"
+    assert "which this client still does [assumed: https://github.com/modelcontextprotocol/ruby-sdk/pull/414]" in remote
+    assert found["mcp-remote"]["status"] != "failed", found["mcp-remote"]
