@@ -34,6 +34,8 @@ def post(target: Target, payload: Any, *, timeout: float = 15.0) -> None:
                 raise NotifyFailed(f"notification to {target.label}: no answer within {timeout:.0f}s") from None
             except httpx.TransportError as e:
                 raise NotifyFailed(f"notification to {target.label}: connection failed ({type(e).__name__})") from None
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as e:  # parse_target refuses these: a last guard
+                raise NotifyFailed(f"notification to {target.label}: not sent ({type(e).__name__})") from None
             if resp.status_code < 300:
                 return
             if resp.status_code == 429 and attempt < 2:

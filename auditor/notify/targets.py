@@ -14,12 +14,15 @@ never printed; messages name its kind and host only. https only; plain http for 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpx
+import idna
 from pydantic import SecretStr
 
 from ..config import is_loopback
@@ -46,6 +49,14 @@ class Target:
         parts = urlsplit(self.url.get_secret_value())
         tail = parts.path + (f"?{parts.query}" if parts.query else "")
         return tuple(s for s in (self.url.get_secret_value(), tail, parts.query) if len(s) >= 8)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def kind_of(host: str) -> Kind:
@@ -78,6 +89,12 @@ def parse_target(text: str, environ: Mapping[str, str] | None = None) -> Target:
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError:
+        raise UsageError(f"{where}: not a valid URL") from None
+    try:  # what the HTTP client would refuse when posting (a bad IDNA label, a control character)
+        httpx.URL(value)
+        if not _is_ip(host):
+            idna.encode(host, uts46=True)
+    except (httpx.InvalidURL, UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
         raise UsageError(f"{where}: not a valid URL") from None
     if parts.scheme not in ("https", "http") or not host:
         raise UsageError(f"{where}: expected an https:// webhook URL (optionally prefixed slack:, teams: or json:)")

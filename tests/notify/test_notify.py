@@ -124,6 +124,10 @@ def test_bad_notify_values_are_usage_errors_before_the_audit(tmp_path: Path) -> 
     assert_usage_error(r, "--no-history")
     r = audit(files, files.old_settings, OLD_AS_OF, out, "--notify-always")
     assert_usage_error(r, "--notify-always needs")
+    for bad in ("https://xn--zz.example/h" + SECRET, "https://a..example/h" + SECRET, "http://127.0.0.1/\x01" + SECRET):
+        r = audit(files, files.old_settings, OLD_AS_OF, out, "--notify", bad)
+        line = assert_usage_error(r, "--notify: not a valid URL")  # the HTTP client would refuse it later
+        assert SECRET not in line
     assert not out.exists()  # nothing written
 
 
