@@ -4,18 +4,25 @@ unexplained 403), each through the real `rovo-audit doctor` against the simulato
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import mcp_types
 import pytest
 from mcp_types import jsonrpc
 
-from auditor.mcpclient import session
+from auditor.mcpclient import Credentials, EraNotSpoken, Http, HttpSettings, McpClientError, McpSession, session
 from tests.doctor.conftest import basic, doctor
 from tests.servers.rovo_sim import (
     GRANULAR_SCOPES,
     IP_BLOCKED_MESSAGE,
     SCENARIOS,
+    SIM_API_TOKEN,
+    SIM_EMAIL,
     SimConfig,
     oauth_token,
     running_sim,
@@ -216,3 +223,96 @@ def test_the_terminal_and_doctor_html_name_the_eras_answered(tmp_path: Path) -> 
         run = doctor(base, tmp_path, *basic())
     assert "· MCP eras answered: modern" in run.out.splitlines()[1]
     assert "MCP eras answered: <code>modern</code></p>" in run.html
+
+
+# -- the era rules of the client itself, against canned answers over real HTTP ---------------
+
+
+@contextlib.contextmanager
+def _canned(status: int, body: str) -> Iterator[str]:
+    """A server that answers every POST with `status` and `body` (JSON when it parses)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            data = body.encode()
+            self.send_response(status)
+            kind = "application/json" if body.startswith("{") else "text/plain"
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/mcp"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _error(code: int, supported: list[str] | None = None, status_id: object = 1) -> str:
+    err: dict[str, object] = {"code": code, "message": "m"}
+    if supported is not None:
+        err["data"] = {"supported": supported, "requested": "x"}
+    return json.dumps({"jsonrpc": "2.0", "id": status_id, "error": err})
+
+
+def _attempt(url: str, era: str) -> object:
+    creds = Credentials.basic(SIM_EMAIL, SIM_API_TOKEN)
+    with Http(HttpSettings(timeout=10), creds, frozenset({url})) as http_client:
+        s = McpSession(http_client, url)
+        try:
+            return s.discover() if era == "modern" else s.initialize()
+        except McpClientError as e:
+            return e
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "spoken"),
+    [
+        # A DiscoverResult that names no modern version: a legacy advertisement (the SDK's rule).
+        (200, json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"supportedVersions": ["2025-11-25"]}}), False),
+        (200, _error(-32601, status_id=1), False),  # server/discover unknown: a legacy server
+        (404, "", False),  # no modern JSON-RPC error in the body: fall back (streamable-http.mdx)
+        (400, _error(-32600, status_id=None), False),  # the SDK's legacy transport: "Missing session ID"
+        (400, _error(-32022, ["2025-11-25"]), False),  # names handshake versions only
+        (400, _error(-32020), True),  # HeaderMismatch: a modern server finding fault with the request
+        (400, _error(-32021), True),  # MissingRequiredClientCapability: modern too
+        (400, _error(-32022, [MODERN]), True),  # names our version yet refuses it: not an era question
+        (401, "", True),  # the credential refused: no era's answer
+        (503, "", True),
+    ],
+)
+def test_what_a_refused_server_discover_says_about_the_era(status: int, body: str, spoken: bool) -> None:
+    with _canned(status, body) as url:
+        got = _attempt(url, "modern")
+    assert isinstance(got, McpClientError)
+    assert isinstance(got, EraNotSpoken) is not spoken, got
+    if isinstance(got, EraNotSpoken):
+        assert got.era == "modern"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "modern_only"),
+    [
+        (400, _error(-32022, [MODERN]), True),  # a modern-only server names its versions (versioning.mdx SHOULD)
+        (400, _error(-32020), True),  # the request lacks the modern headers
+        (404, _error(-32601), True),  # initialize is no method of this server
+        (400, "Bad Request", False),  # nothing says modern: the handshake just failed
+        (400, _error(-32022, [MODERN, "2025-11-25"]), False),  # it names a handshake version
+        (403, "Forbidden", False),
+    ],
+)
+def test_what_a_refused_initialize_says_about_the_era(status: int, body: str, modern_only: bool) -> None:
+    with _canned(status, body) as url:
+        got = _attempt(url, "legacy")
+    assert isinstance(got, McpClientError)
+    assert isinstance(got, EraNotSpoken) is modern_only, got
+    if isinstance(got, EraNotSpoken):
+        assert got.era == "legacy"
