@@ -244,7 +244,15 @@ def _fallback_clients(d: Discovery) -> list[str]:
 
 def _legacy_seen(d: Discovery) -> list[str]:
     if not d.legacy:
-        return []
+        blocked = ", ".join(f"{f.url} ({f.problem})" for f in d.prm_unanswered)
+        return (
+            [
+                f"no 2025-03-26 fallback tried: {blocked} says nothing about whether metadata exists, "
+                "so clients stop here too (the mcp SDK: 'Protected resource metadata request failed')"
+            ]
+            if blocked and not d.authorization_servers
+            else []
+        )
     return [
         f"2025-03-26 fallback: {line}"
         for line in _attempts(d.authorization_server.attempts if d.authorization_server else ())

@@ -151,6 +151,12 @@ class Discovery:
     default_endpoints: Lookup | None = None  # legacy, no metadata: /authorize and /token probed
 
     @property
+    def prm_unanswered(self) -> tuple[Fetch, ...]:
+        """Candidates that got no usable answer (a 5xx, 429 or no answer): why there was no fallback."""
+        attempts = self.resource_metadata.attempts if self.resource_metadata else ()
+        return tuple(a for a in attempts if not _answered(a) and not (a.problem or "").startswith("refused"))
+
+    @property
     def origin(self) -> str:
         return origin_of(self.endpoint)
 
@@ -258,11 +264,12 @@ def _legacy_allowed(prm: Lookup) -> bool:
     error says nothing about whether metadata exists (oauth2.py, `prm_request_failed`)."""
     if any(a.document is not None and _strs(a.document.get("authorization_servers")) for a in prm.attempts):
         return False
-    return all(
-        a.exchange.status is not None and a.exchange.status < 500 and a.exchange.status != 429
-        for a in prm.attempts
-        if not a.problem or not a.problem.startswith("refused")
-    )
+    return all(_answered(a) for a in prm.attempts if not (a.problem or "").startswith("refused"))
+
+
+def _answered(fetch: Fetch) -> bool:
+    status = fetch.exchange.status
+    return status is not None and status < 500 and status != 429
 
 
 def _probe(http: Http, url: str, endpoint: str) -> Fetch:

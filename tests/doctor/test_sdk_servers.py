@@ -178,6 +178,11 @@ EXPECTED: dict[str, tuple[dict[str, str], bool]] = {
         | dict.fromkeys(AUTH[3:], "skipped"),
         False,
     ),
+    # A 5xx on the PRM URL says nothing about the layout: the SDK stops there, so does the doctor.
+    "prm-server-error": (
+        {"DOC-AUTH-001": "warning", "DOC-AUTH-002": "failed"} | dict.fromkeys(AUTH[2:], "skipped"),
+        False,
+    ),
     # The SDK sends S256 whatever the server offers; see test_no_s256_is_the_spec_rule.
     "no-s256": (PASS_ALL | {"DOC-AUTH-005": "failed"}, True),
     # A pre-registered SDK client connects (the doctor warns); one without a client id cannot
@@ -315,3 +320,17 @@ def test_parent_resource_is_said(sdk: Callable[[str], SdkServer], tmp_path: Path
     assert prm["summary"].endswith(
         f"is about {server.origin}, a parent of {server.url}: it has the same host but another path (/ instead of /mcp)"
     )
+
+
+def test_a_server_error_on_the_prm_url_blocks_the_fallback(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
+    """The metadata sits at the MCP origin, but the PRM URL answers 503: no fallback, for the SDK
+    client ("Protected resource metadata request failed") and for the doctor alike."""
+    server = sdk("prm-server-error")
+    report = doctor(server, tmp_path)
+    connected = sdk_connects(server)
+    assert causes(report, "DOC-AUTH-002")[0] == "prm-missing"
+    assert any(
+        d.startswith("no 2025-03-26 fallback tried:") and "HTTP 503" in d
+        for d in step(report, "DOC-AUTH-002")["details"]
+    )
+    assert "Protected resource metadata request failed: HTTP 503" in connected

@@ -47,6 +47,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from pydantic import AnyHttpUrl, AnyUrl
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from tests.servers import bound_socket
@@ -68,6 +70,7 @@ class SdkConfig:
     s256: bool = True
     registration: bool = True  # dynamic client registration
     resource_path: str = "/mcp"  # the PRM's resource (another path: a resource mismatch)
+    prm_status: int | None = None  # the PRM's well-known URL answers this status instead (prm=False)
     strict_resource: bool = False  # validate_token_resource: tokens must be for this resource
 
 
@@ -79,6 +82,7 @@ CONFIGS: dict[str, SdkConfig] = {
     "no-prm-origin-metadata": SdkConfig(prm=False),
     "no-prm-default-endpoints": SdkConfig(prm=False, metadata=False),
     "no-prm": SdkConfig(prm=False, split=True),
+    "prm-server-error": SdkConfig(prm=False, prm_status=503),
     "no-s256": SdkConfig(s256=False),
     "no-registration": SdkConfig(registration=False),
     "resource-mismatch": SdkConfig(resource_path="/other"),
@@ -204,7 +208,15 @@ def _mcp_app(provider: MemoryProvider, origin: str, issuer: str, config: SdkConf
 
     # The challenge's resource_metadata and the PRM route follow resource_server_url (another
     # path: a resource mismatch); the endpoint itself stays /mcp.
-    return server.streamable_http_app(streamable_http_path="/mcp", json_response=True)
+    app = server.streamable_http_app(streamable_http_path="/mcp", json_response=True)
+    if config.prm_status is not None:
+        status = config.prm_status
+
+        async def failing(request: Request) -> Response:
+            return Response("unavailable", status_code=status)
+
+        app.router.routes.insert(0, Route("/.well-known/oauth-protected-resource/mcp", failing))
+    return app
 
 
 @contextlib.contextmanager
