@@ -316,3 +316,15 @@ def test_what_a_refused_initialize_says_about_the_era(status: int, body: str, mo
     assert isinstance(got, EraNotSpoken) is modern_only, got
     if isinstance(got, EraNotSpoken):
         assert got.era == "legacy"
+
+
+@pytest.mark.parametrize("scenario", ["stateless-only", "handshake-only", "rate-limited", "origin-refused"])
+def test_each_era_and_refusal_gives_the_same_bytes_twice(tmp_path: Path, scenario: str) -> None:
+    """doctor --as-of is byte-identical for the era probes' evidence too (no session id, no timing)."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    with running_sim(SCENARIOS[scenario]) as base:
+        runs = [doctor(base, tmp_path / name, *basic(), "--origin", ORIGIN) for name in ("a", "b")]
+    assert runs[0].report == runs[1].report
+    for f in ("doctor.json", "doctor.html"):
+        assert (tmp_path / "a" / "out" / f).read_bytes() == (tmp_path / "b" / "out" / f).read_bytes(), f
