@@ -248,7 +248,7 @@ def _legacy_seen(d: Discovery) -> list[str]:
         return (
             [
                 f"no 2025-03-26 fallback tried: {blocked} says nothing about whether metadata exists, "
-                "so clients stop here too (the mcp SDK: 'Protected resource metadata request failed')"
+                "and the mcp Python SDK stops here too ('Protected resource metadata request failed')"
             ]
             if blocked and not d.authorization_servers
             else []
