@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import functools
 import json
 import re
 import socket
@@ -40,8 +41,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -359,13 +362,18 @@ def _bean(base: str, i: FakeIssue, properties: list[str]) -> dict[str, Any]:
     return bean
 
 
+ADF_SCHEMA = Path(__file__).parents[1] / "tickets" / "adf-full.schema.json"
+
+
+@functools.cache
+def _adf_validator() -> jsonschema.Draft4Validator:
+    return jsonschema.Draft4Validator(json.loads(ADF_SCHEMA.read_text(encoding="utf-8")))
+
+
 def _is_adf(doc: Any) -> bool:
-    return (
-        isinstance(doc, dict)
-        and doc.get("type") == "doc"
-        and doc.get("version") == 1
-        and isinstance(doc.get("content"), list)
-    )
+    """A document Jira would take: valid against Atlassian's ADF JSON Schema (@atlaskit/adf-schema,
+    full.json; an empty text node, an unknown mark or a mark combination it forbids is refused)."""
+    return isinstance(doc, dict) and _adf_validator().is_valid(doc)
 
 
 def _check_fields(fields: dict[str, Any], *, creating: bool, project: str) -> dict[str, str]:

@@ -140,3 +140,19 @@ def test_the_check_can_fail(tmp_path: Path) -> None:
             assert "search/jql" in str(e)
         else:
             raise AssertionError("an invalid request passed the spec check")
+
+
+def test_the_fake_refuses_a_document_jira_would_refuse() -> None:
+    """The fake checks ADF against Atlassian's JSON Schema, not only its outer shape."""
+    from tests.servers.fake_jira import _is_adf
+
+    def doc(*content: dict[str, Any]) -> dict[str, Any]:
+        return {"version": 1, "type": "doc", "content": list(content)}
+
+    text = {"type": "text", "text": "fine", "marks": [{"type": "code"}]}
+    assert _is_adf(doc({"type": "paragraph", "content": [text]}))
+    assert not _is_adf(doc({"type": "paragraph", "content": [{"type": "text", "text": ""}]}))  # empty text
+    both = {**text, "marks": [{"type": "code"}, {"type": "strong"}]}  # code takes no other mark but link
+    assert not _is_adf(doc({"type": "paragraph", "content": [both]}))
+    assert not _is_adf(doc({"type": "heading", "attrs": {"level": 7}, "content": [text]}))
+    assert not _is_adf(doc({"type": "paragraph", "content": [{**text, "marks": [{"type": "link"}]}]}))  # no href
