@@ -20,21 +20,19 @@ from .html_view import AREA_LABELS, ControlCard, GroupCard, PassGroup, View
 Group = ControlCard | GroupCard | PassGroup
 
 
-class _Strings:
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+class _Strings(dict[str, int]):
+    """Each distinct string's number, in order of first use (a dict's own lookup: 613k of them)."""
+
+    def __missing__(self, text: str) -> int:
+        n = self[text] = len(self)
+        return n
 
     def __call__(self, text: str | None) -> int:
-        if text is None:
-            return -1
-        i = self.index.get(text)
-        if i is None:
-            i = self.index[text] = len(self.index)
-        return i
+        return -1 if text is None else self[text]
 
     @property
     def table(self) -> list[str]:
-        return list(self.index)
+        return list(self)
 
 
 def _column(values: Sequence[int]) -> int | list[int]:
@@ -80,7 +78,7 @@ def data(view: View, step: Callable[[Finding], int]) -> dict[str, Any]:
                 "p": _column([step(f) for f in fs]),
             }
             if isinstance(g, ControlCard) and g.snippet is not None:
-                entry["yml"] = s(g.snippet)  # shown when asked: one per card, not rendered
+                entry["yd"] = g.snippet  # written as YAML when asked: one per card, not rendered
                 entry["yk"] = g.snippet_kind
             assert g.k == len(groups), "groups are numbered in page order"
             groups.append(entry)

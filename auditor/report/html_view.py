@@ -102,7 +102,7 @@ class ControlCard:
 
     k: int  # its group in the data block (html_data): the element id is c<k>
     items: tuple[Card, ...]  # most urgent first
-    snippet: str | None = None  # YAML that would declare or accept the entries instead
+    snippet: dict[str, Any] | None = None  # the document (YAML when shown) that would declare or accept them
     snippet_kind: str | None = None  # "policy" | "waiver"
 
     group = None  # GroupCard's is its CollectGroup
@@ -368,8 +368,10 @@ def _merge(into: dict[str, Any], doc: dict[str, Any]) -> None:
             into[key] = value
 
 
-def group_snippet(items: Sequence[Card], as_of: dt.datetime) -> tuple[str | None, str | None]:
-    """One YAML document for every finding on a card that a snippet can declare or accept."""
+def group_snippet(items: Sequence[Card], as_of: dt.datetime) -> tuple[dict[str, Any] | None, str | None]:
+    """One document for every finding on a card that a snippet can declare or accept. The page's
+    script writes it as YAML when asked: through PyYAML's representer, 510 of them took 3 s of a
+    100-org report's 5.7 s view."""
     merged: dict[str, Any] = {}
     kind = None
     for c in items:
@@ -377,7 +379,7 @@ def group_snippet(items: Sequence[Card], as_of: dt.datetime) -> tuple[str | None
         if got is not None:
             _merge(merged, got[0])
             kind = got[1]
-    return (_yaml(merged), kind) if merged else (None, None)
+    return (merged, kind) if merged else (None, None)
 
 
 def _waiver_days(f: Finding, as_of: dt.datetime) -> int | None:

@@ -435,6 +435,13 @@ def test_payloads_in_every_user_field_stay_inert(open_page, hostile):
         b.click()
     for b in page.locator("button.yaml").all():
         b.click()
+    # Each YAML shown reads back as the document the card holds, hostile text and all.
+    data = json.loads(page.text_content("#facets") or "")
+    snips = page.locator("article.card div.snip pre")
+    assert snips.count() >= 1
+    for i in range(snips.count()):
+        k = int(snips.nth(i).evaluate("e => e.closest('article.card').dataset.k"))
+        assert yaml.safe_load(snips.nth(i).text_content() or "") == data["g"][k]["yd"]
     page.check("input[name=status][value=pass]")
     page.click("details.passes > summary")
     for b in page.locator("button.list").all():
