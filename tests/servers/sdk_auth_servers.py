@@ -14,7 +14,8 @@ What is the SDK's, and what is this module's:
 - the authorization server: the routes of `create_auth_routes` (authorize, token, register)
   and its metadata from `build_metadata`; this module only moves them (a path issuer's
   metadata at its RFC 8414 path-inserted URL, the endpoints under the path) or edits one
-  field of the metadata (no S256), which the SDK does not offer to configure;
+  field of the metadata (no S256), which the SDK does not offer to configure; the one route
+  of this module's own is a PRM URL answering 503 (`prm_status`);
 - `MemoryProvider`: the in-memory `OAuthAuthorizationServerProvider` (the SDK ships the
   protocol only). It approves every authorization request at once (redirects straight back
   with a code) and binds each token to the `resource` the client asked for (RFC 8707).
