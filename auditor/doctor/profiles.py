@@ -138,7 +138,7 @@ class Seen:
     registration: frozenset[str] | None  # of dcr, cimd: what the authorization server offers
     eras: frozenset[str] | None  # of handshake, stateless: what the server answered
     issuer_differs: bool | None
-    resource_differs: bool | None
+    resource: str | None  # identical | parent (a parent URL of the endpoint) | other: the PRM's resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ def compare(name: str, seen: Seen) -> tuple[Check, ...]:
         _registration(p, seen),
         _eras(p, seen),
         _strict("issuer", p.issuer_check, seen.issuer_differs, "strict"),
-        _strict("resource", p.resource_check, seen.resource_differs, "exact"),
+        _resource(p.resource_check, seen.resource),
     )
 
 
@@ -275,6 +275,24 @@ def _strict(aspect: str, claim: Claim, differs: bool | None, strict: str) -> Che
         )
     return Check(
         aspect, "unknown", f"the metadata's {name} differs; whether this client refuses that is not known{cite(claim)}"
+    )
+
+
+def _resource(claim: Claim, seen: str | None) -> Check:
+    name = "resource (RFC 9728 §3.3)"
+    if seen is None:
+        return Check("resource", "unknown", f"the {name} was not compared")
+    if seen == "identical":
+        return Check("resource", "works", f"the {name} is the endpoint itself")
+    what = "names a parent of the endpoint" if seen == "parent" else "names another resource"
+    if claim.value == "exact" or (seen == "other" and claim.value == "lenient"):
+        return Check("resource", "fails", f"the metadata's {name} {what}, and this client refuses that{cite(claim)}")
+    if claim.value == "lenient":
+        return Check("resource", "works", f"the metadata's {name} {what}; this client accepts a parent{cite(claim)}")
+    return Check(
+        "resource",
+        "unknown",
+        f"the metadata's {name} {what}; whether this client refuses that is not known{cite(claim)}",
     )
 
 

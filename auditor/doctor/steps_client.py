@@ -60,7 +60,12 @@ def seen_by(run: Run) -> Seen:
         )
     eras = _eras(run)
     issuer = d.issuer_matches if d else None
-    resource = d.resource_matches if d else None
+    identical = d.resource_identical if d else None
+    resource = (
+        None
+        if d is None or identical is None
+        else ("identical" if identical else "parent" if d.resource_matches else "other")
+    )
     return Seen(
         allowlist=_allowlist(run),
         origin=run.options.origin,
@@ -68,7 +73,7 @@ def seen_by(run: Run) -> Seen:
         registration=registration,
         eras=eras,
         issuer_differs=None if issuer is None else not issuer,
-        resource_differs=None if resource is None else not resource,
+        resource=resource,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,6 +16,9 @@ from auditor.doctor.profiles import profiles
 from tests.conftest import assert_usage_error, run_cli
 from tests.doctor.conftest import doctor, settings_file
 from tests.servers.rovo_sim import SCENARIOS, oauth_token, running_sim
+
+if TYPE_CHECKING:
+    from tests.servers.sdk_auth_servers import SdkServer
 
 
 def test_the_profiles_are_the_flag_choices_and_dated() -> None:
@@ -115,6 +119,48 @@ def test_offline_nothing_to_judge_is_skipped(tmp_path: Path) -> None:
     assert "SKIP" in line and "nothing seen to judge Claude" in line
 
 
+def _sdk_client_step(server: SdkServer, tmp_path: Path, client: str) -> dict[str, Any]:
+    out = tmp_path / client
+    r = run_cli(
+        "doctor", "--url", server.url, "--api-base-url", server.origin, "--out", out,
+        "--as-of", "2026-11-26", "--client", client, cwd=tmp_path,
+    )  # fmt: skip
+    assert r.code in (0, 1), (r.out, r.err)
+    report = json.loads((out / "doctor.json").read_text(encoding="utf-8"))
+    step: dict[str, Any] = next(s for s in report["steps"] if s["code"] == "DOC-CLIENT-001")
+    return step
+
+
+def _detail(step: dict[str, Any], aspect: str) -> str:
+    return next(str(d) for d in step["details"] if str(d).startswith(f"{aspect}: "))
+
+
+@pytest.mark.parametrize(
+    "config, client, verdict",
+    [
+        ("resource-parent", "generic", "names a parent of the endpoint, and this client refuses that"),
+        (
+            "resource-parent",
+            "claude-code",
+            "names a parent of the endpoint; whether this client refuses that is not known",
+        ),
+        ("resource-mismatch", "generic", "names another resource, and this client refuses that"),
+        ("healthy", "generic", "is the endpoint itself"),
+        ("trailing-slash-issuer", "generic", "differs, and this client refuses that"),
+    ],
+)
+def test_resource_and_issuer_by_the_clients_rule(tmp_path: Path, config: str, client: str, verdict: str) -> None:
+    """Servers built from the mcp SDK: RFC 9728 §3.3's exact resource and RFC 8414 §3.3's exact
+    issuer fail the spec's client (generic); a client whose rule is not known is not failed."""
+    from tests.servers.sdk_auth_servers import CONFIGS, running_sdk_server
+
+    with running_sdk_server(CONFIGS[config]) as server:
+        step = _sdk_client_step(server, tmp_path, client)
+    aspect = "issuer" if "issuer" in config else "resource"
+    assert verdict in _detail(step, aspect), step
+    assert (step["status"] == "failed") == ("refuses that" in verdict and client == "generic"), step
+
+
 def test_the_2025_03_26_layout_works_for_mcp_remote_not_for_the_spec(tmp_path: Path) -> None:
     """A server built from the mcp SDK with no protected resource metadata, its authorization
     server metadata at the MCP origin: a client that still falls back (mcp-remote, on the
@@ -122,16 +168,7 @@ def test_the_2025_03_26_layout_works_for_mcp_remote_not_for_the_spec(tmp_path: P
     from tests.servers.sdk_auth_servers import CONFIGS, running_sdk_server
 
     with running_sdk_server(CONFIGS["no-prm-origin-metadata"]) as server:
-        found = {}
-        for client in ("generic", "mcp-remote"):
-            out = tmp_path / client
-            r = run_cli(
-                "doctor", "--url", server.url, "--api-base-url", server.origin, "--out", out,
-                "--as-of", "2026-11-26", "--client", client, cwd=tmp_path,
-            )  # fmt: skip
-            assert r.code in (0, 1), (r.out, r.err)
-            report = json.loads((out / "doctor.json").read_text(encoding="utf-8"))
-            found[client] = next(s for s in report["steps"] if s["code"] == "DOC-CLIENT-001")
+        found = {client: _sdk_client_step(server, tmp_path, client) for client in ("generic", "mcp-remote")}
     generic = next(d for d in found["generic"]["details"] if d.startswith("discovery: "))
     remote = next(d for d in found["mcp-remote"]["details"] if d.startswith("discovery: "))
     assert found["generic"]["status"] == "failed" and "which this client does not do" in generic
