@@ -295,6 +295,9 @@ def test_public_client_rule_and_application_type(sdk: Callable[[str], SdkServer]
         "token_endpoint_auth_methods_supported client_secret_post, client_secret_basic lists no `none`"
     )
     assert step(native, "DOC-AUTH-006")["status"] == "passed"
+    # Reported, not judged: RFC 9207's iss and client ID metadata documents, both absent here.
+    assert "authorization_response_iss_parameter_supported: absent (RFC 9207)" in step(plain, "DOC-AUTH-004")["summary"]
+    assert step(plain, "DOC-AUTH-007")["summary"].startswith("client_id_metadata_document_supported: absent;")
     assert [c.application_type for c in clients] == ["native", "web"]
     assert all(c.token_endpoint_auth_method == "none" for c in clients)
     assert "application_type web" in " ".join(step(web, "DOC-AUTH-006")["details"])
