@@ -17,7 +17,6 @@ from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_F
 from ..model.results import EvidenceRef, Finding, OrgSummary, PolicyRef, Results, WaiverNote, urgency
 from ..verdict import count_text, shown_blocking, verdict_text
 from .unknowns import CollectGroup, group_unknowns
-from .yaml_text import dump_yaml
 
 AREA_LABELS = {
     "domains": "Domains",
@@ -318,10 +317,6 @@ def charts(findings: Sequence[Finding]) -> tuple[Chart, ...]:
     )
 
 
-def _yaml(doc: object) -> str:
-    return dump_yaml(doc, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1000)
-
-
 def snippet_doc(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[dict[str, Any], str] | None:
     """The YAML document that declares the entry in the policy, or accepts it with a waiver, for
     findings where the org may actually want what the settings have. No fresh waiver where one
@@ -350,12 +345,6 @@ def snippet_doc(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None
         }
         return {"waivers": [waiver]}, "waiver"
     return None
-
-
-def snippet(f: Finding, as_of: dt.datetime, lapsed: WaiverNote | None = None) -> tuple[str | None, str | None]:
-    """snippet_doc as YAML text."""
-    got = snippet_doc(f, as_of, lapsed)
-    return (None, None) if got is None else (_yaml(got[0]), got[1])
 
 
 def _merge(into: dict[str, Any], doc: dict[str, Any]) -> None:

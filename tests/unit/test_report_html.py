@@ -271,9 +271,9 @@ def _finding(control: str, subject: str | None, status: str = "fail", **kw: obje
     ],
 )
 def test_snippets_declare_or_accept_the_entry(control: str, subject: str | None, kind: str | None, want: object):
-    text, got_kind = html_view.snippet(_finding(control, subject), dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
-    assert got_kind == kind
-    assert (yaml.safe_load(text) if text else None) == want
+    got = html_view.snippet_doc(_finding(control, subject), dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
+    assert (got[1] if got else None) == kind
+    assert (got[0] if got else None) == want
 
 
 def test_waivers_expiring_soon_unused_and_expired_are_called_out(tmp_path: Path):
