@@ -183,6 +183,7 @@ EXPECTED: dict[str, tuple[dict[str, str], bool]] = {
         {"DOC-AUTH-001": "warning", "DOC-AUTH-002": "failed"} | dict.fromkeys(AUTH[2:], "skipped"),
         False,
     ),
+    "iss-parameter": (PASS_ALL, True),  # the SDK client checks the iss it is sent (RFC 9207 §2.4)
     # The SDK sends S256 whatever the server offers; see test_no_s256_is_the_spec_rule.
     "no-s256": (PASS_ALL | {"DOC-AUTH-005": "failed"}, True),
     # A pre-registered SDK client connects (the doctor warns); one without a client id cannot
@@ -337,3 +338,11 @@ def test_a_server_error_on_the_prm_url_blocks_the_fallback(sdk: Callable[[str], 
         for d in step(report, "DOC-AUTH-002")["details"]
     )
     assert "Protected resource metadata request failed: HTTP 503" in connected
+
+
+def test_iss_parameter_support_is_reported(sdk: Callable[[str], SdkServer], tmp_path: Path) -> None:
+    report = doctor(sdk("iss-parameter"), tmp_path)
+    issuer = step(report, "DOC-AUTH-004")
+    assert issuer["status"] == "passed"
+    assert "authorization_response_iss_parameter_supported: true (RFC 9207)" in issuer["summary"]
+    assert any("refuse a response without it" in d for d in issuer["details"])

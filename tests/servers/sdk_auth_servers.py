@@ -69,6 +69,7 @@ class SdkConfig:
     prm: bool = True  # serve protected resource metadata (and name it in the challenge)
     metadata: bool = True  # serve the authorization server's metadata (False: its endpoints alone)
     s256: bool = True
+    iss: bool = False  # advertise RFC 9207 iss (and send it in the authorization response)
     registration: bool = True  # dynamic client registration
     resource_path: str = "/mcp"  # the PRM's resource (another path: a resource mismatch)
     prm_status: int | None = None  # the PRM's well-known URL answers this status instead (prm=False)
@@ -85,6 +86,7 @@ CONFIGS: dict[str, SdkConfig] = {
     "no-prm": SdkConfig(prm=False, split=True),
     "prm-server-error": SdkConfig(prm=False, prm_status=503),
     "no-s256": SdkConfig(s256=False),
+    "iss-parameter": SdkConfig(iss=True),
     "no-registration": SdkConfig(registration=False),
     "resource-mismatch": SdkConfig(resource_path="/other"),
     "resource-parent": SdkConfig(resource_path=""),
@@ -101,6 +103,7 @@ class MemoryProvider:
     tokens: dict[str, AccessToken] = field(default_factory=dict)
     refresh: dict[str, RefreshToken] = field(default_factory=dict)
     registered: list[str] = field(default_factory=list)  # client ids registered by DCR
+    iss: str | None = None  # sent as the authorization response's iss (RFC 9207) when set
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
         return self.clients.get(client_id)
@@ -121,7 +124,7 @@ class MemoryProvider:
             redirect_uri_provided_explicitly=params.redirect_uri_provided_explicitly,
             resource=params.resource,
         )
-        return construct_redirect_uri(str(params.redirect_uri), code=code, state=params.state)
+        return construct_redirect_uri(str(params.redirect_uri), code=code, state=params.state, iss=self.iss)
 
     async def load_authorization_code(self, client: OAuthClientInformationFull, code: str) -> AuthorizationCode | None:
         found = self.codes.get(code)
@@ -177,6 +180,9 @@ def _auth_server_routes(provider: MemoryProvider, issuer: str, config: SdkConfig
     )
     options = ClientRegistrationOptions(enabled=config.registration)
     metadata = build_metadata(issuer_url, None, options, RevocationOptions(enabled=False))
+    if config.iss:
+        metadata = metadata.model_copy(update={"authorization_response_iss_parameter_supported": True})
+        provider.iss = str(metadata.issuer)
     if not config.s256:
         metadata = metadata.model_copy(update={"code_challenge_methods_supported": ["plain"]})
     sdk_routes = create_auth_routes(provider, issuer_url, client_registration_options=options)
