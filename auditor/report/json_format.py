@@ -1,5 +1,5 @@
 """`results.json`: FORMATS.md §6 as amended on 2026-12-01, in the lean shape of
-docs/FORMATS-EXTENSIONS.md (M): per-control text once, in a top-level `controls` object.
+docs/FORMATS-EXTENSIONS.md A.2: per-control text once, in a top-level `controls` object.
 
 Written streaming (`JsonFormat.stream`) with one reused encoder, the C one of the standard
 library: one finding per line, so the file diffs line by line. On the 100-org estate
@@ -136,34 +136,36 @@ class _FastLines:
         self._evidence: dict[int, str] = {}  # by id(): every EvidenceRef outlives the write
 
     def line(self, f: Finding, control: _Control, form: int | None) -> str:
-        if f.waiver is not None or f.original_status is not None or f.title != control.title or f.area != control.area:
+        # One unpacking, not fifteen attribute reads: a tenth of the time of a line.
+        cid, status, severity, org, org_name, subject, title, expected, actual, ev, ref, rem, area, orig, waiver = f
+        if waiver is not None or orig is not None or title != control.title or area != control.area:
             return encode(finding_dict(f, control, form))
-        key = (f.control, f.status, f.severity, f.org, f.org_name)
+        key = (cid, status, severity, org, org_name)
         head = self._heads.get(key)
         if head is None:
-            head = self._heads[key] = encode(
-                dict(zip(("control", "status", "severity", "org", "org_name"), key, strict=True))
-            )[:-1]
-        ev = self._evidence.get(id(f.evidence))
-        if ev is None:
-            ev = self._evidence[id(f.evidence)] = encode(finding_dict(f, control, form)["evidence"])
-        subject, ref, rem = f.subject, f.policy_ref, f.remediation
+            head = self._heads[key] = encode(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1]
+        evidence = self._evidence.get(id(ev))
+        if evidence is None:
+            evidence = self._evidence[id(ev)] = encode(finding_dict(f, control, form)["evidence"])
         return "".join(
             (
                 head,
                 ', "subject": ',
                 "null" if subject is None else _str(subject),
                 ', "expected": ',
-                _str(f.expected),
+                _str(expected),
                 ', "actual": ',
-                _str(f.actual),
+                _str(actual),
                 ', "evidence": ',
-                ev,
+                evidence,
                 ', "policy_ref": ',
                 "null" if ref is None else _str(ref),
                 "}" if rem is None else f', "remediation": {encode(remediation_dict(rem, form))}}}',
             )
         )
+
+
+_HEAD_KEYS = ("control", "status", "severity", "org", "org_name")
 
 
 def waiver_dict(w: WaiverNote) -> dict[str, Any]:
@@ -179,10 +181,16 @@ def waiver_dict(w: WaiverNote) -> dict[str, Any]:
     }
 
 
-def _findings(results: Results, table: dict[str, _Control], forms: list[int | None]) -> Iterator[str]:
-    lines, it = _FastLines(), iter(forms)
-    for f in results.findings:
-        yield lines.line(f, table[f.control], None if f.remediation is None else next(it))
+def _findings(results: Results, table: dict[str, _Control], forms: list[int | None]) -> Iterator[list[str]]:
+    """The findings' lines, in batches: a generator step per line cost a fifth of the writing."""
+    line, it, fs = _FastLines().line, iter(forms), results.findings
+    for start in range(0, len(fs), _BATCH):
+        yield [
+            line(f, table[f.control], None if f.remediation is None else next(it)) for f in fs[start : start + _BATCH]
+        ]
+
+
+_BATCH = 4096
 
 
 def iter_lines(results: Results) -> Iterator[str]:
@@ -205,7 +213,7 @@ def iter_lines(results: Results) -> Iterator[str]:
     for key, value in head:
         yield from _member(key, value)
     yield from _block("controls", "{", "}", (f"{_str(c)}: {encode(t.as_dict())}" for c, t in table.items()))
-    yield from _block("findings", "[", "]", _findings(results, table, forms))
+    yield from _block("findings", "[", "]", (",\n    ".join(batch) for batch in _findings(results, table, forms)))
     yield from _member("settings", {"path": results.settings_path, "collected_at": iso(results.collected_at)})
     orgs = [
         {

@@ -53,7 +53,7 @@ def _general(results: Results) -> list[str]:
 
 def _fast(results: Results) -> list[str]:
     table, forms = json_format._controls(results.findings)
-    return list(json_format._findings(results, table, forms))
+    return [line for batch in json_format._findings(results, table, forms) for line in batch]
 
 
 def test_the_fast_lines_are_the_general_paths_bytes_on_an_estate(estate: Results) -> None:
