@@ -208,19 +208,31 @@ class JiraClient:
             "POST", f"/rest/api/3/issue/{_path(key)}/comment", "add comment", {"body": body}, idempotent=False
         )
 
-    async def transition_to(self, key: str, categories: tuple[Category, ...]) -> str:
-        """Move the item to a status of the first of `categories` a transition reaches; its name."""
-        path = f"/rest/api/3/issue/{_path(key)}/transitions"
-        found = await self._json("GET", path, "transitions", idempotent=True)
+    async def transition_for(self, key: str, categories: tuple[Category, ...]) -> tuple[str, str]:
+        """(id, status name) of an available transition from the item's status to the first of
+        `categories` one reaches. Asked before anything is written, so a workflow with no such
+        transition fails the action without leaving a comment each run."""
+        found = await self._json("GET", self._transitions(key), "transitions", idempotent=True)
         options = found.get("transitions", []) if isinstance(found, Mapping) else []
         for wanted in categories:
             for t in options if isinstance(options, list) else []:
                 to = _obj(_obj(t).get("to"))
                 tid = _obj(t).get("id")
+                if _obj(t).get("isAvailable") is False:  # listed, but its conditions are not met
+                    continue
                 if _obj(to.get("statusCategory")).get("key") == wanted and isinstance(tid, str):
-                    await self._json("POST", path, "transition", {"transition": {"id": tid}}, idempotent=False)
-                    return str(to.get("name") or wanted)
-        raise HttpError("transitions", f"no transition from its status leads to the {'/'.join(categories)} category")
+                    return tid, str(to.get("name") or wanted)
+        raise HttpError(
+            "transitions",
+            f"no transition from its status leads to the {'/'.join(categories)} category; nothing written",
+        )
+
+    async def transition(self, key: str, transition_id: str) -> None:
+        body = {"transition": {"id": transition_id}}
+        await self._json("POST", self._transitions(key), "transition", body, idempotent=False)
+
+    def _transitions(self, key: str) -> str:
+        return f"/rest/api/3/issue/{_path(key)}/transitions"
 
 
 _KEY = re.compile(r"[A-Z][A-Z0-9_]*-[0-9]+|[0-9]+")

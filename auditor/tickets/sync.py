@@ -2,6 +2,9 @@
 go on (exit 1; the next run plans what is left from what Jira then holds).
 
 Order within an action, chosen so that an interruption loses nothing:
+- resolve and reopen first find the transition (a read): a workflow without one fails the
+  action before the comment, so a project that cannot close the item is not commented on
+  at every run;
 - resolve: the comment, then the transition (a transition that fails leaves the item open:
   the next run comments again and retries; a comment is never lost, at worst repeated);
 - reopen: the comment, the transition, then the new content (the digest in the entity
@@ -50,12 +53,14 @@ async def carry_out(
                 await client.update(key, a.content)
             elif a.kind == "resolve":
                 assert key is not None
+                tid, _ = await client.transition_for(key, ("done",))
                 await client.comment(key, comment_for(a))
-                await client.transition_to(key, ("done",))
+                await client.transition(key, tid)
             else:  # reopen
                 assert key is not None
+                tid, _ = await client.transition_for(key, ("new", "indeterminate"))
                 await client.comment(key, comment_for(a))
-                await client.transition_to(key, ("new", "indeterminate"))
+                await client.transition(key, tid)
                 if a.content is not None:
                     await client.update(key, a.content)
         except HttpError as e:

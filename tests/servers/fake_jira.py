@@ -106,6 +106,10 @@ class FakeJira:
     # them, except for the ids in `reconcileIssues`, which it answers as they are now.
     indexed: dict[str, FakeIssue] | None = None
     reconcile: list[int] | None = None  # the reconcileIssues of the search being paged
+    # The workflow: status → the statuses a transition from it reaches (None: any to any); the
+    # transitions listed but not available (isAvailable false: a condition is not met).
+    workflow: dict[str, tuple[str, ...]] | None = None
+    unavailable: set[str] = field(default_factory=set)
     other_log: list[str | None] = field(default_factory=list)  # the Authorization headers it saw
 
     def add(
@@ -315,12 +319,12 @@ def build_app(st: FakeJira) -> Starlette:
                 "hasScreen": False,
                 "isGlobal": True,
                 "isInitial": False,
-                "isAvailable": True,
-                "isConditional": False,
+                "isAvailable": tid not in st.unavailable,
+                "isConditional": tid in st.unavailable,
                 "isLooped": False,
             }
             for tid, name in TRANSITIONS.items()
-            if name != issue.status
+            if _reachable(st, issue.status, name) or tid in st.unavailable
         ]
         return JSONResponse({"transitions": options})
 
@@ -329,7 +333,7 @@ def build_app(st: FakeJira) -> Starlette:
         if issue is None:
             return _error(404, "Issue does not exist or you do not have permission to see it.")
         tid = (body or {}).get("transition", {}).get("id")
-        if tid not in TRANSITIONS or TRANSITIONS[tid] == issue.status:
+        if tid not in TRANSITIONS or tid in st.unavailable or not _reachable(st, issue.status, TRANSITIONS[tid]):
             return _error(400, "", {"transition": "Transition id is not valid for this issue."})
         issue.status = TRANSITIONS[tid]
         return Response(status_code=204)
@@ -346,6 +350,10 @@ def build_app(st: FakeJira) -> Starlette:
             Route("/rest/api/3/issue/{key}/transitions", handler("transition", transition), methods=["POST"]),
         ]
     )
+
+
+def _reachable(st: FakeJira, status: str, to: str) -> bool:
+    return to != status and (st.workflow is None or to in st.workflow.get(status, ()))
 
 
 def _bean(base: str, i: FakeIssue, properties: list[str]) -> dict[str, Any]:

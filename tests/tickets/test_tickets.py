@@ -270,3 +270,28 @@ def test_a_longer_wait_than_allowed_fails_and_a_bad_results_file_is_located(demo
         r = tickets(broken, jira, tmp_path)
         assert_usage_error(r, "broken.json:1:")
         assert [s.endpoint for s in jira.served] == ["search"]  # the bad file never reached Jira
+
+
+def test_a_workflow_that_cannot_close_the_item_fails_it_without_a_comment_each_run(
+    demo_results: Path, tmp_path: Path
+) -> None:
+    """From To Do only In Progress is reachable (a classic workflow): resolving fails, saying
+    why, and leaves no comment (it would pile up one per run). An unavailable transition to
+    Done (its condition unmet) is not taken either."""
+    controls = blocking_controls(demo_results)
+    later = variant(demo_results, tmp_path / "later.json", fixed=(controls[0],))
+    with running_jira() as jira:
+        assert tickets(demo_results, jira, tmp_path, "--apply").code == 0
+        jira.workflow = {"To Do": ("In Progress",), "In Progress": ("Done", "To Do"), "Done": ("To Do",)}
+        jira.unavailable = {"31"}  # "Move to Done": listed, not available
+        (issue,) = jira.by_label(stable_label(ORG, controls[0]))
+        for _ in range(2):
+            r = tickets(later, jira, tmp_path, "--apply")
+            assert r.code == 1 and "FAILED resolve" in r.out
+            assert "no transition from its status leads to the done category" in r.out
+            assert issue.comments == [] and issue.status == "To Do"
+        jira.unavailable = set()
+        issue.status = "In Progress"  # a person moved it on
+        r = tickets(later, jira, tmp_path, "--apply")
+        assert r.code == 0, r.out
+        assert issue.status == "Done" and len(issue.comments) == 1
