@@ -187,7 +187,7 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
                 redact,
             )
             print(redact(outcome_text(outcomes)), file=sys.stdout)
-            written = [(o.action.group.label, o.item_id) for o in outcomes if o.item_id and o.item_id.isdigit()]
+            written = [(o.action.group.label, o.item_id) for o in outcomes if state.is_id(o.item_id)]
             warn(state.save(state_path, remembered.after(written)) if written else None)
             return 1 if any(o.error is not None for o in outcomes) else 0
 

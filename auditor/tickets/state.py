@@ -21,13 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 RECONCILE_MAX = 50  # Atlassian: "Accepts max 50 ids"
 KEEP = 5000  # remembered items; older ones are indexed long since
 _VERSION = 1
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,12 @@ class Remembered:
         new = tuple(dict.fromkeys(written))
         labels = {lb for lb, _ in new}
         return Remembered((*new, *(e for e in self.entries if e[0] not in labels))[:KEEP])
+
+
+def is_id(value: object) -> TypeGuard[str]:
+    """An issue id as Jira gives them and `reconcileIssues` takes them (int64): ASCII digits
+    (str.isdigit would let "²" through, which int() refuses)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def default_dir() -> Path:
@@ -73,7 +82,7 @@ def load(path: Path) -> tuple[Remembered, str | None]:
         entries = tuple(
             (str(lb), str(i))
             for lb, i in doc["items"]
-            if isinstance(lb, str) and isinstance(i, str) and i.isdigit() and doc.get("version") == _VERSION
+            if isinstance(lb, str) and is_id(i) and doc.get("version") == _VERSION
         )
     except (ValueError, KeyError, TypeError):
         return Remembered(), f"the ticket state {path} is not valid; ignored (the search alone decides)"

@@ -73,3 +73,8 @@ def test_a_broken_state_file_is_a_warning_and_the_search_decides(
         assert r.code == 0, r.err
         assert "warning: the ticket state" in r.err and "not valid; ignored" in r.err
         assert len(json.loads(state.read_text(encoding="utf-8"))["items"]) == len(blocking_controls(demo_results))
+        # an id that is not ASCII digits (str.isdigit takes "²") is left out, not sent
+        doc = json.loads(state.read_text(encoding="utf-8"))
+        state.write_text(json.dumps({**doc, "items": [["rovo-audit-x", "\u00b2"], *doc["items"]]}), encoding="utf-8")
+        again = tickets(demo_results, jira, tmp_path, "--apply")
+        assert again.code == 0 and again.err == "", again.err
