@@ -274,6 +274,9 @@ class JiraConfig(BaseSettings):
     @field_validator("jira_url")
     @classmethod
     def _site(cls, v: str | None) -> str | None:
+        if v is not None and ("?" in v or "#" in v):
+            # the REST paths are appended to it: after a ? or # they would not be the path
+            raise ValueError("expected the site's URL without ? or #, e.g. https://example.atlassian.net")
         return None if v is None else _check_url(v)
 
     @field_validator("jira_email")
