@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..notify.model import Headline, Kind
 from .safe import terminal
@@ -69,12 +70,16 @@ def teams(h: Headline) -> dict[str, Any]:
     body += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"} for line in _change_lines(h, _teams)]
     if h.report:
         body.append({"type": "TextBlock", "text": f"Report: {_teams(h.report)}", "wrap": True})
-    card = {
+    card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": body,
     }
+    if h.report and urlsplit(h.report).scheme in ("http", "https"):
+        # A button, not a Markdown link: the TextBlock's escaping (\- \_ ...) would be in the URL,
+        # and the button's url is no Markdown at all.
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open the report", "url": h.report}]
     return {
         "type": "message",
         "attachments": [

@@ -56,6 +56,10 @@ def test_what_got_worse_is_posted_to_each_kind(tmp_path: Path) -> None:
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
     facts = {f["title"]: f["value"] for b in card["body"] if b["type"] == "FactSet" for f in b["facts"]}
     assert facts == {"new-fail": "1", "regressed": "1", "waiver-expired": "1", "waivers expiring soon": "1"}
+    # the report's URL as a button: in a TextBlock it is Markdown-escaped (rovo\-audit)
+    assert card["actions"] == [
+        {"type": "Action.OpenUrl", "title": "Open the report", "url": "https://ci.example.com/rovo/report.html"}
+    ]
     assert generic.body["schema"] == "rovo-audit/notify/v1" and generic.body["worse"] is True
     assert generic.body["counts"] == {"new_fail": 1, "regressed": 1, "waiver_expired": 1, "waiver_expiring": 1}
     assert generic.body["report"] == "https://ci.example.com/rovo/report.html"
