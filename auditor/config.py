@@ -293,6 +293,13 @@ class JiraConfig(BaseSettings):
             raise ValueError("expected a project key: capital letters, digits and _, starting with a letter")
         return v
 
+    @field_validator("jira_issue_type")
+    @classmethod
+    def _issue_type(cls, v: str) -> str:
+        if not v.strip() or len(v) > 255:
+            raise ValueError("expected the name of a work type of the project, e.g. Task or Bug")
+        return v.strip()
+
     @field_validator("jira_labels")
     @classmethod
     def _labels(cls, v: str) -> str:

@@ -187,6 +187,8 @@ def test_configuration_errors_are_one_line_and_name_the_setting(demo_results: Pa
         assert "not a key" not in line
         r = tickets(demo_results, jira, tmp_path, "--jira-url", "http://jira.example.com")
         assert_usage_error(r, "--jira-url", "plain http")
+        r = tickets(demo_results, jira, tmp_path, "--issue-type", " ")  # Jira would refuse each create
+        assert_usage_error(r, "--issue-type", "work type")
         for odd in (f"{jira.url}?x=1", f"{jira.url}/#/x"):  # the REST path would land in the query
             assert_usage_error(tickets(demo_results, jira, tmp_path, "--jira-url", odd), "--jira-url", "without ?")
         assert jira.served == []
