@@ -39,7 +39,7 @@ def challenge(run: Run, out: Out) -> StepResult:
         )
     if c.status is not None and 200 <= c.status < 300:
         return out.warning(
-            f"HTTP {c.status}: the endpoint accepted an anonymous initialize (no authorization asked)",
+            f"HTTP {c.status}: the endpoint accepted an anonymous {c.method} (no authorization asked)",
             evidence=evidence,
         )
     known = classify(c.exchange.body, c.params.get("error_description"))

@@ -22,7 +22,7 @@ from .challenge import bearer_challenge as bearer_challenge
 from .challenge import parse_www_authenticate as parse_www_authenticate
 from .fetch_rules import refused_target as refused_target
 from .issuer import issuer_difference, same_root_origin
-from .session import initialize_request_body, mcp_headers
+from .session import discover_request_body, initialize_request_body, mcp_headers, modern_headers
 from .transport import Exchange, Http, TransportError, origin_of
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
@@ -38,11 +38,12 @@ Fallback = Literal["origin-metadata", "default-endpoints"]
 
 @dataclass(frozen=True, slots=True)
 class Challenge:
-    """The answer to an anonymous `initialize`: ideally 401 with a Bearer challenge."""
+    """The answer to an anonymous probe: ideally 401 with a Bearer challenge."""
 
     exchange: Exchange
     scheme: str | None  # the challenge scheme that carried the params ("Bearer"), if any
     params: Mapping[str, str]  # resource_metadata, scope, error, error_description, realm
+    method: str = "initialize"  # the probe that got this answer: "initialize" or "server/discover"
 
     @property
     def status(self) -> int | None:
@@ -285,15 +286,30 @@ def _probe(http: Http, url: str, endpoint: str) -> Fetch:
 
 
 def probe_challenge(http: Http, endpoint: str) -> Challenge:
-    """An anonymous `initialize`: read-only, and the answer names the authorization chain."""
+    """An anonymous `initialize`, read-only; the answer names the authorization chain. A
+    one-era server may check the protocol before authenticating: when `initialize` gets an
+    era refusal (400, 404 or 405) instead of a challenge, an anonymous `server/discover` in
+    the 2026-07-28 shape is tried, and its answer kept when it is a challenge or a success.
+    initialize goes first so that every server that speaks the handshake costs one request."""
+    first = _probe_once(http, endpoint, "initialize")
+    if first.status not in (400, 404, 405):
+        return first
+    second = _probe_once(http, endpoint, "server/discover")
+    return second if second.status is not None and (second.status == 401 or 200 <= second.status < 300) else first
+
+
+def _probe_once(http: Http, endpoint: str, method: str) -> Challenge:
+    if method == "initialize":
+        body, headers = initialize_request_body(0), mcp_headers(http.settings)
+    else:
+        body = discover_request_body(0)
+        headers = modern_headers(http.settings, method, body["params"])
     try:
-        exchange, _ = http.request(
-            "POST", endpoint, json=initialize_request_body(0), headers=mcp_headers(http.settings)
-        )
+        exchange, _ = http.request("POST", endpoint, json=body, headers=headers)
     except TransportError as e:
-        return Challenge(e.exchange, None, {})
+        return Challenge(e.exchange, None, {}, method)
     scheme, params = bearer_challenge(exchange.headers.get("www-authenticate", ""))
-    return Challenge(exchange, scheme, params)
+    return Challenge(exchange, scheme, params, method)
 
 
 def protected_resource_candidates(endpoint: str, from_header: str | None) -> tuple[str, ...]:

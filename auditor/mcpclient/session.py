@@ -159,6 +159,23 @@ def initialize_request_body(request_id: int) -> dict[str, Any]:
     }
 
 
+def discover_request_body(request_id: int) -> dict[str, Any]:
+    """`server/discover` in the modern shape (its `_meta` carries the version)."""
+    params: dict[str, Any] = {"_meta": modern_meta()}
+    return {"jsonrpc": "2.0", "id": request_id, "method": "server/discover", "params": params}
+
+
+def modern_headers(settings: HttpSettings, method: str, params: Mapping[str, Any]) -> dict[str, str]:
+    """Every modern POST mirrors its version and method (and for tools/call its name)."""
+    headers = mcp_headers(settings)
+    headers["MCP-Protocol-Version"] = MODERN_VERSION
+    headers["Mcp-Method"] = method
+    key = NAME_PARAMS.get(method)
+    if key is not None and isinstance(params.get(key), str):
+        headers["Mcp-Name"] = header_value(params[key])
+    return headers
+
+
 def modern_meta() -> dict[str, Any]:
     """The per-request `_meta` of the modern era: version and capabilities are required,
     client info is a SHOULD (basic/index.mdx 2026-07-28; mcp/shared/inbound.py's ladder)."""
@@ -228,10 +245,11 @@ class McpSession:
 
         Raises EraNotSpoken when the answer is not positive modern evidence; HttpStatusError,
         TransportError or RpcError when a (modern) server refused the request itself."""
-        params: dict[str, Any] = {"_meta": modern_meta()}
-        body = {"jsonrpc": "2.0", "id": next(self._ids), "method": "server/discover", "params": params}
+        body = discover_request_body(next(self._ids))
         try:
-            result, exchange = self._call_raw(body, self._modern_headers("server/discover", params))
+            result, exchange = self._call_raw(
+                body, modern_headers(self.http.settings, "server/discover", body["params"])
+            )
         except (HttpStatusError, RpcError) as e:
             raise _legacy_answer(e) or e from None
         supported = _strings(result.get("supportedVersions"))
@@ -303,21 +321,11 @@ class McpSession:
             headers["MCP-Protocol-Version"] = self._protocol
         return headers
 
-    def _modern_headers(self, method: str, params: Mapping[str, Any]) -> dict[str, str]:
-        """Every modern POST mirrors its version and method (and for tools/call its name)."""
-        headers = mcp_headers(self.http.settings)
-        headers["MCP-Protocol-Version"] = MODERN_VERSION
-        headers["Mcp-Method"] = method
-        key = NAME_PARAMS.get(method)
-        if key is not None and isinstance(params.get(key), str):
-            headers["Mcp-Name"] = header_value(params[key])
-        return headers
-
     def _call(self, method: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], Exchange]:
         body: dict[str, Any] = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": dict(params)}
         if self.era == "modern":
             body["params"]["_meta"] = modern_meta()
-            result, exchange = self._call_raw(body, self._modern_headers(method, body["params"]))
+            result, exchange = self._call_raw(body, modern_headers(self.http.settings, method, body["params"]))
         else:
             result, exchange = self._call_raw(body)
         return result, _without_session(exchange)

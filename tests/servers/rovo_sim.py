@@ -234,6 +234,9 @@ class SimConfig:
     transport_origins: tuple[str, ...] | None = None  # the SDK's own Origin check (403 "Invalid Origin header")
     forbidden_body: str | None = None  # every authenticated MCP request: 403 with this body, and no known reason
     broken_era: str | None = None  # "modern", "legacy" or "both": those requests get HTTP 500 (a server fault)
+    # A one-era sim that refuses the other era's requests before it authenticates them (an
+    # anonymous request in the wrong era's shape gets 400, not the 401 challenge).
+    era_before_auth: bool = False
 
 
 SCENARIOS: dict[str, SimConfig] = {

@@ -238,6 +238,8 @@ class RovoSimApp:
         if config.redirect_to:
             await _send(send, 307, b"", [(b"location", f"{config.redirect_to}{path}".encode())])
             return
+        if config.era_before_auth and await self._refuse_era(scope, headers, body, send):
+            return
         principal, problem = self._authenticate(headers.get("authorization"), path)
         if principal is None:
             await self._unauthorized(send, path, problem, headers.get("authorization"))
