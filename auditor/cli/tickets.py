@@ -179,16 +179,20 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
             print(redact(plan_text(the_plan, project=project, site=site, apply=apply)), file=sys.stdout)
             if not apply or not the_plan.actions:
                 return 0
-            outcomes = await carry_out(
-                client,
-                target,
-                the_plan.actions,
-                lambda a: comment(a, as_of=results.as_of, report_url=args.report_url),
-                redact,
-            )
+            written: list[tuple[str, str]] = []
+            try:
+                outcomes = await carry_out(
+                    client,
+                    target,
+                    the_plan.actions,
+                    lambda a: comment(a, as_of=results.as_of, report_url=args.report_url),
+                    redact,
+                    lambda label, issue_id: written.append((label, issue_id)) if state.is_id(issue_id) else None,
+                )
+            finally:  # also when interrupted (Ctrl-C): what was written is remembered
+                # newest first: the last written leads
+                warn(state.save(state_path, remembered.after(reversed(written))) if written else None)
             print(redact(outcome_text(outcomes)), file=sys.stdout)
-            written = [(o.action.group.label, o.item_id) for o in outcomes if state.is_id(o.item_id)]
-            warn(state.save(state_path, remembered.after(written)) if written else None)
             return 1 if any(o.error is not None for o in outcomes) else 0
 
     try:

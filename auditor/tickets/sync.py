@@ -37,7 +37,10 @@ async def carry_out(
     actions: Sequence[Action],
     comment_for: CommentFor,
     redact: Callable[[str], str],
+    on_written: Callable[[str, str], None] = lambda label, issue_id: None,
 ) -> tuple[Outcome, ...]:
+    """`on_written(label, id)` after each action that reached an item (done or failed part
+    way), as it happens: an interrupted run has still recorded what it wrote."""
     out = []
     for a in actions:
         key = a.item.key if a.item is not None else None
@@ -65,6 +68,8 @@ async def carry_out(
                     await client.update(key, a.content)
         except HttpError as e:
             out.append(Outcome(a, key, redact(str(e)), issue_id))
-            continue
-        out.append(Outcome(a, key, None, issue_id))
+        else:
+            out.append(Outcome(a, key, None, issue_id))
+        if issue_id is not None:
+            on_written(a.group.label, issue_id)
     return tuple(out)

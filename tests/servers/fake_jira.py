@@ -30,6 +30,7 @@ Faults per endpoint name (search, create, edit, comment, transitions, transition
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import copy
@@ -109,6 +110,7 @@ class FakeJira:
     # The workflow: status → the statuses a transition from it reaches (None: any to any); the
     # transitions listed but not available (isAvailable false: a condition is not met).
     workflow: dict[str, tuple[str, ...]] | None = None
+    delay: dict[str, float] = field(default_factory=dict)  # endpoint → seconds each request waits first
     unavailable: set[str] = field(default_factory=set)
     other_log: list[str | None] = field(default_factory=list)  # the Authorization headers it saw
 
@@ -195,6 +197,7 @@ def build_app(st: FakeJira) -> Starlette:
     def handler(endpoint: str, fn: Any) -> Any:
         async def endpoint_fn(request: Request) -> Response:
             raw = await request.body()
+            await asyncio.sleep(st.delay.get(endpoint, 0.0))
             with st.lock:
                 if not _authorized(request.headers.get("authorization")):
                     return record(request, raw, endpoint, _error(401, "Client must be authenticated"), None)

@@ -7,12 +7,17 @@ older one. Through the real command, against the fake Jira on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from auditor.tickets.model import stable_label
 from auditor.tickets.state import path_for
+from tests.conftest import command_env
 from tests.servers.fake_jira import running_jira
-from tests.tickets.conftest import blocking_controls, variant
+from tests.tickets.conftest import blocking_controls, jira_env, variant
 from tests.tickets.test_fake_jira_spec import check_all
 from tests.tickets.test_tickets import ORG, tickets
 
@@ -78,3 +83,33 @@ def test_a_broken_state_file_is_a_warning_and_the_search_decides(
         state.write_text(json.dumps({**doc, "items": [["rovo-audit-x", "\u00b2"], *doc["items"]]}), encoding="utf-8")
         again = tickets(demo_results, jira, tmp_path, "--apply")
         assert again.code == 0 and again.err == "", again.err
+
+
+def test_an_interrupted_apply_remembers_what_it_wrote(demo_results: Path, tmp_path: Path) -> None:
+    """Ctrl-C part way through --apply: the items created so far are in the state, so a re-run
+    before the index catches up does not create them again (at most the one whose create was
+    in flight when the signal came, whose id was never seen, is doubled)."""
+    controls = blocking_controls(demo_results)
+    with running_jira() as jira:
+        jira.freeze()
+        jira.delay["create"] = 0.3
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "auditor", "tickets", "--results", str(demo_results), "--apply"],
+            env=command_env(jira_env(jira)),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while len(jira.issues) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        made = len(jira.issues)
+        assert 3 <= made < len(controls), (made, err)
+        assert proc.returncode != 0 and "Traceback" not in err, err
+        jira.delay.clear()
+        r = tickets(demo_results, jira, tmp_path, "--apply")
+        assert r.code == 0, r.err
+        assert len(jira.issues) <= len(controls) + 1, len(jira.issues)  # without the state: made + 7
