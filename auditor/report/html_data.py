@@ -40,6 +40,16 @@ def _column(values: Sequence[int]) -> int | list[int]:
     return values[0] if len(set(values)) == 1 else list(values)
 
 
+def _interned(doc: Any, s: _Strings) -> Any:
+    """A snippet's document with each string value as its number in the table (its subjects are
+    the card's: 977 KB of the 100-org report's block as text, 0.2 MB as numbers)."""
+    if isinstance(doc, dict):
+        return {k: _interned(v, s) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_interned(v, s) for v in doc]
+    return s(doc) if isinstance(doc, str) else doc
+
+
 def _findings(g: Group) -> tuple[Finding, ...]:
     return g.findings if isinstance(g, PassGroup) else tuple(c.f for c in g.items)
 
@@ -78,7 +88,7 @@ def data(view: View, step: Callable[[Finding], int]) -> dict[str, Any]:
                 "p": _column([step(f) for f in fs]),
             }
             if isinstance(g, ControlCard) and g.snippet is not None:
-                entry["yd"] = g.snippet  # written as YAML when asked: one per card, not rendered
+                entry["yd"] = _interned(g.snippet, s)  # written as YAML when asked: once per card
                 entry["yk"] = g.snippet_kind
             assert g.k == len(groups), "groups are numbered in page order"
             groups.append(entry)
