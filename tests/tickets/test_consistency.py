@@ -63,6 +63,11 @@ def test_an_item_older_than_the_newest_50_is_read_directly(demo_results: Path, t
         assert f"0 to create, 0 to update, 0 to reopen, 0 to resolve; {len(controls)} in step" in r.out
         assert len(jira.writes()) == writes and len(jira.issues) == len(controls)
         assert len([s for s in jira.served if s.endpoint == "get"]) == len(controls)
+        # an update is not read first: a stale digest costs at most the same content written again
+        jira.thaw()
+        moved = tickets(demo_results, jira, tmp_path, "--apply", "--report-url", "https://ci.example.com/r2")
+        assert f"0 to create, {len(controls)} to update" in moved.out
+        assert len([s for s in jira.served if s.endpoint == "get"]) == len(controls)
         checked = {(s.endpoint, s.status) for s in check_all(jira)}  # as Jira's OpenAPI says
         assert {("get", 200), ("search", 200)} <= checked
 
