@@ -23,6 +23,7 @@ from .context import Out, Run
 from .facts import is_read_group, known_bugs
 from .knowledge import classify, normalise
 from .model import StepResult
+from .tokens import shown
 
 _TRANSPORT_CAUSE = {
     FailureKind.TLS: "tls-untrusted",
@@ -71,10 +72,13 @@ def diagnosis(run: Run, error: McpClientError) -> Diagnosis:
             else ["oauth-token-invalid", "client-not-registered", "custom-3lo-app"]
         )
         # What DOC-CRED-002 read in the token itself (3LO app, another endpoint, expired) comes
-        # before a generic invalid_token: it names why this token in particular is refused.
+        # before a generic invalid_token: it names why this token in particular is refused. Its
+        # warning (an `aud` on another host) counts too: the 401 is the refusal it warned of.
         claims = run.results.get("DOC-CRED-002")
-        read = [c.id for c in claims.causes] if claims is not None and claims.status == "failed" else []
+        read = [c.id for c in claims.causes] if claims is not None and claims.status in ("failed", "warning") else []
         causes = read + known + guesses
+        if "token-wrong-endpoint" in read:
+            said = f" (the token was issued for another resource: aud {_audience(run)}){said}"
     elif status == 403 and params.get("error") == "insufficient_scope":
         # Runtime scope step-up (MCP authorization 2026-07-28, "Scope Challenge Handling"): the
         # token is valid, the operation needs more. Never an IP or Origin question.
@@ -95,6 +99,11 @@ def diagnosis(run: Run, error: McpClientError) -> Diagnosis:
         causes = [*known, "server-fault"]
     causes = _with_open_bugs(run, list(dict.fromkeys(causes)), ex.body or "")
     return Diagnosis(f"HTTP {status}{said}", tuple(causes), tuple(details))
+
+
+def _audience(run: Run) -> str:
+    claims = run.options.credentials.jwt_claims()
+    return ", ".join(shown(claims).aud) if claims is not None and claims.aud else "(none)"
 
 
 def _unexplained_403(run: Run) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.doctor.conftest import basic, doctor
 from tests.servers.rovo_sim import SimConfig, running_sim
+from tests.servers.sdk_auth_servers import CONFIGS, running_sdk_server
 
 
 @pytest.mark.parametrize("eras", [("modern",), ("legacy",)])
@@ -37,3 +38,22 @@ def test_the_anonymous_challenge_probe_reaches_a_one_era_server_that_checks_the_
             "server/discover",
             "2026-07-28",
         )
+
+
+@pytest.mark.parametrize("where", ["another path", "another host"])
+def test_a_401_for_a_token_of_another_resource_leads_with_that(tmp_path: Path, where: str) -> None:
+    """The SDK's strict-resource server answers a plain 401 invalid_token; the token's own
+    `aud` (read by DOC-CRED-002) says why, and DOC-MCP-001 leads with it, not with
+    "expired, revoked or malformed". On another host DOC-CRED-002 only warns: still the lead."""
+    with running_sdk_server(CONFIGS["strict-resource"]) as server:
+        aud = server.origin + "/other" if where == "another path" else "https://elsewhere.example/mcp"
+        run = doctor(server.origin, tmp_path, "--bearer", server.token_for(aud, jwt=True), path="/mcp")
+        (tmp_path / "own").mkdir()
+        own = doctor(server.origin, tmp_path / "own", "--bearer", server.token_for(server.url, jwt=True), path="/mcp")
+    cred = run.steps["DOC-CRED-002"]
+    assert cred["status"] == ("failed" if where == "another path" else "warning"), cred
+    mcp = run.steps["DOC-MCP-001"]
+    assert mcp["status"] == "failed"
+    assert [c["id"] for c in mcp["causes"]][:2] == ["token-wrong-endpoint", "oauth-token-invalid"]
+    assert f"HTTP 401 (the token was issued for another resource: aud {aud})" in mcp["summary"]
+    assert own.steps["DOC-MCP-001"]["status"] == "passed"  # the same server takes its own resource's token

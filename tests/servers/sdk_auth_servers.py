@@ -23,7 +23,9 @@ What is the SDK's, and what is this module's:
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import secrets
 import threading
 import time
@@ -168,9 +170,24 @@ class SdkServer:
     provider: MemoryProvider
     config: SdkConfig
 
-    def token_for(self, resource: str | None) -> str:
-        """A valid access token bound to `resource` (issued without the OAuth dance)."""
-        return self.provider.issue(PRE_REGISTERED_ID, [], resource).access_token
+    def token_for(self, resource: str | None, *, jwt: bool = False) -> str:
+        """A valid access token bound to `resource` (issued without the OAuth dance). `jwt`:
+        shaped as an (unsigned) JWT whose claims say its issuer and audience, as many
+        authorization servers mint them; the SDK's bearer check looks it up as it does any."""
+        token = self.provider.issue(PRE_REGISTERED_ID, [], resource).access_token
+        if not jwt:
+            return token
+        claims = {"iss": self.issuer, "aud": resource, "exp": JWT_EXPIRY, "client_id": PRE_REGISTERED_ID}
+        shaped = ".".join((_b64({"alg": "HS256", "typ": "JWT"}), _b64(claims), token))
+        self.provider.tokens[shaped] = self.provider.tokens.pop(token).model_copy(update={"token": shaped})
+        return shaped
+
+
+JWT_EXPIRY = 4_102_444_800  # 2100-01-01: after every --as-of the tests use
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode("ascii")
 
 
 def _auth_server_routes(provider: MemoryProvider, issuer: str, config: SdkConfig) -> list[BaseRoute]:
