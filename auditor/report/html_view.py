@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import AREAS, controls
@@ -103,6 +103,7 @@ class ControlCard:
     items: tuple[Card, ...]  # most urgent first
     snippet: dict[str, Any] | None = None  # the document (YAML when shown) that would declare or accept them
     snippet_kind: str | None = None  # "policy" | "waiver"
+    alike: bool = True  # every finding's advice reads the same but for its value (_alike)
 
     group = None  # GroupCard's is its CollectGroup
 
@@ -132,16 +133,27 @@ class ControlCard:
         return text.replace(f"`{v}`", "each listed entry")
 
     @property
-    def alike(self) -> bool:
-        """Every finding's advice reads the same but for its own value: the card says it once.
-        (Not so when it names more than the value: "Issue `bot-1` again with scope `read:x`".)"""
-        texts = set()
-        for c in self.items:
-            r, v = c.f.remediation, _value(c.f)
-            if r is None:
-                return False
-            texts.add(tuple(t.replace(f"`{v}`", "\0") if v is not None else t for t in (r.summary, *r.steps)))
-        return len(texts) == 1
+    def steps(self) -> tuple[str, ...]:
+        """The steps as the card shows them (its own value named as the list's, when alike)."""
+        r = self.f.remediation
+        steps = r.steps if r is not None else ()
+        return tuple(self.generic(t) for t in steps) if self.one is not None or self.alike else tuple(steps)
+
+
+def _alike(items: Sequence[Card]) -> bool:
+    """Every finding's advice reads the same but for its own value: a card says it once.
+    (Not so when it names more than the value: "Issue `bot-1` again with scope `read:x`".)"""
+    first = None
+    for c in items:
+        r, v = c.f.remediation, _value(c.f)
+        if r is None:
+            return False
+        texts = tuple(t.replace(f"`{v}`", "\0") if v is not None else t for t in (r.summary, *r.steps))
+        if first is None:
+            first = texts
+        elif texts != first:
+            return False
+    return True
 
 
 def _value(f: Finding) -> str | None:
@@ -284,6 +296,8 @@ class View:
     total: int
     evidence_summary: dict[str, int]  # observed / attested / not collected, over org sections
     not_pass: int = 0  # what the charts count (JavaScript redraws them for the filters)
+    # A card whose steps and docs read as an earlier card's → that card (k, org): written once.
+    same_steps: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
 def _chart(chart_id: str, title: str, rows: Sequence[tuple[str, Counter[str]]], bar_w: int = 190) -> Chart:
@@ -475,13 +489,13 @@ def _org_view(
         if isinstance(e, CollectGroup):
             todo.append(GroupCard(e, items, ks.next()))
         else:
-            todo.append(ControlCard(ks.next(), items, *group_snippet(items, as_of)))
+            todo.append(ControlCard(ks.next(), items, *group_snippet(items, as_of), _alike(items)))
     todo_count = i - start
     waived = []
     for fs in _by_control(f for f in findings if f.status == "waived"):
         items = tuple(_card(i + j, f, as_of) for j, f in enumerate(fs))
         i += len(items)
-        waived.append(ControlCard(ks.next(), items))
+        waived.append(ControlCard(ks.next(), items, alike=_alike(items)))
     passes = [f for f in findings if f.status == "pass"]
     per_control: dict[str, list[Finding]] = {}
     for f in passes:
@@ -541,6 +555,17 @@ def build(results: Results, fail_on: str = "fail") -> View:
         orgs.append(view)
     expiring = tuple(WaiverSoon(c, o.display, g.k) for o in orgs for g in o.waived for c in g.items if c.waiver_soon)
     not_pass = [f for f in results.findings if f.status != "pass"]
+    # The same steps and docs on 100 orgs' cards of one control: 0.6 MB of a 100-org report.
+    first: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, str]] = {}
+    same: dict[int, tuple[int, str]] = {}
+    for o in orgs:
+        for g in (*o.todo, *o.waived):
+            if isinstance(g, ControlCard) and g.f.remediation is not None:
+                key = (g.steps, tuple(g.f.remediation.links))
+                if key in first:
+                    same[g.k] = first[key]
+                else:
+                    first[key] = (g.k, o.display)
     ev_counts: Counter[str] = Counter(e.kind for o in orgs for e in o.evidence)
     catalog = controls()
     return View(
@@ -557,4 +582,5 @@ def build(results: Results, fail_on: str = "fail") -> View:
         total=len(results.findings),
         evidence_summary={k: ev_counts.get(k, 0) for k in ("observed", "attested", "not collected", "not checked")},
         not_pass=len(not_pass),
+        same_steps=same,
     )

@@ -110,6 +110,11 @@ def test_a_card_lists_every_value_of_its_control_with_one_copy(open_page, estate
     # Asked again, it folds away.
     card.locator("button.how").click()
     assert card.locator("div.how").is_hidden()
+    # The next org's card of the control has the same steps: written once, shown on each card.
+    other = page.locator("section.org").nth(1).locator("article.card", has_text="is not declared in the policy")
+    other.locator("button.how").click()
+    assert other.locator("div.how ol li").all_text_contents() == card.locator("div.how ol li").all_text_contents()
+    assert other.locator("div.how p.same").count() == 0 and other.locator("div.how p.docs a").count() >= 1
     g.assert_clean()
 
 
