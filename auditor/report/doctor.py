@@ -19,7 +19,7 @@ from ..mcpclient import mask_email
 from ..model import schemas
 from ..model.common import iso
 from .html import csp_hash
-from .safe import json_safe
+from .safe import json_safe, terminal
 from .templating import environment
 
 SCHEMA = schemas.DOCTOR
@@ -102,7 +102,10 @@ def render_html(report: DoctorReport) -> str:
         mark=MARK,
         first=report.first_failure,
     )
-    return report.options.credentials.redact(html)
+    # Autoescape handles <, & and quotes, not C0/C1 or bidi controls (a token claim or a
+    # server's body may carry them): shown as code points, the terminal's rule (safe.py).
+    # The template itself holds none but newlines, which the rule keeps.
+    return terminal(report.options.credentials.redact(html))
 
 
 def render_text(report: DoctorReport, *, verbose: bool = False) -> str:

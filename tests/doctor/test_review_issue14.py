@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.doctor.conftest import basic, doctor
+from tests.doctor.test_offline_jwt import jwt, offline
 from tests.servers.rovo_sim import SimConfig, running_sim
 from tests.servers.sdk_auth_servers import CONFIGS, running_sdk_server
 
@@ -57,3 +58,21 @@ def test_a_401_for_a_token_of_another_resource_leads_with_that(tmp_path: Path, w
     assert [c["id"] for c in mcp["causes"]][:2] == ["token-wrong-endpoint", "oauth-token-invalid"]
     assert f"HTTP 401 (the token was issued for another resource: aud {aud})" in mcp["summary"]
     assert own.steps["DOC-MCP-001"]["status"] == "passed"  # the same server takes its own resource's token
+
+
+CONTROLS = "\x1b[2J\x07\x9b31m\u202e\u2028"  # ESC CSI, BEL, C1 CSI, a bidi override, a line separator
+RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2028")
+
+
+def test_control_characters_in_token_claims_reach_no_output_raw(tmp_path: Path) -> None:
+    """Jinja escapes HTML, not C0/C1 or bidi controls: doctor.html shows them as code points,
+    as the terminal does (report/safe.py), and so do doctor.json and the terminal."""
+    token = jwt(iss=f"https://evil.example/{CONTROLS}", aud=f"aud{CONTROLS}", exp=1, client_id=f"app{CONTROLS}")
+    r, report = offline(tmp_path, token)
+    html = (tmp_path / "out" / "doctor.html").read_text(encoding="utf-8")
+    raw_json = (tmp_path / "out" / "doctor.json").read_text(encoding="utf-8")
+    for text in (html, raw_json, r.out, r.err):
+        assert not [c for c in RAW if c in text], [c for c in RAW if c in text]
+    assert "app\\x1b[2J\\x07\\x9b31m\\u202e\\u2028" in html  # shown, not acted on
+    assert report["steps"]  # the claims were read and judged
+    assert any(f"app{CONTROLS}" in s["summary"] for s in report["steps"])  # the data kept as is in JSON
