@@ -50,6 +50,17 @@ def _interned(doc: Any, s: _Strings) -> Any:
     return s(doc) if isinstance(doc, str) else doc
 
 
+def _deltas(indices: Sequence[int]) -> list[int]:
+    """Subjects as steps from the one before (each number + 1, so that -1, none, is 0): a
+    group's subjects are mostly numbered in a row, and "1," is shorter than "29113,"
+    (the 100-org block's subjects: 642 KB as numbers, about 0.25 MB as steps)."""
+    out, last = [], 0
+    for i in indices:
+        out.append(i + 1 - last)
+        last = i + 1
+    return out
+
+
 def _findings(g: Group) -> tuple[Finding, ...]:
     return g.findings if isinstance(g, PassGroup) else tuple(c.f for c in g.items)
 
@@ -79,7 +90,7 @@ def data(view: View, step: Callable[[Finding], int]) -> dict[str, Any]:
                 "c": first.control,
                 "a": _column([area.get(f.area, -1) for f in fs]),  # an unknowns card spans areas
                 "t": _column([s(f.title) for f in fs]),
-                "x": [s(f.subject) for f in fs],
+                "x": _deltas([s(f.subject) for f in fs]),
                 "s": _column([status.get(f.status, 0) for f in fs]),
                 "v": _column([severity.get(f.severity, 0) for f in fs]),
                 "y": _column([s(f.actual) for f in fs]),
