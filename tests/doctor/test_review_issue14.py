@@ -76,3 +76,28 @@ def test_control_characters_in_token_claims_reach_no_output_raw(tmp_path: Path) 
     assert "app\\x1b[2J\\x07\\x9b31m\\u202e\\u2028" in html  # shown, not acted on
     assert report["steps"]  # the claims were read and judged
     assert any(f"app{CONTROLS}" in s["summary"] for s in report["steps"])  # the data kept as is in JSON
+
+
+@pytest.mark.parametrize(
+    "config", ["split-as", "path-issuer", "no-prm-origin-metadata", "no-prm-default-endpoints", "no-prm"]
+)
+def test_the_credential_reaches_the_mcp_endpoint_only(tmp_path: Path, config: str) -> None:
+    """What both SDK servers received: the bearer on POST/DELETE of the MCP URL and nowhere
+    else: not the split authorization server, not the metadata, not the 2025-03-26 default
+    endpoints (/authorize, /token), not /register (--try-register), not accessible-resources
+    at another host."""
+    with running_sdk_server(CONFIGS[config]) as server:
+        token = server.token_for(server.url)
+        doctor(server.origin, tmp_path, "--bearer", token, "--try-register", path="/mcp")
+        seen = list(server.seen)
+    carried = [c for c in seen if c.authorization is not None]
+    assert carried, seen  # the session itself was authenticated
+    assert all((c.origin, c.path, c.method) in {(server.origin, "/mcp", "POST"), (server.origin, "/mcp", "DELETE")}
+               for c in carried), carried  # fmt: skip
+    assert all(c.authorization == f"Bearer {token}" for c in carried)
+    anonymous = {(c.origin, c.path) for c in seen if c.authorization is None}
+    if config == "no-prm-default-endpoints":  # the legacy fallback's GETs happened, without it
+        assert {(server.origin, "/authorize"), (server.origin, "/token")} <= anonymous
+    if config in ("split-as", "path-issuer"):  # the other port was asked, without it
+        assert any(o != server.origin for o, _ in anonymous)
+    assert any(p == "/mcp" for _, p in anonymous)  # the challenge probe went out anonymous

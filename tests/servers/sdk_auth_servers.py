@@ -161,14 +161,39 @@ class MemoryProvider:
 
 
 @dataclass(frozen=True)
+class SeenCall:
+    """One request either server received: where, and the Authorization value (tests only)."""
+
+    origin: str
+    method: str
+    path: str
+    authorization: str | None
+
+
+class _Recorder:
+    """ASGI: records every HTTP request, then hands it on unchanged."""
+
+    def __init__(self, app: Any, origin: str, seen: list[SeenCall]) -> None:
+        self.app, self.origin, self.seen = app, origin, seen
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            self.seen.append(SeenCall(self.origin, scope["method"], scope["path"], headers.get("authorization")))
+        await self.app(scope, receive, send)
+
+
+@dataclass(frozen=True)
 class SdkServer:
-    """A running configuration: the MCP URL, the authorization server's issuer, its provider."""
+    """A running configuration: the MCP URL, the authorization server's issuer, its provider,
+    and every request both servers received (`seen`)."""
 
     url: str
     origin: str
     issuer: str  # as the PRM names it
     provider: MemoryProvider
     config: SdkConfig
+    seen: list[SeenCall] = field(default_factory=list)
 
     def token_for(self, resource: str | None, *, jwt: bool = False) -> str:
         """A valid access token bound to `resource` (issued without the OAuth dance). `jwt`:
@@ -257,11 +282,15 @@ def running_sdk_server(config: SdkConfig, host: str = "127.0.0.1") -> Iterator[S
     app = _mcp_app(provider, origin, issuer, config)
     as_routes = _auth_server_routes(provider, issuer, config)
     apps: list[tuple[Any, Any]] = []
+    seen: list[SeenCall] = []
     if as_sock is None:
         app.router.routes[:0] = as_routes  # the authorization server at the MCP origin
-        apps.append((app, mcp_sock))
+        apps.append((_Recorder(app, origin, seen), mcp_sock))
     else:
-        apps += [(app, mcp_sock), (Starlette(routes=as_routes), as_sock)]
+        apps += [
+            (_Recorder(app, origin, seen), mcp_sock),
+            (_Recorder(Starlette(routes=as_routes), as_origin, seen), as_sock),
+        ]
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
     try:
         for one, sock in apps:
@@ -274,7 +303,7 @@ def running_sdk_server(config: SdkConfig, host: str = "127.0.0.1") -> Iterator[S
                 if not thread.is_alive() or time.monotonic() > deadline:
                     raise RuntimeError("an SDK test server did not start")
                 time.sleep(0.02)
-        yield SdkServer(f"{origin}/mcp", origin, issuer, provider, config)
+        yield SdkServer(f"{origin}/mcp", origin, issuer, provider, config, seen)
     finally:
         for server, _ in running:
             server.should_exit = True
@@ -291,5 +320,6 @@ __all__ = [
     "MemoryProvider",
     "SdkConfig",
     "SdkServer",
+    "SeenCall",
     "running_sdk_server",
 ]
