@@ -36,6 +36,15 @@ examples:
   rovo-audit doctor --bearer "$TOKEN" --origin https://app.example.com/oauth/callback \\
                     --settings settings.yaml --expect jira.read,confluence.search
   rovo-audit doctor --explain "We are having trouble completing this action"
+  rovo-audit doctor --explain - < pasted-errors.txt   a block of messages: one combined verdict
+  rovo-audit doctor --offline --bearer - --url https://mcp.atlassian.com/v2/mcp < token.txt
+                                                      no request: a JWT's own iss, aud and exp
+  rovo-audit doctor --bearer - --settings settings.yaml --client claude-code < token.txt
+                                                      judged for one client (DOC-CLIENT-001)
+
+The session (DOC-MCP-001) tries the 2026-07-28 stateless protocol (server/discover), then the
+initialize handshake; doctor.json's `eras` lists those the server answered. --client takes
+claude-code, claude-ai, cursor, vscode, mcp-remote or generic (the specification's rules).
 
 Secrets: prefer ROVO_AUDIT_MCP_API_TOKEN / ROVO_AUDIT_MCP_BEARER (or `-` to read stdin) over
 flags, which other users of the machine can see. Settings come from ROVO_AUDIT_* variables and

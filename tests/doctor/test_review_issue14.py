@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from auditor.cli.doctor import CLIENTS
+from tests.conftest import run_cli
+
 from tests.doctor.conftest import basic, doctor
 from tests.doctor.test_offline_jwt import jwt, offline
 from tests.servers.rovo_sim import SimConfig, running_sim
@@ -101,3 +104,12 @@ def test_the_credential_reaches_the_mcp_endpoint_only(tmp_path: Path, config: st
     if config in ("split-as", "path-issuer"):  # the other port was asked, without it
         assert any(o != server.origin for o, _ in anonymous)
     assert any(p == "/mcp" for _, p in anonymous)  # the challenge probe went out anonymous
+
+
+def test_doctor_help_teaches_the_new_flags_with_examples() -> None:
+    out = run_cli("doctor", "--help").out
+    examples = out.split("examples:", 1)[1].split("Secrets:", 1)[0]
+    for example in ("--explain - <", "--offline --bearer -", "--client claude-code"):
+        assert example in examples, example
+    assert "server/discover" in examples and "eras" in examples
+    assert all(name in " ".join(examples.split()) for name in CLIENTS)
