@@ -10,7 +10,6 @@ import pytest
 
 from auditor.cli.doctor import CLIENTS
 from tests.conftest import run_cli
-
 from tests.doctor.conftest import basic, doctor
 from tests.doctor.test_offline_jwt import jwt, offline
 from tests.servers.rovo_sim import SimConfig, running_sim
