@@ -399,8 +399,7 @@ def results_from_dict(doc: Any, lines: Iterable[str] | None = None) -> Results:
     if lines is None:
         findings = _list(d, "findings", (), lambda v, p: _finding(v, p, table))
     else:
-        loads = json.loads
-        findings = tuple(_finding(loads(line), ("findings", i), table) for i, line in enumerate(lines))
+        findings = tuple(_finding(_one_value(line), ("findings", i), table) for i, line in enumerate(lines))
     settings = _obj(d["settings"], ("settings",)) if isinstance(d.get("settings"), dict) else {}
     # FORMATS.md §6 requires no `orgs`: those missing are rebuilt from the findings
     orgs = complete_orgs(_list(d, "orgs", (), _org) if "orgs" in d else (), findings)
@@ -456,6 +455,21 @@ def _by_lines(text: str) -> Results | None:
         return results_from_dict(top, _lines(text, start + len(_FINDINGS_START), end))
     except (_Layout, _Bad, ValueError, RecursionError, TypeError, KeyError, AttributeError):
         return None
+
+
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+# ^ the C scanner, with json.loads's defaults; json.loads adds two regex passes a call
+
+
+def _one_value(line: str) -> Any:
+    """A line that is one JSON value, nothing around it (else `_Layout`): as json.loads gives it."""
+    try:
+        value, end = _scan(line, 0)
+    except StopIteration:
+        raise _Layout from None
+    if end != len(line):
+        raise _Layout
+    return value
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
