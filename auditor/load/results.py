@@ -457,8 +457,8 @@ def _by_lines(text: str) -> Results | None:
         return None
 
 
+# The C scanner, with json.loads's defaults: json.loads adds two regex passes a call.
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-# ^ the C scanner, with json.loads's defaults; json.loads adds two regex passes a call
 
 
 def _one_value(line: str) -> Any:
