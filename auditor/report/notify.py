@@ -18,15 +18,30 @@ from ..notify.model import Headline, Kind
 from .safe import terminal
 
 SCHEMA = "rovo-audit/notify/v1"
+# Slack refuses a section block whose text passes 3,000 characters (api.slack.com/reference/
+# block-kit/blocks#section: "Maximum length for the text in this field is 3000 characters";
+# retrieved 2026-12-01), and so the whole post (invalid_blocks):
+# 10 changes with 200-character values (escaped: up to 5 times longer for & < >) stay below it
+# only when cut; the text is cut again, whole lines, at SLACK_TEXT.
+VALUE_LIMIT = 200
+SLACK_TEXT = 3000
 _TEAMS_MARKUP = re.compile(r"([\\*_\[\]()#>`~-])")
 
 
-def _slack(text: str) -> str:
-    return terminal(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _cut(text: str) -> str:
+    """One value (an org's name, a subject) at most VALUE_LIMIT characters, cut before escaping
+    (an entity or a backslash is never cut in half)."""
+    shown = terminal(text)
+    return shown if len(shown) <= VALUE_LIMIT else shown[: VALUE_LIMIT - 1] + "…"
+
+
+def _slack(text: str, *, cut: bool = True) -> str:
+    shown = _cut(text) if cut else terminal(text)
+    return shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _teams(text: str) -> str:
-    return _TEAMS_MARKUP.sub(r"\\\1", terminal(text))
+    return _TEAMS_MARKUP.sub(r"\\\1", _cut(text))
 
 
 def _counts(h: Headline) -> list[tuple[str, int]]:
@@ -56,8 +71,10 @@ def slack(h: Headline) -> dict[str, Any]:
     counts = ", ".join(f"{n} {name}" for name, n in _counts(h))
     lines = [f"*{_slack(_title(h))}*", _slack(h.verdict), counts, *_change_lines(h, _slack)]
     if h.report:
-        lines.append(f"Report: {_slack(h.report)}")
-    text = "\n".join(lines)
+        lines.append(f"Report: {_slack(h.report, cut=False)}")  # the user's own URL or path: whole
+    while len("\n".join(lines)) > SLACK_TEXT and len(lines) > 4:
+        lines.pop(-2 if h.report else -1)  # the last change line goes first; the report stays
+    text = "\n".join(lines)[:SLACK_TEXT]
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 

@@ -188,3 +188,23 @@ def test_names_from_the_settings_are_inert_in_each_payload(tmp_path: Path) -> No
     lines = [b["text"] for b in teams.body["attachments"][0]["content"]["body"] if b["type"] == "TextBlock"]
     assert any(r"&lt;" not in ln and r"\[click\]\(https://evil.example\) \*Corp\*" in ln for ln in lines), lines
     assert any(c["org"] == hostile for c in generic.body["changes"])  # JSON carries the name as data
+
+
+def test_long_names_are_cut_so_slack_takes_the_message(tmp_path: Path) -> None:
+    """An org named with 2,000 characters of '&' (5 characters each once escaped): Slack refuses
+    a section over 3,000 characters, so values are cut and the text kept under the limit."""
+    files = write_files(tmp_path / "in")
+    for settings in (files.old_settings, files.new_settings):
+        settings.write_text(settings.read_text().replace("name: Example Corp", "name: '" + "&" * 2000 + "'"))
+    out = tmp_path / "out"
+    with running_receiver() as hook:
+        assert audit(files, files.old_settings, OLD_AS_OF, out).code == 1
+        long_url = "https://ci.example.com/" + "r" * 300 + "/report.html"
+        r = audit(
+            files, files.new_settings, NEW_AS_OF, out, "--notify", "slack:" + hook.url("/s"), "--report-url", long_url
+        )
+        assert r.code == 1 and "rovo-audit: error" not in r.err, r.err
+        (slack,) = hook.received
+    text = slack.body["blocks"][0]["text"]["text"]
+    assert len(text) <= 3000 and text.endswith(f"Report: {long_url}")
+    assert "&amp;" * 100 in text and "&amp;" * 250 not in text  # each value cut at 200 characters

@@ -6,7 +6,8 @@ generic endpoint would be sent.
         hook.answers["/fail"] = [500]            # the next posts to that path get these statuses
         hook.received                            # (path, query, content type, JSON body) of each post
 
-It answers 200 "ok" (as a Slack incoming webhook does) unless told otherwise; "429" answers
+It answers 200 "ok" (as a Slack incoming webhook does) unless told otherwise, and 400
+"invalid_blocks" to a Block Kit section whose text passes Slack's 3,000 characters; "429" answers
 carry Retry-After: 1. A redirect answer (307) points at another host: a client must not follow.
 """
 
@@ -54,6 +55,12 @@ def _app(r: Receiver) -> Starlette:
         r.received.append(Received(request.url.path, request.url.query, request.headers.get("content-type"), body))
         queue = r.answers.get(request.url.path) or []
         status = queue.pop(0) if queue else 200
+        if isinstance(body, dict) and any(
+            len(str((b.get("text") or {}).get("text", ""))) > 3000
+            for b in body.get("blocks", [])
+            if isinstance(b, dict)
+        ):  # Slack: a section's text is at most 3,000 characters; else the post is refused
+            return PlainTextResponse("invalid_blocks", 400)
         if status == 429:
             return PlainTextResponse("rate_limited", 429, headers={"Retry-After": "1"})
         if status == 307:
