@@ -49,5 +49,5 @@ def outcome_text(outcomes: Sequence[Outcome]) -> str:
             lines.append(terminal(f"  FAILED {o.action.kind} {_row(o.action, o.key)}: {o.error}"))
     failed = sum(o.error is not None for o in outcomes)
     done = len(outcomes) - failed
-    tail = f"{done} done, {failed} failed" + ("; run it again to finish (nothing is lost or doubled)" if failed else "")
+    tail = f"{done} done, {failed} failed" + ("; run it again to finish" if failed else "")
     return "\n".join([*lines, tail])

@@ -96,6 +96,12 @@ class JiraSession(HttpSession):
                     failure = f"server error (HTTP {resp.status_code})"
                 elif 300 <= resp.status_code < 400:
                     raise HttpError(endpoint, f"HTTP {resp.status_code} redirect; not followed", resp.status_code)
+                elif resp.status_code in RETRY_STATUSES:  # not idempotent: it may have been done
+                    raise HttpError(
+                        endpoint,
+                        f"{_jira_status(resp)}; not repeated: it may have been done (the next run finds out)",
+                        resp.status_code,
+                    )
                 else:
                     raise HttpError(endpoint, _jira_status(resp), resp.status_code)
             if attempt >= self.retry.max_retries:

@@ -125,6 +125,7 @@ def test_a_partial_failure_is_exit_1_and_a_rerun_finishes(demo_results: Path, tm
         r = tickets(demo_results, jira, tmp_path, "--apply")
         assert r.code == 1
         assert "FAILED create" in r.out and "server error" not in r.err
+        assert "HTTP 500" in r.out and "not repeated: it may have been done" in r.out  # said, not hidden
         assert f"{len(controls) - 1} done, 1 failed; run it again to finish" in r.out
         assert len(jira.issues) == len(controls) - 1
         again = tickets(demo_results, jira, tmp_path, "--apply")
