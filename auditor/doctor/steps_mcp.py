@@ -142,15 +142,9 @@ def _step_up_details(run: Run, wanted: list[str]) -> list[str]:
 
 
 def _token_scopes(run: Run) -> tuple[str, ...] | None:
-    claims = run.options.credentials.token_claims()
-    if claims is None:
-        return None
-    raw = claims.get("scope", claims.get("scp"))
-    if isinstance(raw, str):
-        return tuple(raw.split())
-    if isinstance(raw, list):
-        return tuple(s for s in raw if isinstance(s, str))
-    return ()
+    """The JWT's `scope`/`scp`, as DOC-CRED-002 reads them (credentials.read_jwt_claims)."""
+    claims = run.options.credentials.jwt_claims()
+    return claims.scopes if claims is not None else None
 
 
 def _retry_after(value: str | None) -> str | None:

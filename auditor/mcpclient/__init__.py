@@ -15,7 +15,7 @@ Read-only by design; nothing here follows a redirect or sends a credential to an
 Interface (stable):
 - `Credentials` (credentials.py): `basic(email, token)`, `bearer(token)`, `none()`; secrets are
   pydantic `SecretStr`; `label` is printable; `redact(text)` scrubs every form of the secret;
-  `token_claims()` reads a JWT's issuer/client claims (not verified).
+  `jwt_claims()` reads a JWT's issuer, audience, expiry, client and scope claims (not verified).
 - `HttpSettings(timeout, verify, user_agent, origin)`; `Http(settings, credentials,
   credential_origins)`: httpx with `follow_redirects=False`; `Authorization` is attached only
   when a call passes `authenticate=True` *and* the URL's origin is in `credential_origins`.

@@ -78,15 +78,6 @@ class Credentials:
         """`text` with every form of the secret replaced: server bodies may echo what we sent."""
         return Redactor(self.secret_forms())(text)
 
-    def token_claims(self) -> dict[str, Any] | None:
-        """The issuer/client claims of a JWT-shaped bearer token (read, not verified), or None.
-
-        Used to tell which authorization server minted an OAuth token; the signature is never
-        checked because the doctor only reads where the token came from.
-        """
-        claims = self.jwt_claims()
-        return dict(claims.raw) if claims is not None else None
-
     def jwt_claims(self) -> TokenClaims | None:
         """What a JWT bearer token says of itself, read offline: base64url-decode the payload,
         NO signature check (the doctor never trusts these claims, it only reads who the token
