@@ -21,7 +21,7 @@ from typing import Any, Literal, TypeVar, overload
 from ..batch import batch_mode
 from ..errors import InputError, Location, Problem
 from ..model import schemas
-from ..model.common import SECTIONS, SEVERITY_OF, SOURCE_OF, STATUS_OF, Section
+from ..model.common import SECTIONS, SEVERITY_OF, SOURCE_OF, STATUS_OF, Section, Source
 from ..model.results import (
     AppliedWaiver,
     EvidenceRef,
@@ -261,27 +261,41 @@ def _fast_finding(d: Any, table: Table) -> Finding | None:
         area = area or ""
         if type(area) is not str:
             return None
-        return Finding(
-            control=strs[0],
-            status=status,
-            severity=severity,
-            org=strs[2],
-            org_name=opts[0],
-            subject=opts[1],
-            title=strs[3],
-            expected=strs[4],
-            actual=strs[5],
-            evidence=EvidenceRef(source, None if at is None else _parse_time(at), opts[4]),
-            policy_ref=opts[2],
-            remediation=None
-            if rem is _NO_REMEDIATION
-            else Remediation(strs[6], tuple(steps), tuple(links), opts[5], None, collect),
-            area=area,
-            original_status=original,
-            waiver=waiver,
+        # Positional through tuple.__new__, in Finding's field order (NamedTuple's own __new__ is
+        # Python-level, and a frozen dataclass's __init__ costs a microsecond: the evidence of
+        # one org's section is one object, as the audit made it).
+        return _new_finding(
+            Finding,
+            (
+                strs[0],
+                status,
+                severity,
+                strs[2],
+                opts[0],
+                opts[1],
+                strs[3],
+                strs[4],
+                strs[5],
+                _evidence(source, at, opts[4]),
+                opts[2],
+                None
+                if rem is _NO_REMEDIATION
+                else Remediation(strs[6], tuple(steps), tuple(links), opts[5], None, collect),
+                area,
+                original,
+                waiver,
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+_new_finding: Callable[[type[Finding], tuple[Any, ...]], Finding] = tuple.__new__
+
+
+@lru_cache(maxsize=4096)
+def _evidence(source: Source | None, at: str | None, by: str | None) -> EvidenceRef:
+    return EvidenceRef(source, None if at is None else _parse_time(at), by)
 
 
 _NO_REMEDIATION: dict[str, Any] = {"summary": "", "steps": [], "links": []}  # a pass's, on the fast path
