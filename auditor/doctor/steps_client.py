@@ -53,11 +53,8 @@ def profile(run: Run, out: Out) -> StepResult:
 def seen_by(run: Run) -> Seen:
     d = run.discovery
     meta = d.metadata if d else None
-    registration = None
-    if meta is not None:
-        registration = frozenset(
-            m for m, on in (("dcr", meta.registration_endpoint is not None), ("cimd", meta.cimd_supported)) if on
-        )
+    # Discovery.registration_methods: what DOC-AUTH-006/007 judged (dcr, cimd)
+    registration = frozenset(d.registration_methods) if d is not None and meta is not None else None
     eras = _eras(run)
     issuer = d.issuer_matches if d else None
     identical = d.resource_identical if d else None
@@ -82,9 +79,8 @@ def _discovery(run: Run) -> str | None:
     d = run.discovery
     if d is None:
         return None
-    if d.legacy:
-        defaults = d.default_endpoints.found if d.default_endpoints else None
-        return "legacy" if d.metadata is not None or defaults is not None else "none"
+    if d.legacy:  # Discovery.fallback: the rule DOC-AUTH-002/003 judge the layout by
+        return "legacy" if d.fallback is not None else "none"
     found = d.resource_metadata.found if d.resource_metadata else None
     return "prm" if found is not None else "none"
 

@@ -112,3 +112,14 @@ def test_doctor_help_teaches_the_new_flags_with_examples() -> None:
         assert example in examples, example
     assert "server/discover" in examples and "eras" in examples
     assert all(name in " ".join(examples.split()) for name in CLIENTS)
+
+
+def test_a_client_that_still_falls_back_finds_a_server_with_only_the_default_endpoints(tmp_path: Path) -> None:
+    """No PRM, no metadata, /authorize and /token at the origin: DOC-AUTH-002 warns
+    (default-endpoints fallback) and DOC-CLIENT-001 must read the same layout, not "none"."""
+    with running_sdk_server(CONFIGS["no-prm-default-endpoints"]) as server:
+        run = doctor(server.origin, tmp_path, "--client", "mcp-remote", path="/mcp")
+    assert run.steps["DOC-AUTH-002"]["status"] == "warning"
+    client = run.steps["DOC-CLIENT-001"]
+    discovery = next(d for d in client["details"] if d.startswith("discovery: "))
+    assert "found only the 2025-03-26 way, which this client still does" in discovery, discovery
