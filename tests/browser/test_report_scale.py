@@ -221,4 +221,9 @@ def test_print_has_true_headings_and_only_what_is_shown(open_page, estate):
     )
     assert 0 < printed < page.locator("article.card").count()
     assert page.locator("#banner").is_visible()
+    # The plan is printed whole: no scrolling box, no list left unrendered off screen.
+    last = page.locator("#plan ol.plan > li").last
+    assert last.is_visible() and (last.bounding_box() or {}).get("height", 0) > 0
+    box = page.evaluate("getComputedStyle(document.querySelector('.planbox')).maxHeight")
+    assert box == "none"
     g.assert_clean()
