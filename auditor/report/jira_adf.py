@@ -10,6 +10,7 @@ for the report URL the user gave, and only for http(s).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,11 @@ from ..model.results import Finding
 from ..tickets.model import Action, Content, Group
 from .safe import terminal
 
-MAX_SUBJECTS = 50  # listed in the description; the rest are counted (a description is capped at 32,767 characters)
+MAX_SUBJECTS = 50  # listed in the description; the rest are counted
+# Jira Cloud caps a description at 32,767 characters (its error: "exceeds the allowed limit of
+# 32,767 characters"; whether ADF is counted as its JSON or its text is not documented: assumed
+# the JSON, the stricter, with room to spare).
+DESCRIPTION_BUDGET = 30_000
 SUMMARY_LIMIT = 255  # Jira's limit on a summary
 
 
@@ -75,8 +80,20 @@ def _subject(f: Finding) -> list[dict[str, Any]]:
 
 def content(group: Group, *, report_url: str | None, priorities: Mapping[str, str]) -> Content:
     """What the work item of a blocking group says. Deterministic: no clock, no run id, so the
-    same findings give the same digest and a re-run writes nothing."""
-    shown = group.blocking[:MAX_SUBJECTS]
+    same findings give the same digest and a re-run writes nothing. Fewer subjects are listed
+    when the document would pass DESCRIPTION_BUDGET (50 subjects of 500-character values come
+    to ~90,000 characters of JSON, and Jira refused the item, run after run)."""
+    n = min(MAX_SUBJECTS, len(group.blocking))
+    while True:
+        doc = _description(group, report_url, n)
+        size = len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+        if size <= DESCRIPTION_BUDGET or n <= 1:
+            return Content(summary(group), doc, priorities.get(group.severity))
+        n = max(1, min(n - 1, n * DESCRIPTION_BUDGET // size))
+
+
+def _description(group: Group, report_url: str | None, n: int) -> dict[str, Any]:
+    shown = group.blocking[:n]
     blocks: list[dict[str, Any]] = [
         _para(
             _text(f"{group.control}", {"type": "strong"}),
@@ -101,7 +118,7 @@ def content(group: Group, *, report_url: str | None, priorities: Mapping[str, st
     blocks.append(
         _para(_text(f"Kept by rovo-audit (label {group.label}); edits to this description are replaced on change."))
     )
-    return Content(summary(group), _doc(*blocks), priorities.get(group.severity))
+    return _doc(*blocks)
 
 
 def comment(action: Action, *, as_of: dt.datetime, report_url: str | None) -> dict[str, Any]:

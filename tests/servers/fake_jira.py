@@ -401,6 +401,8 @@ def _check_fields(fields: dict[str, Any], *, creating: bool, project: str) -> di
         errors["summary"] = "Summary must be one line of at most 255 characters."
     if "description" in fields and not _is_adf(fields["description"]):
         errors["description"] = "Operation value must be an Atlassian Document."
+    elif len(json.dumps(fields.get("description"), ensure_ascii=False, separators=(",", ":"))) > 32767:
+        errors["description"] = "The entered text is too long. It exceeds the allowed limit of 32,767 characters."
     for label in fields.get("labels", []):
         if not isinstance(label, str) or " " in label or len(label) > 255:
             errors["labels"] = "Labels cannot contain spaces."

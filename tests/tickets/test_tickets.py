@@ -300,3 +300,23 @@ def test_a_workflow_that_cannot_close_the_item_fails_it_without_a_comment_each_r
         r = tickets(later, jira, tmp_path, "--apply")
         assert r.code == 0, r.out
         assert issue.status == "Done" and len(issue.comments) == 1
+
+
+def test_a_group_with_many_long_values_still_fits_jiras_description(demo_results: Path, tmp_path: Path) -> None:
+    """60 blocking subjects with 500-character values: the description lists fewer of them so
+    that Jira (which refuses a description over 32,767 characters) takes the item."""
+    import json
+
+    doc = json.loads(demo_results.read_text(encoding="utf-8"))
+    first = next(f for f in doc["findings"] if f["status"] == "fail")
+    many = [{**first, "subject": f"s{n:02d}-" + "x" * 500, "actual": "y" * 500} for n in range(60)]
+    doc["findings"] = [f for f in doc["findings"] if f["control"] != first["control"]] + many
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(doc), encoding="utf-8")
+    with running_jira() as jira:
+        r = tickets(big, jira, tmp_path, "--apply")
+        assert r.code == 0, r.out
+        (issue,) = jira.by_label(stable_label(ORG, first["control"]))
+        text = json.dumps(issue.fields["description"], ensure_ascii=False)
+        assert "60 blocking findings" in text and "more (see the report)" in text and "s00-" in text
+        assert "0 to create, 0 to update, 0 to reopen, 0 to resolve" in tickets(big, jira, tmp_path, "--apply").out
