@@ -36,8 +36,10 @@ class Registration(_Data):
 
 
 class Eras(_Data):
-    handshake: Claim
-    stateless: Claim
+    """By the spec's era names, as mcpclient.session.Era and doctor.json's `eras`."""
+
+    legacy: Claim
+    modern: Claim
 
 
 class Profile(_Data):
@@ -58,8 +60,8 @@ class Profile(_Data):
             r.dcr,
             r.cimd,
             r.pre_registered,
-            e.handshake,
-            e.stateless,
+            e.legacy,
+            e.modern,
             self.discovery_fallback,
             self.issuer_check,
             self.resource_check,
@@ -100,7 +102,7 @@ class Profiles(_Data):
             if missing:
                 raise ValueError(f"profile {name} names unknown facts {missing}")
             r, e = p.registration, p.eras
-            for c in (r.dcr, r.cimd, r.pre_registered, e.handshake, e.stateless, p.discovery_fallback):
+            for c in (r.dcr, r.cimd, r.pre_registered, e.legacy, e.modern, p.discovery_fallback):
                 if c.value not in _VALUES["tri"]:
                     raise ValueError(f"profile {name}: {c.value!r} is not yes, no or unknown")
             if p.issuer_check.value not in _VALUES["issuer_check"]:
@@ -136,7 +138,7 @@ class Seen:
     origin: str | None  # --origin: the redirect of a client with none fixed (generic)
     discovery: str | None  # prm | legacy (the 2025-03-26 layout) | none: how the server was found
     registration: frozenset[str] | None  # of dcr, cimd: what the authorization server offers
-    eras: frozenset[str] | None  # of handshake, stateless: what the server answered
+    eras: frozenset[str] | None  # of legacy, modern (session.Era): what the server answered
     issuer_differs: bool | None
     resource: str | None  # identical | parent (a parent URL of the endpoint) | other: the PRM's resource
 
@@ -161,7 +163,7 @@ def compare(name: str, seen: Seen) -> tuple[Check, ...]:
     )
 
 
-ERA_LABEL = {"handshake": "legacy (initialize)", "stateless": "modern (2026-07-28)"}
+ERA_LABEL = {"legacy": "legacy (initialize)", "modern": "modern (2026-07-28)"}
 
 
 def cite(claim: Claim) -> str:
@@ -245,7 +247,7 @@ def _registration(p: Profile, seen: Seen) -> Check:
 def _eras(p: Profile, seen: Seen) -> Check:
     if not seen.eras:
         return Check("eras", "unknown", "which protocol eras the server answers was not seen")
-    claims = {"handshake": p.eras.handshake, "stateless": p.eras.stateless}
+    claims = {"legacy": p.eras.legacy, "modern": p.eras.modern}
     answered = sorted(seen.eras)
     said = ", ".join(ERA_LABEL[e] for e in answered)
     common = [e for e in answered if claims[e].value == "yes"]

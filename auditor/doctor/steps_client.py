@@ -9,8 +9,6 @@ from .context import Out, Run
 from .model import StepResult
 from .profiles import Check, Seen, compare, overall, profiles
 
-# DOC-MCP-001's era names (mcpclient.session.Era) as client_profiles.yaml calls them.
-_ERA = {"legacy": "handshake", "modern": "stateless"}
 _CAUSE = {
     "redirect": "origin-not-allowlisted",
     "discovery": "prm-missing",
@@ -87,7 +85,7 @@ def _discovery(run: Run) -> str | None:
 
 def _eras(run: Run) -> frozenset[str] | None:
     """The eras DOC-MCP-001 found the server answering (None: not tested, e.g. offline)."""
-    return frozenset(_ERA[e] for e in run.eras) or None
+    return frozenset(run.eras) or None
 
 
 def _allowlist(run: Run) -> tuple[Pattern, ...] | None:

@@ -123,3 +123,13 @@ def test_a_client_that_still_falls_back_finds_a_server_with_only_the_default_end
     client = run.steps["DOC-CLIENT-001"]
     discovery = next(d for d in client["details"] if d.startswith("discovery: "))
     assert "found only the 2025-03-26 way, which this client still does" in discovery, discovery
+
+
+def test_client_profiles_name_the_eras_as_the_client_and_doctor_json_do() -> None:
+    """One vocabulary: a profile's `eras` keys are mcpclient.session's era names (doctor.json's
+    `eras`), so no step translates between two sets of names."""
+    from auditor.doctor.profiles import Eras, profiles
+    from auditor.mcpclient.session import ERAS
+
+    assert tuple(Eras.model_fields) == ERAS
+    assert all(set(p.eras.model_dump()) == set(ERAS) for p in profiles().profiles.values())
