@@ -20,9 +20,9 @@ from ..tickets.model import Action, Content, Group
 from .safe import terminal
 
 MAX_SUBJECTS = 50  # listed in the description; the rest are counted
-# Jira Cloud caps a description at 32,767 characters (its error: "exceeds the allowed limit of
-# 32,767 characters"; whether ADF is counted as its JSON or its text is not documented: assumed
-# the JSON, the stricter, with room to spare).
+# Jira caps a text field such as the description at 32,767 characters (its text-field limit;
+# assumed for Cloud, not found in Atlassian's REST docs, retrieved 2026-12-01). Whether ADF
+# counts as its JSON or its text is not documented either: the JSON, the stricter, with room.
 DESCRIPTION_BUDGET = 30_000
 SUMMARY_LIMIT = 255  # Jira's limit on a summary
 
