@@ -131,5 +131,5 @@ def test_client_profiles_name_the_eras_as_the_client_and_doctor_json_do() -> Non
     from auditor.doctor.profiles import Eras, profiles
     from auditor.mcpclient.session import ERAS
 
-    assert tuple(Eras.model_fields) == ERAS
+    assert set(Eras.model_fields) == set(ERAS)
     assert all(set(p.eras.model_dump()) == set(ERAS) for p in profiles().profiles.values())
