@@ -1,5 +1,5 @@
 """results.json as plain JSON for tests, each finding whole again: a lean file (docs/FORMATS-
-EXTENSIONS.md M) gives a control's title, area and remediation steps once, in `controls`.
+EXTENSIONS.md A.2) gives a control's title, area and remediation steps once, in `controls`.
 
 Written from the documented rule alone, not with auditor.load.results, so that tests that read
 this way also check that the file says what the documentation says it does.

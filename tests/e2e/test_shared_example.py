@@ -71,7 +71,7 @@ def test_results_shape_and_order(tmp_path):
     assert keys == sorted(keys)
     assert len({(f["org"], f["control"], f["subject"]) for f in doc["findings"]}) == len(doc["findings"])
     # FORMATS.md §6, amended 2026-12-01: remediation on every finding but a pass; per-control
-    # text (title, area, step templates, links) once in `controls` (FORMATS-EXTENSIONS.md M).
+    # text (title, area, step templates, links) once in `controls` (FORMATS-EXTENSIONS.md A.2).
     fields = ["control", "status", "severity", "org", "org_name", "subject", "expected", "actual"]
     fields += ["evidence", "policy_ref"]
     assert set(doc["controls"]) == {f["control"] for f in doc["findings"]}
