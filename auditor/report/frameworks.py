@@ -47,7 +47,8 @@ def rollup_markdown(rollups: Sequence[FrameworkRollup], *, level: int = 2) -> li
         if not open_:
             lines += ["No requirement has a failing, unknown or warned finding behind it.", ""]
             continue
-        lines += ["| status | requirement | controls | findings behind it |", "| --- | --- | --- | --- |"]
+        # the requirement first: a row is about it, not a finding (summary.md's finding rows start with a status)
+        lines += ["| requirement | status | controls | findings behind it |", "| --- | --- | --- | --- |"]
         for r in open_:
             behind = ", ".join(
                 md_ticked(f"{org} {control}{' ' + subject if subject else ''}", in_table=True)
@@ -57,7 +58,7 @@ def rollup_markdown(rollups: Sequence[FrameworkRollup], *, level: int = 2) -> li
             if more > 0:
                 behind += f" and {more} more"
             lines.append(
-                f"| {r.status} | {md_text(r.id)} {md_text(r.title)} | {', '.join(r.controls)} | {behind or '—'} |"
+                f"| {md_text(r.id)} {md_text(r.title)} | {r.status} | {', '.join(r.controls)} | {behind or '—'} |"
             )
         lines.append("")
     return lines

@@ -24,7 +24,7 @@ def test_summary_rolls_up_every_framework_worst_first(tmp_path: Path) -> None:
     # The demo allows Jira delete (RMCP-PERM-002 fails): least privilege fails, and the row names it.
     nist = section.split("### NIST SP 800-53 Rev. 5", 1)[1].split("###", 1)[0]
     row = next(line for line in nist.splitlines() if "AC-6 Least Privilege" in line)
-    assert row.startswith("| fail |") and "RMCP-PERM-002 jira.delete" in row
+    assert row.startswith("| AC-6 Least Privilege | fail |") and "RMCP-PERM-002 jira.delete" in row
     assert "not assessed" in nist.splitlines()[0]  # counts say what was not assessed
 
 
