@@ -46,7 +46,8 @@ def test_a_healthy_v2_org_gives_the_right_groups() -> None:
     notes = "\n".join(r.notes)
     assert "tools not in tool_groups.yaml" in notes and "searchCode" in notes
     assert "tools=all" in r.observations[-1].evidence.detail and "v2 tool names" in r.observations[-1].evidence.detail
-    assert any("tools=all" in req.path or req.rpc_method == "tools/list" for req in sim.requests)
+    listed = [req for req in sim.requests if req.rpc_method == "tools/list"]
+    assert listed and all(req.query == "tools=all" for req in listed)  # the path alone never held it
 
 
 def test_v1_names_still_give_their_groups() -> None:

@@ -281,6 +281,7 @@ class SeenRequest:
     mcp_name: str | None = None  # the Mcp-Name header (2026-07-28)
     session: bool = False  # whether an Mcp-Session-Id header came (never its value)
     meta_version: str | None = None  # params._meta's io.modelcontextprotocol/protocolVersion
+    query: str = ""  # the URL's query string, as sent
 
 
 class Sim(str):

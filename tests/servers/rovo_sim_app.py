@@ -229,6 +229,7 @@ class RovoSimApp:
                 headers.get("mcp-name"),
                 "mcp-session-id" in headers,
                 meta_version,
+                scope.get("query_string", b"").decode("latin-1"),
             )
         )
 
