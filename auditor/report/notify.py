@@ -22,7 +22,7 @@ SCHEMA = "rovo-audit/notify/v1"
 # block-kit/blocks#section: "Maximum length for the text in this field is 3000 characters";
 # retrieved 2026-12-01), and so the whole post (invalid_blocks):
 # 10 changes with 200-character values (escaped: up to 5 times longer for & < >) stay below it
-# only when cut; the text is cut again, whole lines, at SLACK_TEXT.
+# only when cut; then whole change lines are left out (and counted) to fit SLACK_TEXT.
 VALUE_LIMIT = 200
 SLACK_TEXT = 3000
 _TEAMS_MARKUP = re.compile(r"([\\*_\[\]()#>`~-])")
@@ -57,23 +57,30 @@ def _title(h: Headline) -> str:
     return f"rovo-audit review {h.as_of}: " + ("worse since the last review" if h.worse else "nothing got worse")
 
 
-def _change_lines(h: Headline, esc: Any) -> list[str]:
+def _change_lines(h: Headline, esc: Any, *, room: int | None = None) -> list[str]:
+    """One line per change, then "… and N more"; with `room`, changes are left out from the
+    end (and counted in N) until the lines fit in that many characters."""
     lines = [
         f"{esc(c.change)}: {esc(c.control)} in {esc(c.org)}" + (f" ({esc(c.subject)})" if c.subject else "")
         for c in h.changes
     ]
-    if h.more:
-        lines.append(f"… and {h.more} more")
-    return lines
+    more = h.more
+
+    def tail() -> list[str]:
+        return [f"… and {more} more"] if more else []
+
+    while room is not None and lines and len("\n".join([*lines, *tail()])) > room:
+        lines.pop()
+        more += 1
+    return [*lines, *tail()]
 
 
 def slack(h: Headline) -> dict[str, Any]:
     counts = ", ".join(f"{n} {name}" for name, n in _counts(h))
-    lines = [f"*{_slack(_title(h))}*", _slack(h.verdict), counts, *_change_lines(h, _slack)]
-    if h.report:
-        lines.append(f"Report: {_slack(h.report, cut=False)}")  # the user's own URL or path: whole
-    while len("\n".join(lines)) > SLACK_TEXT and len(lines) > 4:
-        lines.pop(-2 if h.report else -1)  # the last change line goes first; the report stays
+    head = [f"*{_slack(_title(h))}*", _slack(h.verdict), counts]
+    report = [f"Report: {_slack(h.report, cut=False)}"] if h.report else []  # the user's own: whole
+    room = SLACK_TEXT - len("\n".join([*head, *report])) - 2
+    lines = [*head, *_change_lines(h, _slack, room=room), *report]
     text = "\n".join(lines)[:SLACK_TEXT]
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 

@@ -208,3 +208,5 @@ def test_long_names_are_cut_so_slack_takes_the_message(tmp_path: Path) -> None:
     text = slack.body["blocks"][0]["text"]["text"]
     assert len(text) <= 3000 and text.endswith(f"Report: {long_url}")
     assert "&amp;" * 100 in text and "&amp;" * 250 not in text  # each value cut at 200 characters
+    shown = sum(1 for ln in text.splitlines() if ln.startswith(("new-fail:", "regressed:", "waiver-expired:")))
+    assert 0 < shown < 3 and f"… and {3 - shown} more" in text  # what was left out is counted
