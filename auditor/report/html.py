@@ -20,6 +20,7 @@ from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
 from ..plan.model import Plan, Step, Unresolvable
 from . import html_data, html_view
+from .frameworks import select as select_frameworks
 from .interface import Format, ReportContext
 from .plan import sentence_html
 from .templating import environment
@@ -148,6 +149,7 @@ class HtmlFormat(Format):
             "status_order": STATUS_WORST_FIRST,
             "plan": plan,
             "step_of": step_of,
+            "frameworks": select_frameworks(results.findings, context.frameworks),
         }
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()
