@@ -77,6 +77,8 @@ def diagnosis(run: Run, error: McpClientError) -> Diagnosis:
         claims = run.results.get("DOC-CRED-002")
         read = [c.id for c in claims.causes] if claims is not None and claims.status in ("failed", "warning") else []
         causes = read + known + guesses
+        if kind == "oauth":  # a bare invalid_token names both kinds (known_errors.yaml): not this one
+            causes = [c for c in causes if c not in ("api-token-invalid", "api-token-auth-off")]
         if "token-wrong-endpoint" in read:
             said = f" (the token was issued for another resource: aud {_audience(run)}){said}"
     elif status == 403 and params.get("error") == "insufficient_scope":

@@ -58,6 +58,7 @@ def test_a_401_for_a_token_of_another_resource_leads_with_that(tmp_path: Path, w
     mcp = run.steps["DOC-MCP-001"]
     assert mcp["status"] == "failed"
     assert [c["id"] for c in mcp["causes"]][:2] == ["token-wrong-endpoint", "oauth-token-invalid"]
+    assert "api-token-invalid" not in [c["id"] for c in mcp["causes"]]  # an OAuth token, not an API token
     assert f"HTTP 401 (the token was issued for another resource: aud {aud})" in mcp["summary"]
     assert own.steps["DOC-MCP-001"]["status"] == "passed"  # the same server takes its own resource's token
 
