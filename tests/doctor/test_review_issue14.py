@@ -12,7 +12,7 @@ from auditor.cli.doctor import CLIENTS
 from tests.conftest import run_cli
 from tests.doctor.conftest import basic, doctor
 from tests.doctor.test_offline_jwt import jwt, offline
-from tests.servers.rovo_sim import SimConfig, running_sim
+from tests.servers.rovo_sim import SimConfig, oauth_token, running_sim
 from tests.servers.sdk_auth_servers import CONFIGS, running_sdk_server
 
 
@@ -134,3 +134,19 @@ def test_client_profiles_name_the_eras_as_the_client_and_doctor_json_do() -> Non
 
     assert set(Eras.model_fields) == set(ERAS)
     assert all(set(p.eras.model_dump()) == set(ERAS) for p in profiles().profiles.values())
+
+
+@pytest.mark.parametrize("config", [SimConfig(prm_missing=True), SimConfig(eras=("modern",), era_before_auth=True)])
+def test_on_the_rovo_sim_the_token_reaches_the_mcp_path_and_accessible_resources_only(
+    tmp_path: Path, config: SimConfig
+) -> None:
+    """The 2025-03-26 fallback (prm-missing) and the era-aware challenge probe send nothing with
+    the credential; only the session and accessible-resources (the API base) carry it."""
+    with running_sim(config) as base:
+        token = oauth_token(base)
+        doctor(base, tmp_path, "--bearer", token, "--try-register")
+    carried = {(r.method, r.path) for r in base.requests if r.authorization}
+    assert ("GET", "/oauth/token/accessible-resources") in carried
+    assert {p for _, p in carried} == {"/v1/mcp", "/oauth/token/accessible-resources"}, carried
+    assert set(base.authorization_values) == {f"Bearer {token}"}
+    assert any(r.path.startswith("/.well-known/") for r in base.requests)  # discovery ran, anonymous
