@@ -46,9 +46,10 @@ def add_after_audit_flags(p: argparse.ArgumentParser) -> None:
 
 def notify_targets(args: argparse.Namespace) -> tuple[Target, ...]:
     """The --notify targets, checked before the audit runs (a bad URL is a usage error then)."""
-    if args.tickets is not None:
-        from .tickets import jira_settings
+    from .tickets import check_report_url, jira_settings
 
+    check_report_url(args)  # linked from notifications too: checked before the audit writes
+    if args.tickets is not None:
         jira_settings(args)  # a missing or bad Jira setting stops the audit before it writes
     if not args.notify:
         require(not args.notify_always, "--notify-always needs at least one --notify URL")

@@ -86,6 +86,27 @@ def run(args: argparse.Namespace) -> int:
     return sync(results, args, apply=args.apply, fail_on=args.fail_on)
 
 
+def check_report_url(args: argparse.Namespace) -> None:
+    """--report-url is linked from work items (an ADF link mark) and notifications (a Teams
+    button): an http(s) URL with a host, no space or control character (Jira and Teams refuse
+    a link that is not a URL, and then every create or the whole card fails)."""
+    from urllib.parse import urlsplit
+
+    url = args.report_url
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    require(
+        ok and not any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url),
+        "--report-url: expected an http(s) URL with a host, e.g. https://ci.example.com/rovo-audit/report.html",
+    )
+
+
 def jira_settings(args: argparse.Namespace) -> tuple[JiraConfig, AuthHeader]:
     """The Jira settings and credential, checked whole (usage errors name the flag or variable);
     `audit --tickets` calls it before the audit runs, so a bad setting stops it before any output."""
@@ -94,8 +115,7 @@ def jira_settings(args: argparse.Namespace) -> tuple[JiraConfig, AuthHeader]:
     from ..collect.http import AuthHeader
     from ..config import load_jira_config
 
-    if args.report_url is not None:
-        require(args.report_url.startswith(("https://", "http://")), "--report-url: expected an http(s) URL")
+    check_report_url(args)
     config = load_jira_config(
         {
             "jira_url": args.jira_url,

@@ -128,6 +128,10 @@ def test_bad_notify_values_are_usage_errors_before_the_audit(tmp_path: Path) -> 
     assert_usage_error(r, "--no-history")
     r = audit(files, files.old_settings, OLD_AS_OF, out, "--notify-always")
     assert_usage_error(r, "--notify-always needs")
+    r = audit(
+        files, files.old_settings, OLD_AS_OF, out, "--notify", "https://x.example.com/h", "--report-url", "https://"
+    )
+    assert_usage_error(r, "--report-url", "with a host")  # a Teams button with no URL: the card is refused
     for bad in ("https://xn--zz.example/h" + SECRET, "https://a..example/h" + SECRET, "http://127.0.0.1/\x01" + SECRET):
         r = audit(files, files.old_settings, OLD_AS_OF, out, "--notify", bad)
         line = assert_usage_error(r, "--notify: not a valid URL")  # the HTTP client would refuse it later

@@ -188,6 +188,9 @@ def test_configuration_errors_are_one_line_and_name_the_setting(demo_results: Pa
         assert "not a key" not in line
         r = tickets(demo_results, jira, tmp_path, "--jira-url", "http://jira.example.com")
         assert_usage_error(r, "--jira-url", "plain http")
+        for url in ("https://", "https://ci example.com/r", "ftp://ci.example.com/r", "https://ci.example.com:99999/"):
+            r = tickets(demo_results, jira, tmp_path, "--report-url", url)  # Jira refuses such a link
+            assert_usage_error(r, "--report-url", "http(s) URL with a host")
         r = tickets(demo_results, jira, tmp_path, "--issue-type", " ")  # Jira would refuse each create
         assert_usage_error(r, "--issue-type", "work type")
         for odd in (f"{jira.url}?x=1", f"{jira.url}/#/x"):  # the REST path would land in the query
