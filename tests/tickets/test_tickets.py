@@ -303,6 +303,9 @@ def test_a_workflow_that_cannot_close_the_item_fails_it_without_a_comment_each_r
         r = tickets(later, jira, tmp_path, "--apply")
         assert r.code == 0, r.out
         assert issue.status == "Done" and len(issue.comments) == 1
+        from tests.tickets.test_fake_jira_spec import check_all
+
+        assert ("transitions", 200) in {(x.endpoint, x.status) for x in check_all(jira)}  # as Jira's OpenAPI says
 
 
 def test_a_group_with_many_long_values_still_fits_jiras_description(demo_results: Path, tmp_path: Path) -> None:
