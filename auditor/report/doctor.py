@@ -115,7 +115,9 @@ def render_text(report: DoctorReport, *, verbose: bool = False) -> str:
         f"  credential: {o.credentials.label}"
         + (f" · origin: {o.origin}" if o.origin else "")
         + (f" · settings: {o.settings_path}" if o.settings_path else "")
-        + (f" · MCP eras answered: {', '.join(report.eras)}" if report.eras else ""),
+        + (f" · MCP eras answered: {', '.join(report.eras)}" if report.eras else "")
+        + (f" · client: {o.client}" if o.client else "")
+        + (" · offline: no request sent" if o.offline else ""),
     ]
     first = report.first_failure
     for s in report.steps:

@@ -150,3 +150,16 @@ def test_on_the_rovo_sim_the_token_reaches_the_mcp_path_and_accessible_resources
     assert {p for _, p in carried} == {"/v1/mcp", "/oauth/token/accessible-resources"}, carried
     assert set(base.authorization_values) == {f"Bearer {token}"}
     assert any(r.path.startswith("/.well-known/") for r in base.requests)  # discovery ran, anonymous
+
+
+def test_the_page_and_the_terminal_name_the_client_profile_and_offline(tmp_path: Path) -> None:
+    """doctor.json records `client` and `offline`; doctor.html's header and the terminal's say them too."""
+    r, report = offline(
+        tmp_path, jwt(iss="https://auth.atlassian.com", aud="api.atlassian.com", exp=1), "--client", "vscode"
+    )
+    html = (tmp_path / "out" / "doctor.html").read_text(encoding="utf-8")
+    title = report["client"]["title"]
+    assert report["offline"] is True and report["client"]["id"] == "vscode"
+    assert f"judged for client <code>vscode</code> ({title}, profiles as of {report['client']['as_of']})" in html
+    assert "offline: no request was sent" in html
+    assert "client: vscode" in r.out and "offline: no request sent" in r.out
