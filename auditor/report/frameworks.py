@@ -23,6 +23,16 @@ def tags(control: str) -> list[str]:
     return [f"{fw}/{req}" for fw, reqs in frameworks().of(control).items() for req in reqs]
 
 
+def mapped_controls() -> tuple[str, ...]:
+    return tuple(frameworks().mappings)
+
+
+def mapping_line(control: str) -> str:
+    """A control's mappings in one line, for a card and the controls table:
+    "nist-800-53 AC-6, CM-7; iso-27001 8.3; …" ("" for a control nothing maps)."""
+    return "; ".join(f"{fw} {', '.join(reqs)}" for fw, reqs in frameworks().of(control).items())
+
+
 def counts_line(fw: FrameworkRollup) -> str:
     c = fw.counts
     return ", ".join(f"{n} {s}" for s, n in c.items()) or "nothing mapped"

@@ -20,6 +20,7 @@ from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
 from ..plan.model import Plan, Step, Unresolvable
 from . import html_data, html_view
+from .frameworks import mapped_controls, mapping_line
 from .frameworks import select as select_frameworks
 from .interface import Format, ReportContext
 from .plan import sentence_html
@@ -150,6 +151,7 @@ class HtmlFormat(Format):
             "plan": plan,
             "step_of": step_of,
             "frameworks": select_frameworks(results.findings, context.frameworks),
+            "fw_of": {cid: mapping_line(cid) for cid in sorted({*mapped_controls(), *(c for c, *_ in view.controls)})},
         }
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()

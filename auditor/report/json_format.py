@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..atomic import Sink
+from ..catalog import frameworks
 from ..load.results import templated
 from ..model import schemas
 from ..model.results import Finding, RemediationLike, Results, WaiverNote
@@ -52,11 +53,14 @@ class _Control:
     title: str
     area: str
     forms: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = field(default_factory=dict)
+    frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data/frameworks.yaml
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"title": self.title, "area": self.area}
         if self.forms:
             d["remediation"] = [{"steps": list(s), "links": list(ln)} for s, ln in self.forms]
+        if self.frameworks:
+            d["frameworks"] = {fw: list(reqs) for fw, reqs in self.frameworks.items()}
         return d
 
 
@@ -64,12 +68,13 @@ def _controls(findings: tuple[Finding, ...]) -> tuple[dict[str, _Control], list[
     """The `controls` table (each control's title and area as its first finding gives them,
     and the distinct remediation templates in order of first use) and, for each finding with a
     remediation in order, its template's index (None: its steps are written out)."""
+    mapped = frameworks()
     table: dict[str, _Control] = {}
     forms: list[int | None] = []
     for f in findings:
         c = table.get(f.control)
         if c is None:
-            c = table[f.control] = _Control(f.title, f.area)
+            c = table[f.control] = _Control(f.title, f.area, frameworks=mapped.of(f.control))
         rem = f.remediation
         if rem is not None:
             steps = templated(tuple(rem.steps), rem.value)

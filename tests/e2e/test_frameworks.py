@@ -72,3 +72,22 @@ def test_terminal_names_the_chosen_frameworks_only(tmp_path: Path) -> None:
     assert "NIST" not in r.out
     plain = run_cli("audit", "--demo", "--out", tmp_path / "b", "--format", "md", "--no-history")
     assert "Trust Services" not in plain.out
+
+
+def test_results_json_and_cards_carry_each_controls_mappings(tmp_path: Path) -> None:
+    import json
+    import re
+
+    code, err, out = _audit(tmp_path, "--format", "json,html")
+    assert code == 1, err
+    doc = json.loads((out / "results.json").read_text())
+    data = frameworks()
+    seen = {f["control"] for f in doc["findings"]}
+    for cid in seen:
+        assert doc["controls"][cid]["frameworks"] == {fw: list(reqs) for fw, reqs in data.of(cid).items()}
+    html = (out / "report.html").read_text()
+    # each card's details name its control's mappings; the controls table lists them all
+    for cid in ("RMCP-PERM-002", "RMCP-DOM-004"):
+        line = "; ".join(f"{fw} {', '.join(reqs)}" for fw, reqs in data.of(cid).items())
+        assert re.search(r'<p class="meta">' + re.escape(cid) + r" · [^\n]*?frameworks: " + re.escape(line + "</p>"), html)
+        assert f'<tr><th scope="row">{cid}</th>' in html and f"<td>{line}</td>" in html
