@@ -27,19 +27,32 @@ def challenge(run: Run, out: Out) -> StepResult:
     if d is None or not run.endpoint_ok:
         return out.skipped("the endpoint did not answer (DOC-ENDPOINT-002/003)")
     c = d.challenge
-    evidence = [c.exchange]
+    evidence = [c.exchange] if c.refused is None else [c.refused, c.exchange]
+    details = (
+        []
+        if c.refused is None
+        else [
+            f"an anonymous initialize got HTTP {c.refused.status} (the server checks the protocol era before "
+            f"authenticating); this answer is to an anonymous {c.method} in the 2026-07-28 shape"
+        ]
+    )
     if c.status == 401 and c.resource_metadata:
         return out.passed(
-            f"401 with a Bearer challenge naming resource_metadata={c.resource_metadata}", evidence=evidence
+            f"401 with a Bearer challenge naming resource_metadata={c.resource_metadata}",
+            details=details,
+            evidence=evidence,
         )
     if c.status == 401:
         what = "a Bearer challenge without resource_metadata" if c.scheme else "no WWW-Authenticate challenge"
         return out.warning(
-            f"401 with {what}: clients must fall back to the well-known URLs (DOC-AUTH-002)", evidence=evidence
+            f"401 with {what}: clients must fall back to the well-known URLs (DOC-AUTH-002)",
+            details=details,
+            evidence=evidence,
         )
     if c.status is not None and 200 <= c.status < 300:
         return out.warning(
             f"HTTP {c.status}: the endpoint accepted an anonymous {c.method} (no authorization asked)",
+            details=details,
             evidence=evidence,
         )
     known = classify(c.exchange.body, c.params.get("error_description"))

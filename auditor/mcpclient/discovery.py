@@ -44,6 +44,7 @@ class Challenge:
     scheme: str | None  # the challenge scheme that carried the params ("Bearer"), if any
     params: Mapping[str, str]  # resource_metadata, scope, error, error_description, realm
     method: str = "initialize"  # the probe that got this answer: "initialize" or "server/discover"
+    refused: Exchange | None = None  # initialize's era refusal, when server/discover's answer is kept
 
     @property
     def status(self) -> int | None:
@@ -295,7 +296,9 @@ def probe_challenge(http: Http, endpoint: str) -> Challenge:
     if first.status not in (400, 404, 405):
         return first
     second = _probe_once(http, endpoint, "server/discover")
-    return second if second.status is not None and (second.status == 401 or 200 <= second.status < 300) else first
+    if second.status is not None and (second.status == 401 or 200 <= second.status < 300):
+        return replace(second, refused=first.exchange)
+    return first
 
 
 def _probe_once(http: Http, endpoint: str, method: str) -> Challenge:
