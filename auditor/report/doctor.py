@@ -104,8 +104,9 @@ def render_html(report: DoctorReport) -> str:
     )
     # Autoescape handles <, & and quotes, not C0/C1 or bidi controls (a token claim or a
     # server's body may carry them): shown as code points, the terminal's rule (safe.py).
-    # The template itself holds none but newlines, which the rule keeps.
-    return terminal(report.options.credentials.redact(html))
+    # The template itself holds none but newlines, which the rule keeps; a server's CRLF line
+    # ends are line ends, not a control to show.
+    return terminal(report.options.credentials.redact(html).replace("\r\n", "\n"))
 
 
 def render_text(report: DoctorReport, *, verbose: bool = False) -> str:

@@ -165,3 +165,10 @@ def test_the_page_and_the_terminal_name_the_client_profile_and_offline(tmp_path:
     assert f"judged for client <code>vscode</code> ({title}, profiles as of {report['client']['as_of']})" in html
     assert "offline: no request was sent" in html
     assert "client: vscode" in r.out and "offline: no request sent" in r.out
+
+
+def test_a_servers_crlf_body_reads_as_lines_on_the_page_and_its_controls_do_not(tmp_path: Path) -> None:
+    with running_sim(SimConfig(forbidden_body="denied\r\nby policy\x1b]0;pwned\x07")) as base:
+        run = doctor(base, tmp_path, *basic())
+    assert "denied\nby policy\\x1b]0;pwned\\x07" in run.html
+    assert "\\x0d" not in run.html and "\x1b" not in run.html and "\r" not in run.html
