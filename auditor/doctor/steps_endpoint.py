@@ -72,7 +72,7 @@ def reachable(run: Run, out: Out) -> StepResult:
         )
         return out.failed(f"{failure.kind}: {failure.detail}", causes=[cause], evidence=[exchange])
     status = exchange.status or 0
-    seen = f"HTTP {status} to an anonymous initialize"  # no timing: the same server gives the same doctor.json
+    seen = f"HTTP {status} to an anonymous {discovery.challenge.method}"  # no timing: the same server gives the same doctor.json
     known = endpoints().find(run.path)
     retired = known is not None and known.answers == status
     if status == 410 or retired or (status == 404 and run.status("DOC-ENDPOINT-001") == "failed"):

@@ -35,6 +35,8 @@ def test_the_anonymous_challenge_probe_reaches_a_one_era_server_that_checks_the_
     # server/discover only when the first answer was an era refusal.
     expected = ["initialize", "server/discover"] if eras == ("modern",) else ["initialize"]
     assert [r.rpc_method for r in anonymous] == expected
+    probe = "server/discover" if eras == ("modern",) else "initialize"
+    assert run.steps["DOC-ENDPOINT-002"]["summary"] == f"HTTP 401 to an anonymous {probe}"
     if eras == ("modern",):  # both answers are the evidence, and the detail says why
         assert [e["status"] for e in challenge["evidence"]] == [400, 401]
         assert any("checks the protocol era before authenticating" in d for d in challenge["details"])
