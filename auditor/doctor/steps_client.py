@@ -51,8 +51,12 @@ def profile(run: Run, out: Out) -> StepResult:
 def seen_by(run: Run) -> Seen:
     d = run.discovery
     meta = d.metadata if d else None
-    # Discovery.registration_methods: what DOC-AUTH-006/007 judged (dcr, cimd)
+    # Discovery.registration_methods: what DOC-AUTH-006/007 judged (dcr, cimd). Without metadata
+    # (the 2025-03-26 default endpoints) DCR is known only when --try-register got a client id
+    # from the default /register.
     registration = frozenset(d.registration_methods) if d is not None and meta is not None else None
+    if registration is None and run.registration is not None and run.registration.client_id_issued:
+        registration = frozenset({"dcr"})
     eras = _eras(run)
     issuer = d.issuer_matches if d else None
     identical = d.resource_identical if d else None

@@ -124,10 +124,17 @@ def test_a_client_that_still_falls_back_finds_a_server_with_only_the_default_end
     (default-endpoints fallback) and DOC-CLIENT-001 must read the same layout, not "none"."""
     with running_sdk_server(CONFIGS["no-prm-default-endpoints"]) as server:
         run = doctor(server.origin, tmp_path, "--client", "mcp-remote", path="/mcp")
+        (tmp_path / "reg").mkdir()
+        registered = doctor(server.origin, tmp_path / "reg", "--client", "mcp-remote", "--try-register", path="/mcp")
     assert run.steps["DOC-AUTH-002"]["status"] == "warning"
     client = run.steps["DOC-CLIENT-001"]
     discovery = next(d for d in client["details"] if d.startswith("discovery: "))
     assert "found only the 2025-03-26 way, which this client still does" in discovery, discovery
+    # Without metadata, DCR at the default /register is known once --try-register got a client id.
+    assert "registration: the authorization server's registration methods were not seen" in client["details"]
+    assert registered.steps["DOC-AUTH-006"]["status"] == "passed"
+    reg = next(d for d in registered.steps["DOC-CLIENT-001"]["details"] if d.startswith("registration: "))
+    assert reg.startswith("registration: it can register by dcr (offered: dcr)"), reg
 
 
 def test_client_profiles_name_the_eras_as_the_client_and_doctor_json_do() -> None:
