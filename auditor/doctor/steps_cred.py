@@ -58,7 +58,9 @@ def issuer(run: Run, out: Out) -> StepResult:
         return out.skipped(
             "a JWT-shaped token whose payload cannot be read: its issuer, audience and expiry are unknown" + online
         )
-    verdict = judge(claims, run.options.url, run.options.as_of, _expected_issuers(run))
+    d = run.discovery
+    resource = d.resource if d is not None and d.resource_matches else None
+    verdict = judge(claims, run.options.url, run.options.as_of, _expected_issuers(run), resource)
     return out(verdict.status, verdict.summary, details=verdict.details, causes=verdict.causes)
 
 

@@ -121,9 +121,13 @@ class _Findings:
         self.problems.append((level, text, causes))
 
 
-def judge(claims: TokenClaims, url: str, as_of: dt.datetime, expected: tuple[str, ...] = ()) -> TokenVerdict:
+def judge(
+    claims: TokenClaims, url: str, as_of: dt.datetime, expected: tuple[str, ...] = (), resource: str | None = None
+) -> TokenVerdict:
     """DOC-CRED-002's verdict. `expected`: the issuers the live discovery chain found for `url`
-    (empty offline, or when discovery found none: then mcp_tokens.yaml's are used)."""
+    (empty offline, or when discovery found none: then mcp_tokens.yaml's are used). `resource`:
+    the protected resource metadata's `resource` when it covers `url` (a client asks for a token
+    for it: the mcp SDK's get_resource_url uses a parent resource the metadata names)."""
     data = token_facts()
     claims = shown(claims)
     f = _Findings([], [])
@@ -143,7 +147,7 @@ def judge(claims: TokenClaims, url: str, as_of: dt.datetime, expected: tuple[str
         placed: bool | None = True
     else:
         placed = _issuer(claims, url, expected, f)
-        _audience(claims, url, f)
+        _audience(claims, url, f, resource)
     _expiry(claims, as_of, f)
     client = f"; client_id {claims.client_id}" if claims.client_id else ""
     failed = [p for p in f.problems if p[0] == "failed"]
@@ -204,7 +208,7 @@ def _issuer(claims: TokenClaims, url: str, expected: tuple[str, ...], f: _Findin
     return False
 
 
-def _audience(claims: TokenClaims, url: str, f: _Findings) -> None:
+def _audience(claims: TokenClaims, url: str, f: _Findings, resource: str | None = None) -> None:
     data = token_facts()
     here = canonical(url)
     if not claims.aud:
@@ -213,6 +217,11 @@ def _audience(claims: TokenClaims, url: str, f: _Findings) -> None:
     auds = [canonical(a) for a in claims.aud]
     if here in auds:
         f.details.append(f"audience: this endpoint ({here})")
+        return
+    if resource is not None and canonical(resource) in auds:
+        f.details.append(
+            f"audience: the protected resource metadata's resource ({canonical(resource)}), which covers {here}"
+        )
         return
     mine = data.server_for(url)
     for aud in auds:

@@ -181,3 +181,16 @@ def test_a_servers_crlf_body_reads_as_lines_on_the_page_and_its_controls_do_not(
         run = doctor(base, tmp_path, *basic())
     assert "denied\nby policy\\x1b]0;pwned\\x07" in run.html
     assert "\\x0d" not in run.html and "\x1b" not in run.html and "\r" not in run.html
+
+
+def test_a_token_for_the_metadatas_parent_resource_is_this_endpoints_own(tmp_path: Path) -> None:
+    """The PRM names a parent of the endpoint as its resource; the mcp SDK's client then asks for
+    a token with that resource (oauth2.py get_resource_url: "Uses PRM resource if it's a valid
+    parent"). Its aud is the metadata's resource: not "another resource" at DOC-CRED-002."""
+    with running_sdk_server(CONFIGS["resource-parent"]) as server:
+        resource = server.origin  # what the PRM names (resource_path "")
+        run = doctor(server.origin, tmp_path, "--bearer", server.token_for(resource, jwt=True), path="/mcp")
+    cred = run.steps["DOC-CRED-002"]
+    assert cred["status"] == "passed", cred
+    assert any(d.startswith("audience: the protected resource metadata's resource") for d in cred["details"]), cred
+    assert run.steps["DOC-MCP-001"]["status"] == "passed"
