@@ -186,19 +186,7 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
             reconcile = remembered.reconcile()
             items = await client.managed_items(project, reconcile)
             the_plan = plan(all_groups, items, contents)
-            # A create, resolve or reopen of a group whose item was written before the newest 50
-            # (not reconciled): the search may be stale about it (missing it, a create would
-            # double it; an old status would comment twice); read it directly. An update is not
-            # checked: at worst the same content is written again (after a mass change, 650
-            # needless reads for 700 updates).
-            ids, recent = remembered.ids, {str(i) for i in reconcile}
-            check = sorted(
-                {
-                    ids[a.group.label]
-                    for a in the_plan.actions
-                    if a.kind != "update" and ids.get(a.group.label, "") not in ("", *recent)
-                }
-            )
+            check = remembered.to_read(the_plan.actions)  # what the search may be stale about
             if check:
                 fresh = [i for i in [await client.item(x) for x in check] if i is not None]
                 items = (*(i for i in items if i.id not in check), *fresh)
