@@ -205,8 +205,9 @@ def sync(results: Results, args: argparse.Namespace, *, apply: bool, fail_on: st
                     lambda label, issue_id: written.append((label, issue_id)) if state.is_id(issue_id) else None,
                 )
             finally:  # also when interrupted (Ctrl-C): what was written is remembered
-                # newest first: the last written leads
-                warn(state.save(state_path, remembered.after(reversed(written))) if written else None)
+                if written:  # newest first; onto the file as it is now (another run may have saved)
+                    now, _ = state.load(state_path)
+                    warn(state.save(state_path, now.after(reversed(written))))
             print(redact(outcome_text(outcomes)), file=sys.stdout)
             return 1 if any(o.error is not None for o in outcomes) else 0
 

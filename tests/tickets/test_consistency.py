@@ -118,3 +118,29 @@ def test_an_interrupted_apply_remembers_what_it_wrote(demo_results: Path, tmp_pa
         r = tickets(demo_results, jira, tmp_path, "--apply")
         assert r.code == 0, r.err
         assert len(jira.issues) <= len(controls) + 1, len(jira.issues)  # without the state: made + 7
+
+
+def test_a_run_adds_to_what_another_run_saved_meanwhile(demo_results: Path, tmp_path: Path, state_dir: Path) -> None:
+    """Two syncs of one project at once (two CI jobs): the one that ends last keeps what the
+    other saved while it ran, not the state it read when it started."""
+    with running_jira() as jira:
+        jira.delay["create"] = 0.2
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "auditor", "tickets", "--results", str(demo_results), "--apply"],
+            env=command_env(jira_env(jira)),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not jira.issues and time.monotonic() < deadline:
+            time.sleep(0.02)
+        state = path_for(state_dir, jira.url, jira.project)
+        state.parent.mkdir(parents=True, exist_ok=True)
+        other = [stable_label("other-org", "C-1"), "99999"]
+        state.write_text(json.dumps({"version": 1, "items": [other]}), encoding="utf-8")  # the other run's
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        items = json.loads(state.read_text(encoding="utf-8"))["items"]
+        assert other in items and len(items) == len(blocking_controls(demo_results)) + 1
