@@ -107,7 +107,7 @@ def test_a_failed_post_is_one_line_exit_1_and_the_outputs_stay(tmp_path: Path) -
         assert r.code == 1
         errors = [ln for ln in r.err.splitlines() if ln.startswith("rovo-audit: error: ")]
         assert errors == [
-            "rovo-audit: error: notification to slack (127.0.0.1): HTTP 404; the audit's outputs are written",
+            "rovo-audit: error: notification to slack (127.0.0.1): HTTP 404 (no_service); the audit's outputs are written",
             "rovo-audit: error: notification to json (127.0.0.1): HTTP 307; the audit's outputs are written",
         ]
         assert [x.path for x in hook.received] == [SECRET, "/moved", "/busy", "/busy"]  # 429 waited out once
@@ -214,3 +214,26 @@ def test_long_names_are_cut_so_slack_takes_the_message(tmp_path: Path) -> None:
     assert "&amp;" * 100 in text and "&amp;" * 250 not in text  # each value cut at 200 characters
     shown = sum(1 for ln in text.splitlines() if ln.startswith(("new-fail:", "regressed:", "waiver-expired:")))
     assert 0 < shown < 3 and f"… and {3 - shown} more" in text  # what was left out is counted
+
+
+def test_slacks_error_code_is_shown_and_an_echo_is_not(tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in")
+    out = tmp_path / "out"
+    with running_receiver() as hook:
+        hook.answers["/no"] = [404]  # Slack's body: no_service
+        hook.answers["/plantedsecretpath"] = [401]  # the body is the path, a token-shaped secret
+        r = audit(
+            files,
+            files.old_settings,
+            OLD_AS_OF,
+            out,
+            "--notify-always",
+            "--notify",
+            "slack:" + hook.url("/no"),
+            "--notify",
+            "slack:" + hook.url("/plantedsecretpath"),
+        )
+    errors = [ln for ln in r.err.splitlines() if ln.startswith("rovo-audit: error: ")]
+    assert "HTTP 404 (no_service)" in errors[0]
+    assert errors[1].endswith("HTTP 401; the audit's outputs are written")  # [redacted] or nothing, never the path
+    assert_no_secret(r, secrets=["plantedsecretpath"])

@@ -8,7 +8,7 @@ generic endpoint would be sent.
 
 It answers 200 "ok" (as a Slack incoming webhook does) unless told otherwise, and 400
 "invalid_blocks" to a Block Kit section whose text passes Slack's 3,000 characters; "429" answers
-carry Retry-After: 1. A redirect answer (307) points at another host: a client must not follow.
+carry Retry-After: 1; "401" answers echo the path. A redirect answer (307) points at another host: a client must not follow.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def _app(r: Receiver) -> Starlette:
             return PlainTextResponse("invalid_blocks", 400)
         if status == 429:
             return PlainTextResponse("rate_limited", 429, headers={"Retry-After": "1"})
+        if status == 401:  # a careless endpoint: its answer echoes the path (the URL's secret part)
+            return PlainTextResponse(request.url.path.strip("/").lower(), 401)
         if status == 307:
             return Response(status_code=307, headers={"Location": "http://192.0.2.1/elsewhere"})
         return PlainTextResponse("ok" if status < 300 else "no_service", status)
