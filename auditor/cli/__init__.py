@@ -41,6 +41,8 @@ Audit an Atlassian organisation's Rovo MCP server settings against YAML policies
   rovo-audit validate FILE...                     check policy / settings / waiver files
   rovo-audit collect --out settings.yaml          gather the settings from Atlassian's APIs
   rovo-audit doctor                               why can't an MCP client connect?
+  rovo-audit tickets --results R.json --project K  Jira work items for what blocks (dry run)
+  rovo-audit controls --frameworks                the controls' NIST / ISO / CIS / SOC 2 / OWASP mappings
 
 Exit status: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 bad input or usage (the message names file:line:column).
