@@ -50,17 +50,21 @@ def _check_url(value: str) -> str:
     return value.strip().rstrip("/") if parts.path in ("", "/") else value.strip()
 
 
+# How every command's settings are read: `ROVO_AUDIT_<FIELD>` or the `.env` file, flags win.
+_SETTINGS = SettingsConfigDict(
+    env_prefix=ENV_PREFIX,
+    env_file=".env",
+    env_file_encoding="utf-8",
+    extra="ignore",
+    frozen=True,
+    case_sensitive=False,
+)
+
+
 class CollectConfig(BaseSettings):
     """Everything `collect` needs. Field `x` is read from `ROVO_AUDIT_X` or the `.env` file."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        frozen=True,
-        case_sensitive=False,
-    )
+    model_config = _SETTINGS
 
     org_id: str | None = None  # one id, or several separated by commas or spaces
     admin_api_key: SecretStr | None = None
@@ -249,14 +253,7 @@ def unknown_settings(env_file: str | Path | None = None) -> list[str]:
 class JiraConfig(BaseSettings):
     """What `tickets` (and `audit --tickets`) need: `ROVO_AUDIT_JIRA_*` or the `.env` file."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        frozen=True,
-        case_sensitive=False,
-    )
+    model_config = _SETTINGS
 
     jira_url: str | None = None  # the site, https://example.atlassian.net (or the OAuth gateway's URL)
     jira_email: str | None = None
