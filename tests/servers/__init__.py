@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
 
 
 def bound_socket(host: str) -> socket.socket:
@@ -14,3 +20,22 @@ def bound_socket(host: str) -> socket.socket:
     sock.listen(256)
     sock.set_inheritable(True)
     return sock
+
+
+@contextlib.contextmanager
+def serving(server: uvicorn.Server, sock: socket.socket, name: str) -> Iterator[None]:
+    """Run a uvicorn server on `sock` in a daemon thread until the block ends: started (or a
+    clear error within 10 s), then stopped and the socket closed, whatever the block raised."""
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the test server {name} did not start")
+            time.sleep(0.01)
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -63,7 +63,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.servers import bound_socket
+from tests.servers import bound_socket, serving
 
 if TYPE_CHECKING:
     from .rovo_sim import TlsFiles
@@ -469,19 +469,8 @@ def _serve(app: Any, host: str, tls: TlsFiles | None = None) -> Iterator[str]:
             ssl_keyfile=str(tls.key) if tls else None,
         )
     )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"fake-admin:{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the fake admin API did not start")
-        time.sleep(0.01)
-    try:
+    with serving(server, sock, f"fake-admin:{port}"):
         yield f"{'https' if tls else 'http'}://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def _other_app(other: OtherHost) -> Starlette:

@@ -39,7 +39,6 @@ import json
 import re
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +51,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.servers import bound_socket
+from tests.servers import bound_socket, serving
 
 JIRA_EMAIL = "tickets-bot@example.com"
 JIRA_TOKEN = "jiraTok-PLANTED-s3cr3t-77aa88bb99cc"
@@ -429,19 +428,8 @@ def serve(app: Any, host: str) -> Iterator[str]:
     port = int(sock.getsockname()[1])
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"fake-jira:{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
+    with serving(server, sock, f"fake-jira:{port}"):
         yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @contextlib.contextmanager

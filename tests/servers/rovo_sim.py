@@ -44,8 +44,6 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +51,7 @@ from typing import Any
 
 import uvicorn
 
-from tests.servers import bound_socket
+from tests.servers import bound_socket, serving
 
 SIM_EMAIL = "dev@example.com"
 SIM_API_TOKEN = "ATATT3xFfGF0SimScopedTokenPLANTED-5ecret0001"
@@ -401,19 +399,8 @@ def running_sim(
             ssl_keyfile=str(tls.key) if tls else None,
         )
     )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"rovo-sim:{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the Rovo MCP simulator did not start")
-        time.sleep(0.02)
-    try:
+    with serving(server, sock, f"rovo-sim:{port}"):
         yield sim
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 __all__ = [

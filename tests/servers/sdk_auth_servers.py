@@ -27,7 +27,6 @@ import base64
 import contextlib
 import json
 import secrets
-import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -54,7 +53,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from tests.servers import bound_socket
+from tests.servers import bound_socket, serving
 
 PRE_REGISTERED_ID = "pre-registered-client"
 REDIRECT_URI = "http://127.0.0.1:33418/callback"
@@ -291,26 +290,13 @@ def running_sdk_server(config: SdkConfig, host: str = "127.0.0.1") -> Iterator[S
             (_Recorder(app, origin, seen), mcp_sock),
             (_Recorder(Starlette(routes=as_routes), as_origin, seen), as_sock),
         ]
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
-    try:
+    with contextlib.ExitStack() as stack:
+        for _, sock in apps:  # each closed even if an earlier server fails to start
+            stack.callback(sock.close)
         for one, sock in apps:
             server = uvicorn.Server(uvicorn.Config(one, log_level="warning", lifespan="on"))
-            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sdk-auth")
-            thread.start()
-            running.append((server, thread))
-            deadline = time.monotonic() + 10
-            while not server.started:
-                if not thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError("an SDK test server did not start")
-                time.sleep(0.02)
+            stack.enter_context(serving(server, sock, "sdk-auth"))
         yield SdkServer(f"{origin}/mcp", origin, issuer, provider, config, seen)
-    finally:
-        for server, _ in running:
-            server.should_exit = True
-        for _, thread in running:
-            thread.join(timeout=10)
-        for _, sock in apps:
-            sock.close()
 
 
 __all__ = [
