@@ -167,16 +167,7 @@ def load_config(
     """
     flags = {k: v for k, v in (overrides or {}).items() if v is not None}
     names = FIELD_FLAGS if flag_names is None else flag_names
-    path = Path(env_file) if env_file is not None else Path(".env")
-    if env_file is not None and not path.is_file():
-        raise InputError(Problem(Location(str(path), 1, 1), "no such .env file"))
-    dotenv = path if path.is_file() else None
-    if dotenv is not None:
-        # Read once here with the input files' rules (a regular file, capped, strict UTF-8 with
-        # the place of a bad byte), so pydantic-settings never meets a file it would choke on.
-        from .load.yamlpos import read_text_file
-
-        read_text_file(dotenv, str(dotenv), max_bytes=1024 * 1024, expected="a .env file")
+    dotenv = _dotenv(env_file)
     init: dict[str, Any] = {}
     if only is not None:
         init.update({f: info.default for f, info in CollectConfig.model_fields.items() if f not in only})
@@ -344,18 +335,26 @@ JIRA_FLAGS: dict[str, str] = {
 }
 
 
+def _dotenv(env_file: str | Path | None) -> Path | None:
+    """The `.env` file to read (the one named, which must exist, or ./.env if there is one),
+    read once here with the input files' rules (a regular file, capped, strict UTF-8 with the
+    place of a bad byte), so pydantic-settings never meets a file it would choke on."""
+    path = Path(env_file) if env_file is not None else Path(".env")
+    if env_file is not None and not path.is_file():
+        raise InputError(Problem(Location(str(path), 1, 1), "no such .env file"))
+    if not path.is_file():
+        return None
+    from .load.yamlpos import read_text_file
+
+    read_text_file(path, str(path), max_bytes=1024 * 1024, expected="a .env file")
+    return path
+
+
 def load_jira_config(overrides: Mapping[str, Any] | None = None, env_file: str | Path | None = None) -> JiraConfig:
     """As `load_config`, for the Jira settings: flags over the environment over `.env`; a bad
     value names its variable (and `.env` line), never the value; the credential is checked whole."""
     flags = {k: v for k, v in (overrides or {}).items() if v is not None}
-    path = Path(env_file) if env_file is not None else Path(".env")
-    if env_file is not None and not path.is_file():
-        raise InputError(Problem(Location(str(path), 1, 1), "no such .env file"))
-    dotenv = path if path.is_file() else None
-    if dotenv is not None:
-        from .load.yamlpos import read_text_file
-
-        read_text_file(dotenv, str(dotenv), max_bytes=1024 * 1024, expected="a .env file")
+    dotenv = _dotenv(env_file)
     try:
         config = JiraConfig(_env_file=dotenv, **flags)
     except ValidationError as e:
