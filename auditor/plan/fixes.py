@@ -218,6 +218,11 @@ def _contradicted(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change]
     )
 
 
+# Controls whose fix reads the org's settings (its allowlist, a credential's scopes, its IP
+# ranges); every other fix reads only the org's id, so the planner may hand it the org as
+# it was when the finding was judged (tests/unit/test_plan.py holds every fixer to this).
+READS_ORG = frozenset({"RMCP-AUTH-002", "RMCP-SCOPE-003", "RMCP-IP-003"})
+
 _FIXES: dict[str, Fixer] = {
     "RMCP-DOM-001": _add_required_origin,
     "RMCP-DOM-002": _remove_entry,

@@ -125,6 +125,80 @@ def apply_all(org: Org, changes: Iterable[Change], as_of: dt.datetime) -> Org:
     return org
 
 
+class Editing:
+    """An org being changed one change at a time, exactly as `apply` one after another would
+    change it, with the add/remove edits of plain lists gathered until the org is asked for:
+    `make` says whether the change changed anything (`apply(org, c) != org`, the planner's
+    "already so"), raising `PathError` where `apply` would. On 100 orgs × 300 entries the
+    plan's target made ~11,500 changes one copy of the org at a time (0.2 s of CPU)."""
+
+    def __init__(self, org: Org, as_of: dt.datetime) -> None:
+        self._org, self.as_of = org, as_of
+        self._edits: dict[str, _ListEdit] = {}  # path → its edits since `_org`
+        self._touched: dict[Section, None] = {}  # sections whose evidence is now the plan's, in order
+        self._evidence = Evidence(source="file", by=PLAN_BY, at=as_of, detail="target settings of the plan")
+
+    def make(self, c: Change) -> bool:
+        if not (c.action in ("add", "remove") and _plain_list(c.path)):
+            org = self.org()
+            nxt = apply(org, c, self.as_of)
+            if nxt == org:
+                return False
+            self._org = nxt
+            return True
+        path, section = c.path, section_of(c.path)
+        edit = self._edits.get(path)
+        if edit is None:
+            current = getattr(self._org, section)
+            if current is None:
+                raise PathError(f"{path}: the {section} section was not collected")
+            field = path.removeprefix(section + ".")
+            if field not in type(current).model_fields:
+                raise PathError(f"{path}: {section} has no field {field!r}")
+            items = getattr(current, field)
+            if items is None:
+                raise PathError(f"{path}: the list was not collected")
+            if not isinstance(c.value, str):
+                raise PathError(f"{path}: {c.action} takes one item")
+            edit = _ListEdit(items)
+        elif not isinstance(c.value, str):
+            raise PathError(f"{path}: {c.action} takes one item")
+        v = c.value
+        present = (v in edit.base_set and v not in edit.removed) or v in edit.appended
+        if present == (c.action == "add") and self._settled(section, path):
+            return False  # the list as it was, and its evidence and provenance the plan's already
+        self._edits[path] = edit
+        edit.add(v) if c.action == "add" else edit.remove(v)
+        self._touched[section] = None
+        return True
+
+    def _settled(self, section: Section, path: str) -> bool:
+        """Whether `apply` would leave the evidence and provenance as they are for `path`."""
+        if section not in self._touched and self._org.evidence.get(section) != self._evidence:
+            return False
+        done = self._edits
+        return not any(k.startswith(path) and not any(k.startswith(p) for p in done) for k in self._org.provenance)
+
+    def org(self) -> Org:
+        """The org with every change made so far."""
+        if not self._touched:
+            return self._org
+        org, paths = self._org, list(self._edits)
+        update: dict[str, object] = {}
+        for section in self._touched:
+            current = getattr(org, section)
+            fields = {p.removeprefix(section + "."): self._edits[p].result() for p in paths if section_of(p) == section}
+            update[section] = current.model_copy(update=fields)
+        evidence = dict(org.evidence)
+        for section in self._touched:
+            evidence[section] = self._evidence
+        update["evidence"] = evidence
+        update["provenance"] = {k: v for k, v in org.provenance.items() if not any(k.startswith(p) for p in paths)}
+        self._org = org.model_copy(update=update)
+        self._edits, self._touched = {}, {}
+        return self._org
+
+
 def _plain_list(path: str) -> bool:
     return path in ("rovo_mcp.domains", "ip_allowlist.ranges")
 

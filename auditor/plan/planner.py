@@ -28,9 +28,9 @@ from ..model.policy import Policy
 from ..model.results import Finding
 from ..model.settings import Org, OrgSettings
 from ..model.waivers import Waivers
-from .fixes import ATTESTED_TODO, NoFix, fix, section_of_finding
+from .fixes import ATTESTED_TODO, READS_ORG, NoFix, fix, section_of_finding
 from .model import Change, FindingKey, Plan, Step, Unresolvable, Value
-from .paths import PathError, apply, apply_all, describe
+from .paths import Editing, PathError, apply, apply_all, describe
 
 BAD = frozenset({"fail", "warn"})  # what the plan fixes; `unknown` is for collect steps
 BROKEN = frozenset({"fail", "unknown"})  # what a step may never turn a pass into
@@ -206,14 +206,15 @@ class _OrgPlanner:
         made: set[Change] = set()  # applied and new, for membership
         # the same by _undo_key, in the order made: the only changes a new one could take back
         by_path: dict[tuple[str, Value | None], list[Change]] = {}
-        org = oracle.org
+        editing = Editing(oracle.org, oracle.as_of)  # the org with every change made so far
         for rounds in range(MAX_ROUNDS):
+            org = editing.org()
             found = oracle.judge(frozenset(applied), org)
             new: list[Change] = []
             for key, f in found.items():
                 if f.status not in BAD and not (f.status == "unknown" and f.control in ATTESTED_TODO):
                     continue
-                result = fix(f, org, oracle.policy)
+                result = fix(f, editing.org() if f.control in READS_ORG else org, oracle.policy)
                 if isinstance(result, NoFix):
                     self.reasons[key] = result
                     continue
@@ -230,13 +231,11 @@ class _OrgPlanner:
                     if c in made:
                         continue
                     try:
-                        nxt = apply(org, c, oracle.as_of)
+                        if not editing.make(c):
+                            continue  # already so: nothing to do
                     except PathError as e:
                         self.reasons[key] = NoFix(str(e))
                         continue
-                    if nxt == org:
-                        continue  # already so: nothing to do
-                    org = nxt
                     new.append(c)
                     made.add(c)
                     by_path.setdefault(_undo_key(c), []).append(c)
@@ -244,7 +243,7 @@ class _OrgPlanner:
             if not new:
                 break
             applied += new
-            oracle.judge(frozenset(applied), org)  # remember the state
+            oracle.judge(frozenset(applied), editing.org())  # remember the state
         return applied
 
     def _order(

@@ -347,3 +347,101 @@ def test_apply_all_is_apply_one_after_another(start: list[str], edits: list[tupl
     for c in changes:
         one_by_one = apply(one_by_one, c, AS_OF)
     assert apply_all(org, changes, AS_OF) == one_by_one
+
+
+_RANGES = st.sampled_from(["10.0.0.0/8", "192.0.2.0/24"])
+_LIST_EDIT = st.tuples(
+    st.sampled_from(["add", "remove"]), st.just("rovo_mcp.domains"), _ITEMS | st.just(True)
+) | st.tuples(st.sampled_from(["add", "remove"]), st.just("ip_allowlist.ranges"), _RANGES)
+_OTHER_EDIT = st.sampled_from(
+    [
+        ("set", "ip_allowlist.enabled", False),
+        ("set", "rovo_mcp.atlassian_supported_domains", True),
+        ("add", "credentials[ci].scopes", "read:jira-work"),
+        ("remove", "credentials[nobody].scopes", "read:jira-work"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.lists(_ITEMS, max_size=6),
+    ranges=st.sampled_from([None, [], ["10.0.0.0/8"]]),
+    planned=st.sets(st.sampled_from(["rovo_mcp", "ip_allowlist"])),  # evidence the plan's already
+    provenance=st.sets(st.sampled_from(["rovo_mcp.domains", "rovo_mcp.domains[0]", "ip_allowlist.ranges"])),
+    edits=st.lists(st.tuples(_LIST_EDIT | _OTHER_EDIT, st.booleans()), max_size=14),
+)
+def test_editing_is_apply_one_after_another(
+    start: list[str],
+    ranges: list[str] | None,
+    planned: set[str],
+    provenance: set[str],
+    edits: list[tuple[tuple[str, str, Any], bool]],
+) -> None:
+    # The target's fast path (auditor/plan/paths.py Editing) must say "changed" exactly when
+    # `apply` changes the org, fail as `apply` fails, and give the same org, byte for byte
+    # (the order of its evidence too), whenever it is asked for.
+    from auditor.plan.model import Change
+    from auditor.plan.paths import PLAN_BY, Editing, PathError, apply
+
+    ip: dict[str, Any] = {"enabled": True} if ranges is None else {"enabled": True, "ranges": ranges}
+    doc = _doc(
+        {
+            "id": "o1",
+            "rovo_mcp": {"domains": start},
+            "ip_allowlist": ip,
+            "credentials": [{"label": "ci", "kind": "api_token", "scopes": []}],
+            "evidence": {
+                s: {"source": "file", "by": PLAN_BY, "at": AS_OF.isoformat(), "detail": "target settings of the plan"}
+                for s in sorted(planned)
+            },
+            "provenance": {k: {"source": "admin-api"} for k in sorted(provenance)},
+        }
+    )
+    org = load_settings(doc).model.orgs[0]
+    editing = Editing(org, AS_OF)
+    one_by_one = org
+    for (a, p, v), look in edits:
+        c = Change("o1", a, p, v)  # type: ignore[arg-type]
+        try:
+            nxt = apply(one_by_one, c, AS_OF)
+        except PathError as e:
+            with pytest.raises(PathError) as got:
+                editing.make(c)
+            assert str(got.value) == str(e)
+            continue
+        assert editing.make(c) == (nxt != one_by_one), c
+        one_by_one = nxt
+        if look:
+            assert editing.org() == one_by_one
+    assert editing.org() == one_by_one
+    assert editing.org().model_dump_json() == one_by_one.model_dump_json()
+
+
+_FORBID_OAUTH = (
+    "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: no-oauth}\n"
+    "auth: {oauth: forbid}\nscopes: {credentials: ['*'], classic_on_api_tokens: fail}\n"
+    "domains: {required: ['https://claude.ai/**']}\n"  # RMCP-IP-003: Anthropic's egress ranges
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=orgs(), which=st.sampled_from([*POLICY_SETS, ("no-oauth",)]), anthropic=st.booleans())
+def test_only_the_fixes_in_reads_org_read_the_org(org: dict[str, Any], which: tuple[str, ...], anthropic: bool) -> None:
+    # The planner hands the other fixes the org as judged, not as changed since
+    # (plan/planner.py _target): they must read nothing of it but its id.
+    from auditor.model.settings import Org
+    from auditor.plan.fixes import READS_ORG, fix
+
+    policies = [load_text(_FORBID_OAUTH, "no-oauth.yaml") if n == "no-oauth" else bundled(n) for n in which]
+    if anthropic and "ip_allowlist" in org:  # one of Anthropic's two ranges in already
+        org["ip_allowlist"] = {"enabled": True, "ranges": ["160.79.104.0/21"]}
+    settings_ = load_settings(_doc(org))
+    real = settings_.model.orgs[0]
+    bare = Org(id=real.id)
+    policy = merge_policies(policies)
+    for f in judge_org(real, policy, (), collected_at=settings_.model.collected_at, as_of=AS_OF):
+        if f.status in ("fail", "warn", "unknown"):
+            if f.control in READS_ORG:
+                continue
+            assert fix(f, real, policy) == fix(f, bare, policy), f.control
