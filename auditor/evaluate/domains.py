@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 
 from ..catalog import bug_notes
@@ -145,6 +145,23 @@ def _prepare(rules: DomainRules) -> PreparedDomains:
 
 def _level_status(level: Level) -> Status:
     return "warn" if level == "warn" else "fail"
+
+
+def inputs(view: OrgView) -> Hashable:
+    """All that `check` reads of the view: equal inputs, equal findings (engine.INPUTS)."""
+    org, mcp = view.org, view.org.rovo_mcp
+    return (
+        id(view.policy.domains),
+        view.as_of,
+        view.collected_at,
+        org.id,
+        org.name,
+        org.collection_errors,
+        mcp is None,
+        mcp.domains if mcp else None,
+        mcp.atlassian_supported_domains if mcp else None,
+        view.evidence("rovo_mcp"),
+    )
 
 
 def check(view: OrgView) -> list[Finding]:

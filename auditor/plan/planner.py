@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ..evaluate.engine import covers, judge_org
+from ..evaluate.engine import Memo, covers, judge_org
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
 from ..model.common import Section
@@ -100,6 +100,7 @@ class _Oracle:
         # per judged state (kept alive by _seen, so its id is stable): its keys that are
         # fail/unknown (BROKEN) and fail/warn (BAD), in the state's order
         self._bad: dict[int, tuple[tuple[FindingKey, ...], tuple[FindingKey, ...]]] = {}
+        self._memo: Memo = {}  # the checks' findings by what they read of the org (engine.INPUTS)
 
     def state(self, changes: frozenset[Change], base: Org | None = None, extra: Change | None = None) -> Org:
         if changes in self._seen:
@@ -112,7 +113,9 @@ class _Oracle:
         hit = self._seen.get(changes)
         if hit is not None:
             return hit[1]
-        found = judge_org(org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of)
+        found = judge_org(
+            org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of, memo=self._memo
+        )
         result = {(f.control, f.subject): f for f in found}
         self._seen[changes] = (org, result)
         self._bad[id(result)] = (

@@ -445,3 +445,31 @@ def test_only_the_fixes_in_reads_org_read_the_org(org: dict[str, Any], which: tu
             if f.control in READS_ORG:
                 continue
             assert fix(f, real, policy) == fix(f, bare, policy), f.control
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=orgs(), which=st.sampled_from(POLICY_SETS), picks=st.lists(st.integers(0, 10**6), max_size=8))
+def test_judge_org_with_a_memo_is_judge_org_without(
+    org: dict[str, Any], which: tuple[str, ...], picks: list[int]
+) -> None:
+    # The planner's memo (engine.INPUTS: a check judged again only when what it reads has
+    # changed) must give exactly the findings a fresh judgement gives, state after state:
+    # here the input, then the changes of its plan made one by one in a drawn order.
+    from auditor.evaluate.engine import Memo
+    from auditor.plan.paths import PathError, apply
+
+    policies = [bundled(n) for n in which]
+    settings_ = load_settings(_doc(org))
+    state = settings_.model.orgs[0]
+    policy = merge_policies(policies)
+    changes = [s.change for s in make_plan(policies, settings_, as_of=AS_OF).steps if s.change.action != "collect"]
+    memo: Memo = {}
+    kw: dict[str, Any] = {"collected_at": settings_.model.collected_at, "as_of": AS_OF}
+    for pick in [*picks, *range(len(changes))]:
+        assert judge_org(state, policy, (), memo=memo, **kw) == judge_org(state, policy, (), **kw)
+        if not changes:
+            break
+        try:
+            state = apply(state, changes.pop(pick % len(changes)), AS_OF)
+        except PathError:
+            continue
