@@ -98,8 +98,8 @@ class _Oracle:
         self.collected_at, self.as_of = collected_at, as_of
         self._seen: dict[frozenset[Change], tuple[Org, dict[FindingKey, Finding]]] = {}
         # per judged state (kept alive by _seen, so its id is stable): its keys that are
-        # fail/unknown (BROKEN) and fail/warn (BAD), in the state's order
-        self._bad: dict[int, tuple[tuple[FindingKey, ...], tuple[FindingKey, ...]]] = {}
+        # fail/unknown (BROKEN), fail/warn (BAD), and those `to_fix`, in the state's order
+        self._bad: dict[int, tuple[tuple[FindingKey, ...], tuple[FindingKey, ...], tuple[FindingKey, ...]]] = {}
         self._memo: Memo = {}  # the checks' findings by what they read of the org (engine.INPUTS)
 
     def state(self, changes: frozenset[Change], base: Org | None = None, extra: Change | None = None) -> Org:
@@ -118,11 +118,19 @@ class _Oracle:
         )
         result = {(f.control, f.subject): f for f in found}
         self._seen[changes] = (org, result)
+        # one pass over all the findings (most pass), then the few others sorted out
+        others = [(k, f) for k, f in result.items() if f.status != "pass"]
         self._bad[id(result)] = (
-            tuple(k for k, f in result.items() if f.status in BROKEN),
-            tuple(k for k, f in result.items() if f.status in BAD),
+            tuple(k for k, f in others if f.status in BROKEN),
+            tuple(k for k, f in others if f.status in BAD),
+            tuple(k for k, f in others if f.status in BAD or (f.status == "unknown" and f.control in ATTESTED_TODO)),
         )
         return result
+
+    def to_fix(self, judged: dict[FindingKey, Finding]) -> tuple[FindingKey, ...]:
+        """The keys of `judged` (a state this oracle judged) that the target fixes, in order:
+        fail/warn, and the unknowns of a to-do a person does and attests."""
+        return self._bad[id(judged)][2]
 
     def broken(self, before: dict[FindingKey, Finding], after: dict[FindingKey, Finding]) -> list[FindingKey]:
         """The passes of `before` that `after` turns fail or unknown, in `before`'s order."""
@@ -170,11 +178,10 @@ class _OrgPlanner:
         # evidence is stale or contradicted.
         wanted: dict[Section, list[FindingKey]] = {}
         for key, f in initial.items():
-            section = section_of_finding(f)
-            if section is None:
-                continue
             if f.status == "unknown" and f.control not in ATTESTED_TODO:
-                wanted.setdefault(section, []).append(key)
+                section = section_of_finding(f)
+                if section is not None:
+                    wanted.setdefault(section, []).append(key)
         for key, reason in self.reasons.items():
             if reason.collect is not None and final.get(key) is not None and final[key].status in BAD:
                 wanted.setdefault(reason.collect, []).append(key)
@@ -214,9 +221,8 @@ class _OrgPlanner:
             org = editing.org()
             found = oracle.judge(frozenset(applied), org)
             new: list[Change] = []
-            for key, f in found.items():
-                if f.status not in BAD and not (f.status == "unknown" and f.control in ATTESTED_TODO):
-                    continue
+            for key in oracle.to_fix(found):
+                f = found[key]
                 result = fix(f, editing.org() if f.control in READS_ORG else org, oracle.policy)
                 if isinstance(result, NoFix):
                     self.reasons[key] = result
