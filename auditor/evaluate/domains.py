@@ -178,11 +178,11 @@ def check(view: OrgView) -> list[Finding]:
 
     # Findings leave each check in (control, subject) order (engine.py relies on it):
     # entries sorted once, then each per-entry control over them in turn.
-    judge = prepared.judge
+    judge, known = prepared.judge, prepared.verdicts
     unique = list(dict.fromkeys(entries))  # an entry listed twice is one subject
-    verdicts = [judge(text) for text in unique]
+    verdicts = [known.get(text) or judge(text) for text in unique]  # a verdict is never falsy
     out = list(_required(view, prepared, verdicts, toggle))  # in the org's order: "allowed by" its first entry
-    by_subject = [prepared.verdicts[text] for text in sorted(unique)]
+    by_subject = list(map(known.__getitem__, sorted(unique)))
     for i, control in enumerate(ENTRY_CONTROLS):
         if control == "RMCP-DOM-006":
             out.extend(_toggle(view, rules, toggle))  # RMCP-DOM-005 sorts between -004 and -006

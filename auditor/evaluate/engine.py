@@ -14,7 +14,7 @@ from itertools import chain
 
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
-from ..model.common import STATUSES
+from ..model.common import STATUSES, Section
 from ..model.policy import Policy
 from ..model.results import Finding, OrgSummary, PolicyRef, Results
 from ..model.settings import Org, OrgSettings
@@ -36,11 +36,38 @@ CHECKS: tuple[Check, ...] = (
 # Checks that yield their findings already in (control, subject) order: the large ones,
 # whose sorting would cost more than the judging. The others are sorted here.
 ORDERED: frozenset[Check] = frozenset({domains.check})
+
+
 # Checks that say what of the org they read (equal inputs, equal findings): a caller that
 # judges one org again and again (the planner) keeps their findings in a memo. The domains
 # check is most of a judgement; the plan of 100 orgs × 300 entries re-judged it for 138 of
-# its 574 states with the allowlist, toggle and evidence as before (0.94 → 0.78 s CPU).
-INPUTS: dict[Check, Callable[[OrgView], Hashable]] = {domains.check: domains.inputs}
+# its 574 states with the allowlist, toggle and evidence as before (0.94 → 0.78 s CPU), and
+# the IP and scopes checks for states whose section was as before (0.78 → 0.73 s).
+def _reads(section: Section) -> Callable[[OrgView], Hashable]:
+    """The inputs of a check that reads, of the org, one section and its evidence (and its
+    id, name and collection errors: the same in every state the planner judges)."""
+
+    def inputs(view: OrgView) -> Hashable:
+        org = view.org
+        return (
+            id(view.policy),
+            view.as_of,
+            view.collected_at,
+            org.id,
+            org.name,
+            org.collection_errors,
+            getattr(org, section),
+            view.evidence(section),
+        )
+
+    return inputs
+
+
+INPUTS: dict[Check, Callable[[OrgView], Hashable]] = {
+    domains.check: domains.inputs,
+    ip.check: _reads("ip_allowlist"),
+    scopes.check: _reads("credentials"),
+}
 Memo = dict[tuple[Check, Hashable], list[Finding]]
 
 
