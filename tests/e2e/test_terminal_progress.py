@@ -20,7 +20,9 @@ PROGRESS = re.compile(r"rovo-audit: (load|evaluate|plan|render|write)\b[^\r\n\x1
 @pytest.fixture(scope="module")
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("progress")
-    policy, settings = make_estate(20, 300, 7)  # ~25,000 checks: a few seconds with the plan and report.html
+    # ~73,000 checks: evaluate and the plan take past the 0.3 s before progress shows, so two
+    # stages at least are drawn (20 orgs were enough until the plan got 2× faster: only render was)
+    policy, settings = make_estate(60, 300, 7)
     (base / "p.yaml").write_text(policy)
     (base / "s.yaml").write_text(settings)
     return base
@@ -38,7 +40,7 @@ def test_a_long_audit_shows_its_stages_on_a_terminal_and_erases_them(estate: Pat
     seen = [m.group(0) for _, screen in run.screens for m in [PROGRESS.search(screen)] if m]
     stages = {PROGRESS.match(s).group(1) for s in seen}  # type: ignore[union-attr]
     assert len(stages) >= 2 and {"evaluate", "render"} & stages, seen[:5]
-    assert any("(20 orgs" in s for s in seen) and any("checks)" in s for s in seen), seen[:5]
+    assert any("(60 orgs" in s for s in seen) and any("checks)" in s for s in seen), seen[:5]
     # In place: each redraw returns to the line's start and erases it; at most ~10 a second.
     draws = run.raw.count(CLEAR)
     lasted = max(t for t, _ in run.screens)

@@ -108,7 +108,9 @@ def test_a_hostile_name_cannot_clear_or_retitle_a_real_terminal(tmp_path: Path) 
         deadline = time.monotonic() + 60
         screen = ""
         while time.monotonic() < deadline:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session, "-S", "-200"],
+            # -J joins wrapped lines: the typed command, wrapped at 220 columns, could otherwise end a
+            # line with "MARKER-AFTER" and pass for the output (it did, for some temp paths' lengths)
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-J", "-t", session, "-S", "-200"],
                                     capture_output=True, text=True, check=True).stdout  # fmt: skip
             if "MARKER-AFTER\n" in screen.split("echo MARKER-AFTER", 1)[-1]:
                 break
