@@ -89,5 +89,7 @@ def test_results_json_and_cards_carry_each_controls_mappings(tmp_path: Path) -> 
     # each card's details name its control's mappings; the controls table lists them all
     for cid in ("RMCP-PERM-002", "RMCP-DOM-004"):
         line = "; ".join(f"{fw} {', '.join(reqs)}" for fw, reqs in data.of(cid).items())
-        assert re.search(r'<p class="meta">' + re.escape(cid) + r" · [^\n]*?frameworks: " + re.escape(line + "</p>"), html)
+        assert re.search(
+            r'<p class="meta">' + re.escape(cid) + r" · [^\n]*?frameworks: " + re.escape(line + "</p>"), html
+        )
         assert f'<tr><th scope="row">{cid}</th>' in html and f"<td>{line}</td>" in html
