@@ -82,11 +82,11 @@ def _schema_takes(value: str, where: str) -> bool:
     return _validator().is_valid(doc)
 
 
-@pytest.mark.parametrize("value", DATETIMES)
+# Values with outer blanks, and the empty one, are left out here: unquoted YAML strips the
+# former and reads the latter as null, so the document would not hold the value under test.
+@pytest.mark.parametrize("value", [v for v in DATETIMES if v and v.strip() == v])
 @pytest.mark.parametrize("where", ["collected_at", "evidence"])
 def test_a_date_time_validates_exactly_when_the_loader_reads_it(value: str, where: str) -> None:
-    if value.strip() != value or value == "":
-        pytest.skip("YAML strips it unquoted; an empty value is null there")
     assert _schema_takes(value, where) == _loader_reads(value, where), (value, _loader_reads(value, where))
 
 
