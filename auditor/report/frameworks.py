@@ -6,25 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..catalog import frameworks
-from ..evaluate.frameworks import FrameworkRollup, rollup
-from ..model.results import Finding
+from ..evaluate.frameworks import FrameworkRollup
 from .safe import md_text, md_ticked
 
 NOT_ASSESSED = "not assessed"
 MD_BEHIND = 5  # findings named per requirement in summary.md (the report lists them all)
 
 
-def select(findings: Sequence[Finding], only: Sequence[str]) -> tuple[FrameworkRollup, ...]:
-    return rollup(findings, only)
-
-
 def tags(control: str) -> list[str]:
     """SARIF rule tags: `<framework>/<requirement>` for every mapping of the control."""
     return [f"{fw}/{req}" for fw, reqs in frameworks().of(control).items() for req in reqs]
-
-
-def mapped_controls() -> tuple[str, ...]:
-    return tuple(frameworks().mappings)
 
 
 def mapping_line(control: str) -> str:
@@ -64,7 +55,7 @@ def rollup_markdown(rollups: Sequence[FrameworkRollup], *, level: int = 2) -> li
                 md_ticked(f"{org} {control}{' ' + subject if subject else ''}", in_table=True)
                 for org, control, subject in r.blocking[:MD_BEHIND]
             )
-            more = len(r.blocking) - MD_BEHIND
+            more = r.blocked - len(r.blocking)
             if more > 0:
                 behind += f" and {more} more"
             lines.append(

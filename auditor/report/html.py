@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from ..catalog import frameworks
+from ..evaluate.frameworks import rollup
 from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
 from ..plan.model import Plan, Step, Unresolvable
 from . import html_data, html_view
-from .frameworks import mapped_controls, mapping_line
-from .frameworks import select as select_frameworks
+from .frameworks import mapping_line
 from .interface import Format, ReportContext
 from .plan import sentence_html
 from .templating import environment
@@ -150,8 +151,10 @@ class HtmlFormat(Format):
             "status_order": STATUS_WORST_FIRST,
             "plan": plan,
             "step_of": step_of,
-            "frameworks": select_frameworks(results.findings, context.frameworks),
-            "fw_of": {cid: mapping_line(cid) for cid in sorted({*mapped_controls(), *(c for c, *_ in view.controls)})},
+            "frameworks": rollup(results.findings, context.frameworks, behind=0),  # counts only
+            "fw_of": {
+                cid: mapping_line(cid) for cid in sorted({*frameworks().mappings, *(c for c, *_ in view.controls)})
+            },
         }
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()

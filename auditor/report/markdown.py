@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..evaluate.frameworks import rollup
 from ..model.results import Finding, Results, urgency
 from ..verdict import shown_blocking, verdict_text
-from .frameworks import rollup_markdown, select
+from .frameworks import MD_BEHIND, rollup_markdown
 from .interface import Format, ReportContext, iso
 from .plan import plan_markdown
 from .safe import md_code, md_text, md_ticked
@@ -94,7 +95,7 @@ class MarkdownFormat(Format):
                     f"- unused: {w.control} {md_cell(w.subject)} (expires {md_text(w.expires)}, {md_text(w.ref)})"
                 )
             lines.append("")
-        lines += rollup_markdown(select(results.findings, context.frameworks))
+        lines += rollup_markdown(rollup(results.findings, context.frameworks, behind=MD_BEHIND))
         review = context.review
         if review is not None and review.diff is not None:
             from .diff import render_markdown  # diff.py uses md_cell from here

@@ -135,9 +135,10 @@ def _summary_rows(
         rows.append([(f"  {len(r.unused_waivers)} unused waiver(s)", None)])
     rows += [[(line, None)] for line in _code_scanning_note(r, written)]
     if frameworks:  # asked for by --framework: each one's requirements by status
-        from .frameworks import counts_line, select
+        from ..evaluate.frameworks import rollup
+        from .frameworks import counts_line
 
-        for fw in select(r.findings, frameworks):
+        for fw in rollup(r.findings, frameworks, behind=0):
             rows.append([(f"  {fw.name}: {counts_line(fw)}", None)])
     for path in written:
         rows.append([(f"  wrote {path}", None)])

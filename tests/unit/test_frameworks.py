@@ -65,6 +65,14 @@ def test_rollup_takes_the_worst_status_and_lists_what_blocks() -> None:
     assert sc7.status == "fail"
     assert dict(sc7.counts) == {"fail": 1, "unknown": 1, "waived": 1, "pass": 1}
     assert sc7.blocking == (("o1", "RMCP-DOM-002", "https://x.example"), ("o2", "RMCP-DOM-004", None))
+    assert sc7.blocked == 2
+    # `behind` names the first n in order and still counts them all; 0 names none
+    (few,) = fw.rollup(findings, only=("nist-800-53",), behind=1)
+    first = next(r for r in few.requirements if r.id == "SC-7")
+    assert first.blocking == (("o1", "RMCP-DOM-002", "https://x.example"),) and first.blocked == 2
+    (none,) = fw.rollup(findings, only=("nist-800-53",), behind=0)
+    assert all(r.blocking == () for r in none.requirements)
+    assert next(r for r in none.requirements if r.id == "SC-7").status == "fail"
     assert set(sc7.controls) >= {"RMCP-DOM-002", "RMCP-DOM-004", "RMCP-IP-001"}
     # A requirement whose controls produced no finding is not assessed, never pass.
     ca7 = next(r for r in nist.requirements if r.id == "CA-7")
