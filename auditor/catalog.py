@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .model.common import PRODUCTS, SECTIONS, IpRange, Section, Severity
 from .model.results import Remediation
@@ -112,20 +112,22 @@ class PermissionCatalog(_Data):
 Confidence = Literal["high", "medium", "low"]
 
 
+def _https(v: str) -> str:
+    if not v.startswith("https://"):
+        raise ValueError(f"source must be an https URL, not {v!r}")
+    return v
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https)]  # a data file's source: the URL read
+
+
 class Sourced(_Data):
     """Where a fact about an MCP client was read, when, and how sure it is."""
 
-    source: str  # the URL read
+    source: HttpsUrl
     read: dt.date
     confidence: Confidence
     note: str | None = None
-
-    @field_validator("source")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        if not v.startswith("https://"):
-            raise ValueError(f"source must be an https URL, not {v!r}")
-        return v
 
 
 class Redirect(Sourced):
@@ -519,15 +521,8 @@ def collect_remediation(section: Section) -> Remediation:
 class Framework(_Data):
     name: str
     edition: str
-    source: str
+    source: HttpsUrl
     requirements: dict[str, str]  # id → title, as the publisher prints them
-
-    @field_validator("source")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        if not v.startswith("https://"):
-            raise ValueError("source must be an https URL")
-        return v
 
 
 class FrameworkCatalog(_Data):
