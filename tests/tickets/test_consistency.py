@@ -16,10 +16,22 @@ from pathlib import Path
 from auditor.tickets.model import stable_label
 from auditor.tickets.state import path_for
 from tests.conftest import command_env
-from tests.servers.fake_jira import running_jira
+from tests.servers.fake_jira import FakeJira, running_jira
 from tests.tickets.conftest import blocking_controls, jira_env, variant
 from tests.tickets.test_fake_jira_spec import check_all
 from tests.tickets.test_tickets import ORG, tickets
+
+
+def _apply_in_background(results: Path, jira: FakeJira, cwd: Path) -> subprocess.Popen[str]:
+    """`tickets --apply` as a process the test can interrupt while it runs."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "auditor", "tickets", "--results", str(results), "--apply"],
+        env=command_env(jira_env(jira)),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_rerun_before_the_index_catches_up_changes_nothing(demo_results: Path, tmp_path: Path) -> None:
@@ -98,14 +110,7 @@ def test_an_interrupted_apply_remembers_what_it_wrote(demo_results: Path, tmp_pa
     with running_jira() as jira:
         jira.freeze()
         jira.delay["create"] = 0.3
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "auditor", "tickets", "--results", str(demo_results), "--apply"],
-            env=command_env(jira_env(jira)),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = _apply_in_background(demo_results, jira, tmp_path)
         deadline = time.monotonic() + 60
         while len(jira.issues) < 3 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
@@ -125,14 +130,7 @@ def test_a_run_adds_to_what_another_run_saved_meanwhile(demo_results: Path, tmp_
     other saved while it ran, not the state it read when it started."""
     with running_jira() as jira:
         jira.delay["create"] = 0.2
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "auditor", "tickets", "--results", str(demo_results), "--apply"],
-            env=command_env(jira_env(jira)),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = _apply_in_background(demo_results, jira, tmp_path)
         deadline = time.monotonic() + 60
         while not jira.issues and time.monotonic() < deadline:
             time.sleep(0.02)
