@@ -138,7 +138,9 @@ class MemoryProvider:
         return self.issue(client.client_id, code.scopes, code.resource)
 
     def issue(self, client_id: str, scopes: list[str], resource: str | None) -> OAuthToken:
-        token = secrets.token_urlsafe(24)
+        # Never a leading "-": the tests pass it as `--bearer TOKEN`, which argparse would take
+        # for a flag (token_urlsafe starts with "-" once in 64; a CI run met it)
+        token = "sdk_" + secrets.token_urlsafe(24)
         self.tokens[token] = AccessToken(
             token=token, client_id=client_id, scopes=scopes, expires_at=int(time.time()) + 3600, resource=resource
         )
