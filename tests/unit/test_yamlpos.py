@@ -54,3 +54,28 @@ def test_data_is_plain_values() -> None:
 def test_refused(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_yaml(text, "s.yaml")
+
+
+_DEEP = "a: " + "[" * 70 + "]" * 70
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (_DEEP, (1, 67), "nested more than 64 levels deep"),
+        ("x: &k [1]\ny: *k\n" + _DEEP, (3, 67), "nested more than 64 levels deep"),  # with anchors: checked first
+        ("a: !!binary aGk=", (1, 4), "unsupported YAML tag !!binary"),
+        ("a: [1, !!set {}]", (1, 8), "unsupported YAML tag !!set"),
+        ("x: &k 1\na: !!python/tuple [1]", (2, 4), "unsupported YAML tag !!python/tuple"),
+        ("? !!python/name:os.system x\n: 1", (1, 3), "unsupported YAML tag !!python/name:os.system"),
+        ("a: 1\n? [x]\n: 2", (2, 3), "mapping keys must be plain strings"),
+        ("a: 1\nb: {c: 1, c: 2}", (2, 11), "duplicate key 'c'"),
+        ("<<: {a: 1}", (1, 1), "YAML merge keys (<<) are not supported"),
+    ],
+)
+def test_what_is_not_plain_data_is_refused_where_it_is(text: str, where: tuple[int, int], message: str) -> None:
+    with pytest.raises(InputError) as e:
+        parse_yaml(text, "s.yaml")
+    problem = e.value.problems[0]
+    assert (problem.location.line, problem.location.column) == where
+    assert message in problem.message
