@@ -123,9 +123,14 @@ def plan_view(plan: Plan | None) -> PlanView | None:
     names = {o.id: o.display_name for o in plan.target.orgs}
     orgs = []
     anchor: dict[int, int] = {}  # step → the first step of its run (the element s<n>)
-    for org in dict.fromkeys(s.change.org for s in plan.steps):
+    # Each org's steps, grouped in one pass (Plan.steps_of per org scanned all 11,569 steps
+    # for each of 100 orgs: 0.06-0.09 s of CPU).
+    by_org: dict[str, list[Step]] = {}
+    for s in plan.steps:
+        by_org.setdefault(s.change.org, []).append(s)
+    for org, of_org in by_org.items():
         steps = []
-        for run in _runs(plan.steps_of(org)):
+        for run in _runs(tuple(of_org)):
             steps.append(_run_step(run, plan))
             anchor.update((s.n, run[0].n) for s in run)
         orgs.append(PlanOrg(names.get(org, org), tuple(steps)))
@@ -164,5 +169,5 @@ class HtmlFormat(Format):
             css=Markup(css),
             js=Markup(js),
             csp=Markup(content_security_policy(css, js)),  # hashes and constants only: nothing to escape
-            facets=json_block(html_data.data(view, lambda f: step_of.get((f.org, f.control, f.subject), 0))),
+            facets=json_block(html_data.data(view, step_of)),
         )

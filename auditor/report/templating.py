@@ -23,6 +23,13 @@ def ticks(text: str | None) -> Markup:
     return Markup(_TICKS.sub(r"<code>\1</code>", str(escape(text or ""))))
 
 
+def summaries(card: html_view.ControlCard) -> Markup:
+    """Each finding's own advice as a list item, as `{% for c in g.items %}<li>{{ c.f.remediation.summary|ticks }}</li>{% endfor %}`
+    writes it (ticks is already Markup: autoescape leaves it be), in one join instead of a Jinja
+    loop (the 100-org estate: 4,299 findings on cards whose findings differ in advice)."""
+    return Markup("".join([f"<li>{ticks(c.f.remediation.summary)}</li>" for c in card.items]))  # type: ignore[union-attr]
+
+
 _PRE = re.compile(r"(<pre>.*?</pre>)", re.S)
 
 
@@ -70,6 +77,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         iso=iso,
         ticks=ticks,
+        summaries=summaries,
         collapse=collapse,
         href=href,
         link_label=link_label,
