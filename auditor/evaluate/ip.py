@@ -12,7 +12,7 @@ from ..model.common import Status
 from ..model.results import Finding
 from ..patterns import Pattern, intersects, parse_pattern
 from .factory import OrgView
-from .ipranges import Network, parse_network, uncovered
+from .ipranges import gaps
 
 
 def check(view: OrgView) -> Iterator[Finding]:
@@ -47,7 +47,6 @@ def check(view: OrgView) -> Iterator[Finding]:
                 action=action,
             )
     ranges = ipa.ranges if ipa else None
-    nets = [parse_network(r) for r in ranges or ()]
     for rule in rules.required_ranges:
         expected = f"{rule.value} covered by the IP allowlist"
         if enabled is False:
@@ -75,8 +74,8 @@ def check(view: OrgView) -> Iterator[Finding]:
                 detail=rule.value,
             )
             continue
-        gaps = uncovered(parse_network(rule.value), nets)
-        if not gaps:
+        missing_parts = gaps(rule.value, ranges)
+        if not missing_parts:
             yield view.finding(
                 "RMCP-IP-002",
                 "pass",
@@ -93,13 +92,13 @@ def check(view: OrgView) -> Iterator[Finding]:
                 "unknown",
                 rule.value,
                 expected=expected,
-                actual=f"not covered ({', '.join(map(str, gaps))} missing) if the allowlist is on, and its state was not collected",
+                actual=f"not covered ({', '.join(map(str, missing_parts))} missing) if the allowlist is on, and its state was not collected",
                 rule=rule,
                 value=rule.value,
-                detail=", ".join(map(str, gaps)),
+                detail=", ".join(map(str, missing_parts)),
             )
         else:
-            missing = ", ".join(map(str, gaps))
+            missing = ", ".join(map(str, missing_parts))
             yield view.finding(
                 "RMCP-IP-002",
                 "fail",
@@ -120,9 +119,9 @@ def _hosted_clients() -> tuple[tuple[str, McpClient, tuple[Pattern, ...]], ...]:
     )
 
 
-def _gaps(ranges: Sequence[str], by: Sequence[Network]) -> list[str]:
+def _gaps(ranges: Sequence[str], by: Sequence[str]) -> list[str]:
     """The parts of `ranges` that `by` does not cover, as text."""
-    return [str(g) for r in ranges for g in uncovered(parse_network(r), by)]
+    return [str(g) for r in ranges for g in gaps(r, by)]
 
 
 def _vendor_hosted(view: OrgView) -> Iterator[Finding]:
@@ -136,16 +135,14 @@ def _vendor_hosted(view: OrgView) -> Iterator[Finding]:
         return
     required = [(rule, parse_pattern(rule.value)) for rule in domains.required]
     ip_rules = view.policy.ip
-    policy_nets = [parse_network(r.value) for r in ip_rules.required_ranges] if ip_rules else []
+    policy_ranges = [r.value for r in ip_rules.required_ranges] if ip_rules else []
     for cid, client, redirects in _hosted_clients():
         rule = next((rule for rule, p in required if any(intersects(p, r) for r in redirects)), None)
         if rule is not None:
-            yield _judge_hosted(view, cid, client, rule, policy_nets)
+            yield _judge_hosted(view, cid, client, rule, policy_ranges)
 
 
-def _judge_hosted(
-    view: OrgView, cid: str, client: McpClient, rule: Rule[str], policy_nets: Sequence[Network]
-) -> Finding:
+def _judge_hosted(view: OrgView, cid: str, client: McpClient, rule: Rule[str], policy_ranges: Sequence[str]) -> Finding:
     egress = client.egress
     assert egress is not None  # the catalog guarantees it for vendor-hosted clients
     vendor = client.vendor
@@ -162,7 +159,7 @@ def _judge_hosted(
     shown = published
     status: Status
     collect = True  # an unknown is settled by collecting the IP allowlist (remediation)
-    if egress.published == "listed" and not _gaps(egress.ranges, policy_nets):
+    if egress.published == "listed" and not _gaps(egress.ranges, policy_ranges):
         status, actual = "pass", f"the policy requires {vendor}'s egress ranges (RMCP-IP-002 checks the allowlist)"
     elif enabled is False:
         status, actual = "pass", "IP allowlist off: no address is blocked"
@@ -178,7 +175,7 @@ def _judge_hosted(
         )
     elif ranges is None:
         status, actual = "unknown", view.missing("ip_allowlist.ranges", "ip_allowlist")
-    elif missing := _gaps(egress.ranges, [parse_network(r) for r in ranges]):
+    elif missing := _gaps(egress.ranges, ranges):
         shown = ", ".join(missing)
         status = "fail"
         actual = f"IP allowlist on, without {vendor}'s egress {shown}; the policy's ip_allowlist.required_ranges do not list it"

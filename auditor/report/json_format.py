@@ -140,6 +140,8 @@ class _FastLines:
     def __init__(self) -> None:
         self._heads: dict[tuple[str, str, str, str, str | None], str] = {}
         self._evidence: dict[int, str] = {}  # by id(): every EvidenceRef outlives the write
+        # subject, expected and actual: an allowlist entry's recur in every org that lists it
+        self._middles: dict[tuple[str | None, str, str], str] = {}
 
     def line(self, f: Finding, control: _Control, form: int | None) -> str:
         # One unpacking, not fifteen attribute reads: a tenth of the time of a line.
@@ -153,22 +155,15 @@ class _FastLines:
         evidence = self._evidence.get(id(ev))
         if evidence is None:
             evidence = self._evidence[id(ev)] = encode(finding_dict(f, control, form)["evidence"])
-        return "".join(
-            (
-                head,
-                ', "subject": ',
-                "null" if subject is None else _str(subject),
-                ', "expected": ',
-                _str(expected),
-                ', "actual": ',
-                _str(actual),
-                ', "evidence": ',
-                evidence,
-                ', "policy_ref": ',
-                "null" if ref is None else _str(ref),
-                "}" if rem is None else f', "remediation": {encode(remediation_dict(rem, form))}}}',
+        said = (subject, expected, actual)
+        middle = self._middles.get(said)
+        if middle is None:
+            middle = self._middles[said] = (
+                f', "subject": {"null" if subject is None else _str(subject)}, "expected": {_str(expected)}'
+                f', "actual": {_str(actual)}, "evidence": '
             )
-        )
+        tail = "}" if rem is None else f', "remediation": {encode(remediation_dict(rem, form))}}}'
+        return f'{head}{middle}{evidence}, "policy_ref": {"null" if ref is None else _str(ref)}{tail}'
 
 
 _HEAD_KEYS = ("control", "status", "severity", "org", "org_name")

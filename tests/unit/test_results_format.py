@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from auditor.atomic import write_set
 from auditor.errors import InputError
-from auditor.load.results import read_text
+from auditor.load.results import fill, read_text, templated
 from auditor.model.results import AppliedWaiver, EvidenceRef, Finding, Remediation, Results, complete_orgs
 from auditor.report import json_format
 from auditor.report.interface import ReportContext
@@ -258,3 +258,18 @@ def test_the_line_by_line_read_is_the_whole_file_read(estate: Results) -> None:
     with pytest.raises(InputError) as e:
         read_text("\n".join(lines), "r.json")
     assert str(e.value).startswith(f"r.json:{i + 1}:") and "status: expected a string" in str(e.value)
+
+
+_PIECES = st.sampled_from(["{value}", "`", "{", "}", "value", "x", " ", "`x`", "{val", "ue}"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_PIECES).map("".join), max_size=3), st.lists(_PIECES, max_size=3).map("".join))
+def test_templated_is_what_fill_turns_back_into_the_steps(steps: list[str], value: str) -> None:
+    """The shortcut (no `{value}` in the steps: no check) gives what the definition does."""
+    got = templated(tuple(steps), value)
+    if not value:
+        assert got == tuple(steps)
+        return
+    out = tuple(s.replace(f"`{value}`", "{value}") for s in steps)
+    assert got == (out if fill(out, value) == tuple(steps) else None)
