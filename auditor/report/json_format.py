@@ -6,13 +6,13 @@ library: one finding per line, so the file diffs line by line. On the 100-org es
 (122,526 findings, CPU seconds): the old file's lines took 0.88 s through a fresh
 `JSONEncoder.encode` each and 0.78 s through one reused C encoder; the lean file's take 0.61 s
 as dicts through that encoder (the general path, `finding_dict`) and 0.23 s built from cached
-fragments (`_FastLines`, checked byte for byte against it in tests/unit/test_results_format.py).
+fragments (`_fast_lines`, checked byte for byte against it in tests/unit/test_results_format.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,39 +131,59 @@ def finding_dict(f: Finding, control: _Control, form: int | None) -> dict[str, A
     return d
 
 
-class _FastLines:
-    """The same bytes as `encode(finding_dict(...))`, from fragments encoded once: what
-    repeats (control, status, severity and org; an org's evidence) is cached, the rest is
-    passed through the C string encoder. A finding with a waiver or an original status, or
-    whose title or area is its own, takes the general path."""
+@dataclass(slots=True)
+class _Fragments:
+    """What `_fast_lines` encoded once, kept for the whole file."""
 
-    def __init__(self) -> None:
-        self._heads: dict[tuple[str, str, str, str, str | None], str] = {}
-        self._evidence: dict[int, str] = {}  # by id(): every EvidenceRef outlives the write
-        # subject, expected and actual: an allowlist entry's recur in every org that lists it
-        self._middles: dict[tuple[str | None, str, str], str] = {}
+    heads: dict[tuple[str, str, str, str, str | None], str] = field(default_factory=dict)
+    evidences: dict[int, str] = field(default_factory=dict)  # by id(): every EvidenceRef outlives the write
+    middles: dict[tuple[str | None, str, str], str] = field(default_factory=dict)
+    refs: dict[str | None, str] = field(default_factory=dict)
 
-    def line(self, f: Finding, control: _Control, form: int | None) -> str:
+
+def _fast_lines(
+    findings: Sequence[Finding], table: dict[str, _Control], forms: Iterator[int | None], known: _Fragments
+) -> list[str]:
+    """The findings' lines: the same bytes as `encode(finding_dict(...))`, from fragments
+    encoded once. What repeats is cached: the head (control, status, severity and org), an
+    org's evidence, an allowlist entry's subject, expected and actual (the same in every org
+    that lists it) and the policy_ref; the rest goes through the C string encoder. A finding
+    with a waiver or an original status, or whose title or area is its own, takes the general
+    path. One loop over a batch, its caches in locals: a method call per line was a third of
+    the writing."""
+    heads, evidences, middles, refs = known.heads, known.evidences, known.middles, known.refs
+    out: list[str] = []
+    append = out.append
+    for f in findings:
         # One unpacking, not fifteen attribute reads: a tenth of the time of a line.
         cid, status, severity, org, org_name, subject, title, expected, actual, ev, ref, rem, area, orig, waiver = f
+        control = table[cid]
+        form = None if rem is None else next(forms)
         if waiver is not None or orig is not None or title != control.title or area != control.area:
-            return encode(finding_dict(f, control, form))
+            append(encode(finding_dict(f, control, form)))
+            continue
         key = (cid, status, severity, org, org_name)
-        head = self._heads.get(key)
+        head = heads.get(key)
         if head is None:
-            head = self._heads[key] = encode(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1]
-        evidence = self._evidence.get(id(ev))
+            head = heads[key] = encode(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1]
+        evidence = evidences.get(id(ev))
         if evidence is None:
-            evidence = self._evidence[id(ev)] = encode(finding_dict(f, control, form)["evidence"])
+            evidence = evidences[id(ev)] = encode(finding_dict(f, control, form)["evidence"])
         said = (subject, expected, actual)
-        middle = self._middles.get(said)
+        middle = middles.get(said)
         if middle is None:
-            middle = self._middles[said] = (
+            middle = middles[said] = (
                 f', "subject": {"null" if subject is None else _str(subject)}, "expected": {_str(expected)}'
                 f', "actual": {_str(actual)}, "evidence": '
             )
-        tail = "}" if rem is None else f', "remediation": {encode(remediation_dict(rem, form))}}}'
-        return f'{head}{middle}{evidence}, "policy_ref": {"null" if ref is None else _str(ref)}{tail}'
+        tail = refs.get(ref)
+        if tail is None:
+            tail = refs[ref] = f', "policy_ref": {"null" if ref is None else _str(ref)}'
+        if rem is None:
+            append(f"{head}{middle}{evidence}{tail}}}")
+        else:
+            append(f'{head}{middle}{evidence}{tail}, "remediation": {encode(remediation_dict(rem, form))}}}')
+    return out
 
 
 _HEAD_KEYS = ("control", "status", "severity", "org", "org_name")
@@ -184,11 +204,9 @@ def waiver_dict(w: WaiverNote) -> dict[str, Any]:
 
 def _findings(results: Results, table: dict[str, _Control], forms: list[int | None]) -> Iterator[list[str]]:
     """The findings' lines, in batches: a generator step per line cost a fifth of the writing."""
-    line, it, fs = _FastLines().line, iter(forms), results.findings
+    it, fs, known = iter(forms), results.findings, _Fragments()
     for start in range(0, len(fs), _BATCH):
-        yield [
-            line(f, table[f.control], None if f.remediation is None else next(it)) for f in fs[start : start + _BATCH]
-        ]
+        yield _fast_lines(fs[start : start + _BATCH], table, it, known)
 
 
 _BATCH = 4096
