@@ -22,4 +22,11 @@ def batch_mode() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the batch built counts as old, as if it had survived collections: re-enabled
+            # with all of it young, the collector's first pass (at the next allocation) scanned
+            # it whole, 0.04-0.06 s on the 100-org estate, at the end of every large audit.
+            # freeze() moves every object to the permanent generation and unfreeze() back into
+            # the oldest one: nothing is left out of later collections.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
