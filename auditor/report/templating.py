@@ -5,14 +5,16 @@ and the filters its templates use. Autoescaping is on for every template, whatev
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
 
 from ..model.common import iso
-from . import html_view
+from . import html_view, precompiled
 from .trend_svg import render_svg
 
 _TICKS = re.compile(r"`([^`]+)`")
@@ -65,10 +67,30 @@ def days(age: float | None) -> str:
     return f"{age:.1f} days" if age != 1 else "1 day"
 
 
+class _Loader(jinja2.PackageLoader):
+    """The package's templates, each one's code taken from its module compiled ahead of time
+    when that was compiled from this very source for this environment (`precompiled`), else
+    compiled here as Jinja's own loaders do."""
+
+    def load(
+        self, environment: jinja2.Environment, name: str, globals: MutableMapping[str, Any] | None = None
+    ) -> jinja2.Template:
+        source, filename, uptodate = self.get_source(environment, name)
+        code = precompiled.code(environment, name, source, filename)
+        if code is None:
+            code = environment.compile(source, name, filename)
+        return environment.template_class.from_code(environment, code, {} if globals is None else globals, uptodate)
+
+
 @cache
 def environment() -> jinja2.Environment:
+    return make_environment()
+
+
+def make_environment() -> jinja2.Environment:
+    """A fresh environment as `environment()`'s (the precompiled modules are made with one)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("auditor.report", "templates"),
+        loader=_Loader("auditor.report", "templates"),
         autoescape=True,  # every template, whatever its extension
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
