@@ -18,11 +18,33 @@ import yaml
 
 from ..errors import InputError, Location, Problem
 
-_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+_Base: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # the libyaml-backed loader is 5-10x faster; fall back when PyYAML was built without it
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _Base
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, with the resolver's common answer given without its search: the
+    parser asks it the tag of every scalar (46,000 on the 100-org estate's snapshot), and a
+    quoted one, or a plain one whose first character starts no implicit type (`https://…`,
+    an id, a name), is a string. The rest goes to the resolver. The same tags (tested), 13 %
+    less time composing the snapshot (0.077 -> 0.067 s CPU)."""
+
+    _STARTS = frozenset(k for k in _Base.yaml_implicit_resolvers if k)
+    # (a resolver for any first character, or by path, and the shortcut would be wrong)
+    _SHORTCUT = None not in _Base.yaml_implicit_resolvers and not _Base.yaml_path_resolvers
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and self._SHORTCUT:
+            plain, quoted = implicit
+            if (quoted and not plain) or (plain and value and value[0] not in self._STARTS):
+                return _STR_TAG
+        return str(super().resolve(kind, value, implicit))
+
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 5_000_000  # after alias expansion
@@ -39,7 +61,6 @@ _PLAIN_TAGS = frozenset(
 PathKey = tuple[str | int, ...]
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.errors import InputError
-from auditor.load.yamlpos import parse_yaml
+from auditor.load.yamlpos import _Loader, parse_yaml
 
 TEXT = """\
 apiVersion: rovo-audit/v1
@@ -79,3 +82,40 @@ def test_what_is_not_plain_data_is_refused_where_it_is(text: str, where: tuple[i
     problem = e.value.problems[0]
     assert (problem.location.line, problem.location.column) == where
     assert message in problem.message
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["yes", "No", "on", "~", "null", "", "1e3", ".inf", "-.5", "0x1F", "2026-11-26", "<<", "=", "https://x"]
+    ),
+)
+
+
+def _tags(loader: type[yaml.SafeLoader], text: str) -> list[str]:
+    node = loader(text).get_single_node()
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n.tag)
+        if isinstance(n, yaml.MappingNode):
+            stack += [x for pair in n.value for x in pair]
+        elif isinstance(n, yaml.SequenceNode):
+            stack += n.value
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SCALARS, min_size=1, max_size=6), st.sampled_from(["plain", "single", "double"]))
+def test_the_resolver_shortcut_gives_the_safe_loaders_tags(values: list[str], style: str) -> None:
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    quote = {"plain": "", "single": "'", "double": '"'}[style]
+    for value in values:
+        shown = value if style == "plain" else yaml.safe_dump(value, default_style=quote).strip()
+        text = f"k: {shown}\n"
+        try:
+            want = _tags(base, text)
+        except yaml.YAMLError:
+            continue  # not YAML as written: nothing to compare
+        assert _tags(_Loader, text) == want, text
