@@ -111,7 +111,7 @@ def run_audit(
         on_stage("plan", {"orgs": len(results.orgs), "checks": len(results.findings)})
         from .plan import make_plan
 
-        steps = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of)
+        steps = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, judged=results)
         context = replace(context or ReportContext(), plan=steps)
     return report_results(
         results, out=out, formats=formats, fail_on=fail_on, context=context, history=history, on_stage=on_stage

@@ -68,23 +68,17 @@ INPUTS: dict[Check, Callable[[OrgView], Hashable]] = {
     ip.check: _reads("ip_allowlist"),
     scopes.check: _reads("credentials"),
 }
+# A memo's findings are waived already (judge_org_parts): one memo, one set of waivers.
 Memo = dict[tuple[Check, Hashable], list[Finding]]
 
 
-def _org_findings(view: OrgView, memo: Memo | None = None) -> list[Finding]:
+def _org_findings(view: OrgView) -> list[Finding]:
     """One org's findings in (control, subject) order. Each check yields one finding per
     subject (scopes merges its rule sets itself), and each control belongs to one check,
     so ordered check outputs concatenate, by their first control, into an ordered whole."""
     parts: list[list[Finding]] = []
     for check in CHECKS:
-        inputs = INPUTS.get(check) if memo is not None else None
-        if inputs is not None and memo is not None:
-            key = (check, inputs(view))
-            part = memo.get(key)
-            if part is None:
-                part = memo[key] = _check_findings(check, view)
-        else:
-            part = _check_findings(check, view)
+        part = _check_findings(check, view)
         if part:
             parts.append(part)
     parts.sort(key=lambda part: part[0][0])
@@ -111,8 +105,43 @@ def judge_org(
     that org (tests/unit/test_plan.py checks). The planner asks this many times per org, with
     one `memo` per org (the same policy, waivers, collected_at and as_of each time): a check
     in INPUTS is then judged again only when what it reads of the org has changed."""
-    flat, _, _ = apply_waivers(_org_findings(OrgView(org, policy, collected_at, as_of), memo), waivers, as_of)
-    return flat
+    parts = judge_org_parts(org, policy, waivers, collected_at=collected_at, as_of=as_of, memo=memo)
+    return list(chain.from_iterable(parts))
+
+
+def judge_org_parts(
+    org: Org,
+    policy: EffectivePolicy,
+    waivers: Sequence[Loaded[Waivers]],
+    *,
+    collected_at: dt.datetime | None,
+    as_of: dt.datetime,
+    memo: Memo | None = None,
+) -> list[list[Finding]]:
+    """`judge_org`'s findings as the checks' outputs, waivers applied, in order: concatenated,
+    they are `judge_org`'s. A part the memo holds is returned as the very list it holds (the
+    memo keeps it waived), so a caller may index it once and find it again by identity; no
+    caller may change one. Waivers act on one finding at a time, so waiving part by part is
+    waiving the whole."""
+
+    def waived(part: list[Finding]) -> list[Finding]:
+        return apply_waivers(part, waivers, as_of)[0] if waivers else part
+
+    view = OrgView(org, policy, collected_at, as_of)
+    parts: list[list[Finding]] = []
+    for check in CHECKS:
+        inputs = INPUTS.get(check) if memo is not None else None
+        if inputs is not None and memo is not None:
+            key = (check, inputs(view))
+            part = memo.get(key)
+            if part is None:
+                part = memo[key] = waived(_check_findings(check, view))
+        else:
+            part = waived(_check_findings(check, view))
+        if part:
+            parts.append(part)
+    parts.sort(key=lambda part: part[0][0])
+    return parts
 
 
 def covers(policy: Policy, org: Org) -> bool:

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import groupby
+from operator import itemgetter
 
-from ..evaluate.engine import Memo, covers, judge_org
+from ..evaluate.engine import Memo, covers, judge_org_parts
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
 from ..model.common import Section
 from ..model.policy import Policy
-from ..model.results import Finding
+from ..model.results import Finding, Results
 from ..model.settings import Org, OrgSettings
 from ..model.waivers import Waivers
 from .fixes import ATTESTED_TODO, READS_ORG, NoFix, fix, section_of_finding
@@ -36,6 +38,7 @@ BAD = frozenset({"fail", "warn"})  # what the plan fixes; `unknown` is for colle
 BROKEN = frozenset({"fail", "unknown"})  # what a step may never turn a pass into
 MAX_ROUNDS = 16  # each round fixes what the previous one's changes made fail; 3 suffice in practice
 _PRIORITY = {"add": 0, "set": 1, "remove": 2}
+_ORG = itemgetter(3)  # Finding.org
 
 
 def make_plan(
@@ -44,7 +47,11 @@ def make_plan(
     waivers: Sequence[Loaded[Waivers]] = (),
     *,
     as_of: dt.datetime,
+    judged: Results | None = None,
 ) -> Plan:
+    """The plan for every org a policy covers. `judged`, when given, is `evaluate`'s results
+    for these very inputs and `as_of`: each org's findings there are its first judged state,
+    not judged again (100 orgs × 300 entries: ≈0.06 s of CPU saved)."""
     steps: list[Step] = []
     unresolvable: list[Unresolvable] = []
     collect: list[tuple[str, Section]] = []
@@ -54,6 +61,12 @@ def make_plan(
     # memoised entry verdicts are then shared by the orgs it covers (merged per org, every
     # org re-judged its 300 entries: 1.35 → 1.05 s CPU on 100 orgs × 300 entries).
     merged: dict[tuple[int, ...], EffectivePolicy] = {}
+    audited: dict[str, list[Finding]] = {}
+    if judged is not None:
+        if judged.as_of != as_of or judged.settings_path != settings.path:
+            raise ValueError("make_plan: `judged` is the audit of other settings or another as_of")
+        # in (org, control, subject) order: each org's findings are one run
+        audited = {org: list(fs) for org, fs in groupby(judged.findings, key=_ORG)}
     for org in snapshot.orgs:
         chosen = tuple(i for i, p in enumerate(policies) if covers(p.model, org))
         if not chosen:
@@ -62,6 +75,7 @@ def make_plan(
         if chosen not in merged:
             merged[chosen] = merge_policies([policies[i] for i in chosen])
         oracle = _Oracle(org, merged[chosen], waivers, snapshot.collected_at, as_of)
+        oracle.initial = audited.get(org.id)
         org_plan = _OrgPlanner(oracle).plan()
         first = len(steps)
         for change, keys, needed_by in org_plan.order:
@@ -101,6 +115,8 @@ class _Oracle:
         # fail/unknown (BROKEN), fail/warn (BAD), and those `to_fix`, in the state's order
         self._bad: dict[int, tuple[tuple[FindingKey, ...], tuple[FindingKey, ...], tuple[FindingKey, ...]]] = {}
         self._memo: Memo = {}  # the checks' findings by what they read of the org (engine.INPUTS)
+        self._parts: dict[int, _Indexed] = {}  # by id: each part judged, with its index
+        self.initial: list[Finding] | None = None  # the org's findings in the input's audit, if known
 
     def state(self, changes: frozenset[Change], base: Org | None = None, extra: Change | None = None) -> Org:
         if changes in self._seen:
@@ -113,18 +129,31 @@ class _Oracle:
         hit = self._seen.get(changes)
         if hit is not None:
             return hit[1]
-        found = judge_org(
-            org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of, memo=self._memo
-        )
-        result = {(f.control, f.subject): f for f in found}
+        if not changes and self.initial is not None:
+            parts = [self.initial]  # the audit's own findings for the org
+        else:
+            parts = judge_org_parts(
+                org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of, memo=self._memo
+            )
+        # Each part (a check's findings) indexed once: the memo hands back the same lists
+        # state after state. Controls belong to one check each, so the parts' keys are
+        # disjoint and the state's index is theirs concatenated.
+        result: dict[FindingKey, Finding] = {}
+        broken: list[FindingKey] = []
+        bad: list[FindingKey] = []
+        to_fix: list[FindingKey] = []
+        for part in parts:
+            ix = self._parts.get(id(part))
+            if ix is None or ix[0] is not part:
+                ix = self._parts[id(part)] = _index(part)
+            result.update(ix[1])
+            broken += ix[2]
+            bad += ix[3]
+            to_fix += ix[4]
+        if len(result) != sum(len(self._parts[id(part)][1]) for part in parts):
+            raise AssertionError(f"{self.org.id}: two checks judged one (control, subject)")
         self._seen[changes] = (org, result)
-        # one pass over all the findings (most pass), then the few others sorted out
-        others = [(k, f) for k, f in result.items() if f.status != "pass"]
-        self._bad[id(result)] = (
-            tuple(k for k, f in others if f.status in BROKEN),
-            tuple(k for k, f in others if f.status in BAD),
-            tuple(k for k, f in others if f.status in BAD or (f.status == "unknown" and f.control in ATTESTED_TODO)),
-        )
+        self._bad[id(result)] = (tuple(broken), tuple(bad), tuple(to_fix))
         return result
 
     def to_fix(self, judged: dict[FindingKey, Finding]) -> tuple[FindingKey, ...]:
@@ -146,6 +175,26 @@ class _Oracle:
         """The fails/warns of `before` that are neither in `after` (a key `after` lacks stays as it
         was), in `before`'s order."""
         return [k for k in self._bad[id(before)][1] if (a := after.get(k)) is not None and a.status not in BAD]
+
+
+# A check's findings (kept, so that its id stays its own), by key, and the keys of those that
+# are fail/unknown (BROKEN), fail/warn (BAD) and those the target fixes, in order.
+_Indexed = tuple[
+    list[Finding], dict[FindingKey, Finding], tuple[FindingKey, ...], tuple[FindingKey, ...], tuple[FindingKey, ...]
+]
+
+
+def _index(part: list[Finding]) -> _Indexed:
+    # one pass over all the findings (most pass), then the few others sorted out
+    keyed: dict[FindingKey, Finding] = {(f[0], f[5]): f for f in part}
+    others = [(k, f) for k, f in keyed.items() if f[1] != "pass"]
+    return (
+        part,
+        keyed,
+        tuple(k for k, f in others if f.status in BROKEN),
+        tuple(k for k, f in others if f.status in BAD),
+        tuple(k for k, f in others if f.status in BAD or (f.status == "unknown" and f.control in ATTESTED_TODO)),
+    )
 
 
 class _OrgPlan:
@@ -187,7 +236,9 @@ class _OrgPlanner:
                 wanted.setdefault(reason.collect, []).append(key)
         out.collect = {s: tuple(dict.fromkeys(keys)) for s, keys in sorted(wanted.items())}
         collected = {k for keys in out.collect.values() for k in keys}
-        for key, f in sorted(final.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        # only what is not a pass, or broken for a while, can be unresolvable: sorted, not all
+        listed = [(k, f) for k, f in final.items() if f[1] != "pass" or k in broken]
+        for key, f in sorted(listed, key=lambda kv: (kv[0][0], kv[0][1] or "")):
             if f.status in BAD:
                 known = self.reasons.get(key)
                 text = known.reason if known else "it still fails once every change of the plan is made"
