@@ -213,8 +213,8 @@ _BATCH = 4096
 
 
 def iter_lines(results: Results) -> Iterator[str]:
-    """The file, line by line (each with its newline): indented at the top, one item of each
-    list (and one control) per line."""
+    """The file in order, in parts (a line, a separator, or a batch of findings' lines): one
+    item of each list (and one control) per line, indented at the top."""
     table, forms = _controls(results.findings)
     head: list[tuple[str, Any]] = [
         ("schema", SCHEMA),
@@ -261,19 +261,29 @@ def _block(key: str, opening: str, closing: str, items: Iterator[str], *, last: 
     if first is None:
         yield f"  {_str(key)}: {opening}{closing}{end}\n"
         return
-    yield f"  {_str(key)}: {opening}\n    {first}"
-    for item in items:
-        yield f",\n    {item}"
+    yield f"  {_str(key)}: {opening}\n    "
+    yield first
+    for item in items:  # the separator on its own: an item can be a batch of 4,096 lines (2 MB)
+        yield ",\n    "
+        yield item
     yield f"\n  {closing}{end}\n"
 
 
 def stream(results: Results, fh: Sink, *, chunk: int = 1 << 20) -> None:
-    """Write the file to `fh` as UTF-8, in chunks of about `chunk` characters."""
+    """Write the file to `fh` as UTF-8, in chunks of about `chunk` characters: small parts are
+    gathered, a part of a chunk or more (a batch of findings) is written as it is. Each copy
+    of the 57 MB file is ~10 ms; joining the batches into chunks was one of them."""
     parts: list[str] = []
     size = 0
-    for line in iter_lines(results):
-        parts.append(line)
-        size += len(line)
+    for part in iter_lines(results):
+        if len(part) >= chunk:
+            if parts:
+                fh.write("".join(parts).encode("utf-8"))
+                parts, size = [], 0
+            fh.write(part.encode("utf-8"))
+            continue
+        parts.append(part)
+        size += len(part)
         if size >= chunk:
             fh.write("".join(parts).encode("utf-8"))
             parts, size = [], 0
