@@ -125,6 +125,18 @@ class _Oracle:
             return apply(base, extra, self.as_of)
         return apply_all(self.org, sorted(changes, key=repr), self.as_of)
 
+    def __contains__(self, changes: frozenset[Change]) -> bool:
+        return changes in self._seen
+
+    def seen(self, changes: frozenset[Change]) -> dict[FindingKey, Finding] | None:
+        """The findings of a state judged already, else None."""
+        hit = self._seen.get(changes)
+        return None if hit is None else hit[1]
+
+    def built(self, org: Org, pending: list[Change]) -> Org:
+        """`org` with `pending` made, as apply_all makes them."""
+        return apply_all(org, pending, self.as_of) if pending else org
+
     def judge(self, changes: frozenset[Change], org: Org) -> dict[FindingKey, Finding]:
         hit = self._seen.get(changes)
         if hit is not None:
@@ -315,7 +327,11 @@ class _OrgPlanner:
         oracle = self.oracle
         remaining = sorted(changes, key=lambda c: _PRIORITY[c.action])  # stable: found order within a kind
         done: list[Change] = []
+        # The org so far is `org` with `pending` made: a batch's org is built only when a later
+        # state is built from it (the last batch, the target judged already, never is; 100 orgs
+        # × 300 entries: 9,500 changes not made again).
         org, before = oracle.org, initial
+        pending: list[Change] = []
         order: list[tuple[Change, tuple[FindingKey, ...], int]] = []
         broken_at: dict[FindingKey, int] = {}
         size: dict[int, int] = {}  # per kind: how many to try at once (halved when a batch breaks)
@@ -329,8 +345,12 @@ class _OrgPlanner:
             batch = [c for c in remaining if _PRIORITY[c.action] == kind][: size.get(kind, len(remaining))]
             if len(batch) > 1:
                 key = frozenset((*done, *batch))
-                nxt = apply_all(org, batch, oracle.as_of)
-                after = oracle.judge(key, nxt)
+                nxt: Org | None = None  # judged already: built only if a later state needs it
+                after = oracle.seen(key)
+                if after is None:
+                    org, pending = oracle.built(org, pending), []
+                    built = nxt = apply_all(org, batch, oracle.as_of)
+                    after = oracle.judge(key, built)
                 if not oracle.broken(before, after):
                     fixed = set(oracle.improved(before, after))
                     for c in batch:
@@ -339,21 +359,27 @@ class _OrgPlanner:
                         done.append(c)
                     taken = set(batch)
                     remaining = [c for c in remaining if c not in taken]
-                    org, before = nxt, after
+                    if nxt is None:
+                        pending += batch
+                    else:
+                        org, pending = nxt, []
+                    before = after
                     continue
                 size[kind] = len(batch) // 2  # something in it breaks: halve, down to one at a time
             best: tuple[int, Change, Org, dict[FindingKey, Finding], list[FindingKey]] | None = None
             for i, c in enumerate(remaining):
                 key = frozenset((*done, c))
-                nxt = oracle.state(key, org, c)
-                after = oracle.judge(key, nxt)
+                if key not in oracle:
+                    org, pending = oracle.built(org, pending), []
+                single = oracle.state(key, org, c)
+                after = oracle.judge(key, single)
                 broken = oracle.broken(before, after)
                 if best is None or len(broken) < len(best[4]):
-                    best = (i, c, nxt, after, broken)
+                    best = (i, c, single, after, broken)
                 if not broken:
                     break
             assert best is not None
-            i, c, nxt, after, broken = best
+            i, c, taken_org, after, broken = best
             remaining.pop(i)
             lasting = [k for k in broken if k in full and full[k].status in BAD]
             if lasting:
@@ -374,7 +400,7 @@ class _OrgPlanner:
             keys = tuple(dict.fromkeys(improved)) or tuple(self.causes.get(c, ()))
             order.append((c, keys, 0 if improved else -1))
             done.append(c)
-            org, before = nxt, after
+            org, pending, before = taken_org, [], after
         # A step that resolves nothing of the input is a prerequisite: name the later step
         # (from an earlier round of the target) that needs it, 1-based within the org.
         # From the end, with the nearest later step of each round at hand (rounds < MAX_ROUNDS):
