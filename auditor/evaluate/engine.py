@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from fnmatch import fnmatchcase
-from itertools import chain
+from itertools import chain, groupby
+from operator import itemgetter
 
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
@@ -70,6 +71,10 @@ INPUTS: dict[Check, Callable[[OrgView], Hashable]] = {
 }
 # A memo's findings are waived already (judge_org_parts): one memo, one set of waivers.
 Memo = dict[tuple[Check, Hashable], list[Finding]]
+# The area (controls.yaml) of all the findings of each check in INPUTS, and of no other
+# check's (tests/unit/test_plan.py): one org's findings, cut by area, are its checks' parts.
+AREAS: dict[Check, str] = {domains.check: "domains", ip.check: "ip_allowlist", scopes.check: "scopes"}
+_AREA = itemgetter(12)  # Finding.area
 
 
 def _org_findings(view: OrgView) -> list[Finding]:
@@ -141,6 +146,29 @@ def judge_org_parts(
         if part:
             parts.append(part)
     parts.sort(key=lambda part: part[0][0])
+    return parts
+
+
+def remember_org(
+    findings: Sequence[Finding],
+    org: Org,
+    policy: EffectivePolicy,
+    *,
+    collected_at: dt.datetime | None,
+    as_of: dt.datetime,
+    memo: Memo,
+) -> list[list[Finding]]:
+    """`findings`, what judge_org gives for `org` (or evaluate, for that org), as the parts
+    judge_org_parts would give; `memo` learns those of the checks in INPUTS, as if
+    judge_org_parts had judged them (the planner's first state is the audit's, and its later
+    states that read the same find them: 80 domains checks of 100 orgs × 300 entries)."""
+    parts = [list(run) for _, run in groupby(findings, key=_AREA)]
+    by_area = {part[0].area: part for part in parts}
+    if len(by_area) != len(parts):
+        raise ValueError(f"{org.id}: the findings of an area are not together: not in (control, subject) order")
+    view = OrgView(org, policy, collected_at, as_of)
+    for check, inputs in INPUTS.items():
+        memo[(check, inputs(view))] = by_area.get(AREAS[check], [])  # none of its area: it found none
     return parts
 
 

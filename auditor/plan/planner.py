@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from operator import itemgetter
 
-from ..evaluate.engine import Memo, covers, judge_org_parts
+from ..evaluate.engine import Memo, covers, judge_org_parts, remember_org
 from ..load.documents import Loaded
 from ..load.merge import EffectivePolicy, merge_policies
 from ..model.common import Section
@@ -141,8 +141,10 @@ class _Oracle:
         hit = self._seen.get(changes)
         if hit is not None:
             return hit[1]
-        if not changes and self.initial is not None:
-            parts = [self.initial]  # the audit's own findings for the org
+        if not changes and self.initial is not None:  # the audit's own findings for the org
+            parts = remember_org(
+                self.initial, org, self.policy, collected_at=self.collected_at, as_of=self.as_of, memo=self._memo
+            )
         else:
             parts = judge_org_parts(
                 org, self.policy, self.waivers, collected_at=self.collected_at, as_of=self.as_of, memo=self._memo
@@ -329,7 +331,7 @@ class _OrgPlanner:
         done: list[Change] = []
         # The org so far is `org` with `pending` made: a batch's org is built only when a later
         # state is built from it (the last batch, the target judged already, never is; 100 orgs
-        # × 300 entries: 9,500 changes not made again).
+        # × 300 entries: 2,013 changes made in batches, where 14,675 were).
         org, before = oracle.org, initial
         pending: list[Change] = []
         order: list[tuple[Change, tuple[FindingKey, ...], int]] = []

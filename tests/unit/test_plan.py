@@ -473,3 +473,55 @@ def test_judge_org_with_a_memo_is_judge_org_without(
             state = apply(state, changes.pop(pick % len(changes)), AS_OF)
         except PathError:
             continue
+
+
+_WAIVERS = """\
+apiVersion: rovo-audit/v1
+kind: Waivers
+waivers:
+  - {control: RMCP-DOM-003, reason: staging, approved_by: ciso@x.example, expires: 2027-01-31}
+  - {control: RMCP-SCOPE-002, org: org-1, reason: the bot, approved_by: ciso@x.example, expires: 2027-01-31}
+  - {control: RMCP-IP-001, reason: moving, approved_by: ciso@x.example, expires: 2027-01-31}
+"""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=orgs(), which=st.sampled_from(POLICY_SETS), waived=st.booleans())
+def test_the_plan_from_the_audits_findings_is_the_plan(
+    org: dict[str, Any], which: tuple[str, ...], waived: bool
+) -> None:
+    # run_audit hands make_plan the audit's results (judged=): each org's findings there are
+    # its first state, and the checks' memo learns from them (engine.remember_org, cutting
+    # them by area). The plan must be the one judging afresh gives, waivers or none.
+    from auditor.evaluate.engine import AREAS, INPUTS, judge_org_parts, remember_org
+
+    policies = [bundled(n) for n in which]
+    settings_ = load_settings(_doc(org))
+    waivers = [load_text(_WAIVERS, "w.yaml", expect="Waivers")] if waived else []
+    results = evaluate(policies, settings_, waivers, as_of=AS_OF)
+    assert make_plan(policies, settings_, waivers, as_of=AS_OF, judged=results) == make_plan(
+        policies, settings_, waivers, as_of=AS_OF
+    )
+    # each check's findings are of one area, its own; cut by area, an org's findings are its parts
+    state, policy = settings_.model.orgs[0], merge_policies(policies)
+    kw: dict[str, Any] = {"collected_at": settings_.model.collected_at, "as_of": AS_OF}
+    parts = judge_org_parts(state, policy, waivers, **kw)
+    areas = [{f.area for f in part} for part in parts]
+    assert all(len(a) == 1 for a in areas) and len({a.pop() for a in areas}) == len(parts)
+    memo: dict[Any, Any] = {}
+    assert remember_org(list(results.findings), state, policy, memo=memo, **kw) == parts
+    assert set(AREAS) == set(INPUTS)
+    for (check, _), part in memo.items():
+        assert {f.area for f in part} <= {AREAS[check]}
+        assert part in parts or not part
+    fresh: dict[Any, Any] = {}
+    judge_org_parts(state, policy, waivers, memo=fresh, **kw)
+    assert memo == fresh
+
+
+def test_the_plan_refuses_the_findings_of_another_audit() -> None:
+    policies = [bundled("baseline")]
+    settings_ = load_settings(lockout_doc())
+    results = evaluate(policies, settings_, as_of=AS_OF)
+    with pytest.raises(ValueError, match="another as_of"):
+        make_plan(policies, settings_, as_of=AS_OF + dt.timedelta(days=1), judged=results)
