@@ -21,7 +21,7 @@ from ..evaluate.frameworks import rollup
 from ..model.common import STATUS_WORST_FIRST
 from ..model.results import Results
 from ..plan.model import Plan, Step, Unresolvable
-from . import html_data, html_view
+from . import html_card, html_data, html_view
 from .frameworks import mapping_line
 from .interface import Format, ReportContext
 from .plan import sentence_html
@@ -150,6 +150,7 @@ class HtmlFormat(Format):
         view = html_view.build(results, context.fail_on)
         plan = plan_view(context.plan)
         step_of = plan.step_of if plan else {}
+        fw_of = {cid: mapping_line(cid) for cid in sorted({*frameworks().mappings, *(c for c, *_ in view.controls)})}
         common = {
             "v": view,
             "context": context,
@@ -157,9 +158,8 @@ class HtmlFormat(Format):
             "plan": plan,
             "step_of": step_of,
             "frameworks": rollup(results.findings, context.frameworks, behind=0),  # counts only
-            "fw_of": {
-                cid: mapping_line(cid) for cid in sorted({*frameworks().mappings, *(c for c, *_ in view.controls)})
-            },
+            "fw_of": fw_of,
+            "cards": html_card.cards(view, step_of, fw_of),  # the `card` macro's markup, written in Python
         }
         # Rendered (not read) so that a sibling partial can add to them; hashed as written.
         css = env.get_template("_style.css.j2").render(**common).strip()
