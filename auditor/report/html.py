@@ -71,7 +71,9 @@ class PlanView:
 
 
 def _code(value: str) -> Markup:
-    return Markup('<code class="v">{}</code><button type="button" class="copy">Copy</button>').format(value)
+    # As Markup('…{}…').format(value) writes it (escape() is what its formatter applies to a str,
+    # a Markup or a number), without string.Formatter's Python walk: 712 values of a 100-org plan.
+    return Markup(f'<code class="v">{escape(value)}</code><button type="button" class="copy">Copy</button>')
 
 
 # What a run's values are, by the settings path its steps change.
@@ -84,7 +86,8 @@ def _alike(a: Step, b: Step) -> bool:
     return (
         wa.template == wb.template
         and wa.where == wb.where
-        and [k for k, _ in wa.fields] == [k for k, _ in wb.fields] == ["value"]
+        and len(wa.fields) == len(wb.fields) == 1  # each has one field, "value"
+        and wa.fields[0][0] == wb.fields[0][0] == "value"
         and a.before is None
         and b.before is None
         and a.change.path == b.change.path
