@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -39,7 +40,15 @@ class Same:
     name: str
 
 
-Data = str | bytes | Writer | Same
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """In a set: bytes still being made elsewhere (auditor/parallel.py), fetched by `get`.
+    Staged after every other file of the set, so that those are written meanwhile."""
+
+    get: Callable[[], bytes]
+
+
+Data = str | bytes | Writer | Same | Pending
 
 
 def write_atomic(path: Path, data: str | bytes | Writer) -> None:
@@ -96,9 +105,12 @@ def write_set(folder: Path, files: Mapping[str, Data]) -> list[Path]:
     """Write `files` (names relative to `folder`, `/` for subfolders) as one set: all of them
     replace their old versions, or none does. A file's data may be a `Writer`, called with
     the staged file open: a large output is never held in memory whole, and if it raises,
-    nothing of the set is replaced. InputError (exit 2) for a path that cannot be written,
+    nothing of the set is replaced. A `Pending` file is fetched and staged after the others
+    (if fetching it raises, nothing is replaced either). InputError (exit 2) for a path that cannot be written,
     before anything is replaced."""
     raw = {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in files.items()}
+    if any(isinstance(d, Same) and isinstance(raw.get(d.name), Pending) for d in raw.values()):
+        raise ValueError("a Same file must name one that is not Pending (it is copied once staged)")
     targets = [folder / name for name in raw]
     for name, t in zip(raw, targets, strict=True):  # what would fail while renaming fails now
         if t.is_dir():
@@ -149,9 +161,12 @@ class _Hashing:
         return self._fh.write(data)
 
 
-def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same]) -> bytes:
+def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same | Pending]) -> bytes:
     digests: dict[str, str] = {}
-    for name, data in raw.items():
+    # the pending ones last, each fetched only when everything else is staged
+    ready = ((n, d) for n, d in raw.items() if not isinstance(d, Pending))
+    pending = ((n, d.get()) for n, d in raw.items() if isinstance(d, Pending))
+    for name, data in itertools.chain(ready, pending):
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, Same):

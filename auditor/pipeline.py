@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import bundled
-from .atomic import Data, Same, Writer, write_set
+from . import bundled, parallel
+from .atomic import Data, Pending, Same, Writer, write_set
 from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .history.store import entry_name
@@ -25,11 +25,13 @@ from .verdict import blocking
 
 if TYPE_CHECKING:  # imported where used: an audit without html/md or a history loads neither (0.1 s)
     from .history.review import HistoryOptions
+    from .plan.model import Plan
 
 PLANNED_FORMATS = frozenset({"html", "md"})  # the outputs that carry the remediation plan
 # How the pipeline tells a caller where it is (report/progress.py draws it on a terminal):
 # a stage name and its counts. Called between stages only, never from evaluation.
 OnStage = Callable[[str, Mapping[str, int]], None]
+Planner = Callable[[], "Plan"]  # makes the remediation plan when a report needs it
 
 
 def _silent(stage: str, counts: Mapping[str, int]) -> None:
@@ -107,14 +109,23 @@ def run_audit(
 ) -> Outcome:
     on_stage("evaluate", {"orgs": len(inputs.settings.model.orgs)})
     results = evaluate(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, generated_at=generated_at)
+    planner: Planner | None = None
     if plan and PLANNED_FORMATS & set(formats):  # the reports people read open with the ordered plan
-        on_stage("plan", {"orgs": len(results.orgs), "checks": len(results.findings)})
-        from .plan import make_plan
 
-        steps = make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, judged=results)
-        context = replace(context or ReportContext(), plan=steps)
+        def planner() -> Plan:
+            from .plan import make_plan
+
+            return make_plan(inputs.policies, inputs.settings, inputs.waivers, as_of=as_of, judged=results)
+
     return report_results(
-        results, out=out, formats=formats, fail_on=fail_on, context=context, history=history, on_stage=on_stage
+        results,
+        out=out,
+        formats=formats,
+        fail_on=fail_on,
+        context=context,
+        history=history,
+        on_stage=on_stage,
+        planner=planner,
     )
 
 
@@ -127,15 +138,50 @@ def report_results(
     context: ReportContext | None = None,
     history: HistoryOptions | None = None,
     on_stage: OnStage = _silent,
+    planner: Planner | None = None,
 ) -> Outcome:
-    """Write the reports; with a history, compare with the previous run first and store this one after."""
+    """Write the reports; with a history, compare with the previous run first and store this one after.
+    With a `planner`, the reports that carry the plan (PLANNED_FORMATS) are made with its plan,
+    on the other core while the rest is written when that pays (auditor/parallel.py)."""
     context = replace(context or ReportContext(), fail_on=fail_on)
     if history is not None:
         from .history.review import prepare
 
         context = replace(context, review=prepare(history, results))
+    planned = [name for name in formats if name in PLANNED_FORMATS] if planner is not None else []
+    if planned:
+        on_stage("plan", {"orgs": len(results.orgs), "checks": len(results.findings)})
+    later = _planned_reports(results, planned, context, planner) if planner is not None and planned else None
     on_stage(f"render {', '.join(formats)}", {"checks": len(results.findings)})
-    files: dict[str, Data] = dict(render_reports(results, formats, context))  # all before writing any
+    try:
+        return _write_reports(results, out, formats, fail_on, context, history, on_stage, later)
+    finally:
+        if later is not None:
+            later.cancel()
+
+
+def _planned_reports(
+    results: Results, names: Sequence[str], context: ReportContext, planner: Planner
+) -> parallel.Later:
+    def work() -> dict[str, bytes]:
+        with_plan = replace(context, plan=planner())
+        rendered = {FORMATS[n].filename: FORMATS[n]().render(results, with_plan) for n in names}
+        return {name: text.encode("utf-8") if isinstance(text, str) else text for name, text in rendered.items()}
+
+    return parallel.Later(work, len(results.findings))
+
+
+def _write_reports(
+    results: Results,
+    out: Path,
+    formats: Sequence[str],
+    fail_on: str,
+    context: ReportContext,
+    history: HistoryOptions | None,
+    on_stage: OnStage,
+    later: parallel.Later | None,
+) -> Outcome:
+    files: dict[str, Data] = dict(render_reports(results, formats, context, later, on_stage))  # all before writing any
     late = None  # a history entry outside `out` is written after the set, on its own
     if history is not None:  # the history keeps results.json even when not asked for
         entry = history.folder / entry_name(results.generated_at, history.digest)
@@ -154,15 +200,32 @@ def report_results(
     return Outcome(results, tuple(written), fail_on, context)
 
 
-def render_reports(results: Results, formats: Sequence[str], context: ReportContext) -> dict[str, Data]:
+def render_reports(
+    results: Results,
+    formats: Sequence[str],
+    context: ReportContext,
+    later: parallel.Later | None = None,
+    on_stage: OnStage = _silent,
+) -> dict[str, Data]:
     """Every requested output by file name: in memory, but results.json (which can be 50+ MB)
-    as a writer that streams it to its staged file."""
-    return {
-        FORMATS[name].filename: _results_writer(results, context)
-        if name == "json"
-        else FORMATS[name]().render(results, context)
-        for name in formats
-    }
+    as a writer that streams it to its staged file, and those `later` makes (the ones that
+    carry the plan) as pending until it has."""
+
+    def waited(filename: str) -> bytes:
+        assert later is not None
+        if later.forked:  # what the run now waits for (a progress line says so)
+            on_stage("plan", {"orgs": len(results.orgs), "checks": len(results.findings)})
+        return later.get()[filename]
+
+    def one(name: str) -> Data:
+        filename = FORMATS[name].filename
+        if name == "json":
+            return _results_writer(results, context)
+        if later is not None and name in PLANNED_FORMATS:
+            return Pending(lambda: waited(filename))
+        return FORMATS[name]().render(results, context)
+
+    return {FORMATS[name].filename: one(name) for name in formats}
 
 
 def _results_writer(results: Results, context: ReportContext) -> Writer:
