@@ -295,7 +295,9 @@ class _OrgPlanner:
                 for c in result:
                     if key not in self.causes.setdefault(c, []):
                         self.causes[c].append(key)
-                    undone = next((a for a in by_path.get(_undo_key(c), ()) if c.undoes(a)), None)
+                    undo_key = _undo_key(c)
+                    prior = by_path.get(undo_key)
+                    undone = next((a for a in prior if c.undoes(a)), None) if prior else None
                     if undone is not None:
                         self.reasons[key] = NoFix(
                             f"fixing it would take back an earlier change ({undone.action} {undone.path}"
@@ -312,7 +314,7 @@ class _OrgPlanner:
                         continue
                     new.append(c)
                     made.add(c)
-                    by_path.setdefault(_undo_key(c), []).append(c)
+                    by_path.setdefault(undo_key, []).append(c)
                     self.rounds[c] = rounds
             if not new:
                 break
@@ -411,7 +413,8 @@ class _OrgPlanner:
         for i in range(len(order) - 1, -1, -1):
             c, keys, needed = order[i]
             if needed == -1:
-                later = min((j for r, j in nearest.items() if r < self.rounds[c]), default=None)
+                made_in = self.rounds[c]  # most were made in round 0, which no round precedes
+                later = min((j for r, j in nearest.items() if r < made_in), default=None) if made_in else None
                 order[i] = (c, keys, 0 if later is None else later + 1)
             nearest[self.rounds[c]] = i
         return order, broken_at
