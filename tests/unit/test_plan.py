@@ -525,3 +525,29 @@ def test_the_plan_refuses_the_findings_of_another_audit() -> None:
     results = evaluate(policies, settings_, as_of=AS_OF)
     with pytest.raises(ValueError, match="another as_of"):
         make_plan(policies, settings_, as_of=AS_OF + dt.timedelta(days=1), judged=results)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=orgs(), which=st.sampled_from(POLICY_SETS))
+def test_a_judged_state_finds_every_finding_and_no_other(org: dict[str, Any], which: tuple[str, ...]) -> None:
+    # The planner finds a pass in its part by bisection (planner._State): it must find what a
+    # dict of all the findings by (control, subject) finds, in the same order, and nothing else.
+    from auditor.plan.planner import _Oracle
+
+    policies = [bundled(n) for n in which]
+    settings_ = load_settings(_doc(org))
+    real = settings_.model.orgs[0]
+    oracle = _Oracle(real, merge_policies(policies), (), settings_.model.collected_at, AS_OF)
+    state = oracle.judge(frozenset(), real)
+    flat = judge_org(real, oracle.policy, (), collected_at=settings_.model.collected_at, as_of=AS_OF)
+    keyed = {(f.control, f.subject): f for f in flat}
+    assert len(keyed) == len(flat)
+    for key, f in keyed.items():
+        assert state.get(key) == f and state.holds(key)
+    assert sorted(keyed, key=state.position) == list(keyed)
+    assert list(state.others) == [k for k, f in keyed.items() if f.status != "pass"]
+    controls = {f.control for f in flat} | {"RMCP-AAA-000", "RMCP-ZZZ-999"}
+    for control in controls:
+        for subject in (None, "", "https://absent.example/**", "\uffff"):
+            if (control, subject) not in keyed:
+                assert state.get((control, subject)) is None and not state.holds((control, subject))
