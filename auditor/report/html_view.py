@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, groupby, repeat
 from operator import eq, itemgetter, ne
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..catalog import AREAS, LazyRemediation, controls
 from ..model.common import SECTION_OF_AREA, SECTIONS, SEVERITIES, STATUS_WORST_FIRST
@@ -88,9 +88,10 @@ class SectionEvidence:
     after_as_of: bool = False  # dated after the run's as_of (no age then)
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One finding as shown: the finding plus what the page adds to it."""
+class Card(NamedTuple):
+    """One finding as shown: the finding plus what the page adds to it. A NamedTuple, as a
+    Finding is: one per finding not passed (15,677 on the 100-org estate), built in 0.008 s
+    of CPU where a frozen dataclass took 0.018-0.024 s."""
 
     n: int  # position in the report: a member of an unknowns card is element f<n>
     f: Finding
