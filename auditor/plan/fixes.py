@@ -14,7 +14,11 @@ from ..load.merge import EffectivePolicy
 from ..model.common import SECTION_OF_AREA, Section, is_section
 from ..model.results import Finding
 from ..model.settings import Org
-from .model import Change
+from .model import Action, Change, Value
+
+# Change built positionally with tuple.__new__ where the planner asks most (one per entry to
+# delete: 14,872 on 100 orgs × 300 entries): a NamedTuple's own __new__ is a Python call.
+_new_change: Callable[[type[Change], tuple[str, Action, str, Value | None]], Change] = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ def _add_required_origin(f: Finding, org: Org, policy: EffectivePolicy) -> list[
 def _remove_entry(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:
     if f.subject is None:
         return NoFix("the allowlist was not collected")
-    return [Change(org.id, "remove", "rovo_mcp.domains", f.subject)]
+    return [_new_change(Change, (org.id, "remove", "rovo_mcp.domains", f.subject))]
 
 
 def _toggle(f: Finding, org: Org, policy: EffectivePolicy) -> list[Change] | NoFix:

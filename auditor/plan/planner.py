@@ -182,7 +182,9 @@ class _Oracle:
     def improved(self, before: _State, after: _State) -> list[FindingKey]:
         """The fails/warns of `before` that are neither in `after` (a key `after` lacks stays as it
         was), in `before`'s order."""
-        return [k for k in before.bad if (a := after.get(k)) is not None and a.status not in BAD]
+        others = after.others
+        # (a pass of `after` is not among its others: looked up in its part only then)
+        return [k for k in before.bad if (a.status not in BAD if (a := others.get(k)) else after.finds(k))]
 
 
 class _State:
@@ -210,6 +212,10 @@ class _State:
 
     def holds(self, key: FindingKey) -> bool:
         return key in self.others or self._find(key) is not None
+
+    def finds(self, key: FindingKey) -> bool:
+        """Whether the state holds `key`, one not among its others."""
+        return self._find(key) is not None
 
     def get(self, key: FindingKey) -> Finding | None:
         f = self.others.get(key)
