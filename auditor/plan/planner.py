@@ -64,8 +64,13 @@ def make_plan(
     merged: dict[tuple[int, ...], EffectivePolicy] = {}
     audited: dict[str, list[Finding]] = {}
     if judged is not None:
-        if judged.as_of != as_of or judged.settings_path != settings.path:
-            raise ValueError("make_plan: `judged` is the audit of other settings or another as_of")
+        refs = tuple((p.model.metadata.name, p.path) for p in policies)
+        if (
+            judged.as_of != as_of
+            or judged.settings_path != settings.path
+            or tuple((r.name, r.path) for r in judged.policies) != refs
+        ):
+            raise ValueError("make_plan: `judged` is the audit of other settings or policies, or another as_of")
         # in (org, control, subject) order: each org's findings are one run
         audited = {org: list(fs) for org, fs in groupby(judged.findings, key=_ORG)}
     for org in snapshot.orgs:

@@ -525,6 +525,8 @@ def test_the_plan_refuses_the_findings_of_another_audit() -> None:
     results = evaluate(policies, settings_, as_of=AS_OF)
     with pytest.raises(ValueError, match="another as_of"):
         make_plan(policies, settings_, as_of=AS_OF + dt.timedelta(days=1), judged=results)
+    with pytest.raises(ValueError, match="other settings or policies"):
+        make_plan([*policies, bundled("rollout-approved-clients")], settings_, as_of=AS_OF, judged=results)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
