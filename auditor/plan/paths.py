@@ -123,14 +123,15 @@ class Editing:
         self._evidence = Evidence(source="file", by=PLAN_BY, at=as_of, detail="target settings of the plan")
 
     def make(self, c: Change) -> bool:
-        if not (c.action in ("add", "remove") and _plain_list(c.path)):
+        path, action = c.path, c.action
+        if not (path in _PLAIN_LISTS and action in ("add", "remove")):
             org = self.org()
             nxt = apply(org, c, self.as_of)
             if nxt == org:
                 return False
             self._org = nxt
             return True
-        path, section = c.path, section_of(c.path)
+        section = section_of(path)
         edit = self._edits.get(path)
         if edit is None:
             current = getattr(self._org, section)
@@ -147,12 +148,12 @@ class Editing:
             edit = _ListEdit(items)
         elif not isinstance(c.value, str):
             raise PathError(f"{path}: {c.action} takes one item")
-        v = c.value
+        v, adds = c.value, action == "add"
         present = (v in edit.base_set and v not in edit.removed) or v in edit.appended
-        if present == (c.action == "add") and self._settled(section, path):
+        if present == adds and self._settled(section, path):
             return False  # the list as it was, and its evidence and provenance the plan's already
         self._edits[path] = edit
-        edit.add(v) if c.action == "add" else edit.remove(v)
+        edit.add(v) if adds else edit.remove(v)
         self._touched[section] = None
         return True
 
@@ -183,8 +184,7 @@ class Editing:
         return self._org
 
 
-def _plain_list(path: str) -> bool:
-    return path in ("rovo_mcp.domains", "ip_allowlist.ranges")
+_PLAIN_LISTS = frozenset({"rovo_mcp.domains", "ip_allowlist.ranges"})
 
 
 class _ListEdit:
