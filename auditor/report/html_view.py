@@ -49,12 +49,12 @@ VALUE_LABEL = {
     "RMCP-EVID-001": "Section to collect again",
 }
 WAIVER_SOON_DAYS = 30
+WAIVER_SNIPPET_DAYS = 90
 _KNOWN_AREAS, _KNOWN_SEVERITIES = frozenset(AREAS), frozenset(SEVERITIES)
 _SHARED = {name: itemgetter(Finding._fields.index(name)) for name in ("expected", "actual", "policy_ref")}
 _STATUS, _AREA, _SEVERITY, _CONTROL, _ORG = (
     itemgetter(Finding._fields.index(name)) for name in ("status", "area", "severity", "control", "org")
 )
-WAIVER_SNIPPET_DAYS = 90
 
 
 def age_days(at: dt.datetime | None, as_of: dt.datetime) -> float | None:
@@ -112,9 +112,8 @@ class ControlCard:
     snippet: dict[str, Any] | None = None  # the document (YAML when shown) that would declare or accept them
     snippet_kind: str | None = None  # "policy" | "waiver"
     alike: bool = True  # every finding's advice reads the same but for its value (_alike)
-    # Read by the card's template once or thrice each, so made once here (a Jinja loop or a
-    # property over the 15,635 findings on 901 cards each time; with templating.summaries, the
-    # template's render took 0.28-0.35 s of CPU, 0.19 s after).
+    # Read by the card (html_card) once or thrice each, so made once here: each was a property
+    # or a Jinja loop over the card's findings (15,635 on 901 cards on the 100-org estate).
     values: tuple[str, ...] = field(init=False)  # each finding's value, each once, in order
     noted: tuple[Card, ...] = field(init=False)  # the findings with a waiver, or a lapsed one, to name
     _shared: dict[str, str | None] = field(init=False, repr=False, compare=False)
