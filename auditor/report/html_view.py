@@ -52,8 +52,8 @@ WAIVER_SOON_DAYS = 30
 WAIVER_SNIPPET_DAYS = 90
 _KNOWN_AREAS, _KNOWN_SEVERITIES = frozenset(AREAS), frozenset(SEVERITIES)
 _SHARED = {name: itemgetter(Finding._fields.index(name)) for name in ("expected", "actual", "policy_ref")}
-_STATUS, _AREA, _SEVERITY, _CONTROL, _ORG = (
-    itemgetter(Finding._fields.index(name)) for name in ("status", "area", "severity", "control", "org")
+_STATUS, _AREA, _SEVERITY, _CONTROL, _ORG, _WAIVER = (
+    itemgetter(Finding._fields.index(name)) for name in ("status", "area", "severity", "control", "org", "waiver")
 )
 
 
@@ -102,6 +102,9 @@ class Card(NamedTuple):
     after_as_of: bool = False  # its evidence is dated after the run's as_of
 
 
+_FINDING, _LAPSED = itemgetter(Card._fields.index("f")), itemgetter(Card._fields.index("expired_waiver"))
+
+
 @dataclass(frozen=True, slots=True)
 class ControlCard:
     """The findings of one control in one org (to fix, or waived) on one card: every value in
@@ -121,10 +124,13 @@ class ControlCard:
     group = None  # GroupCard's is its CollectGroup
 
     def __post_init__(self) -> None:
-        fs = [c.f for c in self.items]
+        fs = list(map(_FINDING, self.items))
         values = dict.fromkeys(v for f in fs if (v := _value(f)) is not None)
         object.__setattr__(self, "values", tuple(values))
-        object.__setattr__(self, "noted", tuple(c for c in self.items if c.f.waiver or c.expired_waiver))
+        # Most cards name no waiver: asked of the columns first (in C), then of each finding.
+        waivers = any(map(_WAIVER, fs)) or any(map(_LAPSED, self.items))
+        noted = tuple(c for c in self.items if c.f.waiver or c.expired_waiver) if waivers else ()
+        object.__setattr__(self, "noted", noted)
         shared: dict[str, str | None] = {}
         for name in _SHARED:
             column = list(map(_SHARED[name], fs))
