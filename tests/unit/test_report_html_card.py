@@ -127,3 +127,12 @@ def test_every_evidence_line_is_the_macros_bytes(source, by, at, age, after):
     card = html_view.Card(0, f, age, None, False, None, after)
     macros = environment().get_template("_macros.html.j2").make_module({"step_of": {}, "v": None, "fw_of": {}})
     assert html_card._evidence(card) == str(macros.evidence(f.evidence, age, after))
+
+
+def test_a_markup_is_not_taken_for_an_equal_str_already_escaped():
+    from markupsafe import Markup
+
+    esc = html_card.Escaped()
+    assert esc.of("<b>&") == "&lt;b&gt;&amp;"
+    assert esc.of(Markup("<b>&")) == "<b>&"  # as escape() leaves it, though equal to the str held
+    assert esc.of(3) == "3"
