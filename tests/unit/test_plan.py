@@ -553,3 +553,55 @@ def test_a_judged_state_finds_every_finding_and_no_other(org: dict[str, Any], wh
         for subject in (None, "", "https://absent.example/**", "\uffff"):
             if (control, subject) not in keyed:
                 assert state.get((control, subject)) is None and not state.holds((control, subject))
+
+
+_OAUTH_REQUIRED = "apiVersion: rovo-audit/v1\nkind: Policy\nmetadata: {name: oauth}\nauth: {oauth: require}\n"
+
+
+@pytest.mark.parametrize("which", [*POLICY_SETS, ("no-oauth",), ("oauth",)])
+def test_the_memo_tells_apart_every_input_of_each_check(which: tuple[str, ...]) -> None:
+    # States that differ in one thing a memoised check reads (engine.INPUTS), judged in turn
+    # through one memo: each must get the findings a fresh judgement gives.
+    from auditor.evaluate.engine import Memo
+
+    def policy_named(n: str) -> Loaded[Policy]:
+        if n == "no-oauth":
+            return load_text(_FORBID_OAUTH, "no-oauth.yaml")
+        return load_text(_OAUTH_REQUIRED, "oauth.yaml") if n == "oauth" else bundled(n)
+
+    base = lockout_doc()
+    variants: list[dict[str, Any]] = [base]
+
+    def variant(edit: Any) -> None:
+        doc = copy.deepcopy(base)
+        edit(doc["orgs"][0])
+        variants.append(doc)
+
+    mcp = "rovo_mcp"
+    variant(lambda o: o[mcp].update(domains=["https://claude.ai/**"]))
+    variant(lambda o: o[mcp].update(atlassian_supported_domains=False))
+    variant(lambda o: o[mcp].update(atlassian_supported_domains=False, domains=["https://claude.ai/**"]))
+    variant(lambda o: o[mcp].pop("domains"))
+    variant(lambda o: (o[mcp].pop("domains"), o[mcp].update(atlassian_supported_domains=False)))
+    variant(lambda o: o[mcp].pop("atlassian_supported_domains"))
+    variant(lambda o: o[mcp].update(api_token_auth=True))
+    variant(lambda o: o[mcp].pop("api_token_auth"))
+    variant(lambda o: o[mcp]["permissions"]["jira"].update(read="blocked"))
+    variant(lambda o: o[mcp]["permissions"].pop("jira"))
+    variant(lambda o: o[mcp].pop("permissions"))
+    variant(lambda o: o[mcp].update(future_additions={"jira": {"read": True}}))
+    variant(lambda o: o[mcp].update(future_additions={"jira": {"read": False}}))
+    variant(lambda o: o.update(evidence={**o.get("evidence", {}), mcp: {"source": "admin-api", "at": FRESH}}))
+    variant(lambda o: o.update(evidence={**o.get("evidence", {}), mcp: {"source": "attested", "by": "a@x.example"}}))
+    variant(lambda o: o.update(ip_allowlist={"enabled": True, "ranges": []}))
+    variant(lambda o: o.update(credentials=[{"label": "ci", "kind": "api_token", "scopes": []}]))
+    variant(lambda o: o.update(cross_checked=["rovo_mcp.api_token_auth"]))
+    variant(lambda o: o.update(name="Renamed Org"))
+    policies = [policy_named(n) for n in which]
+    policy = merge_policies(policies)
+    memo: Memo = {}
+    for doc in [*variants, *reversed(variants)]:
+        settings_ = load_settings(doc)
+        state = settings_.model.orgs[0]
+        kw: dict[str, Any] = {"collected_at": settings_.model.collected_at, "as_of": AS_OF}
+        assert judge_org(state, policy, (), memo=memo, **kw) == judge_org(state, policy, (), **kw)
