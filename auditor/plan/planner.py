@@ -361,6 +361,10 @@ class _OrgPlanner:
                 for c in result:
                     if key not in self.causes.setdefault(c, []):
                         self.causes[c].append(key)
+                    if c in made:
+                        # made already (an entry that fails four controls is deleted once):
+                        # no made change undoes another, each was checked when it was made
+                        continue
                     undo_key = _undo_key(c)
                     prior = by_path.get(undo_key)
                     undone = next((a for a in prior if c.undoes(a)), None) if prior else None
@@ -369,8 +373,6 @@ class _OrgPlanner:
                             f"fixing it would take back an earlier change ({undone.action} {undone.path}"
                             f"{' ' + str(undone.value) if undone.value is not None else ''}): the policy asks for both"
                         )
-                        continue
-                    if c in made:
                         continue
                     try:
                         if not editing.make(c):
