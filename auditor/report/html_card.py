@@ -3,10 +3,11 @@
 The page has a card per (org, control): 901 of them on the 100-org estate. Through the Jinja
 macro they took 0.08 s of CPU, most of it in the template's own machinery (an escape() and
 an attribute lookup through the environment per value, a macro call per evidence line);
-here 0.025-0.034 s, each distinct text's `ticks` and each repeated value's escape() once. The markup is exactly the macro's: the `card` macro in templates/_macros.html.j2
-is kept as the reference, and tests/unit/test_report_html_card.py holds the two to the same
-bytes for every card of a range of reports (waivers, lapsed waivers, one finding or many,
-advice alike or not). Every value is escaped as Jinja's autoescape would escape it.
+here 0.025-0.034 s, each distinct text's `ticks` and each repeated value's escape() once.
+The markup is exactly the macro's: the `card` macro in templates/_card.html.j2 (which the
+page does not load) is kept as the reference, and tests/unit/test_report_html_card.py holds
+the two to the same bytes for every card of a range of reports (waivers, lapsed waivers, one
+finding or many, advice alike or not). Every value is escaped as Jinja's autoescape would.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def card(
     tk: Ticks | None = None,
     esc: Escaped | None = None,
 ) -> Markup:
-    """The `card` macro of templates/_macros.html.j2, for one card."""
+    """The `card` macro of templates/_card.html.j2, for one card."""
     tk = Ticks() if tk is None else tk
     esc = Escaped() if esc is None else esc
     f = g.f

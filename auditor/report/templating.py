@@ -28,7 +28,7 @@ def ticks(text: str | None) -> Markup:
 def summaries(card: html_view.ControlCard) -> Markup:
     """Each finding's own advice as a list item, as `{% for c in g.items %}<li>{{ c.f.remediation.summary|ticks }}</li>{% endfor %}`
     writes it (ticks is already Markup: autoescape leaves it be), in one join instead of a Jinja
-    loop. Read by the `card` macro, html_card's reference (which writes the same list itself)."""
+    loop. Read by the `card` macro (templates/_card.html.j2), html_card's reference."""
     return Markup("".join([f"<li>{ticks(c.f.remediation.summary)}</li>" for c in card.items]))  # type: ignore[union-attr]
 
 

@@ -1,5 +1,5 @@
 """report.html's cards are written in Python (auditor/report/html_card.py): each one is the
-bytes the `card` macro of templates/_macros.html.j2 writes for it, over reports that reach
+bytes the `card` macro of templates/_card.html.j2 writes for it, over reports that reach
 every branch (waivers applied, soon to lapse and lapsed, an unreadable expiry, evidence
 attested, not collected and dated after the run, one finding or many, advice alike or not)."""
 
@@ -74,7 +74,7 @@ def test_every_card_is_the_macros_bytes(cases):
     seen: Counter[str] = Counter()
     for name, view, step_of, fw_of in cases:
         macros = (
-            environment().get_template("_macros.html.j2").make_module({"step_of": step_of, "v": view, "fw_of": fw_of})
+            environment().get_template("_card.html.j2").make_module({"step_of": step_of, "v": view, "fw_of": fw_of})
         )
         for o in view.orgs:
             for g in (*o.todo, *o.waived):
@@ -125,7 +125,7 @@ def test_every_evidence_line_is_the_macros_bytes(source, by, at, age, after):
         "domains",
     )
     card = html_view.Card(0, f, age, None, False, None, after)
-    macros = environment().get_template("_macros.html.j2").make_module({"step_of": {}, "v": None, "fw_of": {}})
+    macros = environment().get_template("_card.html.j2").make_module({"step_of": {}, "v": None, "fw_of": {}})
     assert html_card._evidence(card) == str(macros.evidence(f.evidence, age, after))
 
 
