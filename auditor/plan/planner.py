@@ -199,7 +199,7 @@ class _State:
     in each of 336 fresh domains parts) against 15,600 look-ups of a pass: make_plan 0.53 →
     0.47 s of CPU (medians of 10, interleaved), 0.44 with the look-ups' keys in C."""
 
-    __slots__ = ("bad", "broken", "others", "parts", "to_fix")
+    __slots__ = ("_runs", "bad", "broken", "others", "parts", "to_fix")
 
     def __init__(
         self,
@@ -214,6 +214,7 @@ class _State:
         self.broken = broken  # the keys that are fail/unknown (BROKEN), in order
         self.bad = bad  # fail/warn (BAD)
         self.to_fix = to_fix  # those the target fixes: fail/warn, and the unknowns of a to-do attested
+        self._runs: dict[str, tuple[int, int, int] | None] = {}  # by control: where its findings are
 
     def holds(self, key: FindingKey) -> bool:
         return key in self.others or self._find(key) is not None
@@ -237,22 +238,34 @@ class _State:
 
     def _find(self, key: FindingKey) -> tuple[int, int] | None:
         # A part is in (control, subject) order, a null subject first (factory.control_subject):
-        # the control's run, then the subject in it, each bisected through a C key.
+        # the control's run (found once per state), then the subject in it, bisected.
         control, subject = key
+        runs = self._runs
+        run = runs.get(control)
+        if run is None:
+            if control in runs:
+                return None
+            run = runs[control] = self._run(control)
+            if run is None:
+                return None
+        n, lo, hi = run
+        part = self.parts[n]
+        if part[lo][5] is None:
+            if subject is None:
+                return n, lo
+            lo += 1
+        elif subject is None:
+            return None
+        i = bisect_left(part, subject, lo, hi, key=_SUBJECT)
+        return (n, i) if i < hi and part[i][5] == subject else None
+
+    def _run(self, control: str) -> tuple[int, int, int] | None:
+        """The part holding `control`'s findings, and where they start and end in it."""
         for n, part in enumerate(self.parts):
             if part[0][0] <= control <= part[-1][0]:
                 lo = bisect_left(part, control, key=_CONTROL)
                 hi = bisect_right(part, control, lo, key=_CONTROL)
-                if lo == hi:
-                    return None
-                if part[lo][5] is None:
-                    if subject is None:
-                        return n, lo
-                    lo += 1
-                elif subject is None:
-                    return None
-                i = bisect_left(part, subject, lo, hi, key=_SUBJECT)
-                return (n, i) if i < hi and part[i][5] == subject else None
+                return (n, lo, hi) if lo < hi else None
         return None
 
 
