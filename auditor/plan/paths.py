@@ -260,6 +260,9 @@ class Wording(NamedTuple):
         return self.template.format_map({k: quote(v) for k, v in self.fields})
 
 
+_new_wording: Callable[[type[Wording], tuple[str, tuple[tuple[str, str], ...], str]], Wording] = tuple.__new__
+
+
 def describe(change: Change, org: Org) -> Wording:
     """What a step means to an admin, and where in Atlassian Administration to do it."""
     menu = controls().menu
@@ -268,9 +271,9 @@ def describe(change: Change, org: Org) -> Wording:
     if change.action == "collect":
         how = controls().collect[section_of(path)]  # controls.yaml `collect`, dated with the controls
         return Wording(how.plan.replace("{", "{{").replace("}", "}}"), (), how.where)
-    if path == "rovo_mcp.domains":
+    if path == "rovo_mcp.domains":  # one per entry to delete: built positionally, as a Step
         verb = "Add {value} under Your domains" if change.action == "add" else "Delete {value} from Your domains"
-        return Wording(verb, value, menu["mcp_settings"])
+        return _new_wording(Wording, (verb, value, menu["mcp_settings"]))
     if path == "rovo_mcp.atlassian_supported_domains":
         return Wording(f"Turn {_on(v)} Allow Atlassian supported domains", (), menu["mcp_settings"])
     if path == "rovo_mcp.api_token_auth":
