@@ -126,12 +126,7 @@ def plan_view(plan: Plan | None) -> PlanView | None:
     names = {o.id: o.display_name for o in plan.target.orgs}
     orgs = []
     anchor: dict[int, int] = {}  # step → the first step of its run (the element s<n>)
-    # Each org's steps, grouped in one pass (Plan.steps_of per org scanned all 11,569 steps
-    # for each of 100 orgs: 0.06-0.09 s of CPU).
-    by_org: dict[str, list[Step]] = {}
-    for s in plan.steps:
-        by_org.setdefault(s.change.org, []).append(s)
-    for org, of_org in by_org.items():
+    for org, of_org in plan.by_org().items():
         steps = []
         for run in _runs(tuple(of_org)):
             steps.append(_run_step(run, plan))

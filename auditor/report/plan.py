@@ -84,9 +84,9 @@ def plan_markdown(plan: Plan, *, level: int = 1) -> str:
     ]
     if not plan.steps:
         lines += ["Nothing to change: every finding the policies judge passes or is waived.", ""]
-    for org in dict.fromkeys(s.change.org for s in plan.steps):
+    for org, steps in plan.by_org().items():
         lines += [f"{sub} {md_text(names.get(org, org))} ({md_code(org)})", ""]
-        for s in plan.steps_of(org):
+        for s in steps:
             what = sentence(s, plan, md_code)
             lines.append(f"{s.n}. {what}. Where: {md_text(s.where)}.")
             if s.findings:
