@@ -52,7 +52,7 @@ def section_of(path: str) -> Section:
     return head
 
 
-_SECTION_OF: dict[str, Section] = {}  # by path: the planner asks for each of its ~26,000 changes
+_SECTION_OF: dict[str, Section] = {}  # by path: the planner asks for each change it makes (13,568 on 100 × 300)
 
 
 def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
