@@ -6,6 +6,24 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# What a command built and is done with, when the process ends right after it: kept here
+# unfreed (`keep_until_exit`) only once `at_process_entry` was called (cli.run).
+_KEPT: list[object] = []
+_ENTRY: list[bool] = []
+
+
+def at_process_entry() -> None:
+    """Called by the process's entry point (cli.run) only, never by `main()` in a test."""
+    _ENTRY.append(True)
+
+
+def keep_until_exit(*objects: object) -> None:
+    """Leave `objects` unfreed: the process ends right after the command, and freeing what an
+    audit of the 100-org estate built (122,526 findings, the settings' models) took ~0.015 s
+    of CPU for nothing. In a test's interpreter (`main()` called directly) nothing is kept."""
+    if _ENTRY:
+        _KEPT.extend(objects)
+
 
 @contextmanager
 def batch_mode() -> Iterator[None]:

@@ -7,11 +7,14 @@ status. Modules are imported when the parser is built; heavy imports stay inside
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib
 import os
 import sys
+import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..errors import InputError, UsageError
 
@@ -115,6 +118,9 @@ def _drop_stdout() -> None:
 
 
 def run() -> None:
+    from ..batch import at_process_entry
+
+    at_process_entry()
     status = main()
     try:
         sys.stdout.flush()  # here, not at exit: a reader that went away is exit 1, not a warning
@@ -122,6 +128,21 @@ def run() -> None:
         _drop_stdout()
         status = 1
     _no_collection_at_exit()
+    _end(status)
+
+
+def _end(status: int) -> NoReturn:
+    """End the process. When nothing is left for the interpreter's end to do (no exit handler
+    registered, no other thread, the streams flushed), it is skipped: its teardown would free,
+    one by one, every object a large audit left (and `batch.keep_until_exit` kept), 0.01-0.03 s
+    of CPU on the 100-org estate. Otherwise the usual exit, handlers and thread joins included."""
+    try:
+        sys.stderr.flush()
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        sys.exit(status)
+    if atexit._ncallbacks() == 0 and threading.active_count() == 1:
+        os._exit(status)
     sys.exit(status)
 
 

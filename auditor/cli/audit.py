@@ -126,7 +126,11 @@ def _run(args: argparse.Namespace, on_stage: OnStage) -> int:
     append_step_summary(outcome.results, outcome.context)
     if not args.quiet:
         print_summary(outcome)
-    return max(outcome.exit_status, after_audit(args, outcome, targets))
+    status = max(outcome.exit_status, after_audit(args, outcome, targets))
+    from ..batch import keep_until_exit
+
+    keep_until_exit(inputs, outcome)  # the process ends now: freeing them would be wasted
+    return status
 
 
 def print_summary(outcome: Outcome) -> None:

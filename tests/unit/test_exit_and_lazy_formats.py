@@ -71,3 +71,50 @@ def test_an_unknown_format_is_still_a_usage_error() -> None:
     r = run_cli("audit", "--demo", "--format", "json,pdf")
     assert r.code == 2
     assert "unknown format 'pdf'; expected some of: html, json, md, csv, sarif, junit" in r.err
+
+
+_WATCHED = (
+    "import os, sys, threading\n"
+    "real_exit = os._exit\n"
+    "def fast(status):\n"
+    "    sys.stderr.write('fast exit\\n'); sys.stderr.flush(); real_exit(status)\n"
+    "os._exit = fast\n"
+)
+
+
+def _entry(tmp_path: Path, before: str = "") -> subprocess.CompletedProcess[str]:
+    code = (
+        _WATCHED
+        + before
+        + f"sys.argv = ['rovo-audit', 'audit', '--demo', '--out', {str(tmp_path / 'o')!r}, '--format', 'json',\n"
+        "            '--as-of', '2026-11-26', '--no-history']\n"
+        "from auditor.cli import run\n"
+        "run()\n"
+    )
+    return _python(code, ROOT)
+
+
+def test_with_nothing_left_to_do_the_interpreters_teardown_is_skipped_and_the_output_is_whole(tmp_path: Path) -> None:
+    p = _entry(tmp_path)
+    assert p.returncode == 1, p.stderr  # the status, as ever
+    assert p.stderr == "fast exit\n"  # no teardown: nothing freed one by one
+    assert "Blocked" in p.stdout and "wrote" in p.stdout and p.stdout.endswith("\n")  # the summary whole
+    assert (tmp_path / "o" / "results.json").read_text().endswith("}\n")
+
+
+def test_a_live_thread_gets_the_usual_exit(tmp_path: Path) -> None:
+    # a thread that outlives the main one: joined at the usual exit, killed by a fast one
+    waits = (
+        "threading.Thread(target=lambda: (threading.main_thread().join(), print('joined', file=sys.stderr))).start()\n"
+    )
+    p = _entry(tmp_path, waits)
+    assert p.returncode == 1, p.stderr
+    assert "fast exit" not in p.stderr and "joined" in p.stderr
+
+
+def test_main_in_a_test_keeps_nothing_until_exit(tmp_path: Path) -> None:
+    from auditor import batch
+
+    r = run_cli("audit", "--demo", "--out", tmp_path, "--format", "json", "--as-of", "2026-11-26", "--no-history")
+    assert r.code == 1, r.err
+    assert batch._KEPT == []
