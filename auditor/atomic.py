@@ -12,9 +12,11 @@ import hashlib
 import itertools
 import json
 import os
+import queue
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,14 +153,51 @@ def recover(folder: Path) -> None:
 
 
 class _Hashing:
-    """A binary file that hashes what is written through it (a Writer's staged file)."""
+    """A Writer's staged file that hashes what is written through it, both on a thread of its
+    own: hashlib and the file's write release the GIL, so while the writer makes its next part
+    (Python), the last one is hashed and written on the other core. On the 100-org estate that
+    is 0.04 s of SHA-256 and 0.015 s of writes off the 57 MB results.json's critical path. The
+    parts are taken in order, at most `_AHEAD` at a time (~2 MB each)."""
+
+    _AHEAD = 8
 
     def __init__(self, fh: Sink) -> None:
-        self._fh, self.sha = fh, hashlib.sha256()
+        self._fh, self._sha = fh, hashlib.sha256()
+        self._parts: queue.Queue[bytes | None] = queue.Queue(maxsize=self._AHEAD)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="rovo-audit-stage", daemon=True)
+        self._thread.start()
 
     def write(self, data: bytes, /) -> object:
-        self.sha.update(data)
-        return self._fh.write(data)
+        if self._error is not None:
+            raise self._error  # the file cannot be written: stop making it
+        self._parts.put(bytes(data))
+        return len(data)
+
+    def _drain(self) -> None:
+        while (data := self._parts.get()) is not None:
+            if self._error is None:
+                try:
+                    self._sha.update(data)
+                    self._fh.write(data)
+                except BaseException as e:  # handed to the writer's thread, raised there
+                    self._error = e
+
+    def finish(self) -> str:
+        """Wait for every part; the file's write error, if any, is raised here."""
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        return self._sha.hexdigest()
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._parts.put(None)
+            self._thread.join()
+
+    def abandon(self) -> None:
+        """The Writer failed: end the thread, whatever it was doing."""
+        self._stop()
 
 
 def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same | Pending]) -> bytes:
@@ -182,8 +221,12 @@ def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same | Pending]) ->
                 digests[name] = hashlib.sha256(data).hexdigest()
             else:
                 hashing = _Hashing(fh)
-                data(hashing)
-                digests[name] = hashing.sha.hexdigest()
+                try:
+                    data(hashing)
+                except BaseException:
+                    hashing.abandon()
+                    raise
+                digests[name] = hashing.finish()
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(target, 0o644)

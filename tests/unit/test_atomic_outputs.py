@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from pathlib import Path
 
 import pytest
 
 from auditor import pipeline
-from auditor.atomic import write_atomic
+from auditor.atomic import write_atomic, write_set
 from auditor.errors import InputError
 from auditor.model.results import Results
 from auditor.report.formats import FORMATS
@@ -52,3 +54,48 @@ def test_a_format_that_fails_to_render_writes_nothing(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         pipeline.report_results(results, out=tmp_path / "out", formats=["json", "broken"])
     assert not (tmp_path / "out").exists()
+
+
+class _Full:
+    """A file on a full disk: the second write fails."""
+
+    def __init__(self) -> None:
+        self.got: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        if self.got:
+            raise OSError(28, "No space left on device")
+        self.got.append(data)
+        return len(data)
+
+
+def test_a_staged_files_write_error_on_its_thread_reaches_the_writer_and_ends_the_thread() -> None:
+    import threading
+
+    from auditor.atomic import _Hashing
+
+    before = threading.active_count()
+    sink = _Hashing(_Full())
+    sink.write(b"first")
+    with pytest.raises(OSError, match="No space left"):
+        for _ in range(1000):  # the error is raised to the writer at its next write, or at the end
+            sink.write(b"more")
+        sink.finish()
+    sink.abandon()
+    assert threading.active_count() == before
+
+
+def test_the_staged_files_hash_is_of_every_part_in_order(tmp_path: Path) -> None:
+    import hashlib
+
+    parts = [bytes([i]) * (1 << 16) for i in range(40)]
+
+    def writer(fh) -> None:  # type: ignore[no-untyped-def]
+        for p in parts:
+            fh.write(p)
+
+    write_set(tmp_path, {"big.bin": writer})
+    whole = b"".join(parts)
+    assert (tmp_path / "big.bin").read_bytes() == whole
+    manifest = json.loads((tmp_path / ".rovo-audit" / "outputs.json").read_text())
+    assert manifest["files"]["big.bin"] == hashlib.sha256(whole).hexdigest()
