@@ -17,6 +17,11 @@ def at_process_entry() -> None:
     _ENTRY.append(True)
 
 
+def at_entry() -> bool:
+    """Whether this is a process started as `rovo-audit` (not `main()` in a test's interpreter)."""
+    return bool(_ENTRY)
+
+
 def keep_until_exit(*objects: object) -> None:
     """Leave `objects` unfreed: the process ends right after the command, and freeing what an
     audit of the 100-org estate built (122,526 findings, the settings' models) took ~0.015 s

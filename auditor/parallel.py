@@ -8,7 +8,8 @@ hands back its files' bytes through a pipe. The user waits for the longer of the
 their sum.
 
 Only where it is safe and pays: a fork without exec (Linux), two or more CPUs this process
-may run on, a large run (`MIN_FINDINGS`), and `ROVO_AUDIT_WORKERS` not `1`. Otherwise, and
+may run on, work large enough (the caller says: `MIN_FINDINGS` for the reports, a large
+settings file for `prefetch`), and `ROVO_AUDIT_WORKERS` not `1`. Otherwise, and
 whenever the child fails in any way (an exception, a signal, a short read), the work is done
 here, in this process: the same bytes either way (tests/review/test_parallel.py), and a real
 error is raised where it would have been. Pure in what it computes: the child reads the
@@ -25,13 +26,14 @@ import sys
 from collections.abc import Callable
 
 MIN_FINDINGS = 20_000  # below this the fork (~10 ms on the estate's heap) is not worth it
-ENV = "ROVO_AUDIT_WORKERS"  # "1": never fork; "2": fork whatever the size (tests); unset: when it pays
+ENV = "ROVO_AUDIT_WORKERS"  # "1": never fork; "2": fork even where it does not pay (tests); unset: where it pays
 _FAILED = 70  # the child's exit status when its work raised
 
 Work = Callable[[], dict[str, bytes]]
 
 
-def _wanted(size: int) -> bool:
+def wanted(pays: bool) -> bool:
+    """Whether `Later(..., pays=pays)` would fork (else it does the work at once, here)."""
     setting = os.environ.get(ENV, "").strip()
     if setting == "1" or sys.platform != "linux" or not hasattr(os, "fork"):
         return False
@@ -39,19 +41,19 @@ def _wanted(size: int) -> bool:
         cpus = len(os.sched_getaffinity(0))
     except OSError:  # pragma: no cover - no affinity on this kernel
         cpus = os.cpu_count() or 1
-    return cpus >= 2 and (setting == "2" or size >= MIN_FINDINGS)
+    return cpus >= 2 and (setting == "2" or pays)
 
 
 class Later:
     """Files being made in a child, fetched by `get`; where no child pays, made at once, here
     (so a progress line's stage still says what the process is doing)."""
 
-    def __init__(self, work: Work, size: int) -> None:
+    def __init__(self, work: Work, *, pays: bool) -> None:
         self._work = work
         self._done: dict[str, bytes] | None = None
         self._pid: int | None = None
         self._fd: int | None = None
-        if _wanted(size):
+        if wanted(pays):
             self._fork()
         else:
             self._done = work()

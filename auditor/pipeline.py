@@ -14,6 +14,7 @@ from .errors import InputError, Location, Problem
 from .evaluate.engine import evaluate
 from .history.store import entry_name
 from .load.documents import Loaded, load_file, load_text
+from .load.yamlpos import YamlDocument
 from .model.policy import Policy
 from .model.results import Results
 from .model.settings import OrgSettings
@@ -59,10 +60,19 @@ class AuditInputs:
     waivers: tuple[Loaded[Waivers], ...]
 
     @classmethod
-    def from_paths(cls, policies: Sequence[str], settings: str, waivers: Sequence[str] = ()) -> AuditInputs:
+    def from_paths(
+        cls,
+        policies: Sequence[str],
+        settings: str,
+        waivers: Sequence[str] = (),
+        parsed: Callable[[], YamlDocument] | None = None,
+    ) -> AuditInputs:
+        """The files loaded in this order (so a first error is the same whatever else is bad);
+        `parsed`: the settings file's document, parsed elsewhere meanwhile (load/prefetch.py)."""
+        loaded = tuple(load_policy(p) for p in policies)
         return cls(
-            tuple(load_policy(p) for p in policies),
-            load_file(settings, expect="OrgSettings"),
+            loaded,
+            load_file(settings, expect="OrgSettings", parsed=parsed() if parsed is not None else None),
             tuple(load_file(w, expect="Waivers") for w in waivers),
         )
 
@@ -168,7 +178,7 @@ def _planned_reports(
         rendered = {FORMATS[n].filename: FORMATS[n]().render(results, with_plan) for n in names}
         return {name: text.encode("utf-8") if isinstance(text, str) else text for name, text in rendered.items()}
 
-    return parallel.Later(work, len(results.findings))
+    return parallel.Later(work, pays=len(results.findings) >= parallel.MIN_FINDINGS)
 
 
 def _write_reports(

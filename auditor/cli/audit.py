@@ -13,6 +13,7 @@ from .options import add_input_flags, add_report_flags, as_of, framework_names, 
 from .tickets import add_jira_flags
 
 if TYPE_CHECKING:
+    from ..load.prefetch import Prefetch
     from ..pipeline import OnStage, Outcome
 
 HELP = """\
@@ -76,6 +77,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, on_stage: OnStage) -> int:
+    from ..load import prefetch
+
+    # A large settings file is parsed on the other core while the pipeline is imported.
+    early = prefetch.start(args.settings) if not (args.collect or args.demo) else None
+    try:
+        return _audit(args, on_stage, early)
+    finally:
+        if early is not None:
+            early.cancel()
+
+
+def _audit(args: argparse.Namespace, on_stage: OnStage, early: Prefetch | None) -> int:
     from ..pipeline import AuditInputs, run_audit
     from ..report.interface import ReportContext
     from .sarif_root import sarif_root_of
@@ -100,7 +113,9 @@ def _run(args: argparse.Namespace, on_stage: OnStage) -> int:
     else:
         require(bool(args.policy), "audit needs at least one --policy FILE (or try --demo)")
         require(bool(args.settings), "audit needs --settings FILE (write one by hand, or `rovo-audit collect`)")
-        inputs = AuditInputs.from_paths(args.policy, args.settings, args.waivers)
+        inputs = AuditInputs.from_paths(
+            args.policy, args.settings, args.waivers, parsed=early.document if early is not None else None
+        )
     now = run_clock(None)
     from ..history.store import inputs_digest
 

@@ -225,10 +225,12 @@ def _check_permissions(pos: Positions, perms: Any, base: PathKey) -> list[Proble
     return problems
 
 
-def load_file(path: str | Path, expect: str | None = None, display: str | None = None) -> Loaded[Any]:
-    """Read, parse and validate one file."""
+def load_file(
+    path: str | Path, expect: str | None = None, display: str | None = None, parsed: YamlDocument | None = None
+) -> Loaded[Any]:
+    """Read, parse and validate one file (`parsed`: read and parsed already, load/prefetch.py)."""
     p = Path(path)
-    return validate_document(read_yaml(p, display or str(path)), expect)
+    return validate_document(parsed if parsed is not None else read_yaml(p, display or str(path)), expect)
 
 
 def load_text(text: str, name: str, expect: str | None = None) -> Loaded[Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,15 +73,20 @@ class Positions:
     a table of them all up front would cost more than the rest of the loading.
     """
 
-    __slots__ = ("_root", "file")
+    __slots__ = ("_reparse", "_root", "file")
 
-    def __init__(self, file: str, root: yaml.Node | None = None) -> None:
+    def __init__(
+        self, file: str, root: yaml.Node | None = None, reparse: Callable[[], yaml.Node | None] | None = None
+    ) -> None:
         self.file = file
         self._root = root
+        self._reparse = reparse  # a document parsed elsewhere (load/prefetch.py): its tree, when first asked
 
     def _walk(self, path: PathKey) -> list[tuple[yaml.Node, yaml.Node | None]]:
         """(value node, key node or None) for the root and each component of `path`
         that exists, in order: the longest prefix of the path the document has."""
+        if self._root is None and self._reparse is not None:
+            self._root, self._reparse = self._reparse(), None
         node = self._root
         if node is None:
             return []
@@ -330,6 +336,16 @@ def read_text_file(path: Path, name: str, *, max_bytes: int, expected: str) -> s
         raise InputError(
             Problem(Location(name, line, column), f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})")
         ) from None
+
+
+def read_tree(path: Path, name: str) -> yaml.Node | None:
+    """The node tree of a file parsed before (for positions only): read and composed again."""
+    loader = _Loader(read_text_file(path, name, max_bytes=MAX_FILE_BYTES, expected="a YAML file"))
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
