@@ -7,8 +7,8 @@ judged. `start` forks a child for the first while the parent writes the second; 
 hands back its files' bytes through a pipe. The user waits for the longer of the two, not
 their sum.
 
-Only where it is safe and pays: a fork without exec (Linux), two or more CPUs this process
-may run on, work large enough (the caller says: `MIN_FINDINGS` for the reports, a large
+Only where it is safe and pays: a process started as `rovo-audit` (never another program's
+that calls `main()`), a fork without exec (Linux), two or more CPUs this process may run on, work large enough (the caller says: `MIN_FINDINGS` for the reports, a large
 settings file for `prefetch`), and `ROVO_AUDIT_WORKERS` not `1`. Otherwise, and
 whenever the child fails in any way (an exception, a signal, a short read), the work is done
 here, in this process: the same bytes either way (tests/review/test_parallel.py), and a real
@@ -25,6 +25,8 @@ import signal
 import sys
 from collections.abc import Callable
 
+from . import batch
+
 MIN_FINDINGS = 20_000  # below this the fork (~10 ms on the estate's heap) is not worth it
 ENV = "ROVO_AUDIT_WORKERS"  # "1": never fork; "2": fork even where it does not pay (tests); unset: where it pays
 _FAILED = 70  # the child's exit status when its work raised
@@ -37,6 +39,8 @@ def wanted(pays: bool) -> bool:
     setting = os.environ.get(ENV, "").strip()
     if setting == "1" or sys.platform != "linux" or not hasattr(os, "fork"):
         return False
+    if setting != "2" and not batch.at_entry():
+        return False  # `main()` in another program's process (a test's): never fork it
     try:
         cpus = len(os.sched_getaffinity(0))
     except OSError:  # pragma: no cover - no affinity on this kernel

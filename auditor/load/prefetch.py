@@ -45,7 +45,7 @@ class Prefetch:
 
 def start(path: str | None) -> Prefetch | None:
     """A prefetch of the settings file at `path`, or None where it would not pay."""
-    if path is None or not batch.at_entry():
+    if path is None or not batch.at_entry():  # even with forks forced: main() in a test reads here
         return None
     try:
         size = os.stat(path).st_size
