@@ -20,7 +20,11 @@ block by default; "underlying" is a waived finding's `original_status`, else its
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter, lt
+from typing import NamedTuple
 
 from ..batch import batch_mode
 from ..model.results import Finding, Results
@@ -83,8 +87,10 @@ def classify(
     return "unchanged"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
+    """One key's change. A NamedTuple, as a Finding is: a diff of a large estate makes one per
+    key, 122,526 on 100 orgs × 300 entries (a frozen dataclass took 3 µs each to build)."""
+
     org: str
     org_name: str | None
     control: str
@@ -133,8 +139,7 @@ class Diff:
     @property
     def counts(self) -> dict[str, int]:
         c = dict.fromkeys(CHANGES, 0)
-        for ch in self.changes:
-            c[ch.change] += 1
+        c.update(Counter(map(_CHANGE, self.changes)))
         return c
 
     @property
@@ -177,15 +182,29 @@ def diff(
 
 def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, new_path: str | None) -> Diff:
     today = new.as_of.date()
-    olds = {f.key: f for f in old.findings}
-    news = {f.key: f for f in new.findings}
-    changes = []
-    for key in olds.keys() | news.keys():
-        o, n = olds.get(key), news.get(key)
+    changes: list[Change] = []
+    append = changes.append
+    for o, n in _pairs(old.findings, new.findings):
+        if o is not None and n is not None and o.status == "pass" and n.status == "pass":
+            # the common case, as classify has it: pass → pass is unchanged, with no note
+            append(
+                Change(
+                    n.org,
+                    n.org_name or o.org_name,
+                    n.control,
+                    n.subject,
+                    "unchanged",
+                    "pass",
+                    "pass",
+                    n.severity,
+                    n.title,
+                )
+            )
+            continue
         kind = classify(o, n, today, expiring_days)
         ref = n or o
         assert ref is not None
-        changes.append(
+        append(
             Change(
                 org=ref.org,
                 org_name=(n.org_name if n else None) or (o.org_name if o else None),
@@ -201,5 +220,52 @@ def _diff(old: Results, new: Results, expiring_days: int, old_path: str | None, 
                 new_actual=n.actual if n is not None and kind in WITH_ACTUAL else None,
             )
         )
-    changes.sort(key=lambda c: c.sort_key)
     return Diff(RunRef.of(old, old_path), RunRef.of(new, new_path), expiring_days, tuple(changes))
+
+
+Pair = tuple[Finding | None, Finding | None]
+
+
+def _pairs(olds: Sequence[Finding], news: Sequence[Finding]) -> list[Pair]:
+    """Each key's (old, new) findings, in (org, control, subject) order. Runs are in that order
+    with one finding per key (evaluate and the reader keep it so): then one walk down both, where
+    a dict per run, their keys' union and a sort of the result took 0.45 s on 122,526 keys (a
+    tuple key is hashed at every look-up). Runs that are not are paired through dicts."""
+    ok, nk = _ordered_keys(olds), _ordered_keys(news)
+    if ok is None or nk is None:
+        by_old = {f.key: f for f in olds}
+        by_new = {f.key: f for f in news}
+        keys = sorted(by_old.keys() | by_new.keys(), key=lambda k: (k[0], k[1], 0 if k[2] is None else 1, k[2] or ""))
+        return [(by_old.get(k), by_new.get(k)) for k in keys]
+    out: list[Pair] = []
+    append = out.append
+    i = j = 0
+    no, nn = len(ok), len(nk)
+    while i < no and j < nn:
+        a, b = ok[i], nk[j]
+        if a == b:
+            append((olds[i], news[j]))
+            i += 1
+            j += 1
+        elif a < b:
+            append((olds[i], None))
+            i += 1
+        else:
+            append((None, news[j]))
+            j += 1
+    out += [(f, None) for f in olds[i:]]
+    out += [(None, f) for f in news[j:]]
+    return out
+
+
+def _ordered_keys(fs: Sequence[Finding]) -> list[tuple[str, str, int, str]] | None:
+    """The findings' order keys (Change.sort_key's), if strictly increasing (in order, each key
+    once); else None."""
+    keys = [(f[3], f[0], 0 if f[5] is None else 1, f[5] or "") for f in fs]
+    return keys if all(map(lt, keys, keys[1:])) else None
+
+
+_CHANGE = itemgetter(4)  # Change.change
+assert (
+    Finding._fields[3] == "org" and Finding._fields[0] == "control" and Finding._fields[5] == "subject"
+)  # _ordered_keys
