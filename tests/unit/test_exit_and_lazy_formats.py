@@ -118,3 +118,12 @@ def test_main_in_a_test_keeps_nothing_until_exit(tmp_path: Path) -> None:
     r = run_cli("audit", "--demo", "--out", tmp_path, "--format", "json", "--as-of", "2026-11-26", "--no-history")
     assert r.code == 1, r.err
     assert batch._KEPT == []
+
+
+def test_under_a_profiler_the_usual_exit_lets_it_report(tmp_path: Path) -> None:
+    out = tmp_path / "run.prof"
+    argv = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "auditor", "audit", "--demo", "--out",
+            str(tmp_path / "o"), "--format", "json", "--as-of", "2026-11-26", "--no-history", "-q"]  # fmt: skip
+    p = subprocess.run(argv, cwd=ROOT, env=command_env(), capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr  # cProfile takes the command's SystemExit and ends with 0
+    assert out.stat().st_size > 0  # it wrote its file after the command ended
