@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from markupsafe import Markup, escape
 
 from ..model.common import iso
+from .html_data import StepOf
 from .html_view import AREA_LABELS, VALUE_LABEL, Card, ControlCard, View, evidence_kind
 from .templating import days, href, link_label, ticks
 
 _DIFFERS = "differs per entry: see each entry"
-StepOf = Mapping[tuple[str, str, str | None], int]
 
 
 class Ticks(dict[str | None, Markup]):
