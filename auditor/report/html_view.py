@@ -147,11 +147,9 @@ class ControlCard:
         return self.items[0] if len(self.items) == 1 else None
 
     def common(self, field: str) -> str | None:
-        """A text every finding on the card shares (expected, actual), else None."""
-        if field in self._shared:
-            return self._shared[field]
-        values = {getattr(c.f, field) for c in self.items}
-        return values.pop() if len(values) == 1 else None
+        """A text every finding on the card shares (expected, actual, policy_ref: `_SHARED`),
+        else None."""
+        return self._shared[field]
 
     @property
     def joined(self) -> str:
