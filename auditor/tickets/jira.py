@@ -214,8 +214,8 @@ class JiraClient:
             "POST", f"/rest/api/3/issue/{_path(key)}/comment", "add comment", {"body": body}, idempotent=False
         )
 
-    async def transition_for(self, key: str, categories: tuple[Category, ...]) -> tuple[str, str]:
-        """(id, status name) of an available transition from the item's status to the first of
+    async def transition_for(self, key: str, categories: tuple[Category, ...]) -> str:
+        """The id of an available transition from the item's status to the first of
         `categories` one reaches. Asked before anything is written, so a workflow with no such
         transition fails the action without leaving a comment each run."""
         found = await self._json("GET", self._transitions(key), "transitions", idempotent=True)
@@ -227,7 +227,7 @@ class JiraClient:
                 if _obj(t).get("isAvailable") is False:  # listed, but its conditions are not met
                     continue
                 if _obj(to.get("statusCategory")).get("key") == wanted and isinstance(tid, str):
-                    return tid, str(to.get("name") or wanted)
+                    return tid
         raise HttpError(
             "transitions",
             f"no transition from its status leads to the {'/'.join(categories)} category; nothing written",

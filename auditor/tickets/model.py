@@ -108,4 +108,3 @@ class Outcome:
     action: Action
     key: str | None  # the work item's key (a new one's, once created)
     error: str | None = None  # None: done
-    item_id: str | None = None  # the work item's id (None: a create that failed)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..collect.http import HttpError
 from .jira import JiraClient
-from .model import Action, Outcome
+from .model import MANAGED_LABEL, Action, Outcome
 
 CommentFor = Callable[[Action], dict[str, Any]]  # report.jira_adf renders the comment of an action
 
@@ -37,7 +37,7 @@ async def carry_out(
     actions: Sequence[Action],
     comment_for: CommentFor,
     redact: Callable[[str], str],
-    on_written: Callable[[str, str], None] = lambda label, issue_id: None,
+    on_written: Callable[[str, str], None],
 ) -> tuple[Outcome, ...]:
     """`on_written(label, id)` after each action that reached an item (done or failed part
     way), as it happens: an interrupted run has still recorded what it wrote."""
@@ -48,7 +48,7 @@ async def carry_out(
         try:
             if a.kind == "create":
                 assert a.content is not None
-                labels = tuple(dict.fromkeys(("rovo-audit", a.group.label, *target.labels)))
+                labels = tuple(dict.fromkeys((MANAGED_LABEL, a.group.label, *target.labels)))
                 made = await client.create(target.project, target.issue_type, labels, a.content)
                 key, issue_id = made.key, made.id
             elif a.kind == "update":
@@ -56,20 +56,20 @@ async def carry_out(
                 await client.update(key, a.content)
             elif a.kind == "resolve":
                 assert key is not None
-                tid, _ = await client.transition_for(key, ("done",))
+                tid = await client.transition_for(key, ("done",))
                 await client.comment(key, comment_for(a))
                 await client.transition(key, tid)
             else:  # reopen
                 assert key is not None
-                tid, _ = await client.transition_for(key, ("new", "indeterminate"))
+                tid = await client.transition_for(key, ("new", "indeterminate"))
                 await client.comment(key, comment_for(a))
                 await client.transition(key, tid)
                 if a.content is not None:
                     await client.update(key, a.content)
         except HttpError as e:
-            out.append(Outcome(a, key, redact(str(e)), issue_id))
+            out.append(Outcome(a, key, redact(str(e))))
         else:
-            out.append(Outcome(a, key, None, issue_id))
+            out.append(Outcome(a, key))
         if issue_id is not None:
             on_written(a.group.label, issue_id)
     return tuple(out)
