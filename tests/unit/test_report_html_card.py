@@ -76,11 +76,14 @@ def test_every_card_is_the_macros_bytes(cases):
         macros = (
             environment().get_template("_card.html.j2").make_module({"step_of": step_of, "v": view, "fw_of": fw_of})
         )
+        # The page's own path: every card of the view, its ticks and escapes shared across cards.
+        page = html_card.cards(view, step_of, fw_of)
         for o in view.orgs:
             for g in (*o.todo, *o.waived):
                 if not isinstance(g, html_view.ControlCard):
                     continue
                 assert html_card.card(g, step_of, view.same_steps, fw_of) == str(macros.card(g)), (name, g.k)
+                assert page.pop(g.k) == str(macros.card(g)), (name, g.k)
                 seen["one" if g.one else "many"] += 1
                 seen["alike" if g.one or g.alike else "not alike"] += 1
                 seen["same steps" if g.k in view.same_steps else "own steps"] += 1
@@ -97,6 +100,7 @@ def test_every_card_is_the_macros_bytes(cases):
                     seen["after as-of"] += c.after_as_of
                     seen[f"evidence {html_view.evidence_kind(f.evidence.source)}"] += 1
                     seen["attested by"] += f.evidence.by is not None
+        assert page == {}, name  # no card but the view's
     # Every branch of the macro was taken at least once.
     want = ["one", "many", "alike", "not alike", "same steps", "own steps", "step", "snippet", "waived", "soon"]
     want += ["days 0", "days 1", "days 2", "lapsed expired", "lapsed unparsable-expiry", "after as-of"]
