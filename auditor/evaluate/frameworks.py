@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..catalog import frameworks
@@ -46,7 +46,7 @@ class FrameworkRollup:
 
 
 def rollup(
-    findings: Iterable[Finding], only: Sequence[str] = (), *, behind: int | None = None
+    findings: Sequence[Finding], only: Sequence[str] = (), *, behind: int | None = None
 ) -> tuple[FrameworkRollup, ...]:
     """One roll-up per framework (all, or those in `only`, in the data file's order).
 
