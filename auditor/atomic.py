@@ -108,8 +108,8 @@ def write_set(folder: Path, files: Mapping[str, Data]) -> list[Path]:
     replace their old versions, or none does. A file's data may be a `Writer`, called with
     the staged file open: a large output is never held in memory whole, and if it raises,
     nothing of the set is replaced. A `Pending` file is fetched and staged after the others
-    (if fetching it raises, nothing is replaced either). InputError (exit 2) for a path that cannot be written,
-    before anything is replaced."""
+    (if fetching it raises, nothing is replaced either). InputError (exit 2) for a path that
+    cannot be written, before anything is replaced."""
     raw = {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in files.items()}
     if any(isinstance(d, Same) and isinstance(raw.get(d.name), Pending) for d in raw.values()):
         raise ValueError("a Same file must name one that is not Pending (it is copied once staged)")
@@ -185,19 +185,16 @@ class _Hashing:
 
     def finish(self) -> str:
         """Wait for every part; the file's write error, if any, is raised here."""
-        self._stop()
+        self.stop()
         if self._error is not None:
             raise self._error
         return self._sha.hexdigest()
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """End the thread once the parts given are taken (also when the Writer failed)."""
         if self._thread.is_alive():
             self._parts.put(None)
             self._thread.join()
-
-    def abandon(self) -> None:
-        """The Writer failed: end the thread, whatever it was doing."""
-        self._stop()
 
 
 def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same | Pending]) -> bytes:
@@ -224,7 +221,7 @@ def _stage(staging: Path, raw: Mapping[str, bytes | Writer | Same | Pending]) ->
                 try:
                     data(hashing)
                 except BaseException:
-                    hashing.abandon()
+                    hashing.stop()
                     raise
                 digests[name] = hashing.finish()
             fh.flush()

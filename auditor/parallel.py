@@ -1,19 +1,19 @@
 """One piece of work on the other core while this process goes on.
 
-An audit with report.html (the default `html,json`) makes the remediation plan and renders the
-reports that carry it (report.html, summary.md), and streams results.json: on 100 orgs × 300
-entries about 1.1 s and 0.3 s of CPU that need nothing of each other once the findings are
-judged. `start` forks a child for the first while the parent writes the second; the child
-hands back its files' bytes through a pipe. The user waits for the longer of the two, not
-their sum.
+Two users: the settings file read and parsed while the process imports the pipeline
+(load/prefetch.py), and, for an audit with report.html or summary.md, the remediation plan
+and those reports made while results.json is written (pipeline.py): on 100 orgs × 300 entries
+about 0.8 s and 0.3 s of CPU that need nothing of each other once the findings are judged.
+`Later` forks a child for the work and the child hands back its bytes through a pipe; the
+user waits for the longer of the two, not their sum.
 
 Only where it is safe and pays: a process started as `rovo-audit` (never another program's
-that calls `main()`), a fork without exec (Linux), two or more CPUs this process may run on, work large enough (the caller says: `MIN_FINDINGS` for the reports, a large
-settings file for `prefetch`), and `ROVO_AUDIT_WORKERS` not `1`. Otherwise, and
-whenever the child fails in any way (an exception, a signal, a short read), the work is done
-here, in this process: the same bytes either way (tests/review/test_parallel.py), and a real
-error is raised where it would have been. Pure in what it computes: the child reads the
-parent's memory as it was at the fork and writes nothing but its pipe; it never prints.
+that calls `main()`), a fork without exec (Linux), two or more CPUs this process may run on,
+work that pays for the fork (the caller says), and `ROVO_AUDIT_WORKERS` not `1`. Otherwise,
+and whenever the child fails in any way (an exception, a signal, a short read), the work is
+done here, in this process: the same bytes either way (tests/unit/test_parallel.py), and a
+real error is raised where it would have been. The child reads the parent's memory as it
+was at the fork and writes nothing but its pipe; it never prints.
 """
 
 from __future__ import annotations

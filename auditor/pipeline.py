@@ -67,11 +67,10 @@ class AuditInputs:
         waivers: Sequence[str] = (),
         parsed: Callable[[], YamlDocument] | None = None,
     ) -> AuditInputs:
-        """The files loaded in this order (so a first error is the same whatever else is bad);
+        """The files loaded in this order, so a first error is the same whatever else is bad;
         `parsed`: the settings file's document, parsed elsewhere meanwhile (load/prefetch.py)."""
-        loaded = tuple(load_policy(p) for p in policies)
         return cls(
-            loaded,
+            tuple(load_policy(p) for p in policies),
             load_file(settings, expect="OrgSettings", parsed=parsed() if parsed is not None else None),
             tuple(load_file(w, expect="Waivers") for w in waivers),
         )

@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ..model.common import IpSpan, ip_span
+from ..model.common import IpSpan, ip_range_span, not_an_ip_range
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -17,15 +17,10 @@ def parse_network(text: str) -> Network:
     try:
         return ipaddress.ip_network(str(text).strip(), strict=False)
     except ValueError:
-        raise ValueError(f"{text!r} is not an IP address or CIDR range (expected e.g. 203.0.113.0/24)") from None
+        raise not_an_ip_range(text) from None
 
 
-def span(text: str) -> IpSpan:
-    """`parse_network(text)` as (version, first, last address): no objects built."""
-    try:
-        return ip_span(str(text).strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not an IP address or CIDR range (expected e.g. 203.0.113.0/24)") from None
+span = ip_range_span  # `parse_network(text)` as (version, first, last address): no objects built
 
 
 def gaps(required: str, ranges: Iterable[str]) -> list[Network]:

@@ -152,11 +152,21 @@ def ip_span(text: str) -> IpSpan:
     return net.version, int(net.network_address), int(net.broadcast_address)
 
 
-def _ip_range(text: str) -> str:
+def not_an_ip_range(text: object) -> ValueError:
+    """The one message for a value that is no IP address or CIDR range."""
+    return ValueError(f"{text!r} is not an IP address or CIDR range (expected e.g. 203.0.113.0/24)")
+
+
+def ip_range_span(text: str) -> IpSpan:
+    """`ip_span` of a range as written (surrounding spaces allowed), with the user's message."""
     try:
-        ip_span(text.strip())
+        return ip_span(str(text).strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not an IP address or CIDR range (expected e.g. 203.0.113.0/24)") from None
+        raise not_an_ip_range(text) from None
+
+
+def _ip_range(text: str) -> str:
+    ip_range_span(text)
     return text
 
 

@@ -81,7 +81,7 @@ def test_a_staged_files_write_error_on_its_thread_reaches_the_writer_and_ends_th
         for _ in range(1000):  # the error is raised to the writer at its next write, or at the end
             sink.write(b"more")
         sink.finish()
-    sink.abandon()
+    sink.stop()
     assert threading.active_count() == before
 
 
