@@ -172,7 +172,7 @@ def card(
     )
     if not alike:
         advice = "".join([f"<li>{tk[c.f.remediation.summary]}</li>" for c in g.items])  # type: ignore[union-attr]
-        out.append(f'<ul class="todo">{advice}</ul>\n<p>Steps, for the first entry:</p>\n')  # as summaries(g)
+        out.append(f'<ul class="todo">{advice}</ul>\n<p>Steps, for the first entry:</p>\n')
     same = same_steps.get(g.k)
     if same:
         out.append(

@@ -25,13 +25,6 @@ def ticks(text: str | None) -> Markup:
     return Markup(_TICKS.sub(r"<code>\1</code>", str(escape(text or ""))))
 
 
-def summaries(card: html_view.ControlCard) -> Markup:
-    """Each finding's own advice as a list item, as `{% for c in g.items %}<li>{{ c.f.remediation.summary|ticks }}</li>{% endfor %}`
-    writes it (ticks is already Markup: autoescape leaves it be), in one join instead of a Jinja
-    loop. Read by the `card` macro (templates/_card.html.j2), html_card's reference."""
-    return Markup("".join([f"<li>{ticks(c.f.remediation.summary)}</li>" for c in card.items]))  # type: ignore[union-attr]
-
-
 _PRE = re.compile(r"(<pre>.*?</pre>)", re.S)
 
 
@@ -99,7 +92,6 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(
         iso=iso,
         ticks=ticks,
-        summaries=summaries,
         collapse=collapse,
         href=href,
         link_label=link_label,
