@@ -77,9 +77,6 @@ class TokenFacts(_Data):
     def server_of_issuer(self, iss: str) -> AuthServer | None:
         return next((a for a in self.authorization_servers if any(same_issuer(iss, i) for i in a.issuers)), None)
 
-    def server_of_endpoint(self, aud: str) -> AuthServer | None:
-        return self.server_for(aud)
-
 
 @cache
 def token_facts() -> TokenFacts:
@@ -122,7 +119,7 @@ class _Findings:
 
 
 def judge(
-    claims: TokenClaims, url: str, as_of: dt.datetime, expected: tuple[str, ...] = (), resource: str | None = None
+    claims: TokenClaims, url: str, as_of: dt.datetime, expected: tuple[str, ...], resource: str | None
 ) -> TokenVerdict:
     """DOC-CRED-002's verdict. `expected`: the issuers the live discovery chain found for `url`
     (empty offline, or when discovery found none: then mcp_tokens.yaml's are used). `resource`:
@@ -208,7 +205,7 @@ def _issuer(claims: TokenClaims, url: str, expected: tuple[str, ...], f: _Findin
     return False
 
 
-def _audience(claims: TokenClaims, url: str, f: _Findings, resource: str | None = None) -> None:
+def _audience(claims: TokenClaims, url: str, f: _Findings, resource: str | None) -> None:
     data = token_facts()
     here = canonical(url)
     if not claims.aud:
@@ -225,7 +222,7 @@ def _audience(claims: TokenClaims, url: str, f: _Findings, resource: str | None 
         return
     mine = data.server_for(url)
     for aud in auds:
-        other = data.server_of_endpoint(aud)
+        other = data.server_for(aud)
         if other is not None or _another_path(aud, here):
             f.add("failed", f"issued for another endpoint ({aud}), not for {here}", "token-wrong-endpoint")
             changed = other is not None and mine is not None and other is not mine
@@ -288,5 +285,4 @@ def shown(claims: TokenClaims) -> TokenClaims:
         exp=claims.exp,
         client_id=cut(claims.client_id) if claims.client_id is not None else None,
         scopes=claims.scopes,
-        raw=(),
     )

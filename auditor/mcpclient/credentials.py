@@ -98,7 +98,6 @@ class TokenClaims:
     exp: int | None
     client_id: str | None
     scopes: tuple[str, ...]
-    raw: tuple[tuple[str, Any], ...]  # the safe claims as read, for evidence
 
     @property
     def expires_at(self) -> dt.datetime | None:
@@ -132,7 +131,6 @@ def read_jwt_claims(token: str) -> TokenClaims | None:
         exp=int(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) and abs(exp) < 1e15 else None,
         client_id=client if isinstance(client, str) else None,
         scopes=tuple(scope.split()) if isinstance(scope, str) else _strings(scope),
-        raw=tuple(safe.items()),
     )
 
 
