@@ -123,10 +123,6 @@ def profiles() -> Profiles:
     return Profiles.model_validate(read_data("client_profiles.yaml"))
 
 
-def client_names() -> tuple[str, ...]:
-    return tuple(profiles().profiles)
-
-
 # -- what the doctor saw, and the comparison --------------------------------------------------
 
 
@@ -158,7 +154,7 @@ def compare(name: str, seen: Seen) -> tuple[Check, ...]:
         _discovery(p, seen),
         _registration(p, seen),
         _eras(p, seen),
-        _strict("issuer", p.issuer_check, seen.issuer_differs, "strict"),
+        _issuer(p.issuer_check, seen.issuer_differs),
         _resource(p.resource_check, seen.resource),
     )
 
@@ -263,20 +259,22 @@ def _eras(p: Profile, seen: Seen) -> Check:
     )
 
 
-def _strict(aspect: str, claim: Claim, differs: bool | None, strict: str) -> Check:
-    name = "issuer (RFC 8414 §3.3)" if aspect == "issuer" else "resource (RFC 9728 §3.3)"
+def _issuer(claim: Claim, differs: bool | None) -> Check:
+    name = "issuer (RFC 8414 §3.3)"
     if differs is None:
-        return Check(aspect, "unknown", f"the {name} was not compared")
+        return Check("issuer", "unknown", f"the {name} was not compared")
     if not differs:
-        return Check(aspect, "works", f"the {name} matches")
-    if claim.value == strict:
-        return Check(aspect, "fails", f"the metadata's {name} differs, and this client refuses that{cite(claim)}")
+        return Check("issuer", "works", f"the {name} matches")
+    if claim.value == "strict":
+        return Check("issuer", "fails", f"the metadata's {name} differs, and this client refuses that{cite(claim)}")
     if claim.value == "lenient":
         return Check(
-            aspect, "works", f"the metadata's {name} differs; this client is reported to connect anyway{cite(claim)}"
+            "issuer", "works", f"the metadata's {name} differs; this client is reported to connect anyway{cite(claim)}"
         )
     return Check(
-        aspect, "unknown", f"the metadata's {name} differs; whether this client refuses that is not known{cite(claim)}"
+        "issuer",
+        "unknown",
+        f"the metadata's {name} differs; whether this client refuses that is not known{cite(claim)}",
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..patterns import Pattern, PatternSyntaxError, parse_pattern, supported_domain_patterns
 from .context import Out, Run
 from .model import StepResult
-from .profiles import Check, Seen, compare, overall, profiles
+from .profiles import Seen, compare, overall, profiles
 
 _CAUSE = {
     "redirect": "origin-not-allowlisted",
@@ -110,6 +110,3 @@ def _allowlist(run: Run) -> tuple[Pattern, ...] | None:
 
 def _said(verdict: str) -> str:
     return {"works": "works", "fails": "fails", "unknown": "not established"}[verdict]
-
-
-__all__ = ["Check", "profile", "seen_by"]
