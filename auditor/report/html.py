@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -94,7 +95,7 @@ def _alike(a: Step, b: Step) -> bool:
     )
 
 
-def _runs(steps: tuple[Step, ...]) -> list[list[Step]]:
+def _runs(steps: Iterable[Step]) -> list[list[Step]]:
     runs: list[list[Step]] = []
     for s in steps:
         if runs and _alike(runs[-1][-1], s):
@@ -128,7 +129,7 @@ def plan_view(plan: Plan | None) -> PlanView | None:
     anchor: dict[int, int] = {}  # step → the first step of its run (the element s<n>)
     for org, of_org in plan.by_org().items():
         steps = []
-        for run in _runs(tuple(of_org)):
+        for run in _runs(of_org):
             steps.append(_run_step(run, plan))
             anchor.update((s.n, run[0].n) for s in run)
         orgs.append(PlanOrg(names.get(org, org), tuple(steps)))
