@@ -31,7 +31,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.nodes import EvalContext, Impossible
+from jinja2.nodes import EvalContext
 
 PACKAGE = "auditor.report.compiled"
 FOLDER = Path(__file__).with_name("compiled")
@@ -135,9 +135,7 @@ def _folds(env: jinja2.Environment, tree: nodes.Template) -> bool:
     for node in tree.find_all((nodes.Filter, nodes.Test)):
         try:
             node.as_const(ctx)
-        except Impossible:
-            continue
-        except Exception:  # a filter that fails on its literal: Jinja leaves it to run time too
+        except Exception:  # Impossible, or a filter that fails on its literal: Jinja leaves either to run time
             continue
         return True
     return False
