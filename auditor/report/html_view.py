@@ -567,16 +567,16 @@ def _org_view(
     n: int,
     summary: OrgSummary,
     findings: Sequence[Finding],
+    split: tuple[list[Finding], list[Finding]],  # _split(findings)
     as_of: dt.datetime,
     start: int,
     fail_on: str,
     lapsed: Sequence[WaiverNote] = (),
     ks: _Counter | None = None,
-    split: tuple[list[Finding], list[Finding]] | None = None,
 ) -> OrgView:
     ks = ks or _Counter()
     ages: Ages = {}
-    passes, rest = _split(findings) if split is None else split
+    passes, rest = split
     alone, groups = group_unknowns(f for f in rest if f.status in ("fail", "unknown", "warn"))
     # Most urgent first; a card stands where its most urgent finding would.
     entries: list[list[Finding] | CollectGroup] = sorted(
@@ -653,8 +653,8 @@ def build(results: Results, fail_on: str = "fail") -> View:
     ks = _Counter()
     splits = {org: _split(fs) for org, fs in per_org.items()}
     for i, summary in enumerate(results.orgs):
-        org = per_org.get(summary.id, [])
-        view = _org_view(i, summary, org, as_of, start, fail_on, results.expired_waivers, ks, splits.get(summary.id))
+        org, split = per_org.get(summary.id, []), splits.get(summary.id, ([], []))
+        view = _org_view(i, summary, org, split, as_of, start, fail_on, results.expired_waivers, ks)
         start += view.shown
         orgs.append(view)
     expiring = tuple(WaiverSoon(c, o.display, g.k) for o in orgs for g in o.waived for c in g.items if c.waiver_soon)
