@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..mcpclient import Http, HttpSettings, origin_of
-from . import steps_auth, steps_client, steps_cred, steps_endpoint, steps_mcp, steps_settings
+from . import steps_auth, steps_client, steps_cred, steps_endpoint, steps_mcp, steps_register, steps_settings
 from .context import Out, Run
 from .model import DoctorOptions, DoctorReport, StepResult
 
@@ -27,8 +27,8 @@ def _steps() -> tuple[tuple[str, str, StepFn], ...]:
         ("DOC-AUTH-003", "Authorization server metadata (RFC 8414 / OpenID)", steps_auth.server_metadata),
         ("DOC-AUTH-004", "Issuer matches", steps_auth.issuer),
         ("DOC-AUTH-005", "PKCE with S256", steps_auth.pkce),
-        ("DOC-AUTH-006", "Client registration", steps_auth.registration),
-        ("DOC-AUTH-007", "Client ID metadata documents", steps_auth.cimd),
+        ("DOC-AUTH-006", "Client registration", steps_register.registration),
+        ("DOC-AUTH-007", "Client ID metadata documents", steps_register.cimd),
         ("DOC-CRED-001", "Credential shape and header", steps_cred.shape),
         ("DOC-CRED-002", "OAuth token issuer, audience and expiry", steps_cred.issuer),
         ("DOC-CRED-003", "OAuth token sites and scopes", steps_cred.resources),

@@ -14,8 +14,6 @@ from .context import Out, Run
 from .facts import discovery_facts
 from .knowledge import classify
 from .model import StepResult
-from .steps_register import cimd as cimd
-from .steps_register import registration as registration
 
 
 def _attempts(fetches: tuple[Fetch, ...]) -> list[str]:

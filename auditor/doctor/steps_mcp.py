@@ -18,7 +18,7 @@ from ..mcpclient import (
     RpcError,
     TransportError,
 )
-from ..mcpclient.discovery import bearer_challenge
+from ..mcpclient.challenge import bearer_challenge
 from .context import Out, Run
 from .facts import is_read_group, known_bugs
 from .knowledge import classify, normalise

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..mcpclient import Discovery, Exchange, register_client
-from ..mcpclient.discovery import DEFAULT_REGISTER, refused_target
+from ..mcpclient.discovery import DEFAULT_REGISTER
+from ..mcpclient.fetch_rules import refused_target
 from .context import Out, Run
 from .facts import endpoints
 from .model import StepResult

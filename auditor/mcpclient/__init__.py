@@ -39,8 +39,9 @@ Interface (stable):
   (oauth.py; registration creates a client, so call it only when the user asked).
 """
 
+from .challenge import parse_www_authenticate
 from .credentials import Credentials, mask_email
-from .discovery import AuthServerMetadata, Challenge, Discovery, Fetch, Lookup, discover, parse_www_authenticate
+from .discovery import AuthServerMetadata, Challenge, Discovery, Fetch, Lookup, discover
 from .oauth import AccessibleResources, Registration, Resource, accessible_resources, register_client
 from .session import (
     ERAS,

@@ -17,10 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-# Re-exported: callers import them from here (steps_mcp, steps_auth, the package).
-from .challenge import bearer_challenge as bearer_challenge
-from .challenge import parse_www_authenticate as parse_www_authenticate
-from .fetch_rules import refused_target as refused_target
+from .challenge import bearer_challenge
+from .fetch_rules import refused_target
 from .issuer import issuer_difference, same_root_origin
 from .session import discover_request_body, initialize_request_body, mcp_headers, modern_headers
 from .transport import Exchange, Http, TransportError, origin_of

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.mcpclient.discovery import READ_FIELDS, refused_target
+from auditor.mcpclient.discovery import READ_FIELDS
+from auditor.mcpclient.fetch_rules import refused_target
 
 ENDPOINT = "https://mcp.atlassian.com/v1/mcp"
 
