@@ -134,19 +134,6 @@ AREAS: dict[Check, str] = {
 _AREA = itemgetter(12)  # Finding.area
 
 
-def _org_findings(view: OrgView) -> list[Finding]:
-    """One org's findings in (control, subject) order. Each check yields one finding per
-    subject (scopes merges its rule sets itself), and each control belongs to one check,
-    so ordered check outputs concatenate, by their first control, into an ordered whole."""
-    parts: list[list[Finding]] = []
-    for check in CHECKS:
-        part = _check_findings(check, view)
-        if part:
-            parts.append(part)
-    parts.sort(key=lambda part: part[0][0])
-    return list(chain.from_iterable(parts))
-
-
 def _check_findings(check: Check, view: OrgView) -> list[Finding]:
     part = list(check(view))
     if check not in ORDERED:
@@ -181,10 +168,12 @@ def judge_org_parts(
     memo: Memo | None = None,
 ) -> list[list[Finding]]:
     """`judge_org`'s findings as the checks' outputs, waivers applied, in order: concatenated,
-    they are `judge_org`'s. A part the memo holds is returned as the very list it holds (the
-    memo keeps it waived), so a caller may index it once and find it again by identity; no
-    caller may change one. Waivers act on one finding at a time, so waiving part by part is
-    waiving the whole."""
+    they are `judge_org`'s (each check yields one finding per subject, scopes merging its rule
+    sets itself, and each control belongs to one check, so ordered check outputs concatenate,
+    by their first control, into an ordered whole). A part the memo holds is returned as the
+    very list it holds (the memo keeps it waived), so a caller may index it once and find it
+    again by identity; no caller may change one. Waivers act on one finding at a time, so
+    waiving part by part is waiving the whole."""
 
     def waived(part: list[Finding]) -> list[Finding]:
         return apply_waivers(part, waivers, as_of)[0] if waivers else part
@@ -254,8 +243,8 @@ def evaluate(
             merged_cache[chosen] = merge_policies([policies[i] for i in chosen])
         policy = merged_cache[chosen]
         org_policies[org.id] = policy.names
-        view = OrgView(org, policy, snapshot.collected_at, as_of)
-        chunks.append(_org_findings(view))
+        parts = judge_org_parts(org, policy, (), collected_at=snapshot.collected_at, as_of=as_of)
+        chunks.append(list(chain.from_iterable(parts)))
 
     flat, unused, expired = apply_waivers(list(chain.from_iterable(chunks)), waivers, as_of)
     # apply_waivers keeps order and length: cut its output back into the orgs' chunks.
