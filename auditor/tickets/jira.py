@@ -25,6 +25,7 @@ import httpx
 
 from ..collect.http import RETRY_STATUSES, AuthHeader, HttpError, HttpSession, _describe_status, _retry_after
 from .model import MANAGED_LABEL, PROPERTY_KEY, Category, Content, Item
+from .state import RECONCILE_MAX
 
 FIELDS = ("summary", "status", "labels")  # what the planner reads of each item
 PAGE_SIZE = 100  # issues per search page (fields: summary, status, labels; Jira allows up to 5000 ids)
@@ -160,7 +161,7 @@ class JiraClient:
             "maxResults": PAGE_SIZE,
         }
         if reconcile:
-            body["reconcileIssues"] = list(reconcile[:50])
+            body["reconcileIssues"] = list(reconcile[:RECONCILE_MAX])
         items: list[Item] = []
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
