@@ -41,7 +41,7 @@ class Challenge:
     exchange: Exchange
     scheme: str | None  # the challenge scheme that carried the params ("Bearer"), if any
     params: Mapping[str, str]  # resource_metadata, scope, error, error_description, realm
-    method: str = "initialize"  # the probe that got this answer: "initialize" or "server/discover"
+    method: str  # the probe that got this answer: "initialize" or "server/discover"
     refused: Exchange | None = None  # initialize's era refusal, when server/discover's answer is kept
 
     @property
