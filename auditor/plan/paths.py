@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from ..catalog import controls, permission_groups
@@ -40,19 +41,12 @@ class PathError(ValueError):
     """A change that names no setting the grammar knows, or one absent from the org."""
 
 
+@lru_cache(maxsize=4096)  # a plan's paths are few; the planner asks for each change it makes (13,568 on 100 × 300)
 def section_of(path: str) -> Section:
-    known = _SECTION_OF.get(path)
-    if known is not None:
-        return known
     head = path.split(".", 1)[0].split("[", 1)[0]
     if not is_section(head):
         raise PathError(f"{path}: no such settings section")
-    if len(_SECTION_OF) < 4096:  # a plan's paths are few (one per list, scalar, credential)
-        _SECTION_OF[path] = head
     return head
-
-
-_SECTION_OF: dict[str, Section] = {}  # by path: the planner asks for each change it makes (13,568 on 100 × 300)
 
 
 def apply(org: Org, change: Change, as_of: dt.datetime) -> Org:
