@@ -30,10 +30,14 @@ SUMMARY_LIMIT = 255  # Jira's limit on a summary
 MAX_TEXT = 500  # characters of one value (an observed value can be a long list); 50 subjects stay far below the cap
 
 
+def _one_line(text: str, limit: int) -> str:
+    """`text` made safe for display, on one line, cut to `limit` characters (the last one "…")."""
+    shown = terminal(text).replace("\n", " ")
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _text(value: str, *marks: dict[str, Any]) -> dict[str, Any]:
-    shown = terminal(value).replace("\n", " ")
-    shown = shown if len(shown) <= MAX_TEXT else shown[: MAX_TEXT - 1] + "…"
-    node: dict[str, Any] = {"type": "text", "text": shown or " "}
+    node: dict[str, Any] = {"type": "text", "text": _one_line(value, MAX_TEXT) or " "}
     if marks:
         node["marks"] = list(marks)
     return node
@@ -66,8 +70,7 @@ def _count(n: int) -> str:
 
 
 def summary(group: Group) -> str:
-    text = terminal(f"rovo-audit: {group.control} {group.title} ({group.org_label})").replace("\n", " ")
-    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+    return _one_line(f"rovo-audit: {group.control} {group.title} ({group.org_label})", SUMMARY_LIMIT)
 
 
 def _subject(f: Finding) -> list[dict[str, Any]]:
