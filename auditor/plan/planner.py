@@ -181,7 +181,7 @@ class _Oracle:
         """The passes of `before` that `after` turns fail or unknown, in `before`'s order."""
         # Through the index of `after`'s few bad keys rather than all of `before`'s findings:
         # on 100 orgs × 300 entries, 11,000 candidates × ~1,400 findings each was 1.5 s.
-        hit = [k for k in after.broken if k not in before.others and before.holds(k)]
+        hit = [k for k in after.broken if k not in before.others and before.finds(k)]
         if len(hit) > 1:
             hit.sort(key=before.position)
         return hit
