@@ -73,6 +73,7 @@ def test_rollup_takes_the_worst_status_and_lists_what_blocks() -> None:
     (none,) = fw.rollup(findings, only=("nist-800-53",), behind=0)
     assert all(r.blocking == () for r in none.requirements)
     assert next(r for r in none.requirements if r.id == "SC-7").status == "fail"
+    assert next(r for r in none.requirements if r.id == "SC-7").blocked == 2  # counted though none is named
     assert set(sc7.controls) >= {"RMCP-DOM-002", "RMCP-DOM-004", "RMCP-IP-001"}
     # A requirement whose controls produced no finding is not assessed, never pass.
     ca7 = next(r for r in nist.requirements if r.id == "CA-7")
