@@ -163,8 +163,8 @@ class _Oracle:
         to_fix: list[FindingKey] = []
         size = 0
         for part in parts:
-            ix = self._parts.get(id(part))
-            if ix is None or ix[0] is not part:
+            ix = self._parts.get(id(part))  # its own: the index holds the part, so no other has its id
+            if ix is None:
                 ix = self._parts[id(part)] = _index(part)
             others.update(ix[1])
             size += len(ix[1])
