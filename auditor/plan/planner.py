@@ -82,8 +82,7 @@ def make_plan(
             continue
         if chosen not in merged:
             merged[chosen] = merge_policies([policies[i] for i in chosen])
-        oracle = _Oracle(org, merged[chosen], waivers, snapshot.collected_at, as_of)
-        oracle.initial = audited.get(org.id)
+        oracle = _Oracle(org, merged[chosen], waivers, snapshot.collected_at, as_of, audited.get(org.id))
         org_plan = _OrgPlanner(oracle).plan()
         first = len(steps)
         for change, keys, needed_by in org_plan.order:
@@ -115,13 +114,14 @@ class _Oracle:
         waivers: Sequence[Loaded[Waivers]],
         collected_at: dt.datetime | None,
         as_of: dt.datetime,
+        initial: list[Finding] | None = None,
     ) -> None:
         self.org, self.policy, self.waivers = org, policy, waivers
         self.collected_at, self.as_of = collected_at, as_of
         self._seen: dict[frozenset[Change], tuple[Org, _State]] = {}
         self._memo: Memo = {}  # the checks' findings by what they read of the org (engine.INPUTS)
         self._parts: dict[int, _Indexed] = {}  # by id: each part judged, with its index
-        self.initial: list[Finding] | None = None  # the org's findings in the input's audit, if known
+        self.initial = initial  # the org's findings in the input's audit, if known
 
     def state(self, changes: frozenset[Change], base: Org | None = None, extra: Change | None = None) -> Org:
         if changes in self._seen:
