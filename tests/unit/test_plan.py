@@ -600,8 +600,13 @@ def test_the_memo_tells_apart_every_input_of_each_check(which: tuple[str, ...]) 
     policies = [policy_named(n) for n in which]
     policy = merge_policies(policies)
     memo: Memo = {}
-    for doc in [*variants, *reversed(variants)]:
+    learnt = 0
+    for i, doc in enumerate([*variants, *reversed(variants)]):
+        if i == len(variants):
+            learnt = len(memo)
         settings_ = load_settings(doc)
         state = settings_.model.orgs[0]
         kw: dict[str, Any] = {"collected_at": settings_.model.collected_at, "as_of": AS_OF}
         assert judge_org(state, policy, (), memo=memo, **kw) == judge_org(state, policy, (), **kw)
+    # and it remembers: the same states again, each loaded afresh, are all found in the memo
+    assert len(memo) == learnt
