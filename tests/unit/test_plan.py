@@ -529,6 +529,23 @@ def test_the_plan_refuses_the_findings_of_another_audit() -> None:
         make_plan([*policies, bundled("rollout-approved-clients")], settings_, as_of=AS_OF, judged=results)
 
 
+def test_the_audits_findings_out_of_order_are_refused() -> None:
+    # remember_org cuts an org's findings into its checks' parts by area: an area whose
+    # findings are not together cannot be cut so, and is refused rather than half remembered.
+    from auditor.evaluate.engine import judge_org_parts, remember_org
+
+    settings_ = load_settings(lockout_doc())
+    state, policy = settings_.model.orgs[0], merge_policies([bundled("baseline")])
+    kw: dict[str, Any] = {"collected_at": settings_.model.collected_at, "as_of": AS_OF}
+    parts = judge_org_parts(state, policy, (), **kw)
+    assert remember_org([f for part in parts for f in part], state, policy, memo={}, **kw) == parts
+    n = next(i for i, part in enumerate(parts) if len(part) > 1)
+    other = parts[n + 1] if n + 1 < len(parts) else parts[n - 1]
+    split = [parts[n][0], *other, *parts[n][1:]]
+    with pytest.raises(ValueError, match="not together"):
+        remember_org(split, state, policy, memo={}, **kw)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(org=orgs(), which=st.sampled_from(POLICY_SETS))
 def test_a_judged_state_finds_every_finding_and_no_other(org: dict[str, Any], which: tuple[str, ...]) -> None:
