@@ -74,7 +74,10 @@ def make_plan(
         ):
             raise ValueError("make_plan: `judged` is the audit of other settings or policies, or another as_of")
         # in (org, control, subject) order: each org's findings are one run
-        audited = {org: list(fs) for org, fs in groupby(judged.findings, key=_ORG)}
+        runs = [(org, list(fs)) for org, fs in groupby(judged.findings, key=_ORG)]
+        audited = dict(runs)
+        if len(audited) != len(runs):
+            raise ValueError("make_plan: `judged` has an org's findings apart: not in (org, control, subject) order")
     for org in snapshot.orgs:
         chosen = tuple(i for i, p in enumerate(policies) if covers(p.model, org))
         if not chosen:

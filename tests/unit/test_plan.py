@@ -9,6 +9,7 @@ combined, are what they are judged against.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -527,6 +528,15 @@ def test_the_plan_refuses_the_findings_of_another_audit() -> None:
         make_plan(policies, settings_, as_of=AS_OF + dt.timedelta(days=1), judged=results)
     with pytest.raises(ValueError, match="other settings or policies"):
         make_plan([*policies, bundled("rollout-approved-clients")], settings_, as_of=AS_OF, judged=results)
+    two = lockout_doc()
+    two["orgs"].append({**copy.deepcopy(two["orgs"][0]), "id": "org-other", "name": "Other Org"})
+    settings_ = load_settings(two)
+    results = evaluate(policies, settings_, as_of=AS_OF)
+    make_plan(policies, settings_, as_of=AS_OF, judged=results)  # in order: taken
+    first = next(i for i, f in enumerate(results.findings) if f.org != results.findings[0].org)
+    apart = (*results.findings[1:first], *results.findings[first:], results.findings[0])
+    with pytest.raises(ValueError, match="findings apart"):
+        make_plan(policies, settings_, as_of=AS_OF, judged=dataclasses.replace(results, findings=apart))
 
 
 def test_the_audits_findings_out_of_order_are_refused() -> None:
