@@ -7,6 +7,7 @@ client nor the HTML templates (tests/doctor/test_review_fixes.py checks).
 from __future__ import annotations
 
 from ..doctor.knowledge import BlockVerdict, Cause, Match, source, strong
+from .safe import cut
 
 
 def render_explain(message: str, matches: list[Match]) -> str:
@@ -45,8 +46,8 @@ LINE_SHOWN = 160  # characters of a pasted line shown back (a stack trace's line
 
 
 def _quoted(text: str) -> str:
-    cut = text if len(text) <= LINE_SHOWN else text[: LINE_SHOWN - 1] + "…"
-    return '"' + cut.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    shown = cut(text, LINE_SHOWN)
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def render_block(block: BlockVerdict, *, next_command: str) -> str:

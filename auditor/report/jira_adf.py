@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..model.results import Finding
 from ..tickets.model import Action, Content, Group
-from .safe import terminal
+from .safe import cut, terminal
 
 MAX_SUBJECTS = 50  # listed in the description; the rest are counted
 # Jira caps a text field such as the description at 32,767 characters (its text-field limit;
@@ -32,8 +32,7 @@ MAX_TEXT = 500  # characters of one value (an observed value can be a long list)
 
 def _one_line(text: str, limit: int) -> str:
     """`text` made safe for display, on one line, cut to `limit` characters (the last one "…")."""
-    shown = terminal(text).replace("\n", " ")
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+    return cut(terminal(text).replace("\n", " "), limit)
 
 
 def _text(value: str, *marks: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..notify.model import Headline, Kind
-from .safe import terminal
+from .safe import cut, terminal
 
 SCHEMA = "rovo-audit/notify/v1"
 # Slack refuses a section block whose text passes 3,000 characters (api.slack.com/reference/
@@ -31,8 +31,7 @@ _TEAMS_MARKUP = re.compile(r"([\\*_\[\]()#>`~-])")
 def _cut(text: str) -> str:
     """One value (an org's name, a subject) at most VALUE_LIMIT characters, cut before escaping
     (an entity or a backslash is never cut in half)."""
-    shown = terminal(text)
-    return shown if len(shown) <= VALUE_LIMIT else shown[: VALUE_LIMIT - 1] + "…"
+    return cut(terminal(text), VALUE_LIMIT)
 
 
 def _slack(text: str, *, cut: bool = True) -> str:

@@ -27,6 +27,11 @@ def _shown(m: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def cut(text: str, limit: int) -> str:
+    """`text` at most `limit` characters, its last one "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def json_safe(text: str) -> str:
     """JSON text whose strings hold such characters as `\\uXXXX` escapes: the same values,
     read the same by any JSON parser, harmless on a terminal (json.dumps escapes C0 controls
